@@ -1,0 +1,16 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Role } from '../config/config';
+import { createAuthApp } from '../oidc/auth.app';
+import { createApiApp } from '../weather/api.app';
+import { RoleContext } from './shared';
+
+type RoleApp = (context: RoleContext) => Promise<NestFastifyApplication>;
+
+const notYet = (role: Role): RoleApp => () => Promise.reject(new Error(`role ${role} is not built yet`));
+
+export const ROLE_APPS: Record<Role, RoleApp> = {
+  auth: createAuthApp,
+  api: createApiApp,
+  mcp: notYet('mcp'),
+  spa: notYet('spa'),
+};

@@ -1,0 +1,136 @@
+import {
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Type,
+  UnauthorizedException,
+  BadRequestException,
+  CanActivate,
+  Inject,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Principal } from './principal';
+import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
+import { REQUIRED_SCOPES } from './scopes.decorator';
+import { TokenRejection } from './token-rejection';
+import { bearerChallenge, BearerChallenge } from './www-authenticate';
+
+type RequestWithUser = FastifyRequest & { user?: Principal; raw: FastifyRequest['raw'] & { user?: Principal } };
+
+/**
+ * The one guard of a resource server: authenticates the bearer token with the server's
+ * passport strategy, then checks the scopes the handler requires. Every refusal carries an
+ * RFC 6750 challenge: 401 without or with a bad token, 403 `insufficient_scope` naming all the
+ * scopes the operation needs (MCP step-up authorization), 400 for a token outside the header.
+ */
+export function bearerGuardFor(strategyName: string): Type<CanActivate> {
+  @Injectable()
+  class BearerGuard extends AuthGuard(strategyName) {
+    constructor(
+      private readonly reflector: Reflector,
+      @Inject(RESOURCE_SERVER) private readonly options: ResourceServerOptions,
+    ) {
+      super();
+    }
+
+    override async canActivate(context: ExecutionContext): Promise<boolean> {
+      const http = context.switchToHttp();
+      const request = http.getRequest<RequestWithUser>();
+      const reply = http.getResponse<FastifyReply>();
+      try {
+        this.refuseTokensOutsideHeader(request);
+        await super.canActivate(context);
+        const principal = request.user!;
+        this.checkScopes(context, principal);
+        // mcp-nest reads the caller from the raw Node request.
+        request.raw.user = principal;
+        return true;
+      } catch (error) {
+        if (error instanceof HttpException) this.addChallenge(reply, error);
+        throw error;
+      }
+    }
+
+    override handleRequest<T = Principal>(error: unknown, user: T | false, info: unknown): T {
+      if (user) return user;
+      const reason = error ?? info;
+      if (reason instanceof TokenRejection) {
+        throw new UnauthorizedException({ error: 'invalid_token', error_description: reason.message });
+      }
+      const name = reason instanceof Error ? reason.name : '';
+      // jsonwebtoken's error classes; a missing header is refused in canActivate already.
+      const description = name === 'TokenExpiredError' ? 'token expired' : 'token invalid';
+      throw new UnauthorizedException({ error: 'invalid_token', error_description: description });
+    }
+
+    private refuseTokensOutsideHeader(request: RequestWithUser): void {
+      const query = request.query as Record<string, unknown> | undefined;
+      if (query && 'access_token' in query) {
+        // RFC 6750 §2.3 allows URI tokens, the MCP authorization spec forbids them.
+        throw new BadRequestException({
+          error: 'invalid_request',
+          error_description: 'access tokens are accepted only in the Authorization header',
+        });
+      }
+      const header = request.headers.authorization;
+      if (!header || !/^Bearer\s+\S+$/i.test(header)) {
+        throw new UnauthorizedException({
+          error: 'unauthorized',
+          error_description: 'a Bearer access token is required',
+        });
+      }
+    }
+
+    private checkScopes(context: ExecutionContext, principal: Principal): void {
+      const required =
+        this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
+          context.getHandler(),
+          context.getClass(),
+        ]) ?? [];
+      if (required.some((s) => !principal.scopes.includes(s))) {
+        throw new ForbiddenException({
+          error: 'insufficient_scope',
+          error_description: `this operation needs scope: ${required.join(' ')}`,
+          scope: required.join(' '),
+        });
+      }
+    }
+
+    private addChallenge(reply: FastifyReply, error: HttpException): void {
+      const options = this.options;
+      const challenge = (c: BearerChallenge) =>
+        bearerChallenge({ resourceMetadata: options.resourceMetadataUrl, ...c });
+      const body = error.getResponse() as { error?: string; error_description?: string; scope?: string };
+      switch (error.getStatus()) {
+        case HttpStatus.UNAUTHORIZED:
+          void reply.header(
+            'www-authenticate',
+            body.error === 'invalid_token'
+              ? challenge({ error: 'invalid_token', description: body.error_description, scope: options.challengeScopes.join(' ') })
+              : challenge({ scope: options.challengeScopes.join(' ') }),
+          );
+          return;
+        case HttpStatus.FORBIDDEN:
+          void reply.header(
+            'www-authenticate',
+            challenge({ error: 'insufficient_scope', description: body.error_description, scope: body.scope }),
+          );
+          return;
+        case HttpStatus.BAD_REQUEST:
+          void reply.header(
+            'www-authenticate',
+            challenge({ error: 'invalid_request', description: body.error_description }),
+          );
+          return;
+        default:
+          return;
+      }
+    }
+  }
+  Object.defineProperty(BearerGuard, 'name', { value: `${strategyName}BearerGuard` });
+  return BearerGuard;
+}

@@ -1,0 +1,13 @@
+export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
+
+/** Describes one resource server that accepts our access tokens; each role module provides it. */
+export interface ResourceServerOptions {
+  readonly issuer: string;
+  readonly jwksUri: string;
+  /** RFC 8707 resource identifier; the token's `aud` must contain it. */
+  readonly audience: string;
+  /** RFC 9728 metadata URL advertised in every challenge. */
+  readonly resourceMetadataUrl: string;
+  /** Scopes named in the 401 challenge: what a client should ask for to use this server. */
+  readonly challengeScopes: readonly string[];
+}

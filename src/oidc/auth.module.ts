@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Provider } from 'oidc-provider';
+import { CoreModule } from '../app/core.module';
+import { RoleContext } from '../app/shared';
+import { CsrfTokens } from './csrf';
+import { InteractionController } from './interaction.controller';
+import { InteractionService } from './interaction.service';
+import { OIDC_PROVIDER } from './oidc.tokens';
+import { UserDirectory } from './users';
+
+export interface AuthServerParts {
+  readonly provider: Provider;
+  readonly users: UserDirectory;
+  readonly csrf: CsrfTokens;
+}
+
+/** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
+@Module({})
+export class AuthModule {
+  static forRoot(context: RoleContext, parts: AuthServerParts): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [CoreModule.forRole(context)],
+      controllers: [InteractionController],
+      providers: [
+        { provide: OIDC_PROVIDER, useValue: parts.provider },
+        { provide: UserDirectory, useValue: parts.users },
+        { provide: CsrfTokens, useValue: parts.csrf },
+        InteractionService,
+      ],
+    };
+  }
+}

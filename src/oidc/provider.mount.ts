@@ -1,0 +1,21 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Provider } from 'oidc-provider';
+
+/**
+ * Mounts oidc-provider at the root of a Fastify instance as an encapsulated plugin. Inside it no
+ * body parser runs, so oidc-provider reads the request stream itself; every path it does not
+ * share with a more specific Nest route (interaction pages, /health) goes to provider.callback().
+ */
+export function oidcProviderPlugin(provider: Provider) {
+  const callback = provider.callback();
+  const handle = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    void callback(request.raw, reply.raw);
+  };
+  return async (instance: FastifyInstance): Promise<void> => {
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    instance.all('/', handle);
+    instance.all('/*', handle);
+  };
+}

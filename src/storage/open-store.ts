@@ -1,0 +1,13 @@
+import { StorageConfig } from '../config/config';
+import { PostgresAuthStore } from './postgres.store';
+import { SqliteAuthStore } from './sqlite.store';
+import { AuthStore } from './store';
+
+export async function openStore(config: StorageConfig): Promise<AuthStore> {
+  switch (config.kind) {
+    case 'sqlite':
+      return new SqliteAuthStore(config.path);
+    case 'postgres':
+      return PostgresAuthStore.connect(config.url);
+  }
+}

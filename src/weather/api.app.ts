@@ -1,0 +1,57 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { RoleContext } from '../app/shared';
+import { SWAGGER_CLIENT_ID } from '../oidc/clients';
+import { WeatherModule } from './weather.module';
+
+export async function createApiApp(context: RoleContext): Promise<NestFastifyApplication> {
+  const { config } = context;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    WeatherModule.forRoot(context),
+    new FastifyAdapter({ trustProxy: config.production }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableCors({
+    origin: [...config.corsOrigins],
+    methods: ['GET', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['WWW-Authenticate'],
+    maxAge: 600,
+  });
+
+  const document = new DocumentBuilder()
+    .setTitle('Weather API')
+    .setDescription(
+      'Protected by api-mcp-auth: authorize with the authorization code flow + PKCE, ' +
+        'as the built-in `swagger` client, to call the API with a `weatherget` token.',
+    )
+    .setVersion('1.0')
+    .addOAuth2({
+      type: 'oauth2',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: `${config.issuer}/connect/authorize`,
+          tokenUrl: `${config.issuer}/connect/token`,
+          scopes: { weatherget: 'Read weather forecasts', api: 'Use the weather API' },
+        },
+      },
+    })
+    .build();
+  SwaggerModule.setup('swagger', app, SwaggerModule.createDocument(app, document), {
+    swaggerOptions: {
+      oauth2RedirectUrl: `${config.apiBaseUrl}/swagger/oauth2-redirect.html`,
+      initOAuth: {
+        clientId: SWAGGER_CLIENT_ID,
+        usePkceWithAuthorizationCodeGrant: true,
+        scopes: ['weatherget'],
+        // RFC 8707: ask for a token whose audience is this API.
+        additionalQueryStringParams: { resource: config.apiResource },
+      },
+      persistAuthorization: false,
+    },
+  });
+  return app;
+}
