@@ -1,0 +1,84 @@
+import { TestBrowser } from './browser';
+import { basicAuth, pkcePair } from './pkce';
+import { TestSystem } from './system';
+
+export interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  id_token?: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+}
+
+export interface CodeFlowOptions {
+  clientId?: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  scope?: string;
+  resources?: string[];
+  username?: string;
+  password?: string;
+  browser?: TestBrowser;
+}
+
+/** Authorization code + PKCE over raw HTTP, the way a public or confidential client does it. */
+export async function codeFlow(sys: TestSystem, options: CodeFlowOptions = {}): Promise<TokenResponse> {
+  const clientId = options.clientId ?? 'interactive';
+  const redirectUri = options.redirectUri ?? `${sys.urls.spa}/signin-oidc`;
+  const resources = options.resources ?? [sys.urls.api];
+  const { verifier, challenge } = pkcePair();
+  const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: options.scope ?? 'openid profile email weatherget offline_access',
+    state: 'state-1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+  }).toString();
+  for (const resource of resources) authorize.searchParams.append('resource', resource);
+
+  const browser = options.browser ?? new TestBrowser();
+  const callback = await browser.authorize(authorize.href, {
+    redirectUri,
+    username: options.username,
+    password: options.password,
+  });
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${callback.href}`);
+
+  const response = await tokenRequest(
+    sys,
+    {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      ...(resources[0] ? { resource: resources[0] } : {}),
+      ...(options.clientSecret ? {} : { client_id: clientId }),
+    },
+    options.clientSecret ? basicAuth(clientId, options.clientSecret) : undefined,
+  );
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as TokenResponse;
+}
+
+export function tokenRequest(sys: TestSystem, params: Record<string, string>, authorization?: string) {
+  return fetch(`${sys.urls.issuer}/connect/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(authorization ? { authorization } : {}),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+export function getWeather(sys: TestSystem, token?: string) {
+  return fetch(`${sys.urls.api}/WeatherForecast`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+}

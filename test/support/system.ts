@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { RunningSystem, startSystem } from '../../src/app/system';
+import { freePort } from './ports';
+
+export interface TestUrls {
+  readonly issuer: string;
+  readonly api: string;
+  readonly mcp: string;
+  readonly spa: string;
+}
+
+export interface TestSystem {
+  readonly urls: TestUrls;
+  readonly config: AppConfig;
+  readonly system: RunningSystem;
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  /** Extra environment (ROLES, DATABASE_URL, ...). */
+  readonly env?: Record<string, string>;
+  /** Reuse the ports and storage of an earlier system (restart tests). */
+  readonly reuse?: TestSystem;
+  /** Keep the SQLite directory after close (for restarts). */
+  readonly keepData?: boolean;
+}
+
+/**
+ * Boots the real system on free loopback ports with its own SQLite file. URLs use `localhost`
+ * like the contract's defaults, so issuer and redirect URIs look as they do for a user.
+ */
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const env =
+    options.reuse?.env ??
+    (await (async () => {
+      const [auth, api, mcp, spa] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-'));
+      return {
+        NODE_ENV: 'test',
+        ISSUER_URL: `http://localhost:${auth}`,
+        API_BASE_URL: `http://localhost:${api}`,
+        MCP_BASE_URL: `http://localhost:${mcp}`,
+        SPA_URL: `http://localhost:${spa}`,
+        SQLITE_PATH: join(dir, 'auth.sqlite'),
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      } as Record<string, string>;
+    })());
+  const fullEnv = { ...env, ...options.env };
+  const config = loadConfig(fullEnv);
+  const system = await startSystem(config);
+  const urls: TestUrls = {
+    issuer: config.issuer,
+    api: config.apiBaseUrl,
+    mcp: config.mcpBaseUrl,
+    spa: config.spaUrl,
+  };
+  return {
+    urls,
+    config,
+    system,
+    env: fullEnv,
+    close: async () => {
+      await system.close();
+      if (!options.keepData && config.storage.kind === 'sqlite') {
+        rmSync(join(config.storage.path, '..'), { recursive: true, force: true });
+      }
+    },
+  };
+}
