@@ -11,6 +11,7 @@ import { allowLoopbackPortVariance } from './loopback-redirects';
 import { ResourceRegistry } from './resources';
 import { CLAIMS, SCOPES } from './scopes';
 import { useStructuredTokenEndpoints } from './structured-tokens.middleware';
+import { tokenAccessPolicy, TokenOwnership } from './token-access.policy';
 import { registerTokenExchange } from './token-exchange.grant';
 import { UserDirectory } from './users';
 import { logoutPage, messagePage } from './views';
@@ -40,6 +41,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { config, store, users } = deps;
   const resources = new ResourceRegistry(config);
   const revocations = new RevocationList(store);
+  const mayAccess = tokenAccessPolicy(
+    new Map([[config.mcpServerClientId, [resources.mcp.id]]]),
+  );
+  const allowedPolicy = (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: TokenOwnership) =>
+    mayAccess(client.clientId, token);
 
   const configuration: Configuration = {
     adapter: adapterFor(store),
@@ -78,9 +84,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      // The bundled types model introspection as a discriminated union they then reject.
-      introspection: { enabled: true } as never,
-      revocation: { enabled: true },
+      // The bundled types model introspection as a union they then reject, hence the cast.
+      introspection: { enabled: true, allowedPolicy } as never,
+      revocation: { enabled: true, allowedPolicy },
       userinfo: { enabled: true },
       registration: { enabled: true },
       rpInitiatedLogout: {
@@ -120,9 +126,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       ttlSeconds: config.exchangedTokenTtlSeconds,
     },
   ]);
-  useStructuredTokenEndpoints(provider, verifier, revocations, (clientId) =>
-    clientId === config.mcpServerClientId ? [resources.mcp.id] : [],
-  );
+  useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   allowLoopbackPortVariance(provider);
   return provider;
 }

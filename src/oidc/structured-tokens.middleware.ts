@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { RevocationList } from '../storage/revocation-list';
-import { audiences, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
+import { IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
+import type { TokenAccessPolicy } from './token-access.policy';
 
 /**
  * oidc-provider answers `unsupported_token_type` when asked to introspect or revoke a JWT
@@ -10,12 +11,12 @@ import { audiences, IssuedTokenError, IssuedTokenVerifier } from './issued-token
  *   revoked or not ours;
  * - revocation (RFC 7009): puts the token's `jti` on the revocation list until it expires, which
  *   both introspection and our resource servers consult.
- * Only the client the token was issued to, or a resource server it was issued for, may look.
+ * The same access policy as for stored tokens decides who may look (token-access.policy.ts).
  */
 export function structuredTokenEndpoints(
   verifier: IssuedTokenVerifier,
   revocations: RevocationList,
-  resourceOwners: (clientId: string) => readonly string[],
+  mayAccess: TokenAccessPolicy,
 ) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
@@ -35,20 +36,18 @@ export function structuredTokenEndpoints(
       claims = undefined;
     }
 
-    const mayAccess =
-      claims !== undefined &&
-      (claims.client_id === client.clientId ||
-        audiences(claims).some((aud) => resourceOwners(client.clientId).includes(aud)));
+    const allowed =
+      claims !== undefined && mayAccess(client.clientId, { clientId: claims.client_id, aud: claims.aud });
 
     ctx.status = 200;
     ctx.set('cache-control', 'no-store');
     if (route === 'revocation') {
-      if (claims && mayAccess) await revocations.revoke(claims.jti, claims.exp);
+      if (claims && allowed) await revocations.revoke(claims.jti, claims.exp);
       ctx.body = '';
       return;
     }
     ctx.body =
-      claims && mayAccess
+      claims && allowed
         ? {
             active: true,
             token_type: 'Bearer',

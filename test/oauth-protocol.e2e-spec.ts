@@ -1,0 +1,176 @@
+import { TestBrowser } from './support/browser';
+import { codeFlow, tokenRequest } from './support/flows';
+import { basicAuth, decodeJwt, pkcePair } from './support/pkce';
+import { startTestSystem, TestSystem } from './support/system';
+
+/** The refusals RFC 6749 / RFC 7636 / OAuth 2.1 require, each with its standard error. */
+describe('OAuth protocol rules at the AuthServer', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth,api' } });
+  });
+  afterAll(() => sys?.close());
+
+  const redirectUri = () => `${sys.urls.spa}/signin-oidc`;
+
+  function authorizeUrl(params: Record<string, string | undefined>): string {
+    const url = new URL(`${sys.urls.issuer}/connect/authorize`);
+    const all: Record<string, string | undefined> = {
+      client_id: 'interactive',
+      response_type: 'code',
+      redirect_uri: redirectUri(),
+      scope: 'openid weatherget',
+      resource: sys.urls.api,
+      state: 's',
+      ...params,
+    };
+    for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
+    return url.href;
+  }
+
+  /** Logs in and returns the code, for the given PKCE challenge. */
+  async function codeFor(challenge: string): Promise<string> {
+    const callback = await new TestBrowser().authorize(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      { redirectUri: redirectUri() },
+    );
+    return callback.searchParams.get('code')!;
+  }
+
+  it('advertises what strict clients check', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const response = await fetch(sys.urls.issuer + path);
+      expect(response.status).toBe(200);
+      const metadata = (await response.json()) as Record<string, unknown>;
+      expect(metadata).toMatchObject({
+        issuer: sys.urls.issuer,
+        code_challenge_methods_supported: ['S256'],
+        response_types_supported: ['code'],
+        authorization_response_iss_parameter_supported: true,
+        jwks_uri: `${sys.urls.issuer}/.well-known/openid-configuration/jwks`,
+        token_endpoint: `${sys.urls.issuer}/connect/token`,
+        registration_endpoint: `${sys.urls.issuer}/connect/register`,
+        introspection_endpoint: `${sys.urls.issuer}/connect/introspect`,
+        revocation_endpoint: `${sys.urls.issuer}/connect/revocation`,
+        end_session_endpoint: `${sys.urls.issuer}/connect/endsession`,
+        userinfo_endpoint: `${sys.urls.issuer}/connect/userinfo`,
+      });
+      expect(metadata.scopes_supported).toEqual(
+        expect.arrayContaining(['openid', 'profile', 'email', 'api', 'weatherget', 'offline_access']),
+      );
+    }
+  });
+
+  it('refuses an authorization request without PKCE', async () => {
+    const step = await new TestBrowser().navigate(authorizeUrl({}), redirectUri());
+    const callback = new URL(step.url);
+    expect(callback.searchParams.get('error')).toBe('invalid_request');
+    expect(callback.searchParams.get('error_description')).toMatch(/PKCE/);
+    // RFC 9207: the issuer is named in error responses too.
+    expect(callback.searchParams.get('iss')).toBe(sys.urls.issuer);
+  });
+
+  it('refuses plain PKCE', async () => {
+    const step = await new TestBrowser().navigate(
+      authorizeUrl({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }),
+      redirectUri(),
+    );
+    expect(new URL(step.url).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('refuses an unregistered redirect_uri without redirecting to it', async () => {
+    const { challenge } = pkcePair();
+    const step = await new TestBrowser().navigate(
+      authorizeUrl({ redirect_uri: 'https://evil.example/cb', code_challenge: challenge, code_challenge_method: 'S256' }),
+      'https://evil.example',
+    );
+    expect(step.response?.status).toBe(400);
+    const html = await step.response!.text();
+    expect(html).toContain('redirect_uri');
+    expect(step.url.startsWith('https://evil.example')).toBe(false);
+  });
+
+  it('refuses a wrong code_verifier, then a replayed code', async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = await codeFor(challenge);
+    const base = { grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: 'interactive' };
+
+    const wrong = await tokenRequest(sys, { ...base, code_verifier: pkcePair().verifier });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // A failed PKCE check consumes nothing: RFC 7636 only says the request fails. A second
+    // attempt with the right verifier works once, and only once.
+    const code2 = await codeFor(challenge);
+    const ok = await tokenRequest(sys, { ...base, code: code2, code_verifier: verifier });
+    expect(ok.status).toBe(200);
+    const replay = await tokenRequest(sys, { ...base, code: code2, code_verifier: verifier });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a token request without code_verifier', async () => {
+    const { challenge } = pkcePair();
+    const code = await codeFor(challenge);
+    const response = await tokenRequest(sys, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri(),
+      client_id: 'interactive',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses an unknown resource with invalid_target', async () => {
+    const response = await tokenRequest(
+      sys,
+      { grant_type: 'client_credentials', scope: 'api', resource: 'https://elsewhere.example/' },
+      basicAuth('m2m.client', '511536EF-F270-4058-80CA-1C89C192F69A'),
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_target' });
+  });
+
+  it('shows a clear message on a wrong password, then lets the user in', async () => {
+    const browser = new TestBrowser();
+    const { challenge } = pkcePair();
+    const step = await browser.navigate(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      redirectUri(),
+    );
+    const loginHtml = await step.response!.text();
+    const wrong = await browser.submit(step.url, loginHtml, { username: 'alice', password: 'nope', action: 'login' }, redirectUri());
+    expect(wrong.response?.status).toBe(401);
+    const wrongHtml = await wrong.response!.text();
+    expect(wrongHtml).toContain('Wrong username or password.');
+    expect(wrongHtml).toContain('value="alice"');
+  });
+
+  it('refuses a login form without the CSRF token', async () => {
+    const browser = new TestBrowser();
+    const { challenge } = pkcePair();
+    const step = await browser.navigate(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      redirectUri(),
+    );
+    const action = /action="([^"]+)"/.exec(await step.response!.text())![1]!;
+    const response = await browser.request(new URL(action, step.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=alice&password=alice&action=login&csrf=forged',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('puts profile claims in the ID token and serves userinfo for an opaque userinfo token', async () => {
+    const tokens = await codeFlow(sys, { resources: [] , scope: 'openid profile email' });
+    const id = decodeJwt(tokens.id_token!).payload;
+    expect(id).toMatchObject({ iss: sys.urls.issuer, aud: 'interactive', sub: '818727', name: 'Alice Smith', email: 'AliceSmith@example.com' });
+    const userinfo = await fetch(`${sys.urls.issuer}/connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(200);
+    expect(await userinfo.json()).toMatchObject({ sub: '818727', preferred_username: 'alice' });
+  });
+});
