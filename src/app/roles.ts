@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Role } from '../config/config';
+import { createMcpApp } from '../mcp/mcp.app';
 import { createAuthApp } from '../oidc/auth.app';
 import { createApiApp } from '../weather/api.app';
 import { RoleContext } from './shared';
@@ -11,6 +12,6 @@ const notYet = (role: Role): RoleApp => () => Promise.reject(new Error(`role ${r
 export const ROLE_APPS: Record<Role, RoleApp> = {
   auth: createAuthApp,
   api: createApiApp,
-  mcp: notYet('mcp'),
+  mcp: createMcpApp,
   spa: notYet('spa'),
 };

@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { RoleContext } from '../app/shared';
+import { createMcpEndpoint } from './mcp.endpoint';
+import { McpModule } from './mcp.module';
+import { OriginPolicy } from './origin-policy';
+
+export async function createMcpApp(context: RoleContext): Promise<NestFastifyApplication> {
+  const { config } = context;
+  const endpoint = createMcpEndpoint(config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    McpModule.forRoot(context, endpoint),
+    new FastifyAdapter({ trustProxy: config.production }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+
+  const origins = app.get(OriginPolicy);
+  // Browser-based MCP clients: the MCP headers they send, and the challenge they must read.
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin)),
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Accept',
+      'MCP-Protocol-Version',
+      'Mcp-Method',
+      'Mcp-Name',
+      'Mcp-Session-Id',
+      'Last-Event-ID',
+    ],
+    exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
+    maxAge: 600,
+  });
+
+  // The system calls listen() after this returns: the MCP transport must be started first.
+  endpoint.strategy.setHttpAdapter(app.getHttpAdapter());
+  app.connectMicroservice({ strategy: endpoint.strategy });
+  await app.startAllMicroservices();
+  return app;
+}
