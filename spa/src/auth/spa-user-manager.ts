@@ -1,0 +1,139 @@
+import {
+  UserManager,
+  WebStorageStateStore,
+  type SigninSilentArgs,
+  type User,
+  type UserManagerSettings,
+} from 'oidc-client-ts';
+import type { SpaConfig } from '../config/config';
+import { decodeJwt, numericClaim } from './jwt';
+import { McpTokenStore, type McpToken } from './mcp-token-store';
+import { refreshForResource } from './refresh-grant';
+import { SerialQueue } from './serial-queue';
+
+export const SCOPE = 'openid profile email weatherget offline_access api';
+export const SIGNIN_CALLBACK_PATH = '/signin-oidc';
+export const SIGNOUT_CALLBACK_PATH = '/signout-callback-oidc';
+
+/** Renew this long before a token expires, so a request never leaves with a dying token. */
+const EXPIRY_MARGIN_SECONDS = 30;
+
+export function userManagerSettings(
+  config: SpaConfig,
+  origin: string,
+  storage: Storage,
+): UserManagerSettings {
+  const store = new WebStorageStateStore({ store: storage });
+  return {
+    authority: config.authority,
+    client_id: config.clientId,
+    redirect_uri: `${origin}${SIGNIN_CALLBACK_PATH}`,
+    post_logout_redirect_uri: `${origin}${SIGNOUT_CALLBACK_PATH}`,
+    response_type: 'code',
+    scope: SCOPE,
+    // RFC 8707 §2.1: name every audience the grant must cover; each token then picks one.
+    resource: [config.apiResource, config.mcpResource],
+    extraTokenParams: { resource: config.apiResource },
+    userStore: store,
+    stateStore: store,
+    automaticSilentRenew: true,
+    // The ID token carries the profile claims; the access token is for the API, not userinfo.
+    loadUserInfo: false,
+    revokeTokenTypes: ['refresh_token'],
+  };
+}
+
+/**
+ * oidc-client-ts's UserManager, taught that this SPA holds two access tokens: one for the API
+ * (the User's own access_token) and one for the MCP server (kept in McpTokenStore). Every
+ * refresh-token use goes through one queue because refresh tokens rotate.
+ */
+export class SpaUserManager extends UserManager {
+  private readonly queue = new SerialQueue();
+  readonly mcpTokens: McpTokenStore;
+
+  constructor(
+    readonly config: SpaConfig,
+    origin: string,
+    storage: Storage,
+    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  ) {
+    super(userManagerSettings(config, origin, storage));
+    this.mcpTokens = new McpTokenStore(
+      storage,
+      `api-mcp-auth.mcp-token:${config.authority}:${config.clientId}`,
+    );
+    this.events.addUserUnloaded(() => this.mcpTokens.clear());
+  }
+
+  /**
+   * Also what automaticSilentRenew calls. The API resource is added because the library sends
+   * none by default, and the MCP token is renewed right after, with the rotated refresh token.
+   */
+  override signinSilent(args: SigninSilentArgs = {}): Promise<User | null> {
+    return this.queue.run(async () => {
+      const user = await super.signinSilent({ resource: this.config.apiResource, ...args });
+      if (user?.refresh_token) {
+        // A failure here must not undo the API renewal; the MCP page asks again and reports it.
+        await this.refreshMcpToken(user).catch(() => this.mcpTokens.clear());
+      }
+      return user;
+    });
+  }
+
+  /** The stored MCP token while it is fresh, else a new one from the refresh_token grant. */
+  mcpToken(forceRefresh = false): Promise<McpToken> {
+    return this.queue.run(async () => {
+      const stored = this.mcpTokens.read();
+      if (!forceRefresh && stored && stored.expiresAt - EXPIRY_MARGIN_SECONDS > nowSeconds()) {
+        return stored;
+      }
+      const user = await this.getUser();
+      if (!user?.refresh_token) throw new Error('not signed in, or no refresh token was issued');
+      return this.refreshMcpToken(user);
+    });
+  }
+
+  /** Callers must hold the queue. */
+  private async refreshMcpToken(user: User): Promise<McpToken> {
+    const refreshToken = user.refresh_token;
+    if (!refreshToken) throw new Error('no refresh token');
+    const tokenEndpoint = await this.metadataService.getTokenEndpoint(false);
+    if (!tokenEndpoint) throw new Error('the AuthServer advertises no token_endpoint');
+    const response = await refreshForResource(
+      {
+        tokenEndpoint,
+        clientId: this.config.clientId,
+        refreshToken,
+        resource: this.config.mcpResource,
+      },
+      this.fetchFn,
+    );
+    // Store the rotated refresh token at once: the old one is spent from this moment.
+    if (response.refresh_token) {
+      user.refresh_token = response.refresh_token;
+      await this.storeUser(user);
+    }
+    const token: McpToken = {
+      accessToken: response.access_token,
+      expiresAt: expiresAt(response.access_token, response.expires_in),
+      ...(response.scope !== undefined && { scope: response.scope }),
+    };
+    this.mcpTokens.write(token);
+    return token;
+  }
+}
+
+/** expires_in (RFC 6749 §5.1) if sent, else the JWT's exp, else "now" so it is renewed on use. */
+function expiresAt(accessToken: string, expiresIn: number | undefined): number {
+  if (expiresIn !== undefined) return nowSeconds() + expiresIn;
+  try {
+    return numericClaim(decodeJwt(accessToken).claims, 'exp') ?? nowSeconds();
+  } catch {
+    return nowSeconds();
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
