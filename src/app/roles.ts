@@ -2,16 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Role } from '../config/config';
 import { createMcpApp } from '../mcp/mcp.app';
 import { createAuthApp } from '../oidc/auth.app';
+import { createSpaApp } from '../spa/spa.app';
 import { createApiApp } from '../weather/api.app';
 import { RoleContext } from './shared';
 
 type RoleApp = (context: RoleContext) => Promise<NestFastifyApplication>;
 
-const notYet = (role: Role): RoleApp => () => Promise.reject(new Error(`role ${role} is not built yet`));
-
 export const ROLE_APPS: Record<Role, RoleApp> = {
   auth: createAuthApp,
   api: createApiApp,
   mcp: createMcpApp,
-  spa: notYet('spa'),
+  spa: createSpaApp,
 };

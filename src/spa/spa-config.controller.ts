@@ -1,0 +1,27 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import { AppConfig } from '../config/config';
+
+/** What the SPA needs to find the servers; read at run time so one build serves any setup. */
+export interface SpaRuntimeConfig {
+  readonly authority: string;
+  readonly clientId: string;
+  readonly apiBaseUrl: string;
+  readonly mcpBaseUrl: string;
+}
+
+@Controller()
+export class SpaConfigController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get('spa-config.json')
+  @Header('cache-control', 'no-cache')
+  runtimeConfig(): SpaRuntimeConfig {
+    return {
+      authority: this.config.issuer,
+      clientId: 'interactive',
+      apiBaseUrl: this.config.apiBaseUrl,
+      mcpBaseUrl: this.config.mcpBaseUrl,
+    };
+  }
+}

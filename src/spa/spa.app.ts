@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { RoleContext } from '../app/shared';
+import { SpaModule } from './spa.module';
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>SPA not built</title>
+<p>The SPA has not been built. Run <code>npm run build -w spa</code> (or <code>npm start</code>, which builds it).</p>`;
+
+/**
+ * Serves the built SPA (spa/dist). Client-side routes such as /signin-oidc get index.html, so
+ * a reload or an OAuth redirect lands in the app.
+ */
+export async function createSpaApp(context: RoleContext): Promise<NestFastifyApplication> {
+  const { config, logger } = context;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    SpaModule.forRoot(context),
+    new FastifyAdapter({ trustProxy: config.production }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+
+  const built = existsSync(join(config.spaDistDir, 'index.html'));
+  if (!built) logger.warn({ dir: config.spaDistDir }, 'SPA not built: serving a notice instead');
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+  if (built) {
+    await app.register(fastifyStatic, { root: config.spaDistDir, wildcard: false, index: ['index.html'] });
+  }
+  // Every other GET is a client-side route: answer with the app. The built files themselves are
+  // exact routes (wildcard: false), so they win over this one.
+  fastify.get('/*', (request: FastifyRequest, reply: FastifyReply) => {
+    if (/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)) {
+      return reply.status(404).send({ statusCode: 404, error: 'Not Found' });
+    }
+    if (!built) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,12 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule } from '../app/core.module';
+import { RoleContext } from '../app/shared';
+import { SpaConfigController } from './spa-config.controller';
+
+/** Root module of the SPA role: the built React app and its runtime configuration. */
+@Module({})
+export class SpaModule {
+  static forRoot(context: RoleContext): DynamicModule {
+    return { module: SpaModule, imports: [CoreModule.forRole(context)], controllers: [SpaConfigController] };
+  }
+}
