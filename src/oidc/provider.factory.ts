@@ -12,7 +12,7 @@ import { ResourceRegistry } from './resources';
 import { CLAIMS, SCOPES } from './scopes';
 import { useStructuredTokenEndpoints } from './structured-tokens.middleware';
 import { tokenAccessPolicy, TokenOwnership } from './token-access.policy';
-import { registerTokenExchange } from './token-exchange.grant';
+import { exchangedTokenClaims, registerTokenExchange } from './token-exchange.grant';
 import { UserDirectory } from './users';
 import { logoutPage, messagePage } from './views';
 
@@ -110,6 +110,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
         out.error,
       );
     },
+    extraTokenClaims: (_ctx, token) => exchangedTokenClaims(token),
     extraClientMetadata: { properties: [] },
   };
 

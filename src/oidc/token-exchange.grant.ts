@@ -1,8 +1,16 @@
-import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-provider';
+import {
+  errors,
+  type AccessToken,
+  type ClientCredentials,
+  type Provider,
+  type TokenEndpointGrantContext,
+} from 'oidc-provider';
 import { IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
 import { ResourceRegistry } from './resources';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** The `gty` exchanged access tokens carry, so their claims can be told apart when issued. */
+const EXCHANGED_GTY = 'token_exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 const PARAMETERS = [
@@ -84,11 +92,10 @@ export function registerTokenExchange(
       client,
       accountId: subject.sub,
       grantId: subject.jti,
-      gty: 'token_exchange',
+      gty: EXCHANGED_GTY,
       scope,
       resourceServer: new provider.ResourceServer(target.id, resources.serverInfo(target.id, ttl)),
     });
-    token.extra = { act: { sub: client.clientId } };
 
     ctx.body = {
       access_token: await token.save(),
@@ -100,4 +107,14 @@ export function registerTokenExchange(
   };
 
   provider.registerGrantType(TOKEN_EXCHANGE_GRANT, handler, PARAMETERS);
+}
+
+/**
+ * The `extraTokenClaims` hook: RFC 8693 §4.1 `act` names the client that exchanged the token.
+ * oidc-provider computes a token's extra claims from this hook when it saves the token, so
+ * claims assigned to `token.extra` inside the grant would be replaced.
+ */
+export function exchangedTokenClaims(token: AccessToken | ClientCredentials) {
+  if (!('gty' in token) || token.gty !== EXCHANGED_GTY) return undefined;
+  return { act: { sub: token.clientId } };
 }
