@@ -1,0 +1,228 @@
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  type CallToolResult,
+} from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { decodeJwt } from './support/pkce';
+import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
+import { startTestSystem, TestSystem } from './support/system';
+import { tamper } from './support/tokens';
+
+/** What one generation of the official client looks like to these tests. */
+interface McpSession {
+  listTools(): Promise<string[]>;
+  callTool(name: string): Promise<CallToolResult>;
+  /** Runs `call`; when the client stops for authorization, finishes it and runs `call` again. */
+  withAuthorization<T>(call: () => Promise<T>): Promise<T>;
+  protocolVersion(): string | undefined;
+  close(): Promise<void>;
+}
+
+interface Generation {
+  readonly name: string;
+  readonly expectedProtocol: string;
+  connect(
+    url: string,
+    provider: HeadlessOAuthProvider,
+    log: RecordedRequest[],
+  ): Promise<McpSession>;
+}
+
+const CLIENT_INFO = { name: 'api-mcp-auth-e2e', version: '1.0.0' };
+
+function v2(mode: 'auto' | 'legacy', expectedProtocol: string): Generation {
+  return {
+    name: `@modelcontextprotocol/client (v2, ${mode === 'auto' ? '2026-07-28' : '2025 era'})`,
+    expectedProtocol,
+    async connect(url, provider, log) {
+      const open = () =>
+        new StreamableHTTPClientTransport(new URL(url), {
+          authProvider: provider,
+          fetch: recordingFetch(log),
+        });
+      let transport = open();
+      let client = new Client(CLIENT_INFO, { versionNegotiation: { mode } });
+      const finish = async () => transport.finishAuth(provider.takeCallback());
+      try {
+        await client.connect(transport);
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError)) throw error;
+        await finish();
+        transport = open();
+        client = new Client(CLIENT_INFO, { versionNegotiation: { mode } });
+        await client.connect(transport);
+      }
+      const session: McpSession = {
+        listTools: async () => (await client.listTools()).tools.map((t) => t.name),
+        callTool: async (name) =>
+          (await client.callTool({ name, arguments: {} })) as CallToolResult,
+        async withAuthorization(call) {
+          try {
+            return await call();
+          } catch (error) {
+            if (!(error instanceof UnauthorizedError)) throw error;
+            await finish();
+            return call();
+          }
+        },
+        protocolVersion: () => client.getNegotiatedProtocolVersion(),
+        close: () => client.close(),
+      };
+      return session;
+    },
+  };
+}
+
+const v1: Generation = {
+  name: '@modelcontextprotocol/sdk (v1, 2025 era)',
+  expectedProtocol: '2025-11-25',
+  async connect(url, provider, log) {
+    const open = () =>
+      new TransportV1(new URL(url), { authProvider: provider, fetch: recordingFetch(log) });
+    let transport = open();
+    let client = new ClientV1(CLIENT_INFO);
+    const finish = async () => transport.finishAuth(provider.takeCallback().get('code')!);
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedErrorV1)) throw error;
+      await finish();
+      transport = open();
+      client = new ClientV1(CLIENT_INFO);
+      await client.connect(transport);
+    }
+    return {
+      listTools: async () => (await client.listTools()).tools.map((t) => t.name),
+      callTool: async (name) => (await client.callTool({ name, arguments: {} })) as CallToolResult,
+      async withAuthorization(call) {
+        try {
+          return await call();
+        } catch (error) {
+          if (!(error instanceof UnauthorizedErrorV1)) throw error;
+          await finish();
+          return call();
+        }
+      },
+      protocolVersion: () => transport.protocolVersion,
+      close: () => client.close(),
+    };
+  },
+};
+
+const forecastsOf = (result: CallToolResult) =>
+  (result.structuredContent as { forecasts: Record<string, unknown>[] } | undefined)?.forecasts;
+
+describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name', (generation) => {
+  let sys: TestSystem;
+  let callback: Awaited<ReturnType<typeof loopbackCallback>>;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth,api,mcp' } });
+    callback = await loopbackCallback();
+  });
+  afterAll(async () => {
+    await callback?.close();
+    await sys?.close();
+  });
+
+  it('goes from a bare 401 through discovery, registration and PKCE login to the weather tool, then refreshes', async () => {
+    const api = watchApiPrincipals(sys);
+    const log: RecordedRequest[] = [];
+    const provider = new HeadlessOAuthProvider({
+      redirectUrl: callback.url,
+      username: 'alice',
+      password: 'alice',
+    });
+    const session = await generation.connect(`${sys.urls.mcp}/mcp`, provider, log);
+
+    // The discovery chain the spec prescribes, in order, from the MCP endpoint's first 401.
+    const path = log.map((r) => `${r.method} ${r.url} ${r.status}`);
+    const step = (pattern: RegExp) => path.findIndex((line) => pattern.test(line));
+    const order = [
+      step(new RegExp(`^POST ${sys.urls.mcp}/mcp 401$`)),
+      step(new RegExp(`^GET ${sys.urls.mcp}/\\.well-known/oauth-protected-resource(/mcp)? 200$`)),
+      step(
+        new RegExp(
+          `^GET ${sys.urls.issuer}/\\.well-known/(oauth-authorization-server|openid-configuration) 200$`,
+        ),
+      ),
+      step(new RegExp(`^POST ${sys.urls.issuer}/connect/register 201$`)),
+      step(new RegExp(`^POST ${sys.urls.issuer}/connect/token 200$`)),
+      path.findLastIndex((line) => line.startsWith(`POST ${sys.urls.mcp}/mcp 200`)),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+    // The authorization request: PKCE S256, the MCP server as the resource, the loopback port.
+    expect(provider.authorizationRequests).toHaveLength(1);
+    const authorize = provider.authorizationRequests[0]!.searchParams;
+    expect(authorize.get('code_challenge_method')).toBe('S256');
+    expect(authorize.get('resource')?.replace(/\/$/, '')).toBe(`${sys.urls.mcp}/mcp`);
+    expect(authorize.get('redirect_uri')).toBe(callback.url);
+    expect(authorize.get('scope')?.split(' ')).toContain('weatherget');
+    expect(provider.registeredClient?.client_id).toEqual(expect.any(String));
+
+    const mcpToken = provider.tokens()!;
+    expect(decodeJwt(mcpToken.access_token).payload).toMatchObject({
+      aud: `${sys.urls.mcp}/mcp`,
+      sub: '818727',
+      client_id: provider.registeredClient!.client_id,
+    });
+    expect(mcpToken.refresh_token).toEqual(expect.any(String));
+    expect(session.protocolVersion()).toBe(generation.expectedProtocol);
+
+    expect((await session.listTools()).sort()).toEqual([
+      'get-server-info',
+      'get-weather-forecast',
+      'who-am-i',
+    ]);
+    const first = await session.callTool('get-weather-forecast');
+    expect(first.isError).toBeFalsy();
+    expect(forecastsOf(first)).toHaveLength(5);
+    expect(first.content[0]).toMatchObject({
+      type: 'text',
+      text: expect.stringContaining('Forecast for the next 5 days'),
+    });
+    const second = await session.callTool('get-weather-forecast');
+    expect(forecastsOf(second)).toHaveLength(5);
+
+    // At the API: the MCP server's own exchanged token, never the client's.
+    const seen = await api.principals();
+    expect(seen).toHaveLength(2);
+    for (const principal of seen) {
+      expect(principal.audience).toEqual([sys.urls.api]);
+      expect(principal.act).toEqual({ sub: 'mcp.server' });
+      expect(principal.sub).toBe('818727');
+      expect(principal.scopes).toEqual(['weatherget']);
+      expect(principal.token).not.toBe(mcpToken.access_token);
+    }
+    // The second call reused the cached exchanged token.
+    expect(seen[1]!.token).toBe(seen[0]!.token);
+
+    // Refresh: the held access token stops working, the client refreshes without a login.
+    provider.replaceAccessToken(tamper(mcpToken.access_token, { jti: 'stale' }));
+    const saved = provider.savedTokens.length;
+    const afterRefresh = await session.withAuthorization(() =>
+      session.callTool('get-weather-forecast'),
+    );
+    expect(forecastsOf(afterRefresh)).toHaveLength(5);
+    expect(provider.authorizationRequests).toHaveLength(1);
+    expect(provider.savedTokens.length).toBe(saved + 1);
+    const refreshed = provider.tokens()!;
+    expect(refreshed.access_token).not.toBe(mcpToken.access_token);
+    expect(refreshed.refresh_token).not.toBe(mcpToken.refresh_token);
+    expect(decodeJwt(refreshed.access_token).payload).toMatchObject({
+      aud: `${sys.urls.mcp}/mcp`,
+      sub: '818727',
+    });
+    expect(log.some((r) => r.url === `${sys.urls.issuer}/connect/token` && r.status === 200)).toBe(
+      true,
+    );
+
+    await session.close();
+  });
+});

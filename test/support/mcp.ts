@@ -1,0 +1,70 @@
+import type { Principal } from '../../src/auth/principal';
+import { ApiJwtStrategy } from '../../src/weather/api-auth';
+import { TestSystem } from './system';
+
+/** One HTTP exchange an MCP client made, for asserting the order of discovery and auth. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+}
+
+/** A fetch that records what the SDK sent, to pass as the transports' `fetch` option. */
+export function recordingFetch(log: RecordedRequest[]): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const response = await fetch(request);
+    log.push({ method: request.method, url: request.url, status: response.status });
+    return response;
+  };
+}
+
+interface ValidatingStrategy {
+  validate(...args: unknown[]): Promise<Principal>;
+}
+
+/**
+ * Watches the principals the weather API accepted, at the API itself: the API's passport
+ * strategy is spied on (it still runs), so each entry is a token that passed the API's
+ * signature, issuer and audience checks and reached the weather handler's guard.
+ */
+export function watchApiPrincipals(sys: TestSystem): {
+  principals(): Promise<Principal[]>;
+  reset(): void;
+} {
+  const api = sys.system.apps.get('api');
+  if (!api) throw new Error('the api role is not running');
+  const strategy: ValidatingStrategy = api.get(ApiJwtStrategy);
+  const spy = jest.spyOn(strategy, 'validate');
+  return {
+    principals: () => Promise.all(spy.mock.results.map((r) => r.value as Promise<Principal>)),
+    reset: () => spy.mockClear(),
+  };
+}
+
+export function mcpInitialize(protocolVersion = '2025-06-18') {
+  return {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: {
+      protocolVersion,
+      capabilities: {},
+      clientInfo: { name: 'raw-http-test', version: '1.0.0' },
+    },
+  };
+}
+
+/** POSTs one JSON-RPC message to the MCP endpoint as a 2025-era client would. */
+export function postMcp(sys: TestSystem, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${sys.urls.mcp}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
