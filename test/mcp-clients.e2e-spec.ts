@@ -7,9 +7,11 @@ import {
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { codeFlow } from './support/flows';
 import { decodeJwt } from './support/pkce';
 import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
+import { freePort } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 import { tamper } from './support/tokens';
 
@@ -26,6 +28,12 @@ interface McpSession {
 interface Generation {
   readonly name: string;
   readonly expectedProtocol: string;
+  /**
+   * v1 answers a 403 insufficient_scope by refreshing when it holds a refresh token; a refresh
+   * cannot widen the grant (RFC 6749 §6), so it then gives up ("403 after trying upscoping").
+   * Its step-up works for a client that holds no refresh token; v2 re-authorizes either way.
+   */
+  readonly stepUpIgnoresRefreshToken: boolean;
   connect(
     url: string,
     provider: HeadlessOAuthProvider,
@@ -39,6 +47,7 @@ function v2(mode: 'auto' | 'legacy', expectedProtocol: string): Generation {
   return {
     name: `@modelcontextprotocol/client (v2, ${mode === 'auto' ? '2026-07-28' : '2025 era'})`,
     expectedProtocol,
+    stepUpIgnoresRefreshToken: true,
     async connect(url, provider, log) {
       const open = () =>
         new StreamableHTTPClientTransport(new URL(url), {
@@ -81,6 +90,7 @@ function v2(mode: 'auto' | 'legacy', expectedProtocol: string): Generation {
 const v1: Generation = {
   name: '@modelcontextprotocol/sdk (v1, 2025 era)',
   expectedProtocol: '2025-11-25',
+  stepUpIgnoresRefreshToken: false,
   async connect(url, provider, log) {
     const open = () =>
       new TransportV1(new URL(url), { authProvider: provider, fetch: recordingFetch(log) });
@@ -223,6 +233,56 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
       true,
     );
 
+    await session.close();
+  });
+  it('shows a token without weatherget only the public tools, challenges the weather tool, and steps up', async () => {
+    // A token for the MCP server without weatherget, as the pre-registered mcpclient.
+    const narrow = await codeFlow(sys, {
+      clientId: 'mcpclient',
+      clientSecret: 'mcpclient_secret',
+      redirectUri: 'http://localhost:3334/oauth/callback',
+      scope: 'openid offline_access',
+      resources: [`${sys.urls.mcp}/mcp`],
+    });
+    expect(decodeJwt(narrow.access_token).payload).toMatchObject({ aud: `${sys.urls.mcp}/mcp` });
+    expect(String(decodeJwt(narrow.access_token).payload.scope ?? '')).not.toContain('weatherget');
+
+    // mcpclient is registered with port 3334; as a native client it may listen on any port.
+    const provider = new HeadlessOAuthProvider({
+      redirectUrl: `http://localhost:${await freePort()}/oauth/callback`,
+      client: {
+        client_id: 'mcpclient',
+        client_secret: 'mcpclient_secret',
+        token_endpoint_auth_method: 'client_secret_basic',
+        issuer: sys.urls.issuer,
+      },
+      tokens: {
+        ...narrow,
+        refresh_token: generation.stepUpIgnoresRefreshToken ? narrow.refresh_token : undefined,
+        issuer: sys.urls.issuer,
+      },
+    });
+    const log: RecordedRequest[] = [];
+    const session = await generation.connect(`${sys.urls.mcp}/mcp`, provider, log);
+    expect(provider.authorizationRequests).toHaveLength(0);
+    expect((await session.listTools()).sort()).toEqual(['get-server-info', 'who-am-i']);
+
+    const result = await session.withAuthorization(() => session.callTool('get-weather-forecast'));
+    expect(forecastsOf(result)).toHaveLength(5);
+
+    // The client learned the missing scope from the 403 challenge and asked for it.
+    expect(log.some((r) => r.url === `${sys.urls.mcp}/mcp` && r.status === 403)).toBe(true);
+    expect(provider.authorizationRequests).toHaveLength(1);
+    expect(provider.authorizationRequests[0]!.searchParams.get('scope')?.split(' ')).toContain(
+      'weatherget',
+    );
+    const wider = provider.tokens()!;
+    expect(String(decodeJwt(wider.access_token).payload.scope).split(' ')).toContain('weatherget');
+    expect((await session.listTools()).sort()).toEqual([
+      'get-server-info',
+      'get-weather-forecast',
+      'who-am-i',
+    ]);
     await session.close();
   });
 });
