@@ -24,6 +24,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists the only way to say why is stderr.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+  );
   process.exit(1);
 });

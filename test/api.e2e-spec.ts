@@ -44,7 +44,11 @@ describe('weather API as a resource server', () => {
     );
     expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
-    expect(decodeJwt(token).payload).toMatchObject({ aud: sys.urls.api, scope: 'api', sub: 'm2m.client' });
+    expect(decodeJwt(token).payload).toMatchObject({
+      aud: sys.urls.api,
+      scope: 'api',
+      sub: 'm2m.client',
+    });
 
     const weather = await getWeather(sys, token);
     expect(weather.status).toBe(403);
@@ -73,14 +77,55 @@ describe('weather API as a resource server', () => {
   });
 
   const rejected: [string, () => Promise<string>, string][] = [
-    ['an expired token', () => forgeAccessToken(sys, { exp: Math.floor(Date.now() / 1000) - 60 }), 'token expired'],
-    ['a token for another audience', () => forgeAccessToken(sys, { aud: sys.urls.mcp + '/mcp' }), 'token invalid'],
-    ['a token from another issuer', () => forgeAccessToken(sys, { iss: 'http://evil.example' }), 'token invalid'],
-    ['an alg:none token', () => Promise.resolve(unsignedToken({ iss: sys.urls.issuer, aud: sys.urls.api, sub: 'x', scope: 'weatherget', exp: 9999999999 })), 'token invalid'],
-    ['a token signed by an unknown key', () => forgeAccessToken(sys, {}, { key: 'foreign', kid: 'unknown-kid' }), 'token invalid'],
-    ['a token signed by a foreign key under our kid', () => forgeAccessToken(sys, {}, { key: 'foreign' }), 'token invalid'],
-    ['a tampered payload', () => Promise.resolve(tamper(aliceToken, { sub: '88421113' })), 'token invalid'],
-    ['an ID token (typ JWT, not at+jwt)', () => forgeAccessToken(sys, {}, { typ: 'JWT' }), 'not an access token (typ must be at+jwt)'],
+    [
+      'an expired token',
+      () => forgeAccessToken(sys, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      'token expired',
+    ],
+    [
+      'a token for another audience',
+      () => forgeAccessToken(sys, { aud: sys.urls.mcp + '/mcp' }),
+      'token invalid',
+    ],
+    [
+      'a token from another issuer',
+      () => forgeAccessToken(sys, { iss: 'http://evil.example' }),
+      'token invalid',
+    ],
+    [
+      'an alg:none token',
+      () =>
+        Promise.resolve(
+          unsignedToken({
+            iss: sys.urls.issuer,
+            aud: sys.urls.api,
+            sub: 'x',
+            scope: 'weatherget',
+            exp: 9999999999,
+          }),
+        ),
+      'token invalid',
+    ],
+    [
+      'a token signed by an unknown key',
+      () => forgeAccessToken(sys, {}, { key: 'foreign', kid: 'unknown-kid' }),
+      'token invalid',
+    ],
+    [
+      'a token signed by a foreign key under our kid',
+      () => forgeAccessToken(sys, {}, { key: 'foreign' }),
+      'token invalid',
+    ],
+    [
+      'a tampered payload',
+      () => Promise.resolve(tamper(aliceToken, { sub: '88421113' })),
+      'token invalid',
+    ],
+    [
+      'an ID token (typ JWT, not at+jwt)',
+      () => forgeAccessToken(sys, {}, { typ: 'JWT' }),
+      'not an access token (typ must be at+jwt)',
+    ],
     ['garbage', () => Promise.resolve('not-a-jwt'), 'token invalid'],
   ];
 
@@ -99,7 +144,9 @@ describe('weather API as a resource server', () => {
   });
 
   it('publishes RFC 9728 metadata and allows the SPA origin, not others, through CORS', async () => {
-    const metadata = await (await fetch(`${sys.urls.api}/.well-known/oauth-protected-resource`)).json();
+    const metadata = await (
+      await fetch(`${sys.urls.api}/.well-known/oauth-protected-resource`)
+    ).json();
     expect(metadata).toMatchObject({
       resource: sys.urls.api,
       authorization_servers: [sys.urls.issuer],
@@ -108,7 +155,11 @@ describe('weather API as a resource server', () => {
 
     const allowed = await fetch(`${sys.urls.api}/WeatherForecast`, {
       method: 'OPTIONS',
-      headers: { origin: sys.urls.spa, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: sys.urls.spa,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(sys.urls.spa);
     const denied = await fetch(`${sys.urls.api}/WeatherForecast`, {
@@ -123,7 +174,9 @@ describe('weather API as a resource server', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
     const spec = (await (await fetch(`${sys.urls.api}/swagger-json`)).json()) as {
-      components: { securitySchemes: Record<string, { flows: { authorizationCode: { tokenUrl: string } } }> };
+      components: {
+        securitySchemes: Record<string, { flows: { authorizationCode: { tokenUrl: string } } }>;
+      };
     };
     const scheme = Object.values(spec.components.securitySchemes)[0]!;
     expect(scheme.flows.authorizationCode.tokenUrl).toBe(`${sys.urls.issuer}/connect/token`);

@@ -13,7 +13,12 @@ describe('authorization code + PKCE, end to end', () => {
     const tokens = await codeFlow(sys);
     const { header, payload } = decodeJwt(tokens.access_token);
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-    expect(payload).toMatchObject({ iss: sys.urls.issuer, aud: sys.urls.api, sub: '818727', client_id: 'interactive' });
+    expect(payload).toMatchObject({
+      iss: sys.urls.issuer,
+      aud: sys.urls.api,
+      sub: '818727',
+      client_id: 'interactive',
+    });
     expect(String(payload.scope).split(' ').sort()).toEqual(['weatherget']);
     expect(tokens.refresh_token).toBeDefined();
 

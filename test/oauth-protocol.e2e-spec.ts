@@ -38,7 +38,10 @@ describe('OAuth protocol rules at the AuthServer', () => {
   }
 
   it('advertises what strict clients check', async () => {
-    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+    for (const path of [
+      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+    ]) {
       const response = await fetch(sys.urls.issuer + path);
       expect(response.status).toBe(200);
       const metadata = (await response.json()) as Record<string, unknown>;
@@ -56,7 +59,14 @@ describe('OAuth protocol rules at the AuthServer', () => {
         userinfo_endpoint: `${sys.urls.issuer}/connect/userinfo`,
       });
       expect(metadata.scopes_supported).toEqual(
-        expect.arrayContaining(['openid', 'profile', 'email', 'api', 'weatherget', 'offline_access']),
+        expect.arrayContaining([
+          'openid',
+          'profile',
+          'email',
+          'api',
+          'weatherget',
+          'offline_access',
+        ]),
       );
     }
   });
@@ -81,7 +91,11 @@ describe('OAuth protocol rules at the AuthServer', () => {
   it('refuses an unregistered redirect_uri without redirecting to it', async () => {
     const { challenge } = pkcePair();
     const step = await new TestBrowser().navigate(
-      authorizeUrl({ redirect_uri: 'https://evil.example/cb', code_challenge: challenge, code_challenge_method: 'S256' }),
+      authorizeUrl({
+        redirect_uri: 'https://evil.example/cb',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }),
       'https://evil.example',
     );
     expect(step.response?.status).toBe(400);
@@ -93,7 +107,12 @@ describe('OAuth protocol rules at the AuthServer', () => {
   it('refuses a wrong code_verifier, then a replayed code', async () => {
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(challenge);
-    const base = { grant_type: 'authorization_code', code, redirect_uri: redirectUri(), client_id: 'interactive' };
+    const base = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri(),
+      client_id: 'interactive',
+    };
 
     const wrong = await tokenRequest(sys, { ...base, code_verifier: pkcePair().verifier });
     expect(wrong.status).toBe(400);
@@ -140,7 +159,12 @@ describe('OAuth protocol rules at the AuthServer', () => {
       redirectUri(),
     );
     const loginHtml = await step.response!.text();
-    const wrong = await browser.submit(step.url, loginHtml, { username: 'alice', password: 'nope', action: 'login' }, redirectUri());
+    const wrong = await browser.submit(
+      step.url,
+      loginHtml,
+      { username: 'alice', password: 'nope', action: 'login' },
+      redirectUri(),
+    );
     expect(wrong.response?.status).toBe(401);
     const wrongHtml = await wrong.response!.text();
     expect(wrongHtml).toContain('Wrong username or password.');
@@ -164,9 +188,15 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('puts profile claims in the ID token and serves userinfo for an opaque userinfo token', async () => {
-    const tokens = await codeFlow(sys, { resources: [] , scope: 'openid profile email' });
+    const tokens = await codeFlow(sys, { resources: [], scope: 'openid profile email' });
     const id = decodeJwt(tokens.id_token!).payload;
-    expect(id).toMatchObject({ iss: sys.urls.issuer, aud: 'interactive', sub: '818727', name: 'Alice Smith', email: 'AliceSmith@example.com' });
+    expect(id).toMatchObject({
+      iss: sys.urls.issuer,
+      aud: 'interactive',
+      sub: '818727',
+      name: 'Alice Smith',
+      email: 'AliceSmith@example.com',
+    });
     const userinfo = await fetch(`${sys.urls.issuer}/connect/userinfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });

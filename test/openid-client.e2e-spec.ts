@@ -51,7 +51,11 @@ describe('openid-client as the relying party (mcpclient)', () => {
 
   it('completes code + PKCE, validates the ID token, and calls the API', async () => {
     const tokens = await signIn();
-    expect(tokens.claims()).toMatchObject({ sub: '818727', iss: sys.urls.issuer, aud: 'mcpclient' });
+    expect(tokens.claims()).toMatchObject({
+      sub: '818727',
+      iss: sys.urls.issuer,
+      aud: 'mcpclient',
+    });
     expect(tokens.refresh_token).toBeDefined();
     expect((await getWeather(sys, tokens.access_token)).status).toBe(200);
   });
@@ -66,21 +70,27 @@ describe('openid-client as the relying party (mcpclient)', () => {
       code_challenge_method: 'S256',
       resource: sys.urls.api,
     });
-    const callback = await new TestBrowser().authorize(url.href, { redirectUri: 'http://localhost:49152/' });
+    const callback = await new TestBrowser().authorize(url.href, {
+      redirectUri: 'http://localhost:49152/',
+    });
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect(callback.searchParams.get('iss')).toBe(sys.urls.issuer);
   });
 
   it('refreshes, introspects and revokes the refresh token', async () => {
     const tokens = await signIn();
-    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, { resource: sys.urls.api });
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!, {
+      resource: sys.urls.api,
+    });
     expect(refreshed.access_token).not.toBe(tokens.access_token);
 
     const active = await client.tokenIntrospection(config, refreshed.refresh_token!);
     expect(active).toMatchObject({ active: true, client_id: 'mcpclient', sub: '818727' });
 
     await client.tokenRevocation(config, refreshed.refresh_token!);
-    expect(await client.tokenIntrospection(config, refreshed.refresh_token!)).toEqual({ active: false });
+    expect(await client.tokenIntrospection(config, refreshed.refresh_token!)).toEqual({
+      active: false,
+    });
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
@@ -89,7 +99,12 @@ describe('openid-client as the relying party (mcpclient)', () => {
   it('introspects and revokes a JWT access token; the API then refuses it', async () => {
     const tokens = await signIn();
     const before = await client.tokenIntrospection(config, tokens.access_token);
-    expect(before).toMatchObject({ active: true, aud: sys.urls.api, sub: '818727', scope: 'weatherget' });
+    expect(before).toMatchObject({
+      active: true,
+      aud: sys.urls.api,
+      sub: '818727',
+      scope: 'weatherget',
+    });
 
     await client.tokenRevocation(config, tokens.access_token);
     expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });

@@ -88,7 +88,7 @@ describe('state survives a restart', () => {
         },
       });
       try {
-        const tokens = await codeFlow(a, { resources: [] , scope: 'openid offline_access' });
+        const tokens = await codeFlow(a, { resources: [], scope: 'openid offline_access' });
         const response = await fetch(`${b.system.listening.get('auth')!}/connect/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -24,7 +24,11 @@ export class CoreModule {
             logger: context.logger.child({ role: context.role }),
             // Tokens, cookies and credentials never reach the logs.
             redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+              ],
               censor: '[redacted]',
             },
             serializers: {

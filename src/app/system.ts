@@ -16,7 +16,10 @@ export interface RunningSystem {
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Boots the roles this process runs, each as its own Nest application on its own port. */
-export async function startSystem(config: AppConfig, logger = createLogger(config)): Promise<RunningSystem> {
+export async function startSystem(
+  config: AppConfig,
+  logger = createLogger(config),
+): Promise<RunningSystem> {
   const store = await openStore(config.storage);
   const shared: SharedServices = { config, store, logger };
   const apps = new Map<Role, NestFastifyApplication>();
@@ -62,6 +65,9 @@ export async function startSystem(config: AppConfig, logger = createLogger(confi
 export function createLogger(config: AppConfig) {
   return pino({
     level: config.logLevel,
-    redact: { paths: ['*.authorization', '*.password', '*.client_secret', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.authorization', '*.password', '*.client_secret', '*.token'],
+      censor: '[redacted]',
+    },
   });
 }

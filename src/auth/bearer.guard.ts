@@ -19,7 +19,10 @@ import { REQUIRED_SCOPES } from './scopes.decorator';
 import { TokenRejection } from './token-rejection';
 import { bearerChallenge, BearerChallenge } from './www-authenticate';
 
-type RequestWithUser = FastifyRequest & { user?: Principal; raw: FastifyRequest['raw'] & { user?: Principal } };
+type RequestWithUser = FastifyRequest & {
+  user?: Principal;
+  raw: FastifyRequest['raw'] & { user?: Principal };
+};
 
 /**
  * The one guard of a resource server: authenticates the bearer token with the server's
@@ -59,7 +62,10 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
       if (user) return user;
       const reason = error ?? info;
       if (reason instanceof TokenRejection) {
-        throw new UnauthorizedException({ error: 'invalid_token', error_description: reason.message });
+        throw new UnauthorizedException({
+          error: 'invalid_token',
+          error_description: reason.message,
+        });
       }
       const name = reason instanceof Error ? reason.name : '';
       // jsonwebtoken's error classes; a missing header is refused in canActivate already.
@@ -104,20 +110,32 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
       const options = this.options;
       const challenge = (c: BearerChallenge) =>
         bearerChallenge({ resourceMetadata: options.resourceMetadataUrl, ...c });
-      const body = error.getResponse() as { error?: string; error_description?: string; scope?: string };
-      switch (error.getStatus()) {
+      const body = error.getResponse() as {
+        error?: string;
+        error_description?: string;
+        scope?: string;
+      };
+      switch (error.getStatus() as HttpStatus) {
         case HttpStatus.UNAUTHORIZED:
           void reply.header(
             'www-authenticate',
             body.error === 'invalid_token'
-              ? challenge({ error: 'invalid_token', description: body.error_description, scope: options.challengeScopes.join(' ') })
+              ? challenge({
+                  error: 'invalid_token',
+                  description: body.error_description,
+                  scope: options.challengeScopes.join(' '),
+                })
               : challenge({ scope: options.challengeScopes.join(' ') }),
           );
           return;
         case HttpStatus.FORBIDDEN:
           void reply.header(
             'www-authenticate',
-            challenge({ error: 'insufficient_scope', description: body.error_description, scope: body.scope }),
+            challenge({
+              error: 'insufficient_scope',
+              description: body.error_description,
+              scope: body.scope,
+            }),
           );
           return;
         case HttpStatus.BAD_REQUEST:

@@ -55,7 +55,10 @@ export function jwtStrategyFor(strategyName: string): Type {
       });
     }
 
-    async validate(request: { headers: { authorization?: string } }, jwt: VerifiedJwt): Promise<Principal> {
+    async validate(
+      request: { headers: { authorization?: string } },
+      jwt: VerifiedJwt,
+    ): Promise<Principal> {
       if (!isAccessTokenType(jwt.header.typ)) {
         throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
       }

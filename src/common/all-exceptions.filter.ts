@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -14,7 +21,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (reply.sent) return;
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      void reply.status(exception.getStatus()).send(typeof body === 'string' ? { message: body } : body);
+      void reply
+        .status(exception.getStatus())
+        .send(typeof body === 'string' ? { message: body } : body);
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -145,7 +145,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       }
     }
     if (!cookieKeys || cookieKeys.some((k) => k.length < 32)) {
-      problems.push('COOKIE_KEYS (comma-separated, each at least 32 characters) is required in production');
+      problems.push(
+        'COOKIE_KEYS (comma-separated, each at least 32 characters) is required in production',
+      );
     }
     if (env.DEV_USERS && bool('DEV_USERS', false)) {
       problems.push('DEV_USERS cannot be enabled in production');

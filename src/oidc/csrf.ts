@@ -9,7 +9,9 @@ export class CsrfTokens {
   constructor(private readonly key: string) {}
 
   issue(interactionUid: string): string {
-    return createHmac('sha256', this.key).update(`interaction:${interactionUid}`).digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(`interaction:${interactionUid}`)
+      .digest('base64url');
   }
 
   verify(interactionUid: string, token: unknown): boolean {

@@ -13,12 +13,22 @@ export class InteractionController {
   }
 
   @Post('interaction/:uid/login')
-  login(@Param('uid') uid: string, @Body() form: InteractionForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  login(
+    @Param('uid') uid: string,
+    @Body() form: InteractionForm,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.interactions.login(uid, form ?? {}, req, reply);
   }
 
   @Post('interaction/:uid/confirm')
-  confirm(@Param('uid') uid: string, @Body() form: InteractionForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  confirm(
+    @Param('uid') uid: string,
+    @Body() form: InteractionForm,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.interactions.confirm(uid, form ?? {}, req, reply);
   }
 

@@ -62,16 +62,23 @@ export class InteractionService {
         clientHost: clientHostOf(String(details.params.client_id)),
         userName: user?.name ?? accountId,
         scopes: scopes.map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
-        resources: Object.entries(promptDetails.missingResourceScopes ?? {}).map(([id, granted]) => ({
-          id,
-          name: this.resources.find(id)?.name ?? id,
-          scopes: granted,
-        })),
+        resources: Object.entries(promptDetails.missingResourceScopes ?? {}).map(
+          ([id, granted]) => ({
+            id,
+            name: this.resources.find(id)?.name ?? id,
+            scopes: granted,
+          }),
+        ),
       }),
     );
   }
 
-  async login(uid: string, form: InteractionForm, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async login(
+    uid: string,
+    form: InteractionForm,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const details = await this.details(uid, request, reply, form);
     if (!details) return;
     if (form.action === 'abort') {
@@ -92,7 +99,12 @@ export class InteractionService {
     return this.finish(request, reply, { login: { accountId: user.sub } });
   }
 
-  async confirm(uid: string, form: InteractionForm, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async confirm(
+    uid: string,
+    form: InteractionForm,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const details = await this.details(uid, request, reply, form);
     if (!details) return;
     if (details.prompt.name !== 'consent') return this.show(uid, request, reply);
@@ -113,7 +125,8 @@ export class InteractionService {
       missingOIDCClaims?: string[];
       missingResourceScopes?: Record<string, string[]>;
     };
-    if (promptDetails.missingOIDCScope) grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
+    if (promptDetails.missingOIDCScope)
+      grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
     for (const [resource, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) {
       grant.addResourceScope(resource, scopes.join(' '));
@@ -129,11 +142,19 @@ export class InteractionService {
     form?: InteractionForm,
   ): Promise<Details | undefined> {
     if (form && !this.sameOrigin(request)) {
-      this.html(reply, 403, messagePage('Request refused', 'The form was posted from another site.'));
+      this.html(
+        reply,
+        403,
+        messagePage('Request refused', 'The form was posted from another site.'),
+      );
       return undefined;
     }
     if (form && !this.csrf.verify(uid, form.csrf)) {
-      this.html(reply, 403, messagePage('Request refused', 'The form has expired. Start the sign-in again.'));
+      this.html(
+        reply,
+        403,
+        messagePage('Request refused', 'The form has expired. Start the sign-in again.'),
+      );
       return undefined;
     }
     let details: Details;
@@ -144,14 +165,21 @@ export class InteractionService {
         this.html(
           reply,
           400,
-          messagePage('Sign-in expired', 'This sign-in is no longer valid. Start again from the application.'),
+          messagePage(
+            'Sign-in expired',
+            'This sign-in is no longer valid. Start again from the application.',
+          ),
         );
         return undefined;
       }
       throw error;
     }
     if (details.uid !== uid) {
-      this.html(reply, 400, messagePage('Sign-in expired', 'This sign-in page does not belong to the current sign-in.'));
+      this.html(
+        reply,
+        400,
+        messagePage('Sign-in expired', 'This sign-in page does not belong to the current sign-in.'),
+      );
       return undefined;
     }
     return details;
@@ -164,7 +192,11 @@ export class InteractionService {
     await reply.redirect(redirectTo, 303);
   }
 
-  private loginView(uid: string, clientName: string, extra: { username?: string; error?: string } = {}) {
+  private loginView(
+    uid: string,
+    clientName: string,
+    extra: { username?: string; error?: string } = {},
+  ) {
     return {
       action: `/interaction/${uid}/login`,
       csrf: this.csrf.issue(uid),
@@ -187,7 +219,11 @@ export class InteractionService {
   }
 
   private html(reply: FastifyReply, status: number, body: string): void {
-    void reply.status(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    void reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(body);
   }
 }
 

@@ -44,7 +44,7 @@ export function publicJwks(privateKeys: { keys: JWK[] }): JSONWebKeySet {
       alg,
       use,
     })),
-  } as JSONWebKeySet;
+  };
 }
 
 /**
@@ -77,8 +77,10 @@ export class IssuedTokenVerifier {
         requiredClaims: ['sub', 'jti', 'exp', 'aud', 'client_id'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new IssuedTokenError('expired', 'token expired');
-      if (error instanceof joseErrors.JOSEError) throw new IssuedTokenError('invalid', 'token invalid');
+      if (error instanceof joseErrors.JWTExpired)
+        throw new IssuedTokenError('expired', 'token expired');
+      if (error instanceof joseErrors.JOSEError)
+        throw new IssuedTokenError('invalid', 'token invalid');
       throw error;
     }
     const claims = payload as IssuedAccessToken;

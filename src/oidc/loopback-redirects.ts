@@ -16,11 +16,18 @@ function withoutLoopbackPort(uri: string): string | undefined {
  * extended to every client whose registered URI is itself loopback http.
  */
 export function allowLoopbackPortVariance(provider: Provider): void {
-  const prototype = provider.Client.prototype as { redirectUriAllowed(value: string): boolean };
+  const prototype = provider.Client.prototype as {
+    redirectUriAllowed: (this: { redirectUris: string[] }, value: string) => boolean;
+  };
   const original = prototype.redirectUriAllowed;
-  prototype.redirectUriAllowed = function redirectUriAllowed(this: { redirectUris: string[] }, value: string) {
+  prototype.redirectUriAllowed = function redirectUriAllowed(
+    this: { redirectUris: string[] },
+    value: string,
+  ) {
     if (original.call(this, value)) return true;
     const wanted = withoutLoopbackPort(value);
-    return wanted !== undefined && this.redirectUris.some((uri) => withoutLoopbackPort(uri) === wanted);
+    return (
+      wanted !== undefined && this.redirectUris.some((uri) => withoutLoopbackPort(uri) === wanted)
+    );
   };
 }

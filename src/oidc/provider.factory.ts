@@ -41,16 +41,17 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { config, store, users } = deps;
   const resources = new ResourceRegistry(config);
   const revocations = new RevocationList(store);
-  const mayAccess = tokenAccessPolicy(
-    new Map([[config.mcpServerClientId, [resources.mcp.id]]]),
-  );
-  const allowedPolicy = (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: TokenOwnership) =>
-    mayAccess(client.clientId, token);
+  const mayAccess = tokenAccessPolicy(new Map([[config.mcpServerClientId, [resources.mcp.id]]]));
+  const allowedPolicy = (
+    _ctx: KoaContextWithOIDC,
+    client: { clientId: string },
+    token: TokenOwnership,
+  ) => mayAccess(client.clientId, token);
 
   const configuration: Configuration = {
     adapter: adapterFor(store),
     clients: seedClients(config),
-    jwks: deps.signingKeys as Configuration['jwks'],
+    jwks: deps.signingKeys,
     cookies: { keys: deps.cookieKeys },
     scopes: [...SCOPES],
     claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
@@ -71,7 +72,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     // ask for it); the client's registered grant types decide.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
+      AccessToken: (_ctx, token) =>
+        token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
       ClientCredentials: (_ctx, token) =>
         token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
       AuthorizationCode: 60,
@@ -118,7 +120,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
   // Behind a TLS-terminating proxy the public URL comes from X-Forwarded-*.
   provider.proxy = config.production;
 
-  const verifier = new IssuedTokenVerifier(config.issuer, publicJwks(deps.signingKeys), revocations);
+  const verifier = new IssuedTokenVerifier(
+    config.issuer,
+    publicJwks(deps.signingKeys),
+    revocations,
+  );
   registerTokenExchange(provider, verifier, resources, [
     {
       clientId: config.mcpServerClientId,

@@ -12,10 +12,11 @@ export function oidcProviderPlugin(provider: Provider) {
     reply.hijack();
     void callback(request.raw, reply.raw);
   };
-  return async (instance: FastifyInstance): Promise<void> => {
+  return (instance: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined));
     instance.all('/', handle);
     instance.all('/*', handle);
+    done();
   };
 }

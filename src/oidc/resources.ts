@@ -60,7 +60,8 @@ export class ResourceRegistry {
         if (client.grantTypeAllowed('client_credentials')) return this.api.id;
         return undefined as unknown as string;
       },
-      getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) => this.serverInfo(indicator),
+      getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) =>
+        this.serverInfo(indicator),
     };
   }
 }

@@ -1,5 +1,12 @@
 /** Every scope the provider knows; client metadata may only list these. */
-export const SCOPES = ['openid', 'profile', 'email', 'api', 'weatherget', 'offline_access'] as const;
+export const SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'api',
+  'weatherget',
+  'offline_access',
+] as const;
 
 export const CLAIMS = {
   openid: ['sub'],

@@ -22,7 +22,11 @@ export function structuredTokenEndpoints(
     await next();
     const route = ctx.oidc?.route;
     if (route !== 'introspection' && route !== 'revocation') return;
-    if (ctx.status !== 400 || (ctx.body as { error?: string } | undefined)?.error !== 'unsupported_token_type') return;
+    if (
+      ctx.status !== 400 ||
+      (ctx.body as { error?: string } | undefined)?.error !== 'unsupported_token_type'
+    )
+      return;
 
     const token = ctx.oidc.params?.token;
     const client = ctx.oidc.client;
@@ -37,7 +41,8 @@ export function structuredTokenEndpoints(
     }
 
     const allowed =
-      claims !== undefined && mayAccess(client.clientId, { clientId: claims.client_id, aud: claims.aud });
+      claims !== undefined &&
+      mayAccess(client.clientId, { clientId: claims.client_id, aud: claims.aud });
 
     ctx.status = 200;
     ctx.set('cache-control', 'no-store');

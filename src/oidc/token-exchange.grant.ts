@@ -51,7 +51,8 @@ export function registerTokenExchange(
     const policy = policies.find((p) => p.clientId === client.clientId);
     if (!policy) throw new errors.UnauthorizedClient('client may not exchange tokens');
 
-    if (!params.subject_token) throw new errors.InvalidRequest('missing required parameter subject_token');
+    if (!params.subject_token)
+      throw new errors.InvalidRequest('missing required parameter subject_token');
     if (params.subject_token_type !== ACCESS_TOKEN_TYPE) {
       throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
     }
@@ -82,7 +83,10 @@ export function registerTokenExchange(
     const offered = target.scopes.filter((s) => held.has(s));
     const requested = params.scope?.split(' ').filter(Boolean);
     if (requested?.some((s) => !offered.includes(s))) {
-      throw new errors.InvalidScope('requested scope exceeds the subject token', requested.join(' '));
+      throw new errors.InvalidScope(
+        'requested scope exceeds the subject token',
+        requested.join(' '),
+      );
     }
     const scope = (requested ?? offered).join(' ');
 

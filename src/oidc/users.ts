@@ -56,7 +56,10 @@ export class UserDirectory {
   static async create(options: { devUsers: boolean }): Promise<UserDirectory> {
     const seeds = options.devUsers ? DEV_USERS : [];
     const records = await Promise.all(
-      seeds.map(async ({ claims, password }) => ({ claims, passwordHash: await hashPassword(password) })),
+      seeds.map(async ({ claims, password }) => ({
+        claims,
+        passwordHash: await hashPassword(password),
+      })),
     );
     return new UserDirectory(new Map(records.map((r) => [r.claims.preferred_username, r])));
   }

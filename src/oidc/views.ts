@@ -70,7 +70,9 @@ export function consentPage(view: ConsentView): string {
     .map(
       (r) =>
         `<li><strong>${escapeHtml(r.name)}</strong> <code>${escapeHtml(r.id)}</code>${
-          r.scopes.length ? ` with ${r.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}` : ''
+          r.scopes.length
+            ? ` with ${r.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}`
+            : ''
         }</li>`,
     )
     .join('\n');

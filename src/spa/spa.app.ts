@@ -34,7 +34,11 @@ export async function createSpaApp(context: RoleContext): Promise<NestFastifyApp
     reply.header('x-frame-options', 'DENY');
   });
   if (built) {
-    await app.register(fastifyStatic, { root: config.spaDistDir, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: config.spaDistDir,
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
   // Every other GET is a client-side route: answer with the app. The built files themselves are
   // exact routes (wildcard: false), so they win over this one.

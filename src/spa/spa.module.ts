@@ -7,6 +7,10 @@ import { SpaConfigController } from './spa-config.controller';
 @Module({})
 export class SpaModule {
   static forRoot(context: RoleContext): DynamicModule {
-    return { module: SpaModule, imports: [CoreModule.forRole(context)], controllers: [SpaConfigController] };
+    return {
+      module: SpaModule,
+      imports: [CoreModule.forRole(context)],
+      controllers: [SpaConfigController],
+    };
   }
 }

@@ -7,19 +7,19 @@ export function adapterFor(store: AuthStore): new (model: string) => Adapter {
     constructor(private readonly model: string) {}
 
     upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      return store.upsert(this.model, id, payload as Record<string, unknown>, expiresIn);
+      return store.upsert(this.model, id, payload, expiresIn);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return (await store.find(this.model, id)) as AdapterPayload | undefined;
+      return await store.find(this.model, id);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return (await store.findByUid(this.model, uid)) as AdapterPayload | undefined;
+      return await store.findByUid(this.model, uid);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return (await store.findByUserCode(this.model, userCode)) as AdapterPayload | undefined;
+      return await store.findByUserCode(this.model, userCode);
     }
 
     consume(id: string): Promise<void> {

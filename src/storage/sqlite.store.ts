@@ -42,31 +42,43 @@ export class SqliteAuthStore implements AuthStore {
     this.db.exec(SCHEMA);
   }
 
-  upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
+  upsert(
+    model: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresIn?: number,
+  ): Promise<void> {
     this.sql(
-        `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
+      `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
            uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
-      )
-      .run(
-        model,
-        id,
-        JSON.stringify(payload),
-        stringOrNull(payload.grantId),
-        stringOrNull(payload.uid),
-        stringOrNull(payload.userCode),
-        expiryFrom(expiresIn),
-      );
+    ).run(
+      model,
+      id,
+      JSON.stringify(payload),
+      stringOrNull(payload.grantId),
+      stringOrNull(payload.uid),
+      stringOrNull(payload.userCode),
+      expiryFrom(expiresIn),
+    );
     return Promise.resolve();
   }
 
   find(model: string, id: string) {
-    return this.one('SELECT payload, expires_at FROM oidc_records WHERE model = ? AND id = ?', model, id);
+    return this.one(
+      'SELECT payload, expires_at FROM oidc_records WHERE model = ? AND id = ?',
+      model,
+      id,
+    );
   }
 
   findByUid(model: string, uid: string) {
-    return this.one('SELECT payload, expires_at FROM oidc_records WHERE model = ? AND uid = ?', model, uid);
+    return this.one(
+      'SELECT payload, expires_at FROM oidc_records WHERE model = ? AND uid = ?',
+      model,
+      uid,
+    );
   }
 
   findByUserCode(model: string, userCode: string) {
@@ -80,9 +92,8 @@ export class SqliteAuthStore implements AuthStore {
   consume(model: string, id: string): Promise<void> {
     // json_set keeps the consumption inside the stored payload, where oidc-provider reads it.
     this.sql(
-        `UPDATE oidc_records SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?`,
-      )
-      .run(Math.floor(Date.now() / 1000), model, id);
+      `UPDATE oidc_records SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?`,
+    ).run(Math.floor(Date.now() / 1000), model, id);
     return Promise.resolve();
   }
 
@@ -97,21 +108,26 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   putSecretIfAbsent(name: string, value: string): Promise<string> {
-    this.sql('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, value);
-    const row = this.sql('SELECT value FROM server_secrets WHERE name = ?').get(name) as { value: string };
+    this.sql('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+      name,
+      value,
+    );
+    const row = this.sql('SELECT value FROM server_secrets WHERE name = ?').get(name) as {
+      value: string;
+    };
     return Promise.resolve(row.value);
   }
 
   getSecret(name: string): Promise<string | undefined> {
     const row = this.sql('SELECT value FROM server_secrets WHERE name = ?').get(name) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return Promise.resolve(row?.value);
   }
 
   deleteExpired(): Promise<number> {
-    const result = this.sql('DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?')
-      .run(Date.now());
+    const result = this.sql(
+      'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
+    ).run(Date.now());
     return Promise.resolve(result.changes);
   }
 

@@ -9,7 +9,12 @@ export interface StoredRecord {
 }
 
 export interface AuthStore {
-  upsert(model: string, id: string, payload: Record<string, unknown>, expiresInSeconds?: number): Promise<void>;
+  upsert(
+    model: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresInSeconds?: number,
+  ): Promise<void>;
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;

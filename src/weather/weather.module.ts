@@ -24,7 +24,11 @@ export class WeatherModule {
       module: WeatherModule,
       imports: [CoreModule.forRole(context), PassportModule],
       controllers: [WeatherController, ProtectedResourceController],
-      providers: [{ provide: RESOURCE_SERVER, useValue: resourceServer }, ApiJwtStrategy, WeatherService],
+      providers: [
+        { provide: RESOURCE_SERVER, useValue: resourceServer },
+        ApiJwtStrategy,
+        WeatherService,
+      ],
     };
   }
 }

@@ -31,7 +31,9 @@ export class WeatherService {
   /** Five days of forecasts, starting tomorrow. */
   forecast(today: Date = new Date()): WeatherForecast[] {
     return Array.from({ length: 5 }, (_, i) => {
-      const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + i + 1));
+      const day = new Date(
+        Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + i + 1),
+      );
       const temperatureC = randomInt(-20, 55);
       return {
         date: day.toISOString().slice(0, 10),

@@ -54,12 +54,17 @@ export class TestBrowser {
   }
 
   /** Follows redirects until a page renders or the redirect target starts with `stopAt`. */
-  async navigate(url: string, stopAt: string, init: RequestInit = {}): Promise<{ url: string; response?: Response }> {
+  async navigate(
+    url: string,
+    stopAt: string,
+    init: RequestInit = {},
+  ): Promise<{ url: string; response?: Response }> {
     let current = url;
     let response = await this.request(current, init);
     for (let hops = 0; hops < 20; hops++) {
       const location = response.headers.get('location');
-      if (response.status < 300 || response.status >= 400 || !location) return { url: current, response };
+      if (response.status < 300 || response.status >= 400 || !location)
+        return { url: current, response };
       current = new URL(location, current).href;
       if (current.startsWith(stopAt)) return { url: current };
       response = await this.request(current);
@@ -92,13 +97,24 @@ export class TestBrowser {
         step = await this.submit(
           step.url,
           html,
-          { username: options.username ?? 'alice', password: options.password ?? 'alice', action: 'login' },
+          {
+            username: options.username ?? 'alice',
+            password: options.password ?? 'alice',
+            action: 'login',
+          },
           options.redirectUri,
         );
       } else if (html.includes('value="allow"')) {
-        step = await this.submit(step.url, html, { action: options.consent ?? 'allow' }, options.redirectUri);
+        step = await this.submit(
+          step.url,
+          html,
+          { action: options.consent ?? 'allow' },
+          options.redirectUri,
+        );
       } else {
-        throw new Error(`unexpected page ${step.url} (${step.response.status}): ${html.slice(0, 500)}`);
+        throw new Error(
+          `unexpected page ${step.url} (${step.response.status}): ${html.slice(0, 500)}`,
+        );
       }
     }
     throw new Error('authorization did not finish');
@@ -106,5 +122,7 @@ export class TestBrowser {
 }
 
 function decodeEntities(value: string): string {
-  return value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+  return value
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&');
 }

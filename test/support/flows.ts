@@ -23,7 +23,10 @@ export interface CodeFlowOptions {
 }
 
 /** Authorization code + PKCE over raw HTTP, the way a public or confidential client does it. */
-export async function codeFlow(sys: TestSystem, options: CodeFlowOptions = {}): Promise<TokenResponse> {
+export async function codeFlow(
+  sys: TestSystem,
+  options: CodeFlowOptions = {},
+): Promise<TokenResponse> {
   const clientId = options.clientId ?? 'interactive';
   const redirectUri = options.redirectUri ?? `${sys.urls.spa}/signin-oidc`;
   const resources = options.resources ?? [sys.urls.api];
@@ -62,11 +65,16 @@ export async function codeFlow(sys: TestSystem, options: CodeFlowOptions = {}): 
     },
     options.clientSecret ? basicAuth(clientId, options.clientSecret) : undefined,
   );
-  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`token request failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as TokenResponse;
 }
 
-export function tokenRequest(sys: TestSystem, params: Record<string, string>, authorization?: string) {
+export function tokenRequest(
+  sys: TestSystem,
+  params: Record<string, string>,
+  authorization?: string,
+) {
   return fetch(`${sys.urls.issuer}/connect/token`, {
     method: 'POST',
     headers: {

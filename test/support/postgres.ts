@@ -17,8 +17,11 @@ export async function createTestDatabase(): Promise<TestDatabase | undefined> {
   try {
     await admin.connect();
   } catch (error) {
-    if (process.env.CI) throw new Error(`PostgreSQL is required in CI (${ADMIN_URL}): ${String(error)}`);
-    process.stderr.write(`SKIPPED: PostgreSQL not reachable at ${ADMIN_URL}; PostgreSQL tests skipped\n`);
+    if (process.env.CI)
+      throw new Error(`PostgreSQL is required in CI (${ADMIN_URL})`, { cause: error });
+    process.stderr.write(
+      `SKIPPED: PostgreSQL not reachable at ${ADMIN_URL}; PostgreSQL tests skipped\n`,
+    );
     return undefined;
   }
   const name = `api_mcp_auth_${randomBytes(6).toString('hex')}`;

@@ -3,6 +3,10 @@
 // readable; every other warning still shows.
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider WARNING: Unsupported runtime')) return;
+  if (
+    typeof args[0] === 'string' &&
+    args[0].startsWith('oidc-provider WARNING: Unsupported runtime')
+  )
+    return;
   warn(...args);
 };

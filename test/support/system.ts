@@ -37,7 +37,12 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const env =
     options.reuse?.env ??
     (await (async () => {
-      const [auth, api, mcp, spa] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      const [auth, api, mcp, spa] = await Promise.all([
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+      ]);
       const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-'));
       return {
         NODE_ENV: 'test',
@@ -47,7 +52,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         SPA_URL: `http://localhost:${spa}`,
         SQLITE_PATH: join(dir, 'auth.sqlite'),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      } as Record<string, string>;
+      };
     })());
   const fullEnv = { ...env, ...options.env };
   const config = loadConfig(fullEnv);

@@ -25,7 +25,11 @@ export async function forgeAccessToken(
     exp: now + (options.expiresIn ?? 300),
     ...claims,
   })
-    .setProtectedHeader({ alg: 'RS256', typ: options.typ ?? 'at+jwt', kid: options.kid ?? serverJwk.kid })
+    .setProtectedHeader({
+      alg: 'RS256',
+      typ: options.typ ?? 'at+jwt',
+      kid: options.kid ?? serverJwk.kid,
+    })
     .sign(key);
 }
 
@@ -36,7 +40,10 @@ export function unsignedToken(claims: Record<string, unknown>): string {
 
 export function tamper(token: string, changes: Record<string, unknown>): string {
   const [header, payload, signature] = token.split('.');
-  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
   const forged = Buffer.from(JSON.stringify({ ...claims, ...changes })).toString('base64url');
   return `${header}.${forged}.${signature}`;
 }
