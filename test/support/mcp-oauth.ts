@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import { TestBrowser } from './browser';
 
 /** Tokens and client information as both MCP SDK generations store them. */
@@ -42,7 +43,7 @@ export class HeadlessOAuthProvider {
   private current?: StoredTokens;
   private verifier?: string;
   private callback?: URL;
-  private discovery?: object;
+  private discovery?: OAuthDiscoveryState;
 
   constructor(private readonly options: HeadlessProviderOptions) {
     this.registeredClient = options.client;
@@ -96,11 +97,11 @@ export class HeadlessOAuthProvider {
   }
 
   /** v2 keeps what it discovered across the redirect, to bind the callback to that server. */
-  saveDiscoveryState(state: object): void {
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
     this.discovery = state;
   }
 
-  discoveryState(): object | undefined {
+  discoveryState(): OAuthDiscoveryState | undefined {
     return this.discovery;
   }
 
