@@ -22,6 +22,14 @@ export interface AppConfig {
   readonly apiBaseUrl: string;
   readonly mcpBaseUrl: string;
   readonly spaUrl: string;
+  /**
+   * Where this process reaches the AuthServer and the API for back-channel calls (JWKS, token
+   * exchange, API calls). Defaults to the public URLs; differs when containers see each other
+   * under other names than browsers do (docker-compose). Identifiers (issuer, audiences) always
+   * stay the public URLs.
+   */
+  readonly issuerInternalUrl: string;
+  readonly apiInternalUrl: string;
   /** RFC 8707 resource identifiers. */
   readonly apiResource: string;
   readonly mcpResource: string;
@@ -104,6 +112,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const apiBaseUrl = url('API_BASE_URL', 'http://localhost:5000');
   const mcpBaseUrl = url('MCP_BASE_URL', 'http://localhost:8010');
   const spaUrl = url('SPA_URL', 'http://localhost:5173');
+  const issuerInternalUrl = url('AUTH_INTERNAL_URL', issuer);
+  const apiInternalUrl = url('API_INTERNAL_URL', apiBaseUrl);
 
   const ports: Record<Role, number> = {
     auth: int('AUTH_PORT', portOf(issuer, 5001), 0, 65535),
@@ -168,6 +178,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     apiBaseUrl,
     mcpBaseUrl,
     spaUrl,
+    issuerInternalUrl,
+    apiInternalUrl,
     apiResource: apiBaseUrl,
     mcpResource: `${mcpBaseUrl}/mcp`,
     ports,

@@ -15,7 +15,7 @@ export class WeatherModule {
     const { config } = context;
     const resourceServer: ResourceServerOptions = {
       issuer: config.issuer,
-      jwksUri: `${config.issuer}/.well-known/openid-configuration/jwks`,
+      jwksUri: `${config.issuerInternalUrl}/.well-known/openid-configuration/jwks`,
       audience: config.apiResource,
       resourceMetadataUrl: `${config.apiBaseUrl}/.well-known/oauth-protected-resource`,
       challengeScopes: ['weatherget'],
