@@ -2,6 +2,7 @@ import { OidcClient, User } from 'oidc-client-ts';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../config/config';
 import { jsonResponse } from '../test/responses';
+import { SessionExpiredError } from './session-expired';
 import { SCOPE, SpaUserManager, userManagerSettings } from './spa-user-manager';
 
 const config = resolveConfig({
@@ -88,7 +89,7 @@ function rotatingTokenEndpoint() {
   return { fetchFn, calls };
 }
 
-async function signedInManager(fetchFn: typeof fetch): Promise<SpaUserManager> {
+async function signedInManager(fetchFn: typeof fetch, expiresIn = 300): Promise<SpaUserManager> {
   vi.stubGlobal('fetch', fetchFn);
   const manager = new SpaUserManager(config, ORIGIN, sessionStorage, fetchFn);
   manager.stopSilentRenew();
@@ -99,7 +100,7 @@ async function signedInManager(fetchFn: typeof fetch): Promise<SpaUserManager> {
       refresh_token: 'rt-1',
       scope: SCOPE,
       profile: { sub: 'alice', iss: 'http://auth.test', aud: 'interactive', exp: 0, iat: 0 },
-      expires_at: Math.floor(Date.now() / 1000) + 300,
+      expires_at: Math.floor(Date.now() / 1000) + expiresIn,
     }),
   );
   return manager;
@@ -180,5 +181,29 @@ describe('SpaUserManager.mcpToken', () => {
     await manager.mcpToken();
     await manager.removeUser();
     expect(manager.mcpTokens.read()).toBeUndefined();
+  });
+});
+
+describe('SpaUserManager.apiAccessToken', () => {
+  it('hands out a fresh API token without calling the AuthServer', async () => {
+    const { fetchFn, calls } = rotatingTokenEndpoint();
+    const manager = await signedInManager(fetchFn);
+    expect(await manager.apiAccessToken()).toBe('api-token');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('renews a token about to expire (a tab that slept through the timer) before handing it out', async () => {
+    const { fetchFn, calls } = rotatingTokenEndpoint();
+    const manager = await signedInManager(fetchFn, 10);
+    expect(await manager.apiAccessToken()).toBe('at-http://api.test-2');
+    expect(calls.map((c) => c.resources)).toEqual([['http://api.test'], ['http://mcp.test/mcp']]);
+  });
+
+  it('throws SessionExpiredError when nobody is signed in', async () => {
+    const { fetchFn } = rotatingTokenEndpoint();
+    const manager = await signedInManager(fetchFn);
+    await manager.removeUser();
+    await expect(manager.apiAccessToken()).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(manager.mcpToken()).rejects.toBeInstanceOf(SessionExpiredError);
   });
 });

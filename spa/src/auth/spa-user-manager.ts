@@ -9,6 +9,7 @@ import type { SpaConfig } from '../config/config';
 import { decodeJwt, numericClaim } from './jwt';
 import { McpTokenStore, type McpToken } from './mcp-token-store';
 import { refreshForResource } from './refresh-grant';
+import { SessionExpiredError } from './session-expired';
 import { SerialQueue } from './serial-queue';
 
 export const SCOPE = 'openid profile email weatherget offline_access api';
@@ -71,13 +72,19 @@ export class SpaUserManager extends UserManager {
    * none by default, and the MCP token is renewed right after, with the rotated refresh token.
    */
   override signinSilent(args: SigninSilentArgs = {}): Promise<User | null> {
+    return this.queue.run(() => this.renew(args));
+  }
+
+  /**
+   * The API access token, renewed first if it expires within the margin. Pages ask for it on
+   * every request, so a tab that slept through the renewal timer still sends a live token.
+   */
+  apiAccessToken(): Promise<string> {
     return this.queue.run(async () => {
-      const user = await super.signinSilent({ resource: this.config.apiResource, ...args });
-      if (user?.refresh_token) {
-        // A failure here must not undo the API renewal; the MCP page asks again and reports it.
-        await this.refreshMcpToken(user).catch(() => this.mcpTokens.clear());
-      }
-      return user;
+      let user = await this.getUser();
+      if (user?.refresh_token && expiresWithinMargin(user.expires_at)) user = await this.renew({});
+      if (!user || user.expired) throw new SessionExpiredError();
+      return user.access_token;
     });
   }
 
@@ -85,13 +92,23 @@ export class SpaUserManager extends UserManager {
   mcpToken(forceRefresh = false): Promise<McpToken> {
     return this.queue.run(async () => {
       const stored = this.mcpTokens.read();
-      if (!forceRefresh && stored && stored.expiresAt - EXPIRY_MARGIN_SECONDS > nowSeconds()) {
-        return stored;
-      }
+      if (!forceRefresh && stored && !expiresWithinMargin(stored.expiresAt)) return stored;
       const user = await this.getUser();
-      if (!user?.refresh_token) throw new Error('not signed in, or no refresh token was issued');
+      if (!user?.refresh_token) throw new SessionExpiredError();
       return this.refreshMcpToken(user);
     });
+  }
+
+  /** Callers must hold the queue. */
+  private async renew(args: SigninSilentArgs): Promise<User | null> {
+    const user = await super.signinSilent({ resource: this.config.apiResource, ...args });
+    if (user?.refresh_token) {
+      // A failure here must not undo the API renewal; the MCP page asks again and reports it.
+      await this.refreshMcpToken(user).catch(() => {
+        this.mcpTokens.clear();
+      });
+    }
+    return user;
   }
 
   /** Callers must hold the queue. */
@@ -132,6 +149,10 @@ function expiresAt(accessToken: string, expiresIn: number | undefined): number {
   } catch {
     return nowSeconds();
   }
+}
+
+function expiresWithinMargin(expiresAt: number | undefined): boolean {
+  return expiresAt !== undefined && expiresAt - EXPIRY_MARGIN_SECONDS <= nowSeconds();
 }
 
 function nowSeconds(): number {

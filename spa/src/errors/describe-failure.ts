@@ -1,5 +1,6 @@
 import { ErrorResponse } from 'oidc-client-ts';
 import { TokenEndpointError } from '../auth/refresh-grant';
+import { SessionExpiredError } from '../auth/session-expired';
 import { describeProblem, HttpProblemError, type ProblemText } from '../http/http-problem';
 import { JsonRpcError, McpProtocolError } from '../mcp/json-rpc';
 
@@ -7,6 +8,13 @@ import { JsonRpcError, McpProtocolError } from '../mcp/json-rpc';
 export function describeFailure(error: unknown, service: string): ProblemText {
   if (error instanceof HttpProblemError) return describeProblem(error.problem);
   if (error instanceof TokenEndpointError) return describeTokenError(error);
+  if (error instanceof SessionExpiredError) {
+    return {
+      title: 'Your session has expired: sign in again',
+      detail: 'This tab no longer holds a token that can be renewed.',
+      action: 'sign-in',
+    };
+  }
   if (error instanceof ErrorResponse) {
     return {
       title: 'The AuthServer refused the request',

@@ -3,6 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { emptyResponse, jsonResponse, sseResponse } from '../test/responses';
 import { McpPanel } from './McpPanel';
 
+const mcpToken = () => Promise.resolve('mcp-token');
+
 type Handler = (id: number | undefined, params: unknown) => Response;
 
 function mcpServer(handlers: Record<string, Handler>) {
@@ -55,7 +57,7 @@ function renderPanel(fetchFn: typeof fetch) {
   render(
     <McpPanel
       endpoint="http://localhost:8010/mcp"
-      accessToken="mcp-token"
+      accessToken={mcpToken}
       onSignIn={vi.fn()}
       fetchFn={fetchFn}
     />,

@@ -29,7 +29,7 @@ type Call =
 
 interface Props {
   readonly endpoint: string;
-  readonly accessToken: string;
+  readonly accessToken: () => Promise<string>;
   readonly onSignIn: () => void;
   readonly fetchFn?: typeof fetch;
 }

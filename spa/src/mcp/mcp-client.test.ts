@@ -5,6 +5,7 @@ import { JsonRpcError } from './json-rpc';
 import { McpHttpClient } from './mcp-client';
 
 const ENDPOINT = 'http://localhost:8010/mcp';
+const token = (value: string) => () => Promise.resolve(value);
 
 interface Sent {
   readonly headers: Headers;
@@ -67,7 +68,7 @@ describe('McpHttpClient', () => {
           },
         ]),
     );
-    const client = new McpHttpClient(ENDPOINT, 'mcp-token', fetchFn);
+    const client = new McpHttpClient(ENDPOINT, token('mcp-token'), fetchFn);
 
     expect(await client.initialize()).toEqual({
       name: 'weather-mcp',
@@ -112,11 +113,30 @@ describe('McpHttpClient', () => {
       accepted,
       (id) => jsonResponse({ jsonrpc: '2.0', id, result: { tools: [] } }),
     );
-    const client = new McpHttpClient(ENDPOINT, 't', fetchFn);
+    const client = new McpHttpClient(ENDPOINT, token('t'), fetchFn);
     await client.initialize();
     await client.listTools();
     expect(sent[0]?.headers.get('mcp-session-id')).toBeNull();
     expect(sent[2]?.headers.get('mcp-session-id')).toBe('session-1');
+  });
+
+  it('asks for the token before every request, so a renewed token is used at once', async () => {
+    const { fetchFn, sent } = scriptedServer(initializeResult, accepted, (id) =>
+      jsonResponse({ jsonrpc: '2.0', id, result: { tools: [] } }),
+    );
+    const tokens = ['first', 'first', 'renewed'];
+    const client = new McpHttpClient(
+      ENDPOINT,
+      () => Promise.resolve(tokens.shift() ?? ''),
+      fetchFn,
+    );
+    await client.initialize();
+    await client.listTools();
+    expect(sent.map((s) => s.headers.get('authorization'))).toEqual([
+      'Bearer first',
+      'Bearer first',
+      'Bearer renewed',
+    ]);
   });
 
   it('reports tool failures as isError results', async () => {
@@ -128,7 +148,7 @@ describe('McpHttpClient', () => {
       }),
     );
     expect(
-      await new McpHttpClient(ENDPOINT, 't', fetchFn).callTool('get-weather-forecast'),
+      await new McpHttpClient(ENDPOINT, token('t'), fetchFn).callTool('get-weather-forecast'),
     ).toEqual({
       isError: true,
       text: 'API said 503',
@@ -139,16 +159,16 @@ describe('McpHttpClient', () => {
     const { fetchFn } = scriptedServer((id) =>
       jsonResponse({ jsonrpc: '2.0', id, error: { code: -32602, message: 'Tool nope not found' } }),
     );
-    await expect(new McpHttpClient(ENDPOINT, 't', fetchFn).callTool('nope')).rejects.toBeInstanceOf(
-      JsonRpcError,
-    );
+    await expect(
+      new McpHttpClient(ENDPOINT, token('t'), fetchFn).callTool('nope'),
+    ).rejects.toBeInstanceOf(JsonRpcError);
   });
 
   it('maps 403 insufficient_scope to a problem naming the scope', async () => {
     const { fetchFn } = scriptedServer(() =>
       emptyResponse(403, { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="api"' }),
     );
-    const failure = await new McpHttpClient(ENDPOINT, 't', fetchFn)
+    const failure = await new McpHttpClient(ENDPOINT, token('t'), fetchFn)
       .initialize()
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(HttpProblemError);
@@ -163,7 +183,7 @@ describe('McpHttpClient', () => {
     const { fetchFn } = scriptedServer(() =>
       emptyResponse(401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
     );
-    const failure = await new McpHttpClient(ENDPOINT, 't', fetchFn)
+    const failure = await new McpHttpClient(ENDPOINT, token('t'), fetchFn)
       .initialize()
       .catch((e: unknown) => e);
     expect((failure as HttpProblemError).problem.kind).toBe('unauthorized');

@@ -43,7 +43,8 @@ export class McpHttpClient {
 
   constructor(
     private readonly endpoint: string,
-    private readonly accessToken: string,
+    /** Asked before every request, so a renewed token is picked up mid-session. */
+    private readonly accessToken: () => Promise<string>,
     private readonly fetchFn: typeof fetch = fetch,
     private readonly signal?: AbortSignal,
   ) {}
@@ -110,11 +111,11 @@ export class McpHttpClient {
     return { isError: result.isError === true, text };
   }
 
-  private headers(): Record<string, string> {
+  private async headers(): Promise<Record<string, string>> {
     return {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
-      Authorization: `Bearer ${this.accessToken}`,
+      Authorization: `Bearer ${await this.accessToken()}`,
       'MCP-Protocol-Version': this.protocolVersion,
       ...(this.sessionId !== undefined && { 'Mcp-Session-Id': this.sessionId }),
     };
@@ -126,7 +127,7 @@ export class McpHttpClient {
       this.endpoint,
       {
         method: 'POST',
-        headers: this.headers(),
+        headers: await this.headers(),
         body: JSON.stringify({ jsonrpc: '2.0', ...message }),
         ...(this.signal && { signal: this.signal }),
       },

@@ -16,11 +16,13 @@ export function HomePage() {
           Welcome, <strong>{displayName(user)}</strong>. Pick a page:
         </p>
       ) : (
-        <p>
+        <p className="actions">
           <button type="button" className="primary" onClick={() => void signIn('/')}>
             Sign in
-          </button>{' '}
-          (try <kbd>alice</kbd> / <kbd>alice</kbd>)
+          </button>
+          <span className="hint">
+            Development users: <kbd>alice</kbd> / <kbd>alice</kbd>, <kbd>bob</kbd> / <kbd>bob</kbd>
+          </span>
         </p>
       )}
       <ul className="cards">

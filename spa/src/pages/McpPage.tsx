@@ -1,15 +1,13 @@
-import { useState } from 'react';
+import { useCallback } from 'react';
 import { useAuth } from '../auth/auth-context';
-import { useMcpToken } from '../auth/useMcpToken';
-import { ProblemNotice } from '../components/ProblemNotice';
-import { describeFailure } from '../errors/describe-failure';
 import { McpPanel } from '../mcp/McpPanel';
 
 export function McpPage() {
-  const { config, signIn } = useAuth();
-  const [attempt, setAttempt] = useState(0);
-  const mcp = useMcpToken(attempt);
-  const onSignIn = (): void => void signIn('/mcp');
+  const { userManager, config, signIn } = useAuth();
+  const mcpToken = useCallback(
+    async () => (await userManager.mcpToken()).accessToken,
+    [userManager],
+  );
 
   return (
     <section aria-labelledby="mcp-title">
@@ -19,23 +17,11 @@ export function McpPage() {
         protocol 2025-06-18) with the access token whose audience is the MCP server. The weather
         tool then calls the API with a token of its own.
       </p>
-      {mcp.status === 'loading' ? (
-        <p className="status" role="status">
-          Getting the MCP access token…
-        </p>
-      ) : mcp.status === 'failed' ? (
-        <ProblemNotice
-          problem={describeFailure(mcp.error, 'the AuthServer')}
-          onSignIn={onSignIn}
-          onRetry={() => setAttempt((n) => n + 1)}
-        />
-      ) : (
-        <McpPanel
-          endpoint={config.mcpResource}
-          accessToken={mcp.token.accessToken}
-          onSignIn={onSignIn}
-        />
-      )}
+      <McpPanel
+        endpoint={config.mcpResource}
+        accessToken={mcpToken}
+        onSignIn={() => void signIn('/mcp')}
+      />
     </section>
   );
 }

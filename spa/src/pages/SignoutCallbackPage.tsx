@@ -28,10 +28,10 @@ export function SignoutCallbackPage() {
       {done ? (
         <>
           <p>Your session at the AuthServer has ended and the tokens are gone from this tab.</p>
-          <p>
+          <p className="actions">
             <button type="button" className="primary" onClick={() => void signIn('/')}>
               Sign in again
-            </button>{' '}
+            </button>
             <Link to="/">Home</Link>
           </p>
         </>

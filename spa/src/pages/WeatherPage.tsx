@@ -1,9 +1,10 @@
+import { useCallback } from 'react';
 import { useAuth } from '../auth/auth-context';
 import { WeatherPanel } from '../weather/WeatherPanel';
 
 export function WeatherPage() {
-  const { user, config, signIn } = useAuth();
-  if (!user) return null;
+  const { userManager, config, signIn } = useAuth();
+  const apiToken = useCallback(() => userManager.apiAccessToken(), [userManager]);
   return (
     <section aria-labelledby="weather-title">
       <h1 id="weather-title">Weather forecast</h1>
@@ -14,7 +15,7 @@ export function WeatherPage() {
       </p>
       <WeatherPanel
         apiBaseUrl={config.apiBaseUrl}
-        accessToken={user.access_token}
+        accessToken={apiToken}
         onSignIn={() => void signIn('/weather')}
       />
     </section>

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { SessionExpiredError } from '../auth/session-expired';
 import { emptyResponse, jsonResponse } from '../test/responses';
 import { WeatherPanel } from './WeatherPanel';
 
@@ -12,9 +13,11 @@ const FORECASTS = [
   { date: '2026-07-05', temperatureC: 15, temperatureF: 58, summary: 'Cool' },
 ];
 
+const apiToken = () => Promise.resolve('api-token');
+
 function renderPanel(fetchFn: typeof fetch, onSignIn = vi.fn()) {
   render(
-    <WeatherPanel apiBaseUrl={API} accessToken="api-token" onSignIn={onSignIn} fetchFn={fetchFn} />,
+    <WeatherPanel apiBaseUrl={API} accessToken={apiToken} onSignIn={onSignIn} fetchFn={fetchFn} />,
   );
   return { onSignIn };
 }
@@ -66,15 +69,23 @@ describe('WeatherPanel', () => {
     expect(onSignIn).toHaveBeenCalledOnce();
   });
 
+  it('says the session expired when no token can be had, without calling the API', async () => {
+    const fetchFn = vi.fn<typeof fetch>();
+    const expired = () => Promise.reject(new SessionExpiredError());
+    render(
+      <WeatherPanel apiBaseUrl={API} accessToken={expired} onSignIn={vi.fn()} fetchFn={fetchFn} />,
+    );
+    expect((await screen.findByRole('alert')).textContent).toMatch(/session has expired/i);
+    expect(fetchFn).not.toHaveBeenCalled();
+  });
+
   it('on 403 names the missing scope from WWW-Authenticate', async () => {
     renderPanel(
-      vi
-        .fn<typeof fetch>()
-        .mockResolvedValue(
-          emptyResponse(403, {
-            'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="weatherget"',
-          }),
-        ),
+      vi.fn<typeof fetch>().mockResolvedValue(
+        emptyResponse(403, {
+          'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="weatherget"',
+        }),
+      ),
     );
     expect((await screen.findByRole('alert')).textContent).toContain('Missing scope "weatherget"');
   });

@@ -12,7 +12,8 @@ type State =
 
 interface Props {
   readonly apiBaseUrl: string;
-  readonly accessToken: string;
+  /** Asked for each load, so a silently renewed token does not reset what is on screen. */
+  readonly accessToken: () => Promise<string>;
   readonly onSignIn: () => void;
   readonly fetchFn?: typeof fetch;
 }
@@ -26,14 +27,16 @@ export function WeatherPanel({ apiBaseUrl, accessToken, onSignIn, fetchFn = fetc
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: 'loading' });
-    fetchForecasts(apiBaseUrl, accessToken, fetchFn, controller.signal).then(
-      (forecasts) => setState({ status: 'loaded', forecasts }),
-      (error: unknown) => {
-        if (!controller.signal.aborted) {
-          setState({ status: 'failed', problem: describeFailure(error, API_SERVICE) });
-        }
-      },
-    );
+    accessToken()
+      .then((token) => fetchForecasts(apiBaseUrl, token, fetchFn, controller.signal))
+      .then(
+        (forecasts) => setState({ status: 'loaded', forecasts }),
+        (error: unknown) => {
+          if (!controller.signal.aborted) {
+            setState({ status: 'failed', problem: describeFailure(error, API_SERVICE) });
+          }
+        },
+      );
     return () => controller.abort();
   }, [apiBaseUrl, accessToken, fetchFn, attempt]);
 
