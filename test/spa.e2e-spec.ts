@@ -1,0 +1,229 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestSystem, TestSystem } from './support/system';
+
+/**
+ * The SPA in a real headless Chromium against every role on free ports: sign in at the
+ * AuthServer's own pages, read the weather, talk to the MCP server, inspect the tokens, sign out.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const REPO = resolve(__dirname, '..');
+const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
+const ACCESS_TOKEN_TTL = 75;
+
+if (!hasChromium) {
+  if (process.env.CI) {
+    describe('SPA in Chromium', () => {
+      it('needs Chromium', () => {
+        throw new Error(
+          `Chromium not found at ${CHROMIUM}: CI must install it (apt-get install chromium) ` +
+            'or point CHROMIUM_PATH at it',
+        );
+      });
+    });
+  } else {
+    console.warn(`SKIPPED test/spa.e2e-spec.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
+  }
+}
+
+const maybe = hasChromium ? describe : describe.skip;
+
+maybe('SPA in Chromium', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const authorizeUrls: URL[] = [];
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const atIssuer = (url: URL) => url.origin === new URL(sys.urls.issuer).origin;
+
+  beforeAll(async () => {
+    // The SPA role serves spa/dist: build it from the current sources.
+    execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: REPO, stdio: 'pipe' });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // Short-lived access tokens, so silent renewal (60 s before expiry) happens during the run.
+    sys = await startTestSystem({ env: { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) } });
+    // Each launch gets a fresh temporary profile, so no cookies or storage carry over.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/connect/authorize')) authorizeUrls.push(url);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('shows the home page with a Sign in button when signed out', async () => {
+    await page.goto(sys.urls.spa);
+    await page.getByRole('heading', { name: 'Weather, behind OAuth', level: 1 }).waitFor();
+    expect(await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).count()).toBe(1);
+    await shot('01-home-signed-out');
+  });
+
+  it('signs alice in at the AuthServer with code + PKCE and both resource indicators', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(atIssuer);
+    await page.locator('input[name=username]').fill('alice');
+    await page.locator('input[name=password]').fill('alice');
+    await shot('02-login');
+    await page.locator('button[type=submit][value=login]').click();
+
+    await page.locator('button[type=submit][value=allow]').waitFor();
+    await shot('03-consent');
+    await page.locator('button[type=submit][value=allow]').click();
+
+    await page.waitForURL(
+      (url) => url.origin === new URL(sys.urls.spa).origin && url.pathname === '/',
+    );
+    await page.getByText('Signed in as').waitFor();
+    expect(await page.getByRole('banner').textContent()).toContain('Alice Smith');
+
+    const authorize = authorizeUrls[0];
+    expect(authorize).toBeDefined();
+    expect(authorize!.searchParams.getAll('resource')).toEqual([
+      sys.urls.api,
+      `${sys.urls.mcp}/mcp`,
+    ]);
+    expect(authorize!.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize!.searchParams.get('client_id')).toBe('interactive');
+    await shot('04-home-signed-in');
+  });
+
+  it('shows the five forecasts from the API in a table', async () => {
+    await nav('Weather').click();
+    const table = page.getByRole('table', { name: /forecast/ });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(5);
+    expect(await table.locator('thead th').allTextContents()).toEqual([
+      'Date',
+      '°C',
+      '°F',
+      'Summary',
+    ]);
+    await shot('05-weather');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('05-weather-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
+  });
+
+  it('lists the MCP tools and calls the weather tool with the MCP token', async () => {
+    await nav('MCP').click();
+    const tools = page.getByRole('table', { name: 'Tools offered by the MCP server' });
+    await tools.waitFor();
+    expect(await tools.locator('tbody th').allTextContents()).toContain('get-weather-forecast');
+
+    await page.getByRole('button', { name: 'Call get-weather-forecast' }).click();
+    const output = page.getByTestId('tool-output');
+    await output.waitFor();
+    const text = (await output.textContent()) ?? '';
+    expect(text).toMatch(/Forecast for the next 5 days/);
+    expect(text.match(/°C/g)).toHaveLength(5);
+    await shot('06-mcp');
+  });
+
+  it('shows the decoded tokens, each with its own audience', async () => {
+    await nav('Tokens').click();
+    const card = (name: string) => page.getByRole('article', { name });
+    await card('MCP access token').getByText('Audience (aud)').waitFor();
+
+    const audience = async (name: string) =>
+      card(name).locator('dt:has-text("Audience (aud)") + dd').textContent();
+    expect(await audience('ID token')).toBe('interactive');
+    expect(await audience('API access token')).toBe(sys.urls.api);
+    expect(await audience('MCP access token')).toBe(`${sys.urls.mcp}/mcp`);
+    expect(
+      await card('API access token')
+        .getByText(/expires in/)
+        .count(),
+    ).toBe(1);
+    await shot('07-tokens');
+  });
+
+  it('renews both access tokens silently, with the rotating refresh token', async () => {
+    const claims = async (name: string) =>
+      JSON.parse(
+        (await page
+          .getByRole('region', { name: `${name}: claims` })
+          .locator('pre')
+          .textContent()) ?? '{}',
+      ) as { jti?: string; aud?: string };
+    const before = [await claims('API access token'), await claims('MCP access token')];
+    expect(before.every((c) => typeof c.jti === 'string')).toBe(true);
+
+    const deadline = Date.now() + ACCESS_TOKEN_TTL * 1000;
+    let after = before;
+    while (Date.now() < deadline && after.some((c, i) => c.jti === before[i]!.jti)) {
+      await page.waitForTimeout(500);
+      after = [await claims('API access token'), await claims('MCP access token')];
+    }
+    expect(after.map((c) => c.jti)).not.toContain(before[0]!.jti);
+    expect(after.map((c) => c.jti)).not.toContain(before[1]!.jti);
+    expect(after.map((c) => c.aud)).toEqual([sys.urls.api, `${sys.urls.mcp}/mcp`]);
+
+    // The renewed tokens (and the refresh token rotated twice on the way) still work.
+    await nav('Weather').click();
+    const rows = page.getByRole('table', { name: /forecast/ }).locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(5);
+    await nav('MCP').click();
+    await page.getByRole('button', { name: 'Call get-weather-forecast' }).click();
+    expect(await page.getByTestId('tool-output').textContent()).toMatch(
+      /Forecast for the next 5 days/,
+    );
+  }, 120_000);
+
+  it('signs out through the end-session endpoint', async () => {
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(atIssuer);
+    // oidc-provider asks the user to confirm the logout (OIDC RP-Initiated Logout §2).
+    const confirm = page.locator('button[name=logout][value=yes]');
+    if (await confirm.isVisible()) {
+      await shot('08-logout-confirm');
+      await confirm.click();
+    }
+    await page.waitForURL((url) => url.pathname === '/signout-callback-oidc');
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    expect(await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).count()).toBe(1);
+    await shot('09-signed-out');
+  });
+
+  it('asks for a login again when a protected page is opened after sign-out', async () => {
+    await page.goto(`${sys.urls.spa}/weather`);
+    await page.waitForURL(atIssuer);
+    await page.locator('input[name=username]').waitFor();
+    await shot('10-login-again');
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
