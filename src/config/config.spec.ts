@@ -1,0 +1,219 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+/** The problems loadConfig reports for `env`, or [] when it accepts it. */
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  MCPCLIENT_SECRET: 'a-production-mcpclient-secret',
+  M2M_CLIENT_SECRET: 'a-production-m2m-secret',
+  MCP_SERVER_CLIENT_SECRET: 'a-production-mcp-server-secret',
+  COOKIE_KEYS: `${'k'.repeat(32)},${'l'.repeat(40)}`,
+};
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    const config = loadConfig({});
+
+    it('are the contract URLs and the resource identifiers derived from them', () => {
+      expect(config).toMatchObject({
+        issuer: 'http://localhost:5001',
+        apiBaseUrl: 'http://localhost:5000',
+        mcpBaseUrl: 'http://localhost:8010',
+        spaUrl: 'http://localhost:5173',
+        apiResource: 'http://localhost:5000',
+        mcpResource: 'http://localhost:8010/mcp',
+      });
+    });
+
+    it('are the contract ports, every role, and a loopback bind address', () => {
+      expect(config.ports).toEqual({ auth: 5001, api: 5000, mcp: 8010, spa: 5173 });
+      expect([...config.roles].sort()).toEqual(['api', 'auth', 'mcp', 'spa']);
+      expect(config.host).toBe('127.0.0.1');
+    });
+
+    it('are development mode with the development users and the seed secrets', () => {
+      expect(config.production).toBe(false);
+      expect(config.devUsers).toBe(true);
+      expect(config.clientSecrets).toMatchObject({
+        mcpclient: 'mcpclient_secret',
+        m2m: '511536EF-F270-4058-80CA-1C89C192F69A',
+      });
+      expect(config.cookieKeys).toBeUndefined();
+    });
+
+    it('store in an embedded SQLite file and allow the SPA origin', () => {
+      expect(config.storage).toEqual({ kind: 'sqlite', path: resolve('data/auth.sqlite') });
+      expect(config.corsOrigins).toEqual(['http://localhost:5173']);
+      expect(config.accessTokenTtlSeconds).toBe(300);
+    });
+  });
+
+  it('strips trailing slashes, so the issuer and the audiences compare byte for byte', () => {
+    const config = loadConfig({
+      ISSUER_URL: 'https://auth.example.com/',
+      API_BASE_URL: 'https://api.example.com//',
+      MCP_BASE_URL: 'https://mcp.example.com/',
+      SPA_URL: 'https://app.example.com/',
+    });
+
+    expect(config.issuer).toBe('https://auth.example.com');
+    expect(config.apiResource).toBe('https://api.example.com');
+    expect(config.mcpResource).toBe('https://mcp.example.com/mcp');
+    expect(config.corsOrigins).toEqual(['https://app.example.com']);
+  });
+
+  it('takes a port from its URL unless the port variable says otherwise', () => {
+    const config = loadConfig({ ISSUER_URL: 'http://localhost:7001', API_PORT: '0' });
+
+    expect(config.ports.auth).toBe(7001);
+    expect(config.ports.api).toBe(0);
+  });
+
+  it('runs any subset of roles, case- and space-insensitively', () => {
+    expect([...loadConfig({ ROLES: 'api, MCP' }).roles].sort()).toEqual(['api', 'mcp']);
+  });
+
+  it('names every unknown role', () => {
+    const problems = problemsOf({ ROLES: 'auth,admin,web' });
+
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('"admin"');
+    expect(problems[1]).toContain('"web"');
+  });
+
+  describe('storage', () => {
+    it('is PostgreSQL when DATABASE_URL is set', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/auth' }).storage).toEqual({
+        kind: 'postgres',
+        url: 'postgres://u:p@db:5432/auth',
+      });
+      expect(loadConfig({ DATABASE_URL: 'postgresql://db/auth' }).storage.kind).toBe('postgres');
+    });
+
+    it('is the SQLite file at SQLITE_PATH, made absolute, when DATABASE_URL is unset or blank', () => {
+      const config = loadConfig({ DATABASE_URL: '  ', SQLITE_PATH: 'var/state.sqlite' });
+
+      expect(config.storage).toEqual({ kind: 'sqlite', path: resolve('var/state.sqlite') });
+      expect(config.storage.kind === 'sqlite' && isAbsolute(config.storage.path)).toBe(true);
+    });
+
+    it('refuses a DATABASE_URL of another database', () => {
+      expect(problemsOf({ DATABASE_URL: 'mysql://db/auth' })).toEqual([
+        expect.stringContaining('DATABASE_URL') as string,
+      ]);
+    });
+  });
+
+  describe('in production', () => {
+    it('starts with real secrets and keys, without development users, on all interfaces', () => {
+      const config = loadConfig(PRODUCTION);
+
+      expect(config.production).toBe(true);
+      expect(config.devUsers).toBe(false);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.cookieKeys).toEqual(['k'.repeat(32), 'l'.repeat(40)]);
+    });
+
+    it('refuses the development secrets and missing cookie keys, all in one error', () => {
+      const problems = problemsOf({ NODE_ENV: 'production' });
+
+      expect(problems).toHaveLength(4);
+      for (const name of [
+        'MCPCLIENT_SECRET',
+        'M2M_CLIENT_SECRET',
+        'MCP_SERVER_CLIENT_SECRET',
+        'COOKIE_KEYS',
+      ]) {
+        expect(problems.some((p) => p.includes(name))).toBe(true);
+      }
+    });
+
+    it('refuses a secret set explicitly to its development value', () => {
+      expect(problemsOf({ ...PRODUCTION, MCPCLIENT_SECRET: 'mcpclient_secret' })).toEqual([
+        expect.stringContaining('MCPCLIENT_SECRET') as string,
+      ]);
+    });
+
+    it('refuses cookie keys shorter than 32 characters', () => {
+      expect(problemsOf({ ...PRODUCTION, COOKIE_KEYS: `${'k'.repeat(32)},short` })).toEqual([
+        expect.stringContaining('COOKIE_KEYS') as string,
+      ]);
+    });
+
+    it('refuses DEV_USERS=true and never enables development users', () => {
+      expect(problemsOf({ ...PRODUCTION, DEV_USERS: 'true' })).toEqual([
+        expect.stringContaining('DEV_USERS') as string,
+      ]);
+      expect(loadConfig({ ...PRODUCTION, DEV_USERS: 'false' }).devUsers).toBe(false);
+    });
+  });
+
+  it('turns development users off with DEV_USERS=false and refuses a non-boolean', () => {
+    expect(loadConfig({ DEV_USERS: 'false' }).devUsers).toBe(false);
+    expect(loadConfig({ DEV_USERS: 'off' }).devUsers).toBe(false);
+    expect(problemsOf({ DEV_USERS: 'maybe' })).toEqual([
+      expect.stringContaining('DEV_USERS') as string,
+    ]);
+  });
+
+  it('lists CORS origins without trailing slashes and refuses *', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example' }).corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+    expect(problemsOf({ CORS_ORIGINS: 'https://a.example,*' })).toEqual([
+      expect.stringContaining('CORS_ORIGINS') as string,
+    ]);
+  });
+
+  it('refuses URLs that are not http(s) or carry a query', () => {
+    const problems = problemsOf({
+      ISSUER_URL: 'not a url',
+      API_BASE_URL: 'ftp://api.example.com',
+      MCP_BASE_URL: 'https://mcp.example.com?x=1',
+    });
+
+    for (const name of ['ISSUER_URL', 'API_BASE_URL', 'MCP_BASE_URL']) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('refuses every bad integer at once, naming each', () => {
+    const problems = problemsOf({
+      AUTH_PORT: 'abc',
+      API_PORT: '70000',
+      MCP_PORT: '-1',
+      SPA_PORT: '51.5',
+      ACCESS_TOKEN_TTL: '10',
+    });
+
+    expect(problems).toHaveLength(5);
+    for (const name of ['AUTH_PORT', 'API_PORT', 'MCP_PORT', 'SPA_PORT', 'ACCESS_TOKEN_TTL']) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('throws a ConfigError with a stable code and every problem in its message', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ROLES: 'auth,nope', CORS_ORIGINS: '*' });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.code).toBe('ERR_CONFIG');
+    expect(error.problems).toHaveLength(2);
+    for (const problem of error.problems) expect(error.message).toContain(problem);
+  });
+});
