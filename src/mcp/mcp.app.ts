@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRoleApp } from '../app/create-role-app';
 import { RoleContext } from '../app/shared';
 import { createMcpEndpoint } from './mcp.endpoint';
 import { McpModule } from './mcp.module';
@@ -9,12 +8,7 @@ import { OriginPolicy } from './origin-policy';
 export async function createMcpApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config } = context;
   const endpoint = createMcpEndpoint(config);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    McpModule.forRoot(context, endpoint),
-    new FastifyAdapter({ trustProxy: config.production }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
+  const app = await createRoleApp(McpModule.forRoot(context, endpoint), context);
 
   const origins = app.get(OriginPolicy);
   // Browser-based MCP clients: the MCP headers they send, and the challenge they must read.

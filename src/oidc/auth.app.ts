@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRoleApp } from '../app/create-role-app';
 import { RoleContext } from '../app/shared';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './csrf';
@@ -19,12 +18,7 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
   const provider = createProvider({ config, store, users, signingKeys, cookieKeys });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AuthModule.forRoot(context, { provider, users, csrf }),
-    new FastifyAdapter({ trustProxy: config.production }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
+  const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);
   await app.register(oidcProviderPlugin(provider));
   return app;
 }

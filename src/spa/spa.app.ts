@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRoleApp } from '../app/create-role-app';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { RoleContext } from '../app/shared';
 import { SpaModule } from './spa.module';
 
@@ -17,12 +16,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>SPA not built</ti
  */
 export async function createSpaApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config, logger } = context;
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SpaModule.forRoot(context),
-    new FastifyAdapter({ trustProxy: config.production }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
+  const app = await createRoleApp(SpaModule.forRoot(context), context);
 
   const built = existsSync(join(config.spaDistDir, 'index.html'));
   if (!built) logger.warn({ dir: config.spaDistDir }, 'SPA not built: serving a notice instead');

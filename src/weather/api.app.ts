@@ -1,19 +1,13 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRoleApp } from '../app/create-role-app';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { RoleContext } from '../app/shared';
 import { SWAGGER_CLIENT_ID } from '../oidc/clients';
 import { WeatherModule } from './weather.module';
 
 export async function createApiApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config } = context;
-  const app = await NestFactory.create<NestFastifyApplication>(
-    WeatherModule.forRoot(context),
-    new FastifyAdapter({ trustProxy: config.production }),
-    { bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
+  const app = await createRoleApp(WeatherModule.forRoot(context), context);
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { RunningSystem, startSystem } from '../../src/app/system';
+import type { Logger } from 'pino';
 import { freePort } from './ports';
 
 export interface TestUrls {
@@ -27,6 +28,8 @@ export interface TestSystemOptions {
   readonly reuse?: TestSystem;
   /** Keep the SQLite directory after close (for restarts). */
   readonly keepData?: boolean;
+  /** A logger to capture what the system logs. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     })());
   const fullEnv = { ...env, ...options.env };
   const config = loadConfig(fullEnv);
-  const system = await startSystem(config);
+  const system = await startSystem(config, options.logger);
   const urls: TestUrls = {
     issuer: config.issuer,
     api: config.apiBaseUrl,

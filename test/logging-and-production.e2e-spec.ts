@@ -1,0 +1,105 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { TestBrowser } from './support/browser';
+import { codeFlow, tokenRequest } from './support/flows';
+import { pkcePair } from './support/pkce';
+import { startTestSystem, TestSystem } from './support/system';
+
+describe('logs', () => {
+  let sys: TestSystem;
+  let logged = '';
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    sys = await startTestSystem({
+      env: { ROLES: 'auth,api' },
+      logger: pino({ level: 'debug' }, sink),
+    });
+  });
+  afterAll(() => sys?.close());
+
+  it('are structured JSON and carry no token, code, password or cookie', async () => {
+    const tokens = await codeFlow(sys);
+    await fetch(`${sys.urls.api}/WeatherForecast`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    await fetch(`${sys.urls.api}/WeatherForecast?access_token=${tokens.access_token}`);
+    await tokenRequest(sys, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: 'interactive',
+    });
+
+    const lines = logged.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(logged).toContain('"url":"/WeatherForecast"');
+    for (const secret of [
+      tokens.access_token,
+      tokens.refresh_token!,
+      tokens.id_token!,
+      'password=alice',
+    ]) {
+      expect(logged).not.toContain(secret);
+    }
+    expect(logged).not.toMatch(/code=[\w-]{20,}/);
+    expect(logged).not.toMatch(/_session=|_interaction=/);
+  });
+});
+
+describe('production mode', () => {
+  const secrets = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    MCPCLIENT_SECRET: 'a-production-secret-for-mcpclient',
+    M2M_CLIENT_SECRET: 'a-production-secret-for-m2m',
+    MCP_SERVER_CLIENT_SECRET: 'a-production-secret-for-mcp-server',
+    COOKIE_KEYS: 'k'.repeat(40),
+  };
+
+  it('refuses to start with development secrets and says which', async () => {
+    await expect(
+      startTestSystem({ env: { ROLES: 'auth', NODE_ENV: 'production', HOST: '127.0.0.1' } }),
+    ).rejects.toThrow(
+      /MCPCLIENT_SECRET[\s\S]*M2M_CLIENT_SECRET[\s\S]*MCP_SERVER_CLIENT_SECRET[\s\S]*COOKIE_KEYS/,
+    );
+  });
+
+  it('loads no development users, even when asked', async () => {
+    await expect(
+      startTestSystem({ env: { ROLES: 'auth', ...secrets, DEV_USERS: 'true' } }),
+    ).rejects.toThrow(/DEV_USERS cannot be enabled in production/);
+
+    const sys = await startTestSystem({ env: { ROLES: 'auth', ...secrets } });
+    try {
+      const { challenge } = pkcePair();
+      const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
+      authorize.search = new URLSearchParams({
+        client_id: 'interactive',
+        response_type: 'code',
+        redirect_uri: `${sys.urls.spa}/signin-oidc`,
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }).toString();
+      const browser = new TestBrowser();
+      const page = await browser.navigate(authorize.href, sys.urls.spa);
+      const html = await page.response!.text();
+      expect(html).not.toContain('Development users');
+      const login = await browser.submit(
+        page.url,
+        html,
+        { username: 'alice', password: 'alice', action: 'login' },
+        sys.urls.spa,
+      );
+      expect(login.response?.status).toBe(401);
+    } finally {
+      await sys.close();
+    }
+  });
+});
