@@ -38,6 +38,7 @@ maybe('SPA in Chromium', () => {
   let page: Page;
   const pageErrors: string[] = [];
   const authorizeUrls: URL[] = [];
+  const revocations: number[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -70,6 +71,9 @@ maybe('SPA in Chromium', () => {
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.url().endsWith('/connect/revocation')) revocations.push(response.status());
+    });
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/connect/authorize')) authorizeUrls.push(url);
@@ -201,7 +205,13 @@ maybe('SPA in Chromium', () => {
     );
   }, 120_000);
 
-  it('signs out through the end-session endpoint', async () => {
+  it('signs out: revokes the refresh token, ends the AuthServer session', async () => {
+    // The test project has no DOM typings, so the page code is passed as a string.
+    const userKey = JSON.stringify(`oidc.user:${sys.urls.issuer}:interactive`);
+    const stored = await page.evaluate<string | null>(`sessionStorage.getItem(${userKey})`);
+    const refreshToken = (JSON.parse(stored ?? '{}') as { refresh_token?: string }).refresh_token;
+    expect(refreshToken).toBeTruthy();
+
     await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(atIssuer);
     // oidc-provider asks the user to confirm the logout (OIDC RP-Initiated Logout §2).
@@ -214,6 +224,20 @@ maybe('SPA in Chromium', () => {
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
     expect(await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).count()).toBe(1);
     await shot('09-signed-out');
+
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    // RFC 7009 revocation from the SPA, then proof that the refresh token is dead.
+    expect(revocations).toEqual([200]);
+    const reuse = await fetch(`${sys.urls.issuer}/connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken!,
+        client_id: 'interactive',
+      }),
+    });
+    expect(reuse.status).toBe(400);
+    expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('asks for a login again when a protected page is opened after sign-out', async () => {
