@@ -171,6 +171,34 @@ describe('OAuth protocol rules at the AuthServer', () => {
     expect(wrongHtml).toContain('value="alice"');
   });
 
+  it('names the client, the scopes and the resources on the consent page', async () => {
+    const browser = new TestBrowser();
+    const { challenge } = pkcePair();
+    const url = new URL(
+      authorizeUrl({
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        scope: 'openid email weatherget',
+      }),
+    );
+    url.searchParams.append('resource', `${sys.urls.mcp}/mcp`);
+    const step = await browser.navigate(url.href, redirectUri());
+    const consent = await browser.submit(
+      step.url,
+      await step.response!.text(),
+      { username: 'alice', password: 'alice', action: 'login' },
+      redirectUri(),
+    );
+    const html = await consent.response!.text();
+    expect(html).toContain('Weather SPA');
+    expect(html).toContain('Alice Smith');
+    expect(html).toContain('<code>email</code>');
+    expect(html).toContain('<code>weatherget</code>');
+    expect(html).toContain(`<code>${sys.urls.api}</code>`);
+    expect(html).toContain(`<code>${sys.urls.mcp}/mcp</code>`);
+    expect(html).toMatch(/name="csrf" value="[\w-]{43}"/);
+  });
+
   it('refuses a login form without the CSRF token', async () => {
     const browser = new TestBrowser();
     const { challenge } = pkcePair();
