@@ -5,7 +5,7 @@ import { startTestSystem, TestSystem } from './support/system';
 describe('authorization code + PKCE, end to end', () => {
   let sys: TestSystem;
   beforeAll(async () => {
-    sys = await startTestSystem({ env: { ROLES: 'auth,api' } });
+    sys = await startTestSystem({ env: { ROLES: 'auth,api', REFRESH_TOKEN_REUSE_GRACE: '1' } });
   });
   afterAll(() => sys?.close());
 
@@ -28,22 +28,37 @@ describe('authorization code + PKCE, end to end', () => {
     expect(forecasts).toHaveLength(5);
   });
 
-  it('rotates refresh tokens and refuses the used one', async () => {
+  const refresh = (token: string) =>
+    tokenRequest(sys, {
+      grant_type: 'refresh_token',
+      refresh_token: token,
+      client_id: 'interactive',
+    });
+
+  it('rotates refresh tokens; racing refreshes of one token both succeed inside the grace window', async () => {
     const tokens = await codeFlow(sys);
-    const first = await tokenRequest(sys, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token!,
-      client_id: 'interactive',
-    });
+    const [a, b] = await Promise.all([
+      refresh(tokens.refresh_token!),
+      refresh(tokens.refresh_token!),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const [ra, rb] = (await Promise.all([a.json(), b.json()])) as { refresh_token: string }[];
+    expect(ra!.refresh_token).not.toBe(tokens.refresh_token);
+    expect(rb!.refresh_token).not.toBe(ra!.refresh_token);
+  });
+
+  it('treats reuse of a rotated refresh token after the window as theft and revokes the grant', async () => {
+    const tokens = await codeFlow(sys);
+    const first = await refresh(tokens.refresh_token!);
     expect(first.status).toBe(200);
-    const refreshed = (await first.json()) as { refresh_token: string; access_token: string };
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    const replay = await tokenRequest(sys, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token!,
-      client_id: 'interactive',
-    });
+    const { refresh_token: rotated } = (await first.json()) as { refresh_token: string };
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const replay = await refresh(tokens.refresh_token!);
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    // RFC 9700 §4.14.2: the whole family goes, including the token the legitimate client holds.
+    const family = await refresh(rotated);
+    expect(family.status).toBe(400);
   });
 });

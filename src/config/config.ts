@@ -38,6 +38,7 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly accessTokenTtlSeconds: number;
   readonly exchangedTokenTtlSeconds: number;
+  readonly refreshTokenReuseGraceSeconds: number;
   readonly logLevel: string;
   readonly devUsers: boolean;
   readonly cookieKeys: readonly string[] | undefined;
@@ -187,6 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL', 300, 30, 86400),
     exchangedTokenTtlSeconds: int('EXCHANGED_TOKEN_TTL', 300, 30, 3600),
+    refreshTokenReuseGraceSeconds: int('REFRESH_TOKEN_REUSE_GRACE', 30, 0, 300),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     devUsers,
     cookieKeys: cookieKeys?.length ? cookieKeys : undefined,

@@ -49,7 +49,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
   ) => mayAccess(client.clientId, token);
 
   const configuration: Configuration = {
-    adapter: adapterFor(store),
+    adapter: adapterFor(store, {
+      refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
+    }),
     clients: seedClients(config),
     jwks: deps.signingKeys,
     cookies: { keys: deps.cookieKeys },

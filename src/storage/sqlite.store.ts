@@ -90,9 +90,11 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   consume(model: string, id: string): Promise<void> {
-    // json_set keeps the consumption inside the stored payload, where oidc-provider reads it.
+    // The consumption lives in the stored payload, where oidc-provider reads it. The first
+    // consumption time stays: the refresh-token reuse window counts from it.
     this.sql(
-      `UPDATE oidc_records SET payload = json_set(payload, '$.consumed', ?) WHERE model = ? AND id = ?`,
+      `UPDATE oidc_records SET payload = json_set(payload, '$.consumed', COALESCE(json_extract(payload, '$.consumed'), ?))
+       WHERE model = ? AND id = ?`,
     ).run(Math.floor(Date.now() / 1000), model, id);
     return Promise.resolve();
   }
