@@ -7,6 +7,8 @@ export interface SharedServices {
   readonly config: AppConfig;
   readonly store: AuthStore;
   readonly logger: PinoLogger;
+  /** Outbound HTTP for fetching documents named by URL (Client ID Metadata Documents). */
+  readonly fetch: typeof fetch;
 }
 
 export interface RoleContext extends SharedServices {

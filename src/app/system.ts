@@ -19,9 +19,10 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 export async function startSystem(
   config: AppConfig,
   logger = createLogger(config),
+  outboundFetch: typeof fetch = fetch,
 ): Promise<RunningSystem> {
   const store = await openStore(config.storage);
-  const shared: SharedServices = { config, store, logger };
+  const shared: SharedServices = { config, store, logger, fetch: outboundFetch };
   const apps = new Map<Role, NestFastifyApplication>();
   const listening = new Map<Role, string>();
   let cleanup: NodeJS.Timeout | undefined;

@@ -15,7 +15,14 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
     loadCookieKeys(store, config.cookieKeys),
     UserDirectory.create({ devUsers: config.devUsers }),
   ]);
-  const provider = createProvider({ config, store, users, signingKeys, cookieKeys });
+  const provider = createProvider({
+    config,
+    store,
+    users,
+    signingKeys,
+    cookieKeys,
+    fetch: context.fetch,
+  });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);

@@ -22,6 +22,7 @@ export interface ProviderDependencies {
   readonly users: UserDirectory;
   readonly signingKeys: { keys: JWK[] };
   readonly cookieKeys: string[];
+  readonly fetch: typeof fetch;
 }
 
 export const ROUTES = {
@@ -93,6 +94,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
       revocation: { enabled: true, allowedPolicy },
       userinfo: { enabled: true },
       registration: { enabled: true },
+      // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
+      // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
+      // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the
+      // document's client_id to equal the URL and forbids shared secrets.
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
@@ -116,6 +122,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     extraTokenClaims: (_ctx, token) => exchangedTokenClaims(token),
     extraClientMetadata: { properties: [] },
+    fetch: deps.fetch,
   };
 
   const provider = new Provider(config.issuer, configuration);

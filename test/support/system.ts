@@ -30,6 +30,8 @@ export interface TestSystemOptions {
   readonly keepData?: boolean;
   /** A logger to capture what the system logs. */
   readonly logger?: Logger;
+  /** The AuthServer's outbound fetch (Client ID Metadata Documents). */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     })());
   const fullEnv = { ...env, ...options.env };
   const config = loadConfig(fullEnv);
-  const system = await startSystem(config, options.logger);
+  const system = await startSystem(config, options.logger, options.fetch);
   const urls: TestUrls = {
     issuer: config.issuer,
     api: config.apiBaseUrl,
