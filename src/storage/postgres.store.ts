@@ -77,8 +77,10 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async consume(model: string, id: string) {
+    // The first consumption time stays: the refresh-token reuse window counts from it.
     await this.pool.query(
-      `UPDATE oidc_records SET payload = jsonb_set(payload, '{consumed}', to_jsonb($3::bigint))
+      `UPDATE oidc_records
+       SET payload = jsonb_set(payload, '{consumed}', COALESCE(payload->'consumed', to_jsonb($3::bigint)))
        WHERE model = $1 AND id = $2`,
       [model, id, Math.floor(Date.now() / 1000)],
     );
