@@ -39,6 +39,7 @@ maybe('SPA in Chromium', () => {
   const pageErrors: string[] = [];
   const authorizeUrls: URL[] = [];
   const revocations: number[] = [];
+  const endSessionUrls: URL[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -77,6 +78,7 @@ maybe('SPA in Chromium', () => {
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/connect/authorize')) authorizeUrls.push(url);
+      if (url.pathname.endsWith('/connect/endsession')) endSessionUrls.push(url);
     });
   }, 120_000);
 
@@ -228,6 +230,11 @@ maybe('SPA in Chromium', () => {
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     // RFC 7009 revocation from the SPA, then proof that the refresh token is dead.
     expect(revocations).toEqual([200]);
+    // RP-Initiated Logout §2 with the ID token as hint and the registered return address.
+    expect(endSessionUrls[0]?.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(endSessionUrls[0]?.searchParams.get('post_logout_redirect_uri')).toBe(
+      `${sys.urls.spa}/signout-callback-oidc`,
+    );
     const reuse = await fetch(`${sys.urls.issuer}/connect/token`, {
       method: 'POST',
       body: new URLSearchParams({

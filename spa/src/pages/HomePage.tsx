@@ -20,9 +20,7 @@ export function HomePage() {
           <button type="button" className="primary" onClick={() => void signIn('/')}>
             Sign in
           </button>
-          <span className="hint">
-            Development users: <kbd>alice</kbd> / <kbd>alice</kbd>, <kbd>bob</kbd> / <kbd>bob</kbd>
-          </span>
+          <span className="hint">You will sign in on the AuthServer's own page.</span>
         </p>
       )}
       <ul className="cards">
