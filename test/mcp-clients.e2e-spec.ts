@@ -174,6 +174,8 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
     expect(authorize.get('redirect_uri')).toBe(callback.url);
     expect(authorize.get('scope')?.split(' ')).toContain('weatherget');
     expect(provider.registeredClient?.client_id).toEqual(expect.any(String));
+    // RFC 9207: the authorization response names the issuer (v2 checks it, v1 ignores it).
+    expect(provider.callbacks[0]?.searchParams.get('iss')).toBe(sys.urls.issuer);
 
     const mcpToken = provider.tokens()!;
     expect(decodeJwt(mcpToken.access_token).payload).toMatchObject({

@@ -40,6 +40,8 @@ export class HeadlessOAuthProvider {
   readonly authorizationRequests: URL[] = [];
   readonly savedTokens: StoredTokens[] = [];
   registeredClient?: StoredClient;
+  /** Every authorization response the browser brought back, for assertions. */
+  readonly callbacks: URL[] = [];
   private current?: StoredTokens;
   private verifier?: string;
   private callback?: URL;
@@ -112,6 +114,7 @@ export class HeadlessOAuthProvider {
       username: this.options.username,
       password: this.options.password,
     });
+    this.callbacks.push(this.callback);
   }
 
   /** The authorization response of the last redirect (code, state, iss), handed out once. */
