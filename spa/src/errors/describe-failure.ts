@@ -1,7 +1,12 @@
 import { ErrorResponse } from 'oidc-client-ts';
 import { TokenEndpointError } from '../auth/refresh-grant';
 import { SessionExpiredError } from '../auth/session-expired';
-import { describeProblem, HttpProblemError, type ProblemText } from '../http/http-problem';
+import {
+  capitalize,
+  describeProblem,
+  HttpProblemError,
+  type ProblemText,
+} from '../http/http-problem';
 import { JsonRpcError, McpProtocolError } from '../mcp/json-rpc';
 
 /** Turns any failure a page can meet into a sentence that says what happened and what to do. */
@@ -24,7 +29,7 @@ export function describeFailure(error: unknown, service: string): ProblemText {
   }
   if (error instanceof JsonRpcError) {
     return {
-      title: `${service} answered with a JSON-RPC error`,
+      title: `${capitalize(service)} answered with a JSON-RPC error`,
       detail: `Error ${error.code}: ${error.message}`,
       action: 'retry',
     };

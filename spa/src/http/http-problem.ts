@@ -100,7 +100,7 @@ export function describeProblem(problem: HttpProblem): ProblemText {
       const why = problem.description ?? problem.error;
       return {
         title: 'Your session has expired: sign in again',
-        detail: `${service} did not accept your access token${why ? ` (${why})` : ''}.`,
+        detail: `${capitalize(service)} did not accept your access token${why ? ` (${why})` : ''}.`,
         action: 'sign-in',
       };
     }
@@ -108,8 +108,8 @@ export function describeProblem(problem: HttpProblem): ProblemText {
       return {
         title: problem.scope ? `Missing scope "${problem.scope}"` : 'Access denied',
         detail: problem.scope
-          ? `${service} needs the scope "${problem.scope}", which your access token does not carry. Sign in again and grant it.`
-          : `${service} refused your access token (HTTP 403) without naming the missing scope.`,
+          ? `${capitalize(service)} needs the scope "${problem.scope}", which your access token does not carry. Sign in again and grant it.`
+          : `${capitalize(service)} refused your access token (HTTP 403) without naming the missing scope.`,
         action: 'sign-in',
       };
     case 'unreachable':
@@ -139,6 +139,6 @@ export function describeProblem(problem: HttpProblem): ProblemText {
   }
 }
 
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -138,6 +138,6 @@ describe('McpPanel', () => {
     );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Missing scope "api"');
-    expect(alert.textContent).toContain('the MCP server needs the scope "api"');
+    expect(alert.textContent).toContain('The MCP server needs the scope "api"');
   });
 });
