@@ -26,15 +26,25 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
+/** False for a wrong password and for anything not produced by hashPassword; never throws. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = encoded.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const parts = encoded.split('$');
+  const [scheme, n, r, p, salt, hash] = parts;
+  if (parts.length !== 6 || scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: PARAMS.maxmem,
-  });
+  // A shorter key is a prefix of the full one, and an empty key matches every password.
+  if (expected.length !== KEY_LENGTH) return false;
+  let actual: Buffer;
+  try {
+    actual = await scrypt(password, Buffer.from(salt, 'base64url'), KEY_LENGTH, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: PARAMS.maxmem,
+    });
+  } catch {
+    // Cost parameters scrypt refuses (not a power of two, beyond maxmem, not numbers).
+    return false;
+  }
   return timingSafeEqual(actual, expected);
 }
