@@ -1,0 +1,100 @@
+import { PassportModule } from '@nestjs/passport';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import {
+  LocalJwks,
+  newSigningKey,
+  signAccessToken,
+  type SigningKey,
+} from '../../test/support/local-jwks';
+import { RESOURCE_SERVER, type ResourceServerOptions } from '../auth/resource-server.options';
+import { RevocationList } from '../storage/revocation-list';
+import { SqliteAuthStore } from '../storage/sqlite.store';
+import { ApiJwtStrategy } from './api-auth';
+import { WeatherController } from './weather.controller';
+import type { WeatherForecast } from './weather.service';
+import { WeatherService } from './weather.service';
+
+const ISSUER = 'https://issuer.spec.test';
+const API = 'https://api.spec.test';
+
+/** The real controller and the API's own guard and strategy, with keys from a local JWKS. */
+describe('WeatherController', () => {
+  let key: SigningKey;
+  let jwks: LocalJwks;
+  let store: SqliteAuthStore;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    key = await newSigningKey('key-1');
+    jwks = await LocalJwks.start([key]);
+    store = new SqliteAuthStore(':memory:');
+    const options: ResourceServerOptions = {
+      issuer: ISSUER,
+      jwksUri: jwks.uri,
+      audience: API,
+      resourceMetadataUrl: `${API}/.well-known/oauth-protected-resource`,
+      challengeScopes: ['weatherget'],
+    };
+    const moduleRef = await Test.createTestingModule({
+      imports: [PassportModule],
+      controllers: [WeatherController],
+      providers: [
+        { provide: RESOURCE_SERVER, useValue: options },
+        { provide: RevocationList, useValue: new RevocationList(store) },
+        ApiJwtStrategy,
+        WeatherService,
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    await app.listen(0, '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await jwks?.close();
+    await store?.close();
+  });
+
+  const forecast = async (scope?: string) => {
+    const token =
+      scope === undefined
+        ? undefined
+        : await signAccessToken(key, { iss: ISSUER, aud: API, sub: 'user-1', scope });
+    return fetch(`${await app.getUrl()}/WeatherForecast`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  };
+
+  it('needs a token', async () => {
+    const response = await forecast();
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('scope="weatherget"');
+  });
+
+  it('needs the weatherget scope', async () => {
+    const response = await forecast('api openid');
+
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toContain(
+      'error="insufficient_scope", error_description="this operation needs scope: weatherget", scope="weatherget"',
+    );
+  });
+
+  it('answers five forecasts to a weatherget token', async () => {
+    const response = await forecast('weatherget');
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as WeatherForecast[];
+    expect(body).toHaveLength(5);
+    expect(Object.keys(body[0]!).sort()).toEqual([
+      'date',
+      'summary',
+      'temperatureC',
+      'temperatureF',
+    ]);
+  });
+});
