@@ -240,6 +240,24 @@ describe('MCP server as an OAuth protected resource', () => {
       });
     });
 
+    it('answers a body that is not JSON with a JSON-RPC parse error', async () => {
+      const response = await fetch(`${sys.urls.mcp}/mcp`, {
+        method: 'POST',
+        headers: {
+          ...bearer(mcpTokens.access_token),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: '{"jsonrpc": "2.0", ',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32700, message: 'Parse error: the request body is not valid JSON' },
+      });
+    });
+
     it('answers an unknown tool with a JSON-RPC error, not an HTTP failure', async () => {
       const response = await postMcp(
         sys,

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRoleApp } from '../app/create-role-app';
 import { RoleContext } from '../app/shared';
+import { useJsonRpcParseErrors } from './json-rpc-parse-errors';
 import { createMcpEndpoint } from './mcp.endpoint';
 import { McpModule } from './mcp.module';
 import { OriginPolicy } from './origin-policy';
@@ -9,6 +10,7 @@ export async function createMcpApp(context: RoleContext): Promise<NestFastifyApp
   const { config } = context;
   const endpoint = createMcpEndpoint(config);
   const app = await createRoleApp(McpModule.forRoot(context, endpoint), context);
+  useJsonRpcParseErrors(app);
 
   const origins = app.get(OriginPolicy);
   // Browser-based MCP clients: the MCP headers they send, and the challenge they must read.
