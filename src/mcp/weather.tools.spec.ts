@@ -57,6 +57,6 @@ describe('get-weather-forecast', () => {
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result)).not.toContain('secret');
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]?.[1]).toBe('get-weather-forecast failed');
+    expect(warn.mock.calls[0]?.[0]).toMatchObject({ msg: 'get-weather-forecast failed' });
   });
 });

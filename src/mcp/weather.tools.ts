@@ -42,7 +42,7 @@ export class WeatherTools {
       const forecasts = await this.weather.forecasts(caller);
       return toolResult(describe(forecasts), { forecasts });
     } catch (error) {
-      this.logger.warn({ err: error }, 'get-weather-forecast failed');
+      this.logger.warn({ msg: 'get-weather-forecast failed', err: error });
       return toolFailure(error);
     }
   }
