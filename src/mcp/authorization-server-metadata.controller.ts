@@ -14,6 +14,6 @@ export class AuthorizationServerMetadataController {
   @Get()
   @Header('cache-control', 'public, max-age=300')
   get(): Promise<AuthServerMetadata> {
-    return orUpstreamHttpError(this.metadata.get());
+    return orUpstreamHttpError(this.metadata.forClients());
   }
 }

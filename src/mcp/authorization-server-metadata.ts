@@ -26,14 +26,33 @@ export class AuthorizationServerMetadata {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** The metadata as this process reaches the AuthServer (for back-channel calls). */
   async get(): Promise<AuthServerMetadata> {
     if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.metadata;
     this.pending ??= this.fetchMetadata().finally(() => (this.pending = undefined));
     return this.pending;
   }
 
+  /**
+   * The metadata as clients must see it. oidc-provider names its endpoints after the Host it
+   * was asked on, so when this process reaches it under an internal name (AUTH_INTERNAL_URL),
+   * the endpoints are put back under the public issuer.
+   */
+  async forClients(): Promise<AuthServerMetadata> {
+    const metadata = await this.get();
+    const internal = this.config.issuerInternalUrl;
+    if (internal === this.config.issuer) return metadata;
+    const publicUrl = (value: unknown) =>
+      typeof value === 'string' && value.startsWith(`${internal}/`)
+        ? this.config.issuer + value.slice(internal.length)
+        : value;
+    return Object.fromEntries(
+      Object.entries(metadata).map(([key, value]) => [key, publicUrl(value)]),
+    ) as AuthServerMetadata;
+  }
+
   private async fetchMetadata(): Promise<AuthServerMetadata> {
-    const url = `${this.config.issuer}/.well-known/oauth-authorization-server`;
+    const url = `${this.config.issuerInternalUrl}/.well-known/oauth-authorization-server`;
     let body: unknown;
     try {
       const response = await fetch(url, {

@@ -23,7 +23,7 @@ export class McpModule {
     const { config } = context;
     const resourceServer: ResourceServerOptions = {
       issuer: config.issuer,
-      jwksUri: `${config.issuer}/.well-known/openid-configuration/jwks`,
+      jwksUri: `${config.issuerInternalUrl}/.well-known/openid-configuration/jwks`,
       audience: config.mcpResource,
       resourceMetadataUrl: resourceMetadataUrl(config),
       challengeScopes: MCP_SCOPES,

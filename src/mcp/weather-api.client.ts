@@ -25,7 +25,7 @@ export class WeatherApiClient {
     const token = await this.exchange.tokenFor(caller, resource, SCOPE);
     let response: Response;
     try {
-      response = await fetch(`${this.config.apiBaseUrl}/WeatherForecast`, {
+      response = await fetch(`${this.config.apiInternalUrl}/WeatherForecast`, {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

@@ -1,0 +1,77 @@
+import { TestBrowser } from './support/browser';
+import { pkcePair } from './support/pkce';
+import { freePort } from './support/ports';
+import { startTestSystem, TestSystem } from './support/system';
+
+/**
+ * Containers reach each other under other names than browsers do. Here the public URLs use
+ * `.invalid` hosts (RFC 6761: they never resolve), so every back-channel call (JWKS, AS
+ * metadata, token exchange, the API call) only works if it goes through AUTH_INTERNAL_URL and
+ * API_INTERNAL_URL, while issuer and audiences stay the public URLs.
+ */
+describe('back-channel URLs apart from public URLs', () => {
+  let sys: TestSystem;
+  let auth: string;
+  let mcp: string;
+
+  beforeAll(async () => {
+    const [authPort, apiPort, mcpPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    auth = `http://127.0.0.1:${authPort}`;
+    mcp = `http://127.0.0.1:${mcpPort}`;
+    sys = await startTestSystem({
+      env: {
+        ROLES: 'auth,api,mcp',
+        ISSUER_URL: `http://auth.invalid:${authPort}`,
+        API_BASE_URL: `http://api.invalid:${apiPort}`,
+        MCP_BASE_URL: `http://mcp.invalid:${mcpPort}`,
+        AUTH_INTERNAL_URL: auth,
+        API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+      },
+    });
+  });
+  afterAll(() => sys?.close());
+
+  it('verifies, exchanges and calls the API through the internal URLs', async () => {
+    const { verifier, challenge } = pkcePair();
+    const redirectUri = `${sys.urls.spa}/signin-oidc`;
+    const authorize = new URL(`${auth}/connect/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: 'interactive',
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'weatherget',
+      resource: `${sys.urls.mcp}/mcp`,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    const callback = await new TestBrowser().authorize(authorize.href, { redirectUri });
+    const response = await fetch(`${auth}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'interactive',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+        resource: `${sys.urls.mcp}/mcp`,
+      }).toString(),
+    });
+    const { access_token: token } = (await response.json()) as { access_token: string };
+
+    const sample = await fetch(`${mcp}/api/sample`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(sample.status).toBe(200);
+    expect(JSON.stringify(await sample.json())).toContain('temperatureC');
+  });
+
+  it('mirrors the AuthServer metadata with the public endpoints', async () => {
+    const metadata = (await (
+      await fetch(`${mcp}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, string>;
+    expect(metadata.issuer).toBe(sys.urls.issuer);
+    expect(metadata.token_endpoint).toBe(`${sys.urls.issuer}/connect/token`);
+    expect(metadata.authorization_endpoint).toBe(`${sys.urls.issuer}/connect/authorize`);
+  });
+});
