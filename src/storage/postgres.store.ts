@@ -28,6 +28,11 @@ export class PostgresAuthStore implements AuthStore {
 
   static async connect(url: string): Promise<PostgresAuthStore> {
     const pool = new Pool({ connectionString: url, max: 10 });
+    // An idle pooled connection that the server ends (restart, failover, idle timeout) makes
+    // the pool emit 'error', which crashes the process when nobody listens. The pool has
+    // already dropped that connection and the next query opens a new one; a query that still
+    // fails reports its own error to its caller.
+    pool.on('error', () => undefined);
     // Concurrent first boots race on CREATE TABLE IF NOT EXISTS; a transaction-level advisory
     // lock serialises them.
     const client = await pool.connect();

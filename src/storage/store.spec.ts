@@ -267,6 +267,28 @@ describe('PostgresAuthStore', () => {
     return () => PostgresAuthStore.connect(url);
   });
 
+  it('survives PostgreSQL terminating its idle connections (a restart or failover)', async () => {
+    if (!db) return;
+    await emptyDatabase(db.url);
+    const store = await PostgresAuthStore.connect(db.url);
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await store.upsert('Session', 's1', { a: 1 }, 60);
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+      // Let the termination notice reach the idle pooled connection.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(await store.find('Session', 's1')).toEqual({ a: 1 });
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   it('lets several processes boot on an empty database at once', async () => {
     if (!db) return;
     await emptyDatabase(db.url);
