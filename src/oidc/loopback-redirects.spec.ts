@@ -1,4 +1,6 @@
 import { Provider, type ClientMetadata } from 'oidc-provider';
+import { adapterFor } from '../storage/oidc-adapter';
+import { SqliteAuthStore } from '../storage/sqlite.store';
 import { allowLoopbackPortVariance } from './loopback-redirects';
 
 const CLIENTS: ClientMetadata[] = [
@@ -29,8 +31,13 @@ async function redirectCheck(provider: Provider, clientId: string) {
 }
 
 describe('allowLoopbackPortVariance', () => {
-  const provider = new Provider('http://localhost:5001', { clients: CLIENTS });
+  const store = new SqliteAuthStore(':memory:');
+  const newProvider = () =>
+    new Provider('http://localhost:5001', { clients: CLIENTS, adapter: adapterFor(store) });
+  const provider = newProvider();
   allowLoopbackPortVariance(provider);
+
+  afterAll(() => store.close());
 
   it.each([
     'http://localhost:3334/oauth/callback',
@@ -70,7 +77,7 @@ describe('allowLoopbackPortVariance', () => {
   });
 
   it('is what grants the variance: an unpatched provider refuses another port for a web client', async () => {
-    const plain = new Provider('http://localhost:5001', { clients: CLIENTS });
+    const plain = newProvider();
 
     expect(
       (await redirectCheck(plain, 'web-loopback'))('http://localhost:51234/oauth/callback'),
