@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { Provider, type ClientMetadata } from 'oidc-provider';
 import { adapterFor } from '../storage/oidc-adapter';
 import { SqliteAuthStore } from '../storage/sqlite.store';
@@ -32,10 +33,22 @@ async function redirectCheck(provider: Provider, clientId: string) {
 
 describe('allowLoopbackPortVariance', () => {
   const store = new SqliteAuthStore(':memory:');
+  let signingKey: JWK;
   const newProvider = () =>
-    new Provider('http://localhost:5001', { clients: CLIENTS, adapter: adapterFor(store) });
-  const provider = newProvider();
-  allowLoopbackPortVariance(provider);
+    new Provider('http://localhost:5001', {
+      clients: CLIENTS,
+      adapter: adapterFor(store),
+      jwks: { keys: [signingKey] },
+      features: { devInteractions: { enabled: false } },
+    });
+  let provider: Provider;
+
+  beforeAll(async () => {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    signingKey = await exportJWK(privateKey);
+    provider = newProvider();
+    allowLoopbackPortVariance(provider);
+  });
 
   afterAll(() => store.close());
 
