@@ -303,6 +303,25 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
   });
 
+  it('answers 503, not 401, while the JWKS cannot be fetched: the token may be fine', async () => {
+    const closed = await LocalJwks.start([key]);
+    const uri = closed.uri;
+    await closed.close();
+    const blind = await startResourceServer(
+      'spec-jwt-blind',
+      options(uri, AUDIENCE_A),
+      revocations,
+    );
+    try {
+      const response = await get(blind, '/whoami', `Bearer ${await token()}`);
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(response.challenge).toBeNull();
+    } finally {
+      await blind.close();
+    }
+  });
+
   it('keeps two named strategies apart: each resource server accepts only its own audience', async () => {
     const forA = await token({ aud: AUDIENCE_A });
     const forB = await token({ aud: AUDIENCE_B });

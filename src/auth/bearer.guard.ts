@@ -9,6 +9,7 @@ import {
   BadRequestException,
   CanActivate,
   Inject,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
@@ -65,6 +66,13 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
         throw new UnauthorizedException({
           error: 'invalid_token',
           error_description: reason.message,
+        });
+      }
+      if (keysUnavailable(reason)) {
+        // The issuer's keys could not be fetched: the token may be fine, so this is ours.
+        throw new ServiceUnavailableException({
+          error: 'temporarily_unavailable',
+          error_description: 'access tokens cannot be verified right now',
         });
       }
       const name = reason instanceof Error ? reason.name : '';
@@ -151,4 +159,17 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
   }
   Object.defineProperty(BearerGuard, 'name', { value: `${strategyName}BearerGuard` });
   return BearerGuard;
+}
+
+/**
+ * jwks-rsa's failures to reach the JWKS: `JwksError` for a bad answer, a Node system error
+ * (ECONNREFUSED, ETIMEDOUT, ...) when the issuer is down. An unknown `kid`
+ * (SigningKeyNotFoundError) or a rate-limited refetch stays a token problem.
+ */
+function keysUnavailable(reason: unknown): boolean {
+  // Shape, not instanceof: Node's system errors may come from another realm (test runners).
+  if (typeof reason !== 'object' || reason === null) return false;
+  const { name, code } = reason as { name?: unknown; code?: unknown };
+  if (name === 'JwksError') return true;
+  return typeof code === 'string' && /^E[A-Z_]+$/.test(code);
 }

@@ -83,6 +83,11 @@ describe('loadConfig', () => {
     expect([...loadConfig({ ROLES: 'api, MCP' }).roles].sort()).toEqual(['api', 'mcp']);
   });
 
+  it('ignores empty entries such as a trailing comma', () => {
+    expect([...loadConfig({ ROLES: 'auth,api,' }).roles]).toEqual(['auth', 'api']);
+    expect(problemsOf({ ROLES: ',' })).toEqual(['ROLES selects no role']);
+  });
+
   it('names every unknown role', () => {
     const problems = problemsOf({ ROLES: 'auth,admin,web' });
 
@@ -185,6 +190,24 @@ describe('loadConfig', () => {
     for (const name of ['ISSUER_URL', 'API_BASE_URL', 'MCP_BASE_URL']) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
+    // Each bad URL is named once, not again under the back-channel URL that defaults to it.
+    expect(problems).toHaveLength(3);
+  });
+
+  it('uses the public URLs for back-channel calls unless AUTH_INTERNAL_URL / API_INTERNAL_URL say otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      issuerInternalUrl: 'http://localhost:5001',
+      apiInternalUrl: 'http://localhost:5000',
+    });
+    const split = loadConfig({
+      AUTH_INTERNAL_URL: 'http://auth:5001/',
+      API_INTERNAL_URL: 'http://api:5000',
+    });
+    expect(split).toMatchObject({
+      issuer: 'http://localhost:5001',
+      issuerInternalUrl: 'http://auth:5001',
+      apiInternalUrl: 'http://api:5000',
+    });
   });
 
   it('refuses every bad integer at once, naming each', () => {

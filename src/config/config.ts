@@ -113,8 +113,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const apiBaseUrl = url('API_BASE_URL', 'http://localhost:5000');
   const mcpBaseUrl = url('MCP_BASE_URL', 'http://localhost:8010');
   const spaUrl = url('SPA_URL', 'http://localhost:5173');
-  const issuerInternalUrl = url('AUTH_INTERNAL_URL', issuer);
-  const apiInternalUrl = url('API_INTERNAL_URL', apiBaseUrl);
+  const issuerInternalUrl = env.AUTH_INTERNAL_URL ? url('AUTH_INTERNAL_URL', issuer) : issuer;
+  const apiInternalUrl = env.API_INTERNAL_URL ? url('API_INTERNAL_URL', apiBaseUrl) : apiBaseUrl;
 
   const ports: Record<Role, number> = {
     auth: int('AUTH_PORT', portOf(issuer, 5001), 0, 65535),
@@ -205,7 +205,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
 function parseRoles(raw: string | undefined, problems: string[]): ReadonlySet<Role> {
   if (!raw?.trim()) return new Set(ROLES);
   const roles = new Set<Role>();
-  for (const part of raw.split(',').map((r) => r.trim().toLowerCase())) {
+  const parts = raw
+    .split(',')
+    .map((r) => r.trim().toLowerCase())
+    .filter(Boolean);
+  for (const part of parts) {
     if ((ROLES as readonly string[]).includes(part)) roles.add(part as Role);
     else problems.push(`ROLES: unknown role "${part}" (known: ${ROLES.join(', ')})`);
   }
