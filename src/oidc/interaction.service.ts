@@ -19,6 +19,17 @@ export interface InteractionForm {
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
+/** What oidc-provider's consent prompt says is still missing from the grant. */
+interface ConsentDetails {
+  readonly missingOIDCScope?: string[];
+  readonly missingOIDCClaims?: string[];
+  readonly missingResourceScopes?: Record<string, string[]>;
+}
+
+function consentDetails(details: Details): ConsentDetails {
+  return details.prompt.details;
+}
+
 /** Our login and consent pages for oidc-provider's interactions. */
 @Injectable()
 export class InteractionService {
@@ -42,10 +53,7 @@ export class InteractionService {
     }
     const accountId = details.session?.accountId ?? '';
     const user = this.users.findBySubject(accountId);
-    const promptDetails = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
+    const promptDetails = consentDetails(details);
     const scopes = [
       ...new Set([
         ...(promptDetails.missingOIDCScope ?? []),
@@ -120,11 +128,7 @@ export class InteractionService {
       ? await this.provider.Grant.find(details.grantId)
       : new this.provider.Grant({ accountId, clientId });
     if (!grant) throw new errors.SessionNotFound('grant not found');
-    const promptDetails = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingOIDCClaims?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
+    const promptDetails = consentDetails(details);
     if (promptDetails.missingOIDCScope)
       grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
