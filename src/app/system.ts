@@ -64,8 +64,15 @@ export async function startSystem(
 }
 
 export function createLogger(config: AppConfig) {
+  const pretty =
+    config.logFormat === 'pretty' ||
+    (config.logFormat === 'auto' && !config.production && process.stdout.isTTY);
   return pino({
     level: config.logLevel,
+    // pino-pretty is a development dependency: never asked for in production images.
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+      : {}),
     redact: {
       paths: ['*.authorization', '*.password', '*.client_secret', '*.token'],
       censor: '[redacted]',

@@ -83,6 +83,24 @@ describe('loadConfig', () => {
     expect([...loadConfig({ ROLES: 'api, MCP' }).roles].sort()).toEqual(['api', 'mcp']);
   });
 
+  it('logs JSON unless asked otherwise, and never pretty in production', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(problemsOf({ LOG_FORMAT: 'fancy' })).toEqual([
+      'LOG_FORMAT must be one of auto, json, pretty, got fancy',
+    ]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        LOG_FORMAT: 'pretty',
+        MCPCLIENT_SECRET: 'a',
+        M2M_CLIENT_SECRET: 'b',
+        MCP_SERVER_CLIENT_SECRET: 'c',
+        COOKIE_KEYS: 'k'.repeat(32),
+      }),
+    ).toEqual(['LOG_FORMAT=pretty needs a development dependency; production logs JSON']);
+  });
+
   it('ignores empty entries such as a trailing comma', () => {
     expect([...loadConfig({ ROLES: 'auth,api,' }).roles]).toEqual(['auth', 'api']);
     expect(problemsOf({ ROLES: ',' })).toEqual(['ROLES selects no role']);

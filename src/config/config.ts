@@ -40,6 +40,8 @@ export interface AppConfig {
   readonly exchangedTokenTtlSeconds: number;
   readonly refreshTokenReuseGraceSeconds: number;
   readonly logLevel: string;
+  /** `json` always; `pretty` for people; `auto` is pretty on a terminal outside production. */
+  readonly logFormat: 'json' | 'pretty' | 'auto';
   readonly devUsers: boolean;
   readonly cookieKeys: readonly string[] | undefined;
   readonly clientSecrets: SeedClientSecrets;
@@ -108,6 +110,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return fallback;
   };
 
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got ${raw}`);
+    return fallback;
+  };
+
   const roles = parseRoles(env.ROLES, problems);
   const issuer = url('ISSUER_URL', 'http://localhost:5001');
   const apiBaseUrl = url('API_BASE_URL', 'http://localhost:5000');
@@ -160,6 +170,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
         'COOKIE_KEYS (comma-separated, each at least 32 characters) is required in production',
       );
     }
+    if (env.LOG_FORMAT === 'pretty') {
+      problems.push('LOG_FORMAT=pretty needs a development dependency; production logs JSON');
+    }
     if (env.DEV_USERS && bool('DEV_USERS', false)) {
       problems.push('DEV_USERS cannot be enabled in production');
     }
@@ -190,6 +203,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     exchangedTokenTtlSeconds: int('EXCHANGED_TOKEN_TTL', 300, 30, 3600),
     refreshTokenReuseGraceSeconds: int('REFRESH_TOKEN_REUSE_GRACE', 30, 0, 300),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFormat: oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     devUsers,
     cookieKeys: cookieKeys?.length ? cookieKeys : undefined,
     clientSecrets,
