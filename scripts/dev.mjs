@@ -31,5 +31,9 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-if (serverRoles.length) run('server', 'npx', ['nest', 'start', '--watch'], { ROLES: serverRoles.join(',') });
+// The server's stdout is a pipe here, so say whether the person at this terminal wants it readable.
+const logFormat = process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+if (serverRoles.length) {
+  run('server', 'npx', ['nest', 'start', '--watch'], { ROLES: serverRoles.join(','), LOG_FORMAT: logFormat });
+}
 if (roles.includes('spa')) run('spa', 'npm', ['run', 'dev', '-w', 'spa']);
