@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodeJwt } from 'jose';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import { startTestSystem, TestSystem } from './support/system';
+
+/**
+ * Swagger UI's "Authorize" button in a real headless Chromium against the real AuthServer:
+ * authorization code + PKCE in a popup as the public `swagger` client, the token fetched by the
+ * page itself (CORS at the token endpoint), then "Try it out" on GET /WeatherForecast.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const REPO = resolve(__dirname, '..');
+const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
+
+if (!hasChromium) {
+  if (process.env.CI) {
+    describe('Swagger UI in Chromium', () => {
+      it('needs Chromium', () => {
+        throw new Error(
+          `Chromium not found at ${CHROMIUM}: CI must install it (apt-get install chromium) ` +
+            'or point CHROMIUM_PATH at it',
+        );
+      });
+    });
+  } else {
+    console.warn(
+      `SKIPPED test/swagger.e2e-spec.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`,
+    );
+  }
+}
+
+const maybe = hasChromium ? describe : describe.skip;
+
+maybe('Swagger UI in Chromium', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const authorizeUrls: URL[] = [];
+  const tokenRequests: Request[] = [];
+  const redirects: URL[] = [];
+
+  const shot = (target: Page, name: string) =>
+    target.screenshot({ path: join(SCREENSHOTS, `swagger-${name}.png`), fullPage: true });
+  const atIssuer = (url: URL) => url.origin === new URL(sys.urls.issuer).origin;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    sys = await startTestSystem({ env: { ROLES: 'auth,api' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    context.setDefaultTimeout(15_000);
+    // Swagger UI opens the AuthServer in a popup: watch every page of the context.
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/connect/authorize') authorizeUrls.push(url);
+      if (url.pathname === '/swagger/oauth2-redirect.html') redirects.push(url);
+      if (url.pathname === '/connect/token' && request.method() === 'POST')
+        tokenRequests.push(request);
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('shows the Weather API with an Authorize button', async () => {
+    await page.goto(`${sys.urls.api}/swagger`);
+    await page.getByRole('heading', { name: /Weather API/ }).waitFor();
+    await page.locator('button.authorize').waitFor();
+    await shot(page, '01-ui');
+  });
+
+  it('authorizes with code + PKCE in a popup at the AuthServer', async () => {
+    await page.locator('button.authorize').click();
+    const dialog = page.locator('.dialog-ux .modal-ux');
+    await dialog.waitFor();
+    expect(await dialog.locator('input[data-name=clientId]').inputValue()).toBe('swagger');
+    // initOAuth preselects weatherget; tick it if this Swagger UI version does not.
+    const weatherget = dialog.locator('input[id^="weatherget-"][type=checkbox]');
+    if (!(await weatherget.isChecked())) await dialog.locator('label[for^="weatherget-"]').click();
+    expect(await weatherget.isChecked()).toBe(true);
+    await shot(page, '02-dialog');
+
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      dialog.locator('button.modal-btn.authorize').click(),
+    ]);
+    await popup.waitForURL(atIssuer);
+    await popup.locator('input[name=username]').fill('alice');
+    await popup.locator('input[name=password]').fill('alice');
+    await shot(popup, '03-login');
+    await popup.locator('button[type=submit][value=login]').click();
+
+    await popup.locator('button[type=submit][value=allow]').waitFor();
+    await shot(popup, '04-consent');
+    // The popup lands on oauth2-redirect.html, hands the code to its opener and closes itself;
+    // Swagger UI (in the page) then redeems the code at the token endpoint, cross-origin.
+    const tokenResponse = page.waitForResponse(
+      (response) =>
+        response.url().startsWith(`${sys.urls.issuer}/connect/token`) &&
+        response.request().method() === 'POST',
+    );
+    await Promise.all([
+      popup.waitForEvent('close'),
+      popup.locator('button[type=submit][value=allow]').click(),
+    ]);
+    const token = await tokenResponse;
+    expect(token.status()).toBe(200);
+    // The default clientBasedCORS of oidc-provider admits a public client's redirect origin.
+    expect(token.headers()['access-control-allow-origin']).toBe(new URL(sys.urls.api).origin);
+    expect(await token.json()).toMatchObject({ token_type: 'Bearer', scope: 'weatherget' });
+    await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
+    expect(await dialog.getByText('Authorized', { exact: true }).count()).toBe(1);
+    await shot(page, '05-authorized');
+
+    const authorize = authorizeUrls[0];
+    expect(authorize).toBeDefined();
+    expect(authorize!.searchParams.get('client_id')).toBe('swagger');
+    expect(authorize!.searchParams.get('response_type')).toBe('code');
+    expect(authorize!.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize!.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(authorize!.searchParams.get('scope')).toBe('weatherget');
+    expect(authorize!.searchParams.get('resource')).toBe(sys.urls.api);
+    expect(authorize!.searchParams.get('redirect_uri')).toBe(
+      `${sys.urls.api}/swagger/oauth2-redirect.html`,
+    );
+
+    // The popup came back to Swagger UI's redirect page with the code (and RFC 9207 iss).
+    expect(redirects).toHaveLength(1);
+    expect(redirects[0]!.origin + redirects[0]!.pathname).toBe(
+      `${sys.urls.api}/swagger/oauth2-redirect.html`,
+    );
+    expect(redirects[0]!.searchParams.get('code')).toBeTruthy();
+    expect(redirects[0]!.searchParams.get('iss')).toBe(sys.urls.issuer);
+
+    expect(tokenRequests).toHaveLength(1);
+    const form = new URLSearchParams(tokenRequests[0]!.postData() ?? '');
+    expect(form.get('grant_type')).toBe('authorization_code');
+    expect(form.get('client_id')).toBe('swagger');
+    expect(form.get('code')).toBe(redirects[0]!.searchParams.get('code'));
+    // PKCE (RFC 7636 §4.1, §4.2): a 43–128 character verifier whose S256 is the challenge.
+    const verifier = form.get('code_verifier') ?? '';
+    expect(verifier).toMatch(/^[\w.~-]{43,128}$/);
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
+      authorize!.searchParams.get('code_challenge'),
+    );
+
+    await dialog.locator('button.modal-btn.btn-done').click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('calls GET /WeatherForecast with an API-audience token and shows five forecasts', async () => {
+    const operation = page.locator('.opblock-get', {
+      has: page.locator('[data-path="/WeatherForecast"]'),
+    });
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url() === `${sys.urls.api}/WeatherForecast` && r.request().method() === 'GET',
+      ),
+      operation.getByRole('button', { name: 'Execute' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+
+    const authorization = (await response.request().allHeaders()).authorization ?? '';
+    expect(authorization).toMatch(/^Bearer ey/);
+    const claims = decodeJwt(authorization.slice('Bearer '.length));
+    expect(claims.aud).toBe(sys.urls.api);
+    expect(claims.iss).toBe(sys.urls.issuer);
+    expect(claims.client_id).toBe('swagger');
+    expect(String(claims.scope).split(' ')).toContain('weatherget');
+
+    // What Swagger UI shows as the live response.
+    const live = operation.locator('.live-responses-table');
+    await live.waitFor();
+    expect((await live.locator('tr.response .response-col_status').textContent())?.trim()).toBe(
+      '200',
+    );
+    const body = JSON.parse(
+      (await live
+        .locator('tr.response .response-col_description .highlight-code pre')
+        .textContent()) ?? '[]',
+    ) as { summary?: string }[];
+    expect(body).toHaveLength(5);
+    expect(body.every((forecast) => typeof forecast.summary === 'string')).toBe(true);
+    await live.scrollIntoViewIfNeeded();
+    await shot(page, '06-response');
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
