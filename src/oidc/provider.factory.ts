@@ -123,6 +123,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
     extraTokenClaims: (_ctx, token) => exchangedTokenClaims(token),
     extraClientMetadata: { properties: [] },
     fetch: deps.fetch,
+    // Browser clients may call the token, revocation and userinfo endpoints from the origins
+    // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
   };
 
   const provider = new Provider(config.issuer, configuration);
