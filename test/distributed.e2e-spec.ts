@@ -1,0 +1,163 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestBrowser } from './support/browser';
+import { basicAuth, pkcePair } from './support/pkce';
+import { freePort } from './support/ports';
+import { createTestDatabase, TestDatabase } from './support/postgres';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+/**
+ * Distributed mode as an operator runs it: each role in its own OS process (the built
+ * dist/main.js with ROLES=...), finding the others only through their URLs and sharing state
+ * through PostgreSQL.
+ */
+describe('roles as separate processes on PostgreSQL', () => {
+  let db: TestDatabase | undefined;
+  const processes: ChildProcess[] = [];
+  const urls = { issuer: '', api: '', mcp: '', spa: '' };
+
+  async function startRole(role: string, env: Record<string, string>, healthUrl: string) {
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        ...env,
+        ROLES: role,
+        NODE_ENV: 'development',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    processes.push(child);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${role} exited: ${stderr}`);
+      const up = await fetch(`${healthUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${role} did not start: ${stderr}`);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
+    db = await createTestDatabase();
+    if (!db) return;
+    const [auth, api, mcp, spa] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    Object.assign(urls, {
+      issuer: `http://localhost:${auth}`,
+      api: `http://localhost:${api}`,
+      mcp: `http://localhost:${mcp}`,
+      spa: `http://localhost:${spa}`,
+    });
+    const env = {
+      DATABASE_URL: db.url,
+      ISSUER_URL: urls.issuer,
+      API_BASE_URL: urls.api,
+      MCP_BASE_URL: urls.mcp,
+      SPA_URL: urls.spa,
+    };
+    // The AuthServer first: it creates the schema and the signing key the others rely on.
+    await startRole('auth', env, urls.issuer);
+    await Promise.all([startRole('api', env, urls.api), startRole('mcp', env, urls.mcp)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(
+      processes.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await db?.drop();
+  });
+
+  async function signIn(resource: string): Promise<string> {
+    const { verifier, challenge } = pkcePair();
+    const redirectUri = `${urls.spa}/signin-oidc`;
+    const authorize = new URL(`${urls.issuer}/connect/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: 'interactive',
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid weatherget',
+      resource,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    const callback = await new TestBrowser().authorize(authorize.href, { redirectUri });
+    const response = await fetch(`${urls.issuer}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'interactive',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+        resource,
+      }).toString(),
+    });
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  it('serves the weather across processes, through token exchange, and honours revocation everywhere', async () => {
+    if (!db) return;
+    const apiToken = await signIn(urls.api);
+    const weather = await fetch(`${urls.api}/WeatherForecast`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(weather.status).toBe(200);
+
+    const mcpToken = await signIn(`${urls.mcp}/mcp`);
+    const sample = await fetch(`${urls.mcp}/api/sample`, {
+      headers: { authorization: `Bearer ${mcpToken}` },
+    });
+    expect(sample.status).toBe(200);
+
+    // Revoked at the AuthServer process, refused at once by the API process.
+    const revoke = await fetch(`${urls.issuer}/connect/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: apiToken, client_id: 'interactive' }).toString(),
+    });
+    expect(revoke.status).toBe(200);
+    const after = await fetch(`${urls.api}/WeatherForecast`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('token revoked');
+
+    // m2m through the separate processes: 403 for lack of weatherget.
+    const m2m = await fetch(`${urls.issuer}/connect/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth('m2m.client', '511536EF-F270-4058-80CA-1C89C192F69A'),
+      },
+      body: 'grant_type=client_credentials&scope=api',
+    });
+    const { access_token: m2mToken } = (await m2m.json()) as { access_token: string };
+    const forbidden = await fetch(`${urls.api}/WeatherForecast`, {
+      headers: { authorization: `Bearer ${m2mToken}` },
+    });
+    expect(forbidden.status).toBe(403);
+  });
+});
