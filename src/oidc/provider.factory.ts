@@ -121,7 +121,6 @@ export function createProvider(deps: ProviderDependencies): Provider {
       );
     },
     extraTokenClaims: (_ctx, token) => exchangedTokenClaims(token),
-    extraClientMetadata: { properties: [] },
     fetch: deps.fetch,
     // Browser clients may call the token, revocation and userinfo endpoints from the origins
     // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).
