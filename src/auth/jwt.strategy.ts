@@ -17,6 +17,7 @@ interface VerifiedJwt {
     readonly exp: number;
     readonly jti?: string;
     readonly act?: { sub: string };
+    readonly gid?: string;
   };
 }
 
@@ -63,7 +64,7 @@ export function jwtStrategyFor(strategyName: string): Type {
         throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
       }
       const { payload } = jwt;
-      if (payload.jti && (await this.revocations.isRevoked(payload.jti))) {
+      if (payload.jti && (await this.revocations.isRevoked(payload.jti, payload.gid))) {
         throw new TokenRejection('revoked', 'token revoked');
       }
       const scopes = (payload.scope ?? '').split(' ').filter(Boolean);

@@ -16,6 +16,8 @@ export interface IssuedAccessToken extends JWTPayload {
   readonly client_id: string;
   readonly scope?: string;
   readonly act?: { sub: string };
+  /** The grant the token was issued under (see access-token-claims.ts). */
+  readonly gid?: string;
 }
 
 export type IssuedTokenFailure = 'malformed' | 'invalid' | 'expired' | 'revoked' | 'wrong_audience';
@@ -87,7 +89,10 @@ export class IssuedTokenVerifier {
     if (options.audience !== undefined && !audiences(claims).includes(options.audience)) {
       throw new IssuedTokenError('wrong_audience', 'token was issued for another resource');
     }
-    if (options.checkRevoked !== false && (await this.revocations.isRevoked(claims.jti))) {
+    if (
+      options.checkRevoked !== false &&
+      (await this.revocations.isRevoked(claims.jti, claims.gid))
+    ) {
       throw new IssuedTokenError('revoked', 'token revoked');
     }
     return claims;

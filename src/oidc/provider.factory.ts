@@ -5,6 +5,7 @@ import { AppConfig } from '../config/config';
 import { adapterFor } from '../storage/oidc-adapter';
 import { AuthStore } from '../storage/store';
 import { RevocationList } from '../storage/revocation-list';
+import { accessTokenClaims } from './access-token-claims';
 import { seedClients } from './clients';
 import { IssuedTokenVerifier, publicJwks } from './issued-tokens';
 import { allowLoopbackPortVariance } from './loopback-redirects';
@@ -12,7 +13,7 @@ import { ResourceRegistry } from './resources';
 import { CLAIMS, SCOPES } from './scopes';
 import { useStructuredTokenEndpoints } from './structured-tokens.middleware';
 import { tokenAccessPolicy, TokenOwnership } from './token-access.policy';
-import { exchangedTokenClaims, registerTokenExchange } from './token-exchange.grant';
+import { registerTokenExchange } from './token-exchange.grant';
 import { UserDirectory } from './users';
 import { logoutPage, messagePage } from './views';
 
@@ -42,6 +43,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { config, store, users } = deps;
   const resources = new ResourceRegistry(config);
   const revocations = new RevocationList(store);
+  // How long a revoked grant must stay on the list: until its last access token has expired.
+  const longestAccessTokenTtl = Math.max(
+    config.accessTokenTtlSeconds,
+    config.exchangedTokenTtlSeconds,
+  );
   const mayAccess = tokenAccessPolicy(new Map([[config.mcpServerClientId, [resources.mcp.id]]]));
   const allowedPolicy = (
     _ctx: KoaContextWithOIDC,
@@ -52,6 +58,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const configuration: Configuration = {
     adapter: adapterFor(store, {
       refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
+      onGrantRevoked: (grantId) =>
+        revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
     }),
     clients: seedClients(config),
     jwks: deps.signingKeys,
@@ -120,7 +128,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
         out.error,
       );
     },
-    extraTokenClaims: (_ctx, token) => exchangedTokenClaims(token),
+    extraTokenClaims: (_ctx, token) => accessTokenClaims(token),
     fetch: deps.fetch,
     // Browser clients may call the token, revocation and userinfo endpoints from the origins
     // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).

@@ -95,7 +95,8 @@ export function registerTokenExchange(
     const token = new provider.AccessToken({
       client,
       accountId: subject.sub,
-      grantId: subject.jti,
+      // The subject's grant: revoking it revokes the exchanged token too.
+      grantId: subject.gid ?? '',
       gty: EXCHANGED_GTY,
       scope,
       resourceServer: new provider.ResourceServer(target.id, resources.serverInfo(target.id, ttl)),

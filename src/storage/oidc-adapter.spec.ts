@@ -72,6 +72,22 @@ describe('adapterFor', () => {
     expect(await store.find('RefreshToken', 'keep')).toEqual({ grantId: 'g2' });
   });
 
+  it('reports a destroyed Grant (oidc-provider destroys grants only to revoke them), nothing else', async () => {
+    const revoked: string[] = [];
+    const Reporting = adapterFor(store, {
+      refreshTokenReuseGraceSeconds: 0,
+      onGrantRevoked: (grantId) => {
+        revoked.push(grantId);
+        return Promise.resolve();
+      },
+    });
+    await new Reporting('Session').destroy('session-1');
+    await new Reporting('RefreshToken').destroy('rt-1');
+    await new Reporting('Grant').destroy('grant-1');
+
+    expect(revoked).toEqual(['grant-1']);
+  });
+
   describe('refresh-token reuse grace window', () => {
     const graced = () => adapterFor(store, { refreshTokenReuseGraceSeconds: 30 });
 

@@ -8,6 +8,11 @@ export interface AdapterOptions {
    * one token; without the window the loser logs the user out. 0 turns it off.
    */
   readonly refreshTokenReuseGraceSeconds: number;
+  /**
+   * Called when oidc-provider destroys a grant, which it does only to revoke it (logout,
+   * refresh-token reuse, token revocation); awaited, so it is done before the response goes.
+   */
+  readonly onGrantRevoked?: (grantId: string) => Promise<void>;
 }
 
 /** oidc-provider's storage adapter contract, one instance per model name, over an AuthStore. */
@@ -48,8 +53,9 @@ export function adapterFor(
       return store.consume(this.model, id);
     }
 
-    destroy(id: string): Promise<void> {
-      return store.destroy(this.model, id);
+    async destroy(id: string): Promise<void> {
+      await store.destroy(this.model, id);
+      if (this.model === 'Grant') await options.onGrantRevoked?.(id);
     }
 
     revokeByGrantId(grantId: string): Promise<void> {

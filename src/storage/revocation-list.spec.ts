@@ -47,4 +47,12 @@ describe('RevocationList', () => {
 
     expect(await new RevocationList(store).isRevoked('jti-1')).toBe(true);
   });
+
+  it('revokes every token of a revoked grant, and only when the token names that grant', async () => {
+    await list.revokeGrant('grant-1', nowSeconds() + 300);
+
+    expect(await list.isRevoked('jti-a', 'grant-1')).toBe(true);
+    expect(await list.isRevoked('jti-b', 'grant-2')).toBe(false);
+    expect(await list.isRevoked('jti-a')).toBe(false);
+  });
 });

@@ -1,20 +1,45 @@
 import { AuthStore } from './store';
 
-const MODEL = 'RevokedAccessToken';
+const TOKEN = 'RevokedAccessToken';
+const GRANT = 'RevokedGrant';
 
 /**
- * JWT access tokens are self-contained, so revoking one means remembering its `jti` until it
- * would have expired anyway. The authorization server writes here; resource servers read.
+ * JWT access tokens are self-contained, so revoking one means remembering it until it would
+ * have expired anyway: by its `jti`, or by its grant (`gid`) when the whole grant is revoked
+ * (logout, refresh-token reuse, revocation). The authorization server writes here; resource
+ * servers read on every request.
  */
 export class RevocationList {
   constructor(private readonly store: AuthStore) {}
 
   async revoke(jti: string, expiresAtEpochSeconds: number): Promise<void> {
-    const remaining = Math.max(1, expiresAtEpochSeconds - Math.floor(Date.now() / 1000));
-    await this.store.upsert(MODEL, jti, { jti, revokedAt: Date.now() }, remaining);
+    await this.store.upsert(
+      TOKEN,
+      jti,
+      { jti, revokedAt: Date.now() },
+      remaining(expiresAtEpochSeconds),
+    );
   }
 
-  async isRevoked(jti: string): Promise<boolean> {
-    return (await this.store.find(MODEL, jti)) !== undefined;
+  /** Every access token of the grant issued until now dies; `until` is when the last expires. */
+  async revokeGrant(grantId: string, untilEpochSeconds: number): Promise<void> {
+    await this.store.upsert(
+      GRANT,
+      grantId,
+      { grantId, revokedAt: Date.now() },
+      remaining(untilEpochSeconds),
+    );
   }
+
+  async isRevoked(jti: string, grantId?: string): Promise<boolean> {
+    const [token, grant] = await Promise.all([
+      this.store.find(TOKEN, jti),
+      grantId === undefined ? undefined : this.store.find(GRANT, grantId),
+    ]);
+    return token !== undefined || grant !== undefined;
+  }
+}
+
+function remaining(untilEpochSeconds: number): number {
+  return Math.max(1, untilEpochSeconds - Math.floor(Date.now() / 1000));
 }

@@ -1,0 +1,96 @@
+import { TestBrowser } from './support/browser';
+import { codeFlow, getWeather, tokenRequest } from './support/flows';
+import { basicAuth, decodeJwt } from './support/pkce';
+import { startTestSystem, TestSystem } from './support/system';
+
+/**
+ * Revoking a grant revokes the JWT access tokens already issued under it, at every resource
+ * server, at once: each token names its grant (`gid`) and the revocation list holds revoked
+ * grants until their last token would have expired.
+ */
+describe('grant revocation reaches JWT access tokens', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth,api,mcp', REFRESH_TOKEN_REUSE_GRACE: '0' } });
+  });
+  afterAll(() => sys?.close());
+
+  const revoke = (token: string) =>
+    fetch(`${sys.urls.issuer}/connect/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token,
+        client_id: 'interactive',
+        token_type_hint: 'refresh_token',
+      }).toString(),
+    });
+
+  it('revoking the refresh token revokes the access token of the same grant', async () => {
+    const tokens = await codeFlow(sys);
+    expect(decodeJwt(tokens.access_token).payload.gid).toEqual(expect.any(String));
+    expect((await getWeather(sys, tokens.access_token)).status).toBe(200);
+
+    expect((await revoke(tokens.refresh_token!)).status).toBe(200);
+    const after = await getWeather(sys, tokens.access_token);
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('token revoked');
+  });
+
+  it('reusing a rotated refresh token (theft) kills the access tokens of the family', async () => {
+    const tokens = await codeFlow(sys);
+    const first = await tokenRequest(sys, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: 'interactive',
+    });
+    const { access_token: current } = (await first.json()) as { access_token: string };
+    expect((await getWeather(sys, current)).status).toBe(200);
+
+    const replay = await tokenRequest(sys, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: 'interactive',
+    });
+    expect(replay.status).toBe(400);
+    expect((await getWeather(sys, current)).status).toBe(401);
+  });
+
+  it('revoking the user grant revokes tokens the MCP server obtained by exchange from it', async () => {
+    const tokens = await codeFlow(sys, { resources: [`${sys.urls.mcp}/mcp`] });
+    const exchange = await tokenRequest(
+      sys,
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: tokens.access_token,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        resource: sys.urls.api,
+      },
+      basicAuth('mcp.server', 'mcp_server_dev_secret'),
+    );
+    expect(exchange.status).toBe(200);
+    const { access_token: exchanged } = (await exchange.json()) as { access_token: string };
+    expect(decodeJwt(exchanged).payload.gid).toBe(decodeJwt(tokens.access_token).payload.gid);
+    expect((await getWeather(sys, exchanged)).status).toBe(200);
+
+    await revoke(tokens.refresh_token!);
+    expect((await getWeather(sys, exchanged)).status).toBe(401);
+  });
+
+  it('signing out at the end-session endpoint revokes the access tokens of the session', async () => {
+    const browser = new TestBrowser();
+    const tokens = await codeFlow(sys, { browser, scope: 'openid weatherget' });
+    const logout = new URL(`${sys.urls.issuer}/connect/endsession`);
+    logout.searchParams.set('id_token_hint', tokens.id_token!);
+    const page = await browser.request(logout.href);
+    const html = await page.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    await browser.navigate(action, sys.urls.spa, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect((await getWeather(sys, tokens.access_token)).status).toBe(401);
+  });
+});
