@@ -81,6 +81,18 @@ export class PostgresAuthStore implements AuthStore {
     return this.one('model = $1 AND user_code = $2', model, userCode);
   }
 
+  async anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean> {
+    if (keys.length === 0) return false;
+    const result = await this.pool.query(
+      `SELECT 1 FROM oidc_records
+       WHERE (model, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         AND (expires_at IS NULL OR expires_at > $3)
+       LIMIT 1`,
+      [keys.map((k) => k.model), keys.map((k) => k.id), Date.now()],
+    );
+    return result.rowCount !== null && result.rowCount > 0;
+  }
+
   async consume(model: string, id: string) {
     // The first consumption time stays: the refresh-token reuse window counts from it.
     await this.pool.query(

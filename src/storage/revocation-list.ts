@@ -32,11 +32,9 @@ export class RevocationList {
   }
 
   async isRevoked(jti: string, grantId?: string): Promise<boolean> {
-    const [token, grant] = await Promise.all([
-      this.store.find(TOKEN, jti),
-      grantId === undefined ? undefined : this.store.find(GRANT, grantId),
-    ]);
-    return token !== undefined || grant !== undefined;
+    const keys = [{ model: TOKEN, id: jti }];
+    if (grantId !== undefined) keys.push({ model: GRANT, id: grantId });
+    return this.store.anyExists(keys);
   }
 }
 

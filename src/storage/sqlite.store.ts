@@ -89,6 +89,17 @@ export class SqliteAuthStore implements AuthStore {
     );
   }
 
+  anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean> {
+    const now = Date.now();
+    const statement = this.sql(
+      'SELECT 1 FROM oidc_records WHERE model = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)',
+    );
+    // Local lookups cost microseconds; there is no round trip to save.
+    return Promise.resolve(
+      keys.some(({ model, id }) => statement.get(model, id, now) !== undefined),
+    );
+  }
+
   consume(model: string, id: string): Promise<void> {
     // The consumption lives in the stored payload, where oidc-provider reads it. The first
     // consumption time stays: the refresh-token reuse window counts from it.

@@ -92,6 +92,27 @@ function conformsToAuthStore(emptyStorage: () => Promise<Connect | undefined>): 
     expect(await store.deleteExpired()).toBe(0);
   });
 
+  it('anyExists answers for several rows at once, ignoring expired ones and other models', async () => {
+    const store = await open();
+    if (!store) return;
+    const start = Date.now();
+    await store.upsert('RevokedAccessToken', 'jti-1', { jti: 'jti-1' }, 60);
+    await store.upsert('RevokedGrant', 'grant-1', { grantId: 'grant-1' }, 10);
+
+    expect(await store.anyExists([])).toBe(false);
+    expect(await store.anyExists([{ model: 'RevokedAccessToken', id: 'jti-1' }])).toBe(true);
+    expect(
+      await store.anyExists([
+        { model: 'RevokedAccessToken', id: 'jti-2' },
+        { model: 'RevokedGrant', id: 'grant-1' },
+      ]),
+    ).toBe(true);
+    expect(await store.anyExists([{ model: 'RevokedGrant', id: 'jti-1' }])).toBe(false);
+    at(start + 11_000);
+    expect(await store.anyExists([{ model: 'RevokedGrant', id: 'grant-1' }])).toBe(false);
+    expect(await store.anyExists([{ model: 'RevokedAccessToken', id: 'jti-1' }])).toBe(true);
+  });
+
   it('finds by uid within the model', async () => {
     const store = await open();
     if (!store) return;

@@ -18,6 +18,8 @@ export interface AuthStore {
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
+  /** Whether any of these rows exists and has not expired: one round trip for a hot path. */
+  anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean>;
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
