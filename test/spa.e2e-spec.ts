@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { describeWithChromium, launchChromium, SCREENSHOTS } from './support/chromium';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
@@ -9,30 +9,10 @@ import { startTestSystem, TestSystem } from './support/system';
  * AuthServer's own pages, read the weather, talk to the MCP server, inspect the tokens, sign out.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const REPO = resolve(__dirname, '..');
-const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
 const ACCESS_TOKEN_TTL = 75;
 
-if (!hasChromium) {
-  if (process.env.CI) {
-    describe('SPA in Chromium', () => {
-      it('needs Chromium', () => {
-        throw new Error(
-          `Chromium not found at ${CHROMIUM}: CI must install it (apt-get install chromium) ` +
-            'or point CHROMIUM_PATH at it',
-        );
-      });
-    });
-  } else {
-    console.warn(`SKIPPED test/spa.e2e-spec.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  }
-}
-
-const maybe = hasChromium ? describe : describe.skip;
-
-maybe('SPA in Chromium', () => {
+describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   let sys: TestSystem;
   let browser: Browser;
   let page: Page;
@@ -50,24 +30,10 @@ maybe('SPA in Chromium', () => {
   beforeAll(async () => {
     // The SPA role serves spa/dist: build it from the current sources.
     execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: REPO, stdio: 'pipe' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // Short-lived access tokens, so silent renewal (60 s before expiry) happens during the run.
     sys = await startTestSystem({ env: { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) } });
     // Each launch gets a fresh temporary profile, so no cookies or storage carry over.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

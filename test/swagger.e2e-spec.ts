@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
+import { describeWithChromium, launchChromium, SCREENSHOTS } from './support/chromium';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
@@ -11,31 +11,8 @@ import { startTestSystem, TestSystem } from './support/system';
  * page itself (CORS at the token endpoint), then "Try it out" on GET /WeatherForecast.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const REPO = resolve(__dirname, '..');
-const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
 
-if (!hasChromium) {
-  if (process.env.CI) {
-    describe('Swagger UI in Chromium', () => {
-      it('needs Chromium', () => {
-        throw new Error(
-          `Chromium not found at ${CHROMIUM}: CI must install it (apt-get install chromium) ` +
-            'or point CHROMIUM_PATH at it',
-        );
-      });
-    });
-  } else {
-    console.warn(
-      `SKIPPED test/swagger.e2e-spec.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`,
-    );
-  }
-}
-
-const maybe = hasChromium ? describe : describe.skip;
-
-maybe('Swagger UI in Chromium', () => {
+describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () => {
   let sys: TestSystem;
   let browser: Browser;
   let page: Page;
@@ -49,22 +26,8 @@ maybe('Swagger UI in Chromium', () => {
   const atIssuer = (url: URL) => url.origin === new URL(sys.urls.issuer).origin;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     sys = await startTestSystem({ env: { ROLES: 'auth,api' } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     context.setDefaultTimeout(15_000);
     // Swagger UI opens the AuthServer in a popup: watch every page of the context.
