@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestBrowser } from './support/browser';
-import { basicAuth, pkcePair } from './support/pkce';
+import { codeFlow } from './support/flows';
+import { basicAuth } from './support/pkce';
 import { freePort } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 
@@ -89,34 +89,8 @@ describe('roles as separate processes on PostgreSQL', () => {
     await db?.drop();
   });
 
-  async function signIn(resource: string): Promise<string> {
-    const { verifier, challenge } = pkcePair();
-    const redirectUri = `${urls.spa}/signin-oidc`;
-    const authorize = new URL(`${urls.issuer}/connect/authorize`);
-    authorize.search = new URLSearchParams({
-      client_id: 'interactive',
-      response_type: 'code',
-      redirect_uri: redirectUri,
-      scope: 'openid weatherget',
-      resource,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }).toString();
-    const callback = await new TestBrowser().authorize(authorize.href, { redirectUri });
-    const response = await fetch(`${urls.issuer}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: 'interactive',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-        resource,
-      }).toString(),
-    });
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
+  const signIn = async (resource: string) =>
+    (await codeFlow({ urls }, { resources: [resource], scope: 'openid weatherget' })).access_token;
 
   it('serves the weather across processes, through token exchange, and honours revocation everywhere', async () => {
     if (!db) return;

@@ -1,5 +1,4 @@
-import { TestBrowser } from './support/browser';
-import { pkcePair } from './support/pkce';
+import { codeFlow } from './support/flows';
 import { freePort } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 
@@ -32,32 +31,11 @@ describe('back-channel URLs apart from public URLs', () => {
   afterAll(() => sys?.close());
 
   it('verifies, exchanges and calls the API through the internal URLs', async () => {
-    const { verifier, challenge } = pkcePair();
-    const redirectUri = `${sys.urls.spa}/signin-oidc`;
-    const authorize = new URL(`${auth}/connect/authorize`);
-    authorize.search = new URLSearchParams({
-      client_id: 'interactive',
-      response_type: 'code',
-      redirect_uri: redirectUri,
+    const { access_token: token } = await codeFlow(sys, {
+      authServer: auth,
+      resources: [`${sys.urls.mcp}/mcp`],
       scope: 'weatherget',
-      resource: `${sys.urls.mcp}/mcp`,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }).toString();
-    const callback = await new TestBrowser().authorize(authorize.href, { redirectUri });
-    const response = await fetch(`${auth}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: 'interactive',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: redirectUri,
-        code_verifier: verifier,
-        resource: `${sys.urls.mcp}/mcp`,
-      }).toString(),
     });
-    const { access_token: token } = (await response.json()) as { access_token: string };
 
     const sample = await fetch(`${mcp}/api/sample`, {
       headers: { authorization: `Bearer ${token}` },

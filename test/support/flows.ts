@@ -1,6 +1,11 @@
 import { TestBrowser } from './browser';
 import { basicAuth, pkcePair } from './pkce';
-import { TestSystem } from './system';
+import type { TestUrls } from './system';
+
+/** Where the flows go: a TestSystem, or the URLs of roles running elsewhere. */
+export interface FlowTarget {
+  readonly urls: Pick<TestUrls, 'issuer' | 'spa' | 'api'>;
+}
 
 export interface TokenResponse {
   access_token: string;
@@ -20,18 +25,21 @@ export interface CodeFlowOptions {
   username?: string;
   password?: string;
   browser?: TestBrowser;
+  /** Where to reach the AuthServer when that is not its public URL. */
+  authServer?: string;
 }
 
 /** Authorization code + PKCE over raw HTTP, the way a public or confidential client does it. */
 export async function codeFlow(
-  sys: TestSystem,
+  sys: FlowTarget,
   options: CodeFlowOptions = {},
 ): Promise<TokenResponse> {
+  const authServer = options.authServer ?? sys.urls.issuer;
   const clientId = options.clientId ?? 'interactive';
   const redirectUri = options.redirectUri ?? `${sys.urls.spa}/signin-oidc`;
   const resources = options.resources ?? [sys.urls.api];
   const { verifier, challenge } = pkcePair();
-  const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
+  const authorize = new URL(`${authServer}/connect/authorize`);
   authorize.search = new URLSearchParams({
     client_id: clientId,
     response_type: 'code',
@@ -54,7 +62,7 @@ export async function codeFlow(
   if (!code) throw new Error(`no code in ${callback.href}`);
 
   const response = await tokenRequest(
-    sys,
+    { urls: { ...sys.urls, issuer: authServer } },
     {
       grant_type: 'authorization_code',
       code,
@@ -71,7 +79,7 @@ export async function codeFlow(
 }
 
 export function tokenRequest(
-  sys: TestSystem,
+  sys: { readonly urls: Pick<TestUrls, 'issuer'> },
   params: Record<string, string>,
   authorization?: string,
 ) {
@@ -85,7 +93,7 @@ export function tokenRequest(
   });
 }
 
-export function getWeather(sys: TestSystem, token?: string) {
+export function getWeather(sys: FlowTarget, token?: string) {
   return fetch(`${sys.urls.api}/WeatherForecast`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
