@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, isPasswordHash, verifyPassword } from './password';
 
 describe('password hashing', () => {
   let hash: string;
@@ -41,6 +41,9 @@ describe('password hashing', () => {
     ['a non-numeric cost', () => withPart(1, 'abc')],
     ['a cost that is not a power of two', () => withPart(1, '1000')],
     ['a cost beyond the memory limit', () => withPart(1, String(2 ** 30))],
+    ['a block size beyond the memory limit', () => withPart(2, '64')],
+    ['a zero parallelism', () => withPart(3, '0')],
+    ['a salt that is not base64url', () => withPart(4, 'salt with spaces')],
     // An empty derived key equals an empty expected key: any password would match.
     ['an empty hash', () => withPart(5, '')],
     ['a hash that decodes to nothing', () => withPart(5, '!!!!')],
@@ -51,5 +54,14 @@ describe('password hashing', () => {
   it.each(malformed)('refuses %s as false, without throwing', async (_name, encoded) => {
     await expect(verifyPassword('correct horse', encoded())).resolves.toBe(false);
     await expect(verifyPassword('anything else', encoded())).resolves.toBe(false);
+  });
+
+  it('recognises its own hashes, so stored ones can be checked at start-up', () => {
+    expect(isPasswordHash(hash)).toBe(true);
+    expect(isPasswordHash('correct horse')).toBe(false);
+  });
+
+  it.each(malformed)('does not recognise %s as a hash', (_name, encoded) => {
+    expect(isPasswordHash(encoded())).toBe(false);
   });
 });

@@ -28,23 +28,47 @@ export async function hashPassword(password: string): Promise<string> {
 
 /** False for a wrong password and for anything not produced by hashPassword; never throws. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const parts = encoded.split('$');
-  const [scheme, n, r, p, salt, hash] = parts;
-  if (parts.length !== 6 || scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  // A shorter key is a prefix of the full one, and an empty key matches every password.
-  if (expected.length !== KEY_LENGTH) return false;
+  const parsed = parseHash(encoded);
+  if (!parsed) return false;
   let actual: Buffer;
   try {
-    actual = await scrypt(password, Buffer.from(salt, 'base64url'), KEY_LENGTH, {
-      N: Number(n),
-      r: Number(r),
-      p: Number(p),
+    actual = await scrypt(password, parsed.salt, KEY_LENGTH, {
+      N: parsed.N,
+      r: parsed.r,
+      p: parsed.p,
       maxmem: PARAMS.maxmem,
     });
   } catch {
-    // Cost parameters scrypt refuses (not a power of two, beyond maxmem, not numbers).
     return false;
   }
-  return timingSafeEqual(actual, expected);
+  return timingSafeEqual(actual, parsed.key);
+}
+
+/**
+ * Whether `encoded` is in hashPassword's format with parameters verifyPassword accepts, so a
+ * stored hash can be checked once at start-up instead of failing every sign-in later.
+ */
+export function isPasswordHash(encoded: string): boolean {
+  return parseHash(encoded) !== undefined;
+}
+
+const DECIMAL = /^[1-9]\d{0,9}$/;
+const BASE64URL = /^[\w-]+$/;
+
+function parseHash(encoded: string) {
+  const parts = encoded.split('$');
+  const [scheme, n, r, p, salt, key] = parts;
+  if (parts.length !== 6 || scheme !== 'scrypt') return undefined;
+  if (!n || !r || !p || !DECIMAL.test(n) || !DECIMAL.test(r) || !DECIMAL.test(p)) return undefined;
+  if (!salt || !key || !BASE64URL.test(salt) || !BASE64URL.test(key)) return undefined;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  // OpenSSL refuses parameters needing more than maxmem (128·r·p bytes for B plus 128·r·(N+2)
+  // for V), and N must be a power of two above 1 (RFC 7914 §2); the first check keeps N small
+  // enough for 32-bit bitwise arithmetic.
+  if (128 * params.r * (params.p + params.N + 2) > PARAMS.maxmem) return undefined;
+  if (params.N < 2 || (params.N & (params.N - 1)) !== 0) return undefined;
+  const expected = Buffer.from(key, 'base64url');
+  // A shorter key is a prefix of the full one, and an empty key matches every password.
+  if (expected.length !== KEY_LENGTH) return undefined;
+  return { ...params, salt: Buffer.from(salt, 'base64url'), key: expected };
 }
