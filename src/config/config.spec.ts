@@ -189,6 +189,17 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('resolves USERS_FILE to an absolute path and leaves it unset when empty', () => {
+    expect(loadConfig({}).usersFile).toBeUndefined();
+    expect(loadConfig({ USERS_FILE: '  ' }).usersFile).toBeUndefined();
+    expect(loadConfig({ USERS_FILE: 'config/users.json' }).usersFile).toBe(
+      resolve('config/users.json'),
+    );
+    expect(loadConfig({ ...PRODUCTION, USERS_FILE: '/etc/app/users.json' }).usersFile).toBe(
+      '/etc/app/users.json',
+    );
+  });
+
   it('lists CORS origins without trailing slashes and refuses *', () => {
     expect(
       loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example' }).corsOrigins,

@@ -43,6 +43,8 @@ export interface AppConfig {
   /** `json` always; `pretty` for people; `auto` is pretty on a terminal outside production. */
   readonly logFormat: 'json' | 'pretty' | 'auto';
   readonly devUsers: boolean;
+  /** Absolute path of the JSON users file (the only users in production), if any. */
+  readonly usersFile: string | undefined;
   readonly cookieKeys: readonly string[] | undefined;
   readonly clientSecrets: SeedClientSecrets;
   readonly mcpServerClientId: string;
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     .filter(Boolean);
 
   const devUsers = !production && bool('DEV_USERS', true);
+  const usersFile = env.USERS_FILE?.trim() ? resolve(env.USERS_FILE.trim()) : undefined;
   if (production) {
     for (const [name, key] of [
       ['MCPCLIENT_SECRET', 'mcpclient'],
@@ -205,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     logFormat: oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     devUsers,
+    usersFile,
     cookieKeys: cookieKeys?.length ? cookieKeys : undefined,
     clientSecrets,
     mcpServerClientId: env.MCP_SERVER_CLIENT_ID ?? 'mcp.server',
