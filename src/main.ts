@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger, startSystem } from './app/system';
+import { UsersFileError } from './oidc/users-file';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -25,7 +26,12 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Before the logger exists the only way to say why is stderr.
   process.stderr.write(
-    `${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    `${isConfigProblem(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
   );
   process.exit(1);
 });
+
+/** Errors whose message says all an operator needs; a stack trace would only bury it. */
+function isConfigProblem(error: unknown): error is ConfigError | UsersFileError {
+  return error instanceof ConfigError || error instanceof UsersFileError;
+}

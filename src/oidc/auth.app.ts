@@ -13,7 +13,7 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
   const [signingKeys, cookieKeys, users] = await Promise.all([
     loadSigningKeys(store),
     loadCookieKeys(store, config.cookieKeys),
-    UserDirectory.create({ devUsers: config.devUsers }),
+    UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
   const provider = createProvider({
     config,

@@ -1,20 +1,19 @@
 import { hashPassword, verifyPassword } from './password';
+import { FileUser, readUsersFile } from './users-file';
 
+/** A user's claims (CLAIMS in scopes.ts); users from the users file may leave the profile out. */
 export interface UserClaims {
   readonly sub: string;
   readonly preferred_username: string;
-  readonly name: string;
-  readonly given_name: string;
-  readonly family_name: string;
-  readonly email: string;
-  readonly email_verified: boolean;
-  readonly website: string;
+  readonly name?: string;
+  readonly given_name?: string;
+  readonly family_name?: string;
+  readonly email?: string;
+  readonly email_verified?: boolean;
+  readonly website?: string;
 }
 
-interface UserRecord {
-  readonly claims: UserClaims;
-  readonly passwordHash: string;
-}
+type UserRecord = FileUser;
 
 /** The seed's two development users; only loaded outside production (see UserDirectory.create). */
 const DEV_USERS: readonly { claims: UserClaims; password: string }[] = [
@@ -51,26 +50,49 @@ const DEV_USERS: readonly { claims: UserClaims; password: string }[] = [
 let decoyHash: Promise<string> | undefined;
 
 export class UserDirectory {
-  private constructor(private readonly users: ReadonlyMap<string, UserRecord>) {}
+  private readonly byUsername: ReadonlyMap<string, UserRecord>;
+  private readonly bySubject: ReadonlyMap<string, UserRecord>;
 
-  static async create(options: { devUsers: boolean }): Promise<UserDirectory> {
+  private constructor(users: readonly UserRecord[]) {
+    this.byUsername = new Map(users.map((u) => [u.username.toLowerCase(), u]));
+    this.bySubject = new Map(users.map((u) => [u.claims.sub, u]));
+  }
+
+  /**
+   * The development users (outside production, unless DEV_USERS=false) plus the users file.
+   * A file user may not reuse a development user's username or sub: rather than one silently
+   * shadowing the other, start-up fails and says so (UsersFileError).
+   */
+  static async create(options: {
+    devUsers: boolean;
+    usersFile?: string | undefined;
+  }): Promise<UserDirectory> {
     const seeds = options.devUsers ? DEV_USERS : [];
-    const records = await Promise.all(
-      seeds.map(async ({ claims, password }) => ({
-        claims,
-        passwordHash: await hashPassword(password),
-      })),
-    );
-    return new UserDirectory(new Map(records.map((r) => [r.claims.preferred_username, r])));
+    const taken = seeds.map(({ claims }) => ({
+      username: claims.preferred_username,
+      sub: claims.sub,
+      owner: `development user "${claims.preferred_username}" (DEV_USERS=false frees it)`,
+    }));
+    const [devRecords, fileRecords] = await Promise.all([
+      Promise.all(
+        seeds.map(async ({ claims, password }) => ({
+          username: claims.preferred_username,
+          claims,
+          passwordHash: await hashPassword(password),
+        })),
+      ),
+      options.usersFile ? readUsersFile(options.usersFile, taken) : [],
+    ]);
+    return new UserDirectory([...devRecords, ...fileRecords]);
   }
 
   get size(): number {
-    return this.users.size;
+    return this.byUsername.size;
   }
 
   /** The user's claims when the password matches, otherwise undefined. */
   async authenticate(username: string, password: string): Promise<UserClaims | undefined> {
-    const user = this.users.get(username.trim().toLowerCase());
+    const user = this.byUsername.get(username.trim().toLowerCase());
     if (!user) {
       decoyHash ??= hashPassword('decoy');
       await verifyPassword(password, await decoyHash);
@@ -80,7 +102,6 @@ export class UserDirectory {
   }
 
   findBySubject(sub: string): UserClaims | undefined {
-    for (const user of this.users.values()) if (user.claims.sub === sub) return user.claims;
-    return undefined;
+    return this.bySubject.get(sub)?.claims;
   }
 }
