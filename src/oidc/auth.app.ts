@@ -15,6 +15,7 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
     loadCookieKeys(store, config.cookieKeys),
     UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
+  announceUsers(context, users);
   const provider = createProvider({
     config,
     store,
@@ -28,4 +29,22 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
   const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);
   await app.register(oidcProviderPlugin(provider));
   return app;
+}
+
+/** An AuthServer nobody can sign in to still serves client credentials, but must say so. */
+function announceUsers({ config, logger, role }: RoleContext, users: UserDirectory) {
+  const facts = { role, users: users.size, usersFile: config.usersFile, devUsers: config.devUsers };
+  if (users.size > 0) {
+    logger.info(facts, 'users loaded');
+    return;
+  }
+  const devUsers = config.production ? 'never loaded in production' : 'off (DEV_USERS=false)';
+  logger.warn(
+    facts,
+    config.usersFile
+      ? `NOBODY CAN SIGN IN: the users file ${config.usersFile} lists no users`
+      : `NOBODY CAN SIGN IN: no users are configured. Development users are ${devUsers}; ` +
+          'point USERS_FILE at a users file (README: "Users in production"). ' +
+          'Client credentials still work.',
+  );
 }
