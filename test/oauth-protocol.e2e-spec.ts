@@ -99,6 +99,7 @@ describe('OAuth protocol rules at the AuthServer', () => {
       'https://evil.example',
     );
     expect(step.response?.status).toBe(400);
+    expect(step.response!.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await step.response!.text();
     expect(html).toContain('redirect_uri');
     expect(step.url.startsWith('https://evil.example')).toBe(false);
@@ -188,6 +189,11 @@ describe('OAuth protocol rules at the AuthServer', () => {
       await step.response!.text(),
       { username: 'alice', password: 'alice', action: 'login' },
       redirectUri(),
+    );
+    // A framed consent page would let another site trick a click on "Allow".
+    expect(consent.response!.headers.get('x-frame-options')).toBe('DENY');
+    expect(consent.response!.headers.get('content-security-policy')).toContain(
+      "frame-ancestors 'none'",
     );
     const html = await consent.response!.text();
     expect(html).toContain('Weather SPA');

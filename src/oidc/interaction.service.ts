@@ -8,7 +8,7 @@ import { OIDC_PROVIDER } from './oidc.tokens';
 import { ResourceRegistry } from './resources';
 import { SCOPE_DESCRIPTIONS } from './scopes';
 import { UserDirectory } from './users';
-import { consentPage, loginPage, messagePage } from './views';
+import { consentPage, loginPage, messagePage, PAGE_HEADERS } from './views';
 
 export interface InteractionForm {
   readonly csrf?: string;
@@ -223,11 +223,7 @@ export class InteractionService {
   }
 
   private html(reply: FastifyReply, status: number, body: string): void {
-    void reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(body);
+    void reply.status(status).headers(PAGE_HEADERS).send(body);
   }
 }
 

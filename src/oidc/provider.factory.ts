@@ -15,7 +15,7 @@ import { useStructuredTokenEndpoints } from './structured-tokens.middleware';
 import { tokenAccessPolicy, TokenOwnership } from './token-access.policy';
 import { registerTokenExchange } from './token-exchange.grant';
 import { UserDirectory } from './users';
-import { logoutPage, messagePage } from './views';
+import { logoutPage, messagePage, PAGE_HEADERS } from './views';
 
 export interface ProviderDependencies {
   readonly config: AppConfig;
@@ -110,18 +110,18 @@ export function createProvider(deps: ProviderDependencies): Provider {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
         },
         postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
-          ctx.type = 'html';
+          ctx.set(PAGE_HEADERS);
           ctx.body = messagePage('Signed out', 'You are signed out. You can close this window.');
         },
       },
       resourceIndicators: resources.feature(),
     },
     renderError: (ctx, out) => {
-      ctx.type = 'html';
+      ctx.set(PAGE_HEADERS);
       ctx.body = messagePage(
         'Sign-in problem',
         out.error_description ?? 'The request could not be completed.',
