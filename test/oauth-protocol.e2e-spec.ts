@@ -205,6 +205,37 @@ describe('OAuth protocol rules at the AuthServer', () => {
     expect(html).toMatch(/name="csrf" value="[\w-]{43}"/);
   });
 
+  it('makes a password guesser wait after five failures, even with the right password next', async () => {
+    const browser = new TestBrowser();
+    const { challenge } = pkcePair();
+    const step = await browser.navigate(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      redirectUri(),
+    );
+    let html = await step.response!.text();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await browser.submit(
+        step.url,
+        html,
+        { username: 'bob', password: `guess-${attempt}`, action: 'login' },
+        redirectUri(),
+      );
+      expect(wrong.response?.status).toBe(401);
+      html = await wrong.response!.text();
+    }
+    const right = await browser.submit(
+      step.url,
+      html,
+      { username: 'bob', password: 'bob', action: 'login' },
+      redirectUri(),
+    );
+    expect(right.response?.status).toBe(429);
+    expect(Number(right.response!.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect(await right.response!.text()).toContain(
+      'Too many failed sign-ins. Try again in 15 minutes.',
+    );
+  });
+
   it('refuses a login form without the CSRF token', async () => {
     const browser = new TestBrowser();
     const { challenge } = pkcePair();

@@ -5,6 +5,7 @@ import { RoleContext } from '../app/shared';
 import { CsrfTokens } from './csrf';
 import { InteractionController } from './interaction.controller';
 import { InteractionService } from './interaction.service';
+import { LoginThrottle } from './login-throttle';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users';
 
@@ -26,6 +27,7 @@ export class AuthModule {
         { provide: OIDC_PROVIDER, useValue: parts.provider },
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
+        { provide: LoginThrottle, useValue: new LoginThrottle(context.store) },
         InteractionService,
       ],
     };

@@ -4,6 +4,7 @@ import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/config';
 import { CsrfTokens } from './csrf';
+import { LoginThrottle } from './login-throttle';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { ResourceRegistry } from './resources';
 import { SCOPE_DESCRIPTIONS } from './scopes';
@@ -40,6 +41,7 @@ export class InteractionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserDirectory,
     private readonly csrf: CsrfTokens,
+    private readonly throttle: LoginThrottle,
   ) {
     this.resources = new ResourceRegistry(config);
   }
@@ -96,14 +98,27 @@ export class InteractionService {
       });
     }
     if (details.prompt.name !== 'login') return this.show(uid, request, reply);
-    const user = await this.users.authenticate(form.username ?? '', form.password ?? '');
-    if (!user) {
-      const view = this.loginView(uid, await this.clientName(details), {
-        username: form.username,
-        error: 'Wrong username or password.',
-      });
-      return this.html(reply, 401, loginPage(view));
+    const username = form.username ?? '';
+    const refuse = async (status: number, error: string) => {
+      const view = this.loginView(uid, await this.clientName(details), { username, error });
+      this.html(reply, status, loginPage(view));
+    };
+
+    const wait = await this.throttle.retryAfter(username, request.ip);
+    if (wait > 0) {
+      void reply.header('retry-after', String(wait));
+      const minutes = Math.ceil(wait / 60);
+      return refuse(
+        429,
+        `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
     }
+    const user = await this.users.authenticate(username, form.password ?? '');
+    if (!user) {
+      await this.throttle.failed(username, request.ip);
+      return refuse(401, 'Wrong username or password.');
+    }
+    await this.throttle.succeeded(username, request.ip);
     return this.finish(request, reply, { login: { accountId: user.sub } });
   }
 
