@@ -60,8 +60,17 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       };
     })());
   const fullEnv = { ...env, ...options.env };
-  const config = loadConfig(fullEnv);
-  const system = await startSystem(config, options.logger, options.fetch);
+  // The temporary folder of this system's SQLite file (made even when DATABASE_URL is set).
+  const dataDir = join(env.SQLITE_PATH, '..');
+  let config: AppConfig;
+  let system: RunningSystem;
+  try {
+    config = loadConfig(fullEnv);
+    system = await startSystem(config, options.logger, options.fetch);
+  } catch (error) {
+    if (!options.reuse) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const urls: TestUrls = {
     issuer: config.issuer,
     api: config.apiBaseUrl,
@@ -75,9 +84,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     env: fullEnv,
     close: async () => {
       await system.close();
-      if (!options.keepData && config.storage.kind === 'sqlite') {
-        rmSync(join(config.storage.path, '..'), { recursive: true, force: true });
-      }
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
