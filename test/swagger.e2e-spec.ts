@@ -11,7 +11,6 @@ import { startTestSystem, TestSystem } from './support/system';
  * page itself (CORS at the token endpoint), then "Try it out" on GET /WeatherForecast.
  */
 
-
 describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () => {
   let sys: TestSystem;
   let browser: Browser;
