@@ -1,8 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { TestBrowser } from './support/browser';
-import { codeFlow, tokenRequest } from './support/flows';
-import { pkcePair } from './support/pkce';
+import { codeFlow, openLoginPage, PRODUCTION_ENV, tokenRequest } from './support/flows';
 import { startTestSystem, TestSystem } from './support/system';
 
 describe('logs', () => {
@@ -53,14 +51,7 @@ describe('logs', () => {
 });
 
 describe('production mode', () => {
-  const secrets = {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    MCPCLIENT_SECRET: 'a-production-secret-for-mcpclient',
-    M2M_CLIENT_SECRET: 'a-production-secret-for-m2m',
-    MCP_SERVER_CLIENT_SECRET: 'a-production-secret-for-mcp-server',
-    COOKIE_KEYS: 'k'.repeat(40),
-  };
+  const secrets = PRODUCTION_ENV;
 
   it('refuses to start with development secrets and says which', async () => {
     await expect(
@@ -77,22 +68,10 @@ describe('production mode', () => {
 
     const sys = await startTestSystem({ env: { ROLES: 'auth', ...secrets } });
     try {
-      const { challenge } = pkcePair();
-      const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
-      authorize.search = new URLSearchParams({
-        client_id: 'interactive',
-        response_type: 'code',
-        redirect_uri: `${sys.urls.spa}/signin-oidc`,
-        scope: 'openid',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      }).toString();
-      const browser = new TestBrowser();
-      const page = await browser.navigate(authorize.href, sys.urls.spa);
-      const html = await page.response!.text();
+      const { browser, url, html } = await openLoginPage(sys);
       expect(html).not.toContain('Development users');
       const login = await browser.submit(
-        page.url,
+        url,
         html,
         { username: 'alice', password: 'alice', action: 'login' },
         sys.urls.spa,

@@ -4,19 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { hashPassword } from '../src/oidc/password';
-import { TestBrowser } from './support/browser';
-import { codeFlow, getWeather, tokenRequest } from './support/flows';
-import { basicAuth, decodeJwt, pkcePair } from './support/pkce';
+import { codeFlow, getWeather, openLoginPage, PRODUCTION_ENV, tokenRequest } from './support/flows';
+import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
-
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  MCPCLIENT_SECRET: 'a-production-secret-for-mcpclient',
-  M2M_CLIENT_SECRET: 'a-production-secret-for-m2m',
-  MCP_SERVER_CLIENT_SECRET: 'a-production-secret-for-mcp-server',
-  COOKIE_KEYS: 'k'.repeat(40),
-};
 
 const CAROL = {
   sub: 'c-123',
@@ -30,21 +20,10 @@ const CAROL = {
 
 /** Fills in the real login page once; the status of the AuthServer's answer to the form. */
 async function loginStatus(sys: TestSystem, username: string, password: string) {
-  const { challenge } = pkcePair();
-  const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
-  authorize.search = new URLSearchParams({
-    client_id: 'interactive',
-    response_type: 'code',
-    redirect_uri: `${sys.urls.spa}/signin-oidc`,
-    scope: 'openid',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  }).toString();
-  const browser = new TestBrowser();
-  const page = await browser.navigate(authorize.href, sys.urls.spa);
+  const { browser, url, html } = await openLoginPage(sys);
   const login = await browser.submit(
-    page.url,
-    await page.response!.text(),
+    url,
+    html,
     { username, password, action: 'login' },
     sys.urls.spa,
   );
@@ -71,7 +50,7 @@ describe('users from USERS_FILE in production', () => {
       }),
     );
     sys = await startTestSystem({
-      env: { ROLES: 'auth,api', ...PRODUCTION, USERS_FILE: usersFile },
+      env: { ROLES: 'auth,api', ...PRODUCTION_ENV, USERS_FILE: usersFile },
     });
   });
   afterAll(async () => {
@@ -114,7 +93,7 @@ describe('production without USERS_FILE', () => {
       },
     });
     const sys = await startTestSystem({
-      env: { ROLES: 'auth', ...PRODUCTION },
+      env: { ROLES: 'auth', ...PRODUCTION_ENV },
       logger: pino({ level: 'info' }, sink),
     });
     try {
@@ -134,7 +113,7 @@ describe('production without USERS_FILE', () => {
       const response = await tokenRequest(
         sys,
         { grant_type: 'client_credentials', scope: 'api' },
-        basicAuth('m2m.client', PRODUCTION.M2M_CLIENT_SECRET),
+        basicAuth('m2m.client', PRODUCTION_ENV.M2M_CLIENT_SECRET),
       );
       expect(response.status).toBe(200);
       expect(await loginStatus(sys, 'alice', 'alice')).toBe(401);
@@ -154,7 +133,7 @@ describe('a broken users file', () => {
     );
     try {
       const started = startTestSystem({
-        env: { ROLES: 'auth', ...PRODUCTION, USERS_FILE: usersFile },
+        env: { ROLES: 'auth', ...PRODUCTION_ENV, USERS_FILE: usersFile },
       });
       await expect(started).rejects.toMatchObject({ code: 'ERR_USERS_FILE', file: usersFile });
       await expect(started).rejects.toThrow(`users[0] ("dave"): has a "password" field`);

@@ -98,3 +98,29 @@ export function getWeather(sys: FlowTarget, token?: string) {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
 }
+
+/** Starts a sign-in as the SPA client and stops at the AuthServer's login page. */
+export async function openLoginPage(sys: FlowTarget, browser = new TestBrowser()) {
+  const { challenge } = pkcePair();
+  const authorize = new URL(`${sys.urls.issuer}/connect/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: 'interactive',
+    response_type: 'code',
+    redirect_uri: `${sys.urls.spa}/signin-oidc`,
+    scope: 'openid',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  const page = await browser.navigate(authorize.href, sys.urls.spa);
+  return { browser, url: page.url, html: await page.response!.text() };
+}
+
+/** Environment that satisfies production's checks (no development secrets). */
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  MCPCLIENT_SECRET: 'a-production-secret-for-mcpclient',
+  M2M_CLIENT_SECRET: 'a-production-secret-for-m2m',
+  MCP_SERVER_CLIENT_SECRET: 'a-production-secret-for-mcp-server',
+  COOKIE_KEYS: 'k'.repeat(40),
+} as const;
