@@ -1,5 +1,5 @@
 import { codeFlow } from './support/flows';
-import { postMcp } from './support/mcp';
+import { postMcp, toolCall } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
 
 /** The MCP role runs apart from the API here, and the API is not running: nothing may be a 500. */
@@ -21,16 +21,9 @@ describe('MCP server when the weather API is down', () => {
   afterAll(() => sys?.close());
 
   it('answers the weather tool with an isError result the model can act on', async () => {
-    const response = await postMcp(
-      sys,
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'get-weather-forecast', arguments: {} },
-      },
-      { authorization: `Bearer ${token}` },
-    );
+    const response = await postMcp(sys, toolCall('get-weather-forecast', 1), {
+      authorization: `Bearer ${token}`,
+    });
     expect(response.status).toBe(200);
     const { result } = (await response.json()) as {
       result: { isError: boolean; content: { text: string }[] };

@@ -1,5 +1,5 @@
 import { codeFlow, getWeather, tokenRequest, type TokenResponse } from './support/flows';
-import { mcpInitialize, postMcp } from './support/mcp';
+import { mcpInitialize, postMcp, toolCall } from './support/mcp';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
 import { forgeAccessToken, tamper } from './support/tokens';
@@ -167,16 +167,7 @@ describe('MCP server as an OAuth protected resource', () => {
 
   describe('tools and scopes', () => {
     const callWeather = (token: string) =>
-      postMcp(
-        sys,
-        {
-          jsonrpc: '2.0',
-          id: 7,
-          method: 'tools/call',
-          params: { name: 'get-weather-forecast', arguments: {} },
-        },
-        bearer(token),
-      );
+      postMcp(sys, toolCall('get-weather-forecast', 7), bearer(token));
 
     it('lists only what a token without weatherget may call', async () => {
       expect(decodeJwt(narrowToken).payload.scope).toBeUndefined();
@@ -220,16 +211,7 @@ describe('MCP server as an OAuth protected resource', () => {
     });
 
     it('tells who is calling', async () => {
-      const response = await postMcp(
-        sys,
-        {
-          jsonrpc: '2.0',
-          id: 3,
-          method: 'tools/call',
-          params: { name: 'who-am-i', arguments: {} },
-        },
-        bearer(narrowToken),
-      );
+      const response = await postMcp(sys, toolCall('who-am-i', 3), bearer(narrowToken));
       const { result } = (await response.json()) as {
         result: { structuredContent: Record<string, unknown> };
       };
@@ -261,12 +243,7 @@ describe('MCP server as an OAuth protected resource', () => {
     it('answers an unknown tool with a JSON-RPC error, not an HTTP failure', async () => {
       const response = await postMcp(
         sys,
-        {
-          jsonrpc: '2.0',
-          id: 4,
-          method: 'tools/call',
-          params: { name: 'no-such-tool', arguments: {} },
-        },
+        toolCall('no-such-tool', 4),
         bearer(mcpTokens.access_token),
       );
       expect(response.status).toBe(200);

@@ -55,6 +55,11 @@ export function mcpInitialize(protocolVersion = '2025-06-18') {
   };
 }
 
+/** A JSON-RPC `tools/call` request for a tool that takes no arguments. */
+export function toolCall(name: string, id = 1) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } };
+}
+
 /** POSTs one JSON-RPC message to the MCP endpoint as a 2025-era client would. */
 export function postMcp(sys: TestSystem, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${sys.urls.mcp}/mcp`, {
