@@ -5,7 +5,9 @@ import { startTestSystem, TestSystem } from './support/system';
 describe('authorization code + PKCE, end to end', () => {
   let sys: TestSystem;
   beforeAll(async () => {
-    sys = await startTestSystem({ env: { ROLES: 'auth,api', REFRESH_TOKEN_REUSE_GRACE: '1' } });
+    // Consumption is stored in whole seconds, so a 2 s window lasts 1–2 s: wide enough for
+    // racing requests, short enough to wait out.
+    sys = await startTestSystem({ env: { ROLES: 'auth,api', REFRESH_TOKEN_REUSE_GRACE: '2' } });
   });
   afterAll(() => sys?.close());
 
@@ -53,7 +55,7 @@ describe('authorization code + PKCE, end to end', () => {
     expect(first.status).toBe(200);
     const { refresh_token: rotated } = (await first.json()) as { refresh_token: string };
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const replay = await refresh(tokens.refresh_token!);
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });

@@ -18,16 +18,20 @@ describe('LoginThrottle', () => {
     for (let i = 0; i < n; i++) await throttle.failed(username, address);
   };
 
+  // A fixed clock: the window is computed from the first failure to the millisecond.
+  const clockAt = (epochMs: number) => jest.spyOn(Date, 'now').mockReturnValue(epochMs);
+  const start = 1_800_000_000_000;
+
   it('lets a user try until the limit, then makes them wait out the window', async () => {
-    const start = Date.now();
+    clockAt(start);
     await failTimes(2);
     expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
     await failTimes(1);
     expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(600);
 
-    jest.spyOn(Date, 'now').mockReturnValue(start + 590_000);
+    clockAt(start + 590_000);
     expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(10);
-    jest.spyOn(Date, 'now').mockReturnValue(start + 601_000);
+    clockAt(start + 601_000);
     expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(0);
   });
 
@@ -46,9 +50,9 @@ describe('LoginThrottle', () => {
   });
 
   it('keeps the window anchored at the first failure, so more failures do not extend it', async () => {
-    const start = Date.now();
+    clockAt(start);
     await failTimes(3);
-    jest.spyOn(Date, 'now').mockReturnValue(start + 500_000);
+    clockAt(start + 500_000);
     await failTimes(5);
     expect(await throttle.retryAfter('alice', '10.0.0.1')).toBe(100);
   });
