@@ -28,6 +28,17 @@ describe('OAuth protocol rules at the AuthServer', () => {
     return url.href;
   }
 
+  /** A fresh browser at the login page of a valid PKCE authorization request. */
+  async function openLogin() {
+    const browser = new TestBrowser();
+    const { challenge } = pkcePair();
+    const step = await browser.navigate(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      redirectUri(),
+    );
+    return { browser, step };
+  }
+
   /** Logs in and returns the code, for the given PKCE challenge. */
   async function codeFor(challenge: string): Promise<string> {
     const callback = await new TestBrowser().authorize(
@@ -153,12 +164,7 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('shows a clear message on a wrong password, then lets the user in', async () => {
-    const browser = new TestBrowser();
-    const { challenge } = pkcePair();
-    const step = await browser.navigate(
-      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
-      redirectUri(),
-    );
+    const { browser, step } = await openLogin();
     const loginHtml = await step.response!.text();
     const wrong = await browser.submit(
       step.url,
@@ -206,12 +212,7 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('makes a password guesser wait after five failures, even with the right password next', async () => {
-    const browser = new TestBrowser();
-    const { challenge } = pkcePair();
-    const step = await browser.navigate(
-      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
-      redirectUri(),
-    );
+    const { browser, step } = await openLogin();
     let html = await step.response!.text();
     for (let attempt = 0; attempt < 5; attempt++) {
       const wrong = await browser.submit(
@@ -237,12 +238,7 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('refuses a login form without the CSRF token', async () => {
-    const browser = new TestBrowser();
-    const { challenge } = pkcePair();
-    const step = await browser.navigate(
-      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
-      redirectUri(),
-    );
+    const { browser, step } = await openLogin();
     const action = /action="([^"]+)"/.exec(await step.response!.text())![1]!;
     const response = await browser.request(new URL(action, step.url).href, {
       method: 'POST',
