@@ -1,5 +1,5 @@
 // `npm run build && npm run --silent hash-password`: prints the hash of a password for the users
-// file (USERS_FILE), in the AuthServer's own format (src/oidc/password.ts, used from dist/).
+// file (USERS_FILE), in the AuthServer's own format (src/auth/users/password.ts, used from dist/).
 // The password is read from stdin, never from the command line, so it stays out of shell
 // history and process lists. On a terminal it is asked for twice and not echoed; otherwise
 // stdin holds exactly the password (one trailing newline is dropped):
@@ -12,10 +12,10 @@ if (process.argv.length > 2) {
 
 let hashPassword;
 try {
-  ({ hashPassword } = await import(new URL('../dist/oidc/password.js', import.meta.url).href));
+  ({ hashPassword } = await import(new URL('../dist/auth/users/password.js', import.meta.url).href));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  fail('dist/oidc/password.js is missing: run `npm run build` first');
+  fail('dist/auth/users/password.js is missing: run `npm run build` first');
 }
 
 const password = process.stdin.isTTY ? await askTwice() : await readPiped();

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config';
-import { createLogger, startSystem } from './app/system';
-import { UsersFileError } from './oidc/users-file';
+import { createLogger, startSystem } from './bootstrap/system';
+import { UsersFileError } from './auth/users/users-file';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { isPasswordHash, verifyPassword } from '../src/oidc/password';
+import { isPasswordHash, verifyPassword } from '../src/auth/users/password';
 
 const SCRIPT = join(__dirname, '..', 'scripts', 'hash-password.mjs');
 

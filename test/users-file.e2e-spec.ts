@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { hashPassword } from '../src/oidc/password';
+import { hashPassword } from '../src/auth/users/password';
 import { codeFlow, getWeather, openLoginPage, PRODUCTION_ENV, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';

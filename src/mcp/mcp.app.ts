@@ -1,10 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createRoleApp } from '../app/create-role-app';
-import { RoleContext } from '../app/shared';
-import { useJsonRpcParseErrors } from './json-rpc-parse-errors';
-import { createMcpEndpoint } from './mcp.endpoint';
+import { createRoleApp } from '../core/create-role-app';
+import { RoleContext } from '../core/role-context';
+import { useJsonRpcParseErrors } from './transport/json-rpc-parse-errors';
+import { createMcpEndpoint } from './transport/mcp.endpoint';
 import { McpModule } from './mcp.module';
-import { OriginPolicy } from './origin-policy';
+import { OriginPolicy } from './transport/origin-policy';
 
 export async function createMcpApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config } = context;

@@ -1,20 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { CoreModule } from '../app/core.module';
-import { RoleContext } from '../app/shared';
-import { RESOURCE_SERVER, ResourceServerOptions } from '../auth/resource-server.options';
-import { AuthorizationServerMetadata } from './authorization-server-metadata';
-import { AuthorizationServerMetadataController } from './authorization-server-metadata.controller';
-import { MCP_SCOPES, McpJwtStrategy } from './mcp-auth';
-import { McpEndpoint, resourceMetadataUrl } from './mcp.endpoint';
-import { McpOriginGuard } from './origin.guard';
-import { OriginPolicy } from './origin-policy';
-import { McpProtectedResourceController } from './protected-resource.controller';
+import { CoreModule } from '../core/core.module';
+import { RoleContext } from '../core/role-context';
+import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
+import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
+import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
+import { MCP_SCOPES, McpJwtStrategy } from './transport/mcp-auth';
+import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';
+import { McpOriginGuard } from './transport/origin.guard';
+import { OriginPolicy } from './transport/origin-policy';
+import { McpProtectedResourceController } from './metadata/protected-resource.controller';
 import { RestTwinsController } from './rest-twins.controller';
-import { SessionTools } from './session.tools';
-import { TokenExchangeClient } from './token-exchange.client';
-import { WeatherApiClient } from './weather-api.client';
-import { WeatherTools } from './weather.tools';
+import { SessionTools } from './tools/session.tools';
+import { TokenExchangeClient } from './upstream/token-exchange.client';
+import { WeatherApiClient } from './upstream/weather-api.client';
+import { WeatherTools } from './tools/weather.tools';
 
 /** Root module of the MCP role: the MCP endpoint, its tools, REST twins and metadata. */
 @Module({})

@@ -1,15 +1,15 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/config';
-import { Principal } from '../auth/principal';
-import { RequireScopes } from '../auth/scopes.decorator';
-import { Caller } from './caller.decorator';
-import { Forecast } from './forecast.schema';
-import { Identity, identityOf } from './identity';
-import { McpBearerGuard } from './mcp-auth';
-import { ServerInfo, serverInfo } from './server-info';
-import { orUpstreamHttpError } from './upstream-http';
-import { WeatherApiClient } from './weather-api.client';
+import { Principal } from '../bearer/principal';
+import { RequireScopes } from '../bearer/scopes.decorator';
+import { Caller } from './transport/caller.decorator';
+import { Forecast } from './tools/forecast.schema';
+import { Identity, identityOf } from './tools/identity';
+import { McpBearerGuard } from './transport/mcp-auth';
+import { ServerInfo, serverInfo } from './tools/server-info';
+import { orUpstreamHttpError } from './upstream/upstream-http';
+import { WeatherApiClient } from './upstream/weather-api.client';
 
 /** The seed's REST endpoints on the MCP port, each the twin of an MCP tool. */
 @Controller('api')

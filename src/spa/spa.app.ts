@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createRoleApp } from '../app/create-role-app';
+import { createRoleApp } from '../core/create-role-app';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RoleContext } from '../app/shared';
+import { RoleContext } from '../core/role-context';
 import { SpaModule } from './spa.module';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>SPA not built</title>

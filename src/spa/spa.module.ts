@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CoreModule } from '../app/core.module';
-import { RoleContext } from '../app/shared';
+import { CoreModule } from '../core/core.module';
+import { RoleContext } from '../core/role-context';
 import { SpaConfigController } from './spa-config.controller';
 
 /** Root module of the SPA role: the built React app and its runtime configuration. */

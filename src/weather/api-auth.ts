@@ -1,5 +1,5 @@
-import { bearerGuardFor } from '../auth/bearer.guard';
-import { jwtStrategyFor } from '../auth/jwt.strategy';
+import { bearerGuardFor } from '../bearer/bearer.guard';
+import { jwtStrategyFor } from '../bearer/jwt.strategy';
 
 const STRATEGY = 'weather-api-jwt';
 

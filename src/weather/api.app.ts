@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createRoleApp } from '../app/create-role-app';
+import { createRoleApp } from '../core/create-role-app';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { RoleContext } from '../app/shared';
-import { SWAGGER_CLIENT_ID } from '../oidc/clients';
+import { RoleContext } from '../core/role-context';
+import { SWAGGER_CLIENT_ID } from '../auth/provider/clients';
 import { WeatherModule } from './weather.module';
 
 export async function createApiApp(context: RoleContext): Promise<NestFastifyApplication> {

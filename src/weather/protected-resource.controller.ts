@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/config';
-import { protectedResourceMetadata } from '../auth/protected-resource-metadata';
+import { protectedResourceMetadata } from '../bearer/protected-resource-metadata';
 
 @ApiExcludeController()
 @Controller('.well-known/oauth-protected-resource')

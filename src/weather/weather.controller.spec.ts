@@ -7,7 +7,7 @@ import {
   signAccessToken,
   type SigningKey,
 } from '../../test/support/local-jwks';
-import { RESOURCE_SERVER, type ResourceServerOptions } from '../auth/resource-server.options';
+import { RESOURCE_SERVER, type ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationList } from '../storage/revocation-list';
 import { SqliteAuthStore } from '../storage/sqlite.store';
 import { ApiJwtStrategy } from './api-auth';

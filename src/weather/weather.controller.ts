@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/scopes.decorator';
+import { RequireScopes } from '../bearer/scopes.decorator';
 import { ApiBearerGuard } from './api-auth';
 import { WeatherForecastDto } from './weather-forecast.dto';
 import { WeatherForecast, WeatherService } from './weather.service';

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { CoreModule } from '../app/core.module';
-import { RoleContext } from '../app/shared';
-import { RESOURCE_SERVER, ResourceServerOptions } from '../auth/resource-server.options';
+import { CoreModule } from '../core/core.module';
+import { RoleContext } from '../core/role-context';
+import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
 import { ApiJwtStrategy } from './api-auth';
 import { ProtectedResourceController } from './protected-resource.controller';
 import { WeatherController } from './weather.controller';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../src/auth/principal';
+import type { Principal } from '../../src/bearer/principal';
 import { ApiJwtStrategy } from '../../src/weather/api-auth';
 import { TestSystem } from './system';
 

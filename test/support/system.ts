@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '../../src/config/config';
-import { RunningSystem, startSystem } from '../../src/app/system';
+import { RunningSystem, startSystem } from '../../src/bootstrap/system';
 import type { Logger } from 'pino';
 import { freePort } from './ports';
 

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Provider } from 'oidc-provider';
+import { CoreModule } from '../core/core.module';
+import { RoleContext } from '../core/role-context';
+import { CsrfTokens } from './interaction/csrf';
+import { InteractionController } from './interaction/interaction.controller';
+import { InteractionService } from './interaction/interaction.service';
+import { LoginThrottle } from './interaction/login-throttle';
+import { OIDC_PROVIDER } from './oidc.tokens';
+import { UserDirectory } from './users/users';
+
+export interface AuthServerParts {
+  readonly provider: Provider;
+  readonly users: UserDirectory;
+  readonly csrf: CsrfTokens;
+}
+
+/** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
+@Module({})
+export class AuthModule {
+  static forRoot(context: RoleContext, parts: AuthServerParts): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [CoreModule.forRole(context)],
+      controllers: [InteractionController],
+      providers: [
+        { provide: OIDC_PROVIDER, useValue: parts.provider },
+        { provide: UserDirectory, useValue: parts.users },
+        { provide: CsrfTokens, useValue: parts.csrf },
+        { provide: LoginThrottle, useValue: new LoginThrottle(context.store) },
+        InteractionService,
+      ],
+    };
+  }
+}

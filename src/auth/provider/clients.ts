@@ -1,0 +1,68 @@
+import type { ClientMetadata } from 'oidc-provider';
+import { AppConfig } from '../../config/config';
+import { SCOPES } from './scopes';
+import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+
+export const SWAGGER_CLIENT_ID = 'swagger';
+
+/**
+ * The contract's pre-registered clients, plus two of our own: Swagger UI's public client and
+ * the MCP server's confidential client for token exchange.
+ */
+export function seedClients(config: AppConfig): ClientMetadata[] {
+  return [
+    {
+      client_id: 'interactive',
+      client_name: 'Weather SPA',
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [`${config.spaUrl}/signin-oidc`],
+      post_logout_redirect_uris: [`${config.spaUrl}/signout-callback-oidc`],
+      scope: SCOPES.join(' '),
+    },
+    {
+      client_id: 'mcpclient',
+      client_name: 'MCP client',
+      client_secret: config.clientSecrets.mcpclient,
+      // "native" lets the loopback callback match on any port (RFC 8252 §7.3).
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://localhost:3334/oauth/callback'],
+      scope: SCOPES.join(' '),
+    },
+    {
+      client_id: SWAGGER_CLIENT_ID,
+      client_name: 'Weather API Swagger UI',
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: [`${config.apiBaseUrl}/swagger/oauth2-redirect.html`],
+      scope: 'api weatherget',
+    },
+    {
+      client_id: 'm2m.client',
+      client_name: 'Machine-to-machine client',
+      client_secret: config.clientSecrets.m2m,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'api',
+    },
+    {
+      client_id: config.mcpServerClientId,
+      client_name: 'MCP server (token exchange)',
+      client_secret: config.clientSecrets.mcpServer,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'api weatherget',
+    },
+  ];
+}

@@ -1,0 +1,71 @@
+import { errors } from 'oidc-provider';
+import { loadConfig } from '../../config/config';
+import { ResourceRegistry } from './resources';
+
+describe('ResourceRegistry', () => {
+  const resources = new ResourceRegistry(loadConfig({ ACCESS_TOKEN_TTL: '120' }));
+  const API = 'http://localhost:5000';
+  const MCP = 'http://localhost:8010/mcp';
+
+  it('knows the API and the MCP server by their resource identifiers', () => {
+    expect(resources.find(API)?.name).toBe('Weather API');
+    expect(resources.find(MCP)?.name).toBe('MCP server');
+  });
+
+  it('tolerates a trailing slash, as new URL(...).href adds one', () => {
+    expect(resources.find(`${API}/`)).toBe(resources.api);
+    expect(resources.find(`${MCP}/`)).toBe(resources.mcp);
+  });
+
+  it.each([
+    'http://localhost:8010',
+    `${API}/other`,
+    'http://localhost:5001',
+    'http://LOCALHOST:5000x',
+  ])('knows nothing else: %s', (indicator) => {
+    expect(resources.find(indicator)).toBeUndefined();
+  });
+
+  it('issues API tokens as RS256 JWTs with exactly the API as audience and the API scopes', () => {
+    expect(resources.serverInfo(`${API}/`)).toEqual({
+      scope: 'api weatherget',
+      audience: API,
+      accessTokenTTL: 120,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: 'RS256' } },
+    });
+  });
+
+  it('issues MCP tokens for the MCP resource with weatherget only', () => {
+    expect(resources.serverInfo(MCP)).toMatchObject({ scope: 'weatherget', audience: MCP });
+    expect(resources.serverInfo(MCP, 60).accessTokenTTL).toBe(60);
+  });
+
+  it('refuses an unknown resource with invalid_target (RFC 8707 §2)', () => {
+    let thrown: unknown;
+    try {
+      resources.serverInfo('https://evil.example');
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(errors.InvalidTarget);
+    expect((thrown as errors.InvalidTarget).error).toBe('invalid_target');
+  });
+
+  describe('defaultResource', () => {
+    const defaultResource = resources.feature().defaultResource;
+    const ctx = {} as never;
+    const client = (grants: string[]) => ({ grantTypeAllowed: (t: string) => grants.includes(t) });
+
+    it('prefers the API among granted resources, else the first', () => {
+      expect(defaultResource(ctx, client(['authorization_code']), [MCP, API])).toBe(API);
+      expect(defaultResource(ctx, client(['authorization_code']), [MCP])).toBe(MCP);
+    });
+
+    it('gives machine clients the API, and others no default', () => {
+      expect(defaultResource(ctx, client(['client_credentials']))).toBe(API);
+      expect(defaultResource(ctx, client(['authorization_code']))).toBeUndefined();
+    });
+  });
+});

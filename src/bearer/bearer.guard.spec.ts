@@ -1,0 +1,338 @@
+import { Controller, Get, Req, UseGuards } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import type { FastifyRequest } from 'fastify';
+import { createPublicKey } from 'node:crypto';
+import { SignJWT } from 'jose';
+import {
+  LocalJwks,
+  newSigningKey,
+  signAccessToken,
+  type SigningKey,
+  type TokenOptions,
+} from '../../test/support/local-jwks';
+import { AllExceptionsFilter } from '../core/all-exceptions.filter';
+import { RevocationList } from '../storage/revocation-list';
+import { SqliteAuthStore } from '../storage/sqlite.store';
+import { bearerGuardFor } from './bearer.guard';
+import { jwtStrategyFor } from './jwt.strategy';
+import type { Principal } from './principal';
+import { RESOURCE_SERVER, type ResourceServerOptions } from './resource-server.options';
+import { RequireScopes } from './scopes.decorator';
+
+const ISSUER = 'https://issuer.spec.test';
+const AUDIENCE_A = 'https://api.spec.test';
+const AUDIENCE_B = 'https://mcp.spec.test/mcp';
+const METADATA_A = `${AUDIENCE_A}/.well-known/oauth-protected-resource`;
+
+type GuardedRequest = FastifyRequest & {
+  user?: Principal;
+  raw: FastifyRequest['raw'] & { user?: Principal };
+};
+
+/** One resource server as a tiny Nest Fastify app, wired the way the role modules wire theirs. */
+async function startResourceServer(
+  strategyName: string,
+  options: ResourceServerOptions,
+  revocations: RevocationList,
+): Promise<NestFastifyApplication> {
+  @Controller()
+  @UseGuards(bearerGuardFor(strategyName))
+  class SpecController {
+    @Get('whoami')
+    whoami(@Req() request: GuardedRequest) {
+      return { user: request.user, rawUserIsUser: request.raw.user === request.user };
+    }
+
+    @Get('forecast')
+    @RequireScopes('weatherget')
+    forecast() {
+      return { ok: true };
+    }
+  }
+
+  const moduleRef = await Test.createTestingModule({
+    imports: [PassportModule],
+    controllers: [SpecController],
+    providers: [
+      { provide: RESOURCE_SERVER, useValue: options },
+      { provide: RevocationList, useValue: revocations },
+      jwtStrategyFor(strategyName),
+      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+function options(jwksUri: string, audience: string): ResourceServerOptions {
+  return {
+    issuer: ISSUER,
+    jwksUri,
+    audience,
+    resourceMetadataUrl: `${audience}/.well-known/oauth-protected-resource`,
+    challengeScopes: ['weatherget'],
+  };
+}
+
+describe('bearerGuardFor + jwtStrategyFor', () => {
+  let key: SigningKey;
+  let jwks: LocalJwks;
+  let store: SqliteAuthStore;
+  let revocations: RevocationList;
+  let apiA: NestFastifyApplication;
+  let apiB: NestFastifyApplication;
+
+  beforeAll(async () => {
+    key = await newSigningKey('key-1');
+    jwks = await LocalJwks.start([key]);
+    store = new SqliteAuthStore(':memory:');
+    revocations = new RevocationList(store);
+    apiA = await startResourceServer('spec-jwt', options(jwks.uri, AUDIENCE_A), revocations);
+    // A second resource server in the same process, as API and MCP roles share one by default.
+    apiB = await startResourceServer('spec-jwt-b', options(jwks.uri, AUDIENCE_B), revocations);
+  });
+
+  afterAll(async () => {
+    await apiA?.close();
+    await apiB?.close();
+    await jwks?.close();
+    await store?.close();
+  });
+
+  const token = (claims: Record<string, unknown> = {}, tokenOptions: TokenOptions = {}) =>
+    signAccessToken(
+      key,
+      {
+        iss: ISSUER,
+        aud: AUDIENCE_A,
+        sub: 'user-1',
+        client_id: 'spa',
+        scope: 'weatherget api',
+        ...claims,
+      },
+      tokenOptions,
+    );
+
+  const get = async (app: NestFastifyApplication, path: string, authorization?: string) => {
+    const response = await fetch(`${await app.getUrl()}${path}`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
+    return {
+      status: response.status,
+      challenge: response.headers.get('www-authenticate'),
+      body: await response.json(),
+    };
+  };
+
+  const invalidTokenChallenge = (description: string) =>
+    `Bearer error="invalid_token", error_description="${description}", scope="weatherget", resource_metadata="${METADATA_A}"`;
+
+  it('lets a valid token through and hands the principal to the handler and the raw request', async () => {
+    const jwt = await token({ jti: 'jti-valid' });
+    const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+
+    expect(response.status).toBe(200);
+    const body = response.body as { user: Principal; rawUserIsUser: boolean };
+    expect(body.user).toEqual({
+      sub: 'user-1',
+      clientId: 'spa',
+      scope: 'weatherget api',
+      scopes: ['weatherget', 'api'],
+      audience: [AUDIENCE_A],
+      expiresAt: expect.any(Number) as number,
+      token: jwt,
+    });
+    expect(body.rawUserIsUser).toBe(true);
+  });
+
+  it('carries the act claim of an exchanged token into the principal', async () => {
+    const response = await get(apiA, '/whoami', `Bearer ${await token({ act: { sub: 'mcp' } })}`);
+
+    expect(response.status).toBe(200);
+    expect((response.body as { user: Principal }).user.act).toEqual({ sub: 'mcp' });
+  });
+
+  it('answers a request without a token with 401 and a challenge that names no error', async () => {
+    const response = await get(apiA, '/whoami');
+
+    expect(response.status).toBe(401);
+    // RFC 6750 §3.1: no error code when the request carried no authentication information.
+    expect(response.challenge).toBe(`Bearer scope="weatherget", resource_metadata="${METADATA_A}"`);
+  });
+
+  it('treats another authentication scheme like a missing token', async () => {
+    const response = await get(apiA, '/whoami', 'Basic dXNlcjpwYXNz');
+
+    expect(response.status).toBe(401);
+    expect(response.challenge).toBe(`Bearer scope="weatherget", resource_metadata="${METADATA_A}"`);
+  });
+
+  it('refuses an expired token as invalid_token "token expired"', async () => {
+    // Beyond the verifier's 5 s clock tolerance.
+    const response = await get(apiA, '/whoami', `Bearer ${await token({}, { expiresIn: -60 })}`);
+
+    expect(response.status).toBe(401);
+    expect(response.challenge).toBe(invalidTokenChallenge('token expired'));
+    expect(response.body).toMatchObject({
+      error: 'invalid_token',
+      error_description: 'token expired',
+    });
+  });
+
+  const refused: [string, () => Promise<string>, string][] = [
+    ['another audience', () => token({ aud: 'https://elsewhere.spec.test' }), 'token invalid'],
+    ['another issuer', () => token({ iss: 'https://evil.spec.test' }), 'token invalid'],
+    ['an unknown kid', () => token({}, { kid: 'no-such-key' }), 'token invalid'],
+    [
+      'a signature by another key under a known kid',
+      async () => {
+        const foreign = await newSigningKey('key-1');
+        return signAccessToken(foreign, { iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1' });
+      },
+      'token invalid',
+    ],
+    [
+      'HS256 keyed with the RSA public key (algorithm confusion)',
+      async () => {
+        const pem = createPublicKey({ key: key.publicJwk, format: 'jwk' }).export({
+          type: 'spki',
+          format: 'pem',
+        });
+        return new SignJWT({ iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1', scope: 'weatherget' })
+          .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
+          .setExpirationTime('5m')
+          .sign(Buffer.from(pem));
+      },
+      'token invalid',
+    ],
+    [
+      'alg none',
+      () => {
+        const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const exp = Math.floor(Date.now() / 1000) + 300;
+        return Promise.resolve(
+          `${encode({ alg: 'none', typ: 'at+jwt' })}.${encode({ iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1', exp })}.`,
+        );
+      },
+      'token invalid',
+    ],
+    [
+      'typ JWT (an ID token, say) instead of at+jwt',
+      () => token({}, { typ: 'JWT' }),
+      'not an access token (typ must be at+jwt)',
+    ],
+  ];
+
+  it.each(refused)('refuses a token with %s as invalid_token', async (_name, make, description) => {
+    const response = await get(apiA, '/whoami', `Bearer ${await make()}`);
+
+    expect(response.status).toBe(401);
+    expect(response.challenge).toBe(invalidTokenChallenge(description));
+  });
+
+  it('refuses a token once its jti is on the revocation list', async () => {
+    const jwt = await token({ jti: 'jti-to-revoke' });
+    expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+
+    await revocations.revoke('jti-to-revoke', Math.floor(Date.now() / 1000) + 300);
+    const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+
+    expect(response.status).toBe(401);
+    expect(response.challenge).toBe(invalidTokenChallenge('token revoked'));
+  });
+
+  it('answers a token without the required scope with 403 insufficient_scope naming it', async () => {
+    const response = await get(apiA, '/forecast', `Bearer ${await token({ scope: 'api' })}`);
+
+    expect(response.status).toBe(403);
+    expect(response.challenge).toBe(
+      `Bearer error="insufficient_scope", error_description="this operation needs scope: weatherget", scope="weatherget", resource_metadata="${METADATA_A}"`,
+    );
+  });
+
+  it('lets a token with the required scope through', async () => {
+    const response = await get(apiA, '/forecast', `Bearer ${await token({ scope: 'weatherget' })}`);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true });
+  });
+
+  it('refuses a token in the query string with 400 invalid_request, even beside a valid header', async () => {
+    const jwt = await token();
+    const response = await get(apiA, `/whoami?access_token=${jwt}`, `Bearer ${jwt}`);
+
+    expect(response.status).toBe(400);
+    expect(response.challenge).toBe(
+      `Bearer error="invalid_request", error_description="access tokens are accepted only in the Authorization header", resource_metadata="${METADATA_A}"`,
+    );
+  });
+
+  it('caches the JWKS: known keys are not fetched again for every request', async () => {
+    await get(apiA, '/whoami', `Bearer ${await token()}`);
+    const before = jwks.requests;
+
+    for (let i = 0; i < 3; i += 1) {
+      expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
+    }
+    expect(jwks.requests).toBe(before);
+  });
+
+  it('follows a key rotation: refetches the JWKS for an unknown kid', async () => {
+    const rotated = await newSigningKey('key-2');
+    const jwt = await signAccessToken(rotated, {
+      iss: ISSUER,
+      aud: AUDIENCE_A,
+      sub: 'user-1',
+      scope: 'weatherget',
+    });
+    expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(401);
+
+    jwks.serve([key, rotated]);
+    const before = jwks.requests;
+    const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+
+    expect(response.status).toBe(200);
+    expect(jwks.requests).toBe(before + 1);
+    // The old key keeps working while both are published.
+    expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
+  });
+
+  it('answers 503, not 401, while the JWKS cannot be fetched: the token may be fine', async () => {
+    const closed = await LocalJwks.start([key]);
+    const uri = closed.uri;
+    await closed.close();
+    const blind = await startResourceServer(
+      'spec-jwt-blind',
+      options(uri, AUDIENCE_A),
+      revocations,
+    );
+    try {
+      const response = await get(blind, '/whoami', `Bearer ${await token()}`);
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(response.challenge).toBeNull();
+    } finally {
+      await blind.close();
+    }
+  });
+
+  it('keeps two named strategies apart: each resource server accepts only its own audience', async () => {
+    const forA = await token({ aud: AUDIENCE_A });
+    const forB = await token({ aud: AUDIENCE_B });
+
+    expect((await get(apiA, '/whoami', `Bearer ${forA}`)).status).toBe(200);
+    expect((await get(apiB, '/whoami', `Bearer ${forB}`)).status).toBe(200);
+    const crossed = await get(apiB, '/whoami', `Bearer ${forA}`);
+    expect(crossed.status).toBe(401);
+    expect(crossed.challenge).toBe(
+      `Bearer error="invalid_token", error_description="token invalid", scope="weatherget", resource_metadata="${AUDIENCE_B}/.well-known/oauth-protected-resource"`,
+    );
+    expect((await get(apiA, '/whoami', `Bearer ${forB}`)).status).toBe(401);
+  });
+});

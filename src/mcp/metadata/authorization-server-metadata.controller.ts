@@ -1,0 +1,19 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { AuthorizationServerMetadata, AuthServerMetadata } from './authorization-server-metadata';
+import { orUpstreamHttpError } from '../upstream/upstream-http';
+
+/**
+ * The AuthServer's RFC 8414 metadata mirrored on the MCP origin. MCP 2025-03-26 clients
+ * derive the authorization server from the MCP server's origin and look here; later revisions
+ * follow the protected resource metadata instead. The document keeps the real `issuer`.
+ */
+@Controller('.well-known/oauth-authorization-server')
+export class AuthorizationServerMetadataController {
+  constructor(private readonly metadata: AuthorizationServerMetadata) {}
+
+  @Get()
+  @Header('cache-control', 'public, max-age=300')
+  get(): Promise<AuthServerMetadata> {
+    return orUpstreamHttpError(this.metadata.forClients());
+  }
+}

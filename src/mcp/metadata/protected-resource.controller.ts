@@ -1,0 +1,38 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppConfig } from '../../config/config';
+import {
+  protectedResourceMetadata,
+  ProtectedResourceMetadata,
+} from '../../bearer/protected-resource-metadata';
+import { MCP_SCOPES } from '../transport/mcp-auth';
+
+/**
+ * RFC 9728 metadata for the MCP endpoint. §3.1 puts it at the path-inserted URL
+ * (`/.well-known/oauth-protected-resource/mcp` for `…/mcp`); clients that only try the root
+ * URL get the same document there. `offline_access` is not listed: it is the client's business
+ * with the authorization server, not a scope of this resource.
+ */
+@Controller('.well-known/oauth-protected-resource')
+export class McpProtectedResourceController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get()
+  root(): ProtectedResourceMetadata {
+    return this.metadata();
+  }
+
+  @Get('mcp')
+  forMcpEndpoint(): ProtectedResourceMetadata {
+    return this.metadata();
+  }
+
+  private metadata(): ProtectedResourceMetadata {
+    return protectedResourceMetadata({
+      resource: this.config.mcpResource,
+      issuer: this.config.issuer,
+      scopes: MCP_SCOPES,
+      name: 'Weather MCP server',
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import { AppConfig } from '../../config/config';
+import { Principal } from '../../bearer/principal';
+import { Forecast, forecastListSchema } from '../tools/forecast.schema';
+import { TokenExchangeClient } from './token-exchange.client';
+import { UpstreamError } from './upstream.error';
+
+const SCOPE = 'weatherget';
+const TIMEOUT_MS = 10_000;
+
+/**
+ * The weather API as a third party sees it: `GET /WeatherForecast` over HTTP, with a token
+ * minted for the API by token exchange on the caller's behalf.
+ */
+@Injectable()
+export class WeatherApiClient {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly exchange: TokenExchangeClient,
+  ) {}
+
+  async forecasts(caller: Principal): Promise<Forecast[]> {
+    const resource = this.config.apiResource;
+    const token = await this.exchange.tokenFor(caller, resource, SCOPE);
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.apiInternalUrl}/WeatherForecast`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new UpstreamError('api_unavailable', 'weather API unreachable', { cause: error });
+    }
+
+    switch (response.status) {
+      case 200:
+        break;
+      case 401:
+        this.exchange.forget(caller, resource, SCOPE);
+        throw new UpstreamError('api_unauthorized', 'weather API refused the exchanged token');
+      case 403:
+        throw new UpstreamError('api_forbidden', 'weather API requires a scope the caller lacks');
+      default:
+        throw new UpstreamError('api_unavailable', `weather API answered HTTP ${response.status}`);
+    }
+
+    const parsed = forecastListSchema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success)
+      throw new UpstreamError('api_bad_response', 'weather API sent an unexpected body');
+    return parsed.data;
+  }
+}
