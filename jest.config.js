@@ -33,11 +33,10 @@ const swc = [
 ];
 
 const common = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/../test/support/node-environment.js',
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  setupFiles: ['<rootDir>/../test/support/quiet-runtime-warning.ts'],
 };
 
 module.exports = {
