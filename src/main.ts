@@ -9,18 +9,28 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const system = await startSystem(config, logger);
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    system.close().then(
-      () => process.exit(0),
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal means the operator will not wait for the requests in flight.
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, ...config.shutdown }, 'draining, then shutting down');
+    system.shutdown(config.shutdown).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppConfig, Role, ROLES } from '../config/config';
 import { openStore } from '../storage/open-store';
+import { Lifecycle } from '../core/lifecycle';
 import { RoleContext, SharedServices } from '../core/role-context';
 import { ROLE_APPS } from './roles';
 
@@ -10,7 +12,24 @@ export interface RunningSystem {
   readonly apps: ReadonlyMap<Role, NestFastifyApplication>;
   /** Actual listening URL per role (ports may have been chosen by the OS). */
   readonly listening: ReadonlyMap<Role, string>;
+  /** Stops at once: closes every port and the store. */
   close(): Promise<void>;
+  /**
+   * Stops gracefully: /health answers 503 for `drainDelayMs` (so a load balancer notices), then
+   * every port stops accepting and the requests in flight finish, then the store closes.
+   * Rejects with ShutdownTimeoutError when that takes longer than `timeoutMs`.
+   */
+  shutdown(options: ShutdownOptions): Promise<void>;
+}
+
+export interface ShutdownOptions {
+  readonly drainDelayMs: number;
+  readonly timeoutMs: number;
+}
+
+export class ShutdownTimeoutError extends Error {
+  override readonly name = 'ShutdownTimeoutError';
+  readonly code = 'ERR_SHUTDOWN_TIMEOUT';
 }
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
@@ -22,15 +41,35 @@ export async function startSystem(
   outboundFetch: typeof fetch = fetch,
 ): Promise<RunningSystem> {
   const store = await openStore(config.storage);
-  const shared: SharedServices = { config, store, logger, fetch: outboundFetch };
+  const lifecycle = new Lifecycle();
+  const shared: SharedServices = { config, store, logger, fetch: outboundFetch, lifecycle };
   const apps = new Map<Role, NestFastifyApplication>();
   const listening = new Map<Role, string>();
   let cleanup: NodeJS.Timeout | undefined;
 
   const close = async () => {
+    lifecycle.startDraining();
     if (cleanup) clearInterval(cleanup);
-    for (const app of [...apps.values()].reverse()) await app.close();
+    // Fastify's close stops accepting, lets in-flight requests finish and answers 503 to new
+    // requests on kept-alive connections; the ports close together so no role outlives another.
+    await Promise.all([...apps.values()].map((app) => app.close()));
     await store.close();
+  };
+
+  const shutdown = async ({ drainDelayMs, timeoutMs }: ShutdownOptions) => {
+    lifecycle.startDraining();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ShutdownTimeoutError(`requests still in flight after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([delay(drainDelayMs).then(close), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   try {
@@ -60,7 +99,7 @@ export async function startSystem(
     cleanup.unref();
   }
 
-  return { shared, apps, listening, close };
+  return { shared, apps, listening, close, shutdown };
 }
 
 export function createLogger(config: AppConfig) {

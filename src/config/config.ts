@@ -50,6 +50,8 @@ export interface AppConfig {
   readonly mcpServerClientId: string;
   readonly spaDistDir: string;
   readonly spaDevServer: boolean;
+  /** Graceful stop: how long /health says 503 before the ports close, and the bound on it all. */
+  readonly shutdown: { readonly drainDelayMs: number; readonly timeoutMs: number };
 }
 
 /** Development values; the process refuses to start in production while any is still in use. */
@@ -214,6 +216,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcpServerClientId: env.MCP_SERVER_CLIENT_ID ?? 'mcp.server',
     spaDistDir: resolve(env.SPA_DIST_DIR ?? './spa/dist'),
     spaDevServer: bool('SPA_DEV_SERVER', false),
+    shutdown: {
+      drainDelayMs: int('SHUTDOWN_DRAIN_SECONDS', 0, 0, 300) * 1000,
+      timeoutMs: int('SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+    },
   };
 
   if (problems.length) throw new ConfigError(problems);

@@ -5,6 +5,7 @@ import { RevocationList } from '../storage/revocation-list';
 import { AUTH_STORE } from '../storage/store';
 import { HealthController, ROLE } from './health.controller';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { Lifecycle } from './lifecycle';
 import { RoleContext } from './role-context';
 
 /**
@@ -22,6 +23,7 @@ export class CoreModule {
         { provide: APP_CONFIG, useValue: context.config },
         { provide: AUTH_STORE, useValue: context.store },
         { provide: ROLE, useValue: context.role },
+        { provide: Lifecycle, useValue: context.lifecycle },
         { provide: RevocationList, useValue: new RevocationList(context.store) },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
