@@ -30,7 +30,7 @@ onEveryEngine((open: OpenStore) => {
     await store.upsert('AccessToken', 't1', { grantId: 'g-old', v: 1 }, 60);
 
     await store.upsert('AccessToken', 't1', { grantId: 'g-new', v: 2 }, 60);
-    await store.revokeByGrantId('g-old');
+    await store.revokeByGrantId('AccessToken', 'g-old');
 
     expect(await store.find('AccessToken', 't1')).toEqual({ grantId: 'g-new', v: 2 });
   });
