@@ -37,7 +37,7 @@ describe('authorization code + PKCE, end to end', () => {
       client_id: 'interactive',
     });
 
-  it('rotates refresh tokens; racing refreshes of one token both succeed inside the grace window', async () => {
+  it('rotates refresh tokens; racing refreshes of one token both succeed inside the grace window, with one successor', async () => {
     const tokens = await codeFlow(sys);
     const [a, b] = await Promise.all([
       refresh(tokens.refresh_token!),
@@ -46,7 +46,8 @@ describe('authorization code + PKCE, end to end', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const [ra, rb] = (await Promise.all([a.json(), b.json()])) as { refresh_token: string }[];
     expect(ra!.refresh_token).not.toBe(tokens.refresh_token);
-    expect(rb!.refresh_token).not.toBe(ra!.refresh_token);
+    // One family: the late request gets the successor already issued, not a second chain.
+    expect(rb!.refresh_token).toBe(ra!.refresh_token);
   });
 
   it('treats reuse of a rotated refresh token after the window as theft and revokes the grant', async () => {

@@ -5,6 +5,7 @@ import { codeFlow } from './support/flows';
 import { basicAuth } from './support/pkce';
 import { freePort } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
+import { describeWithPostgres } from './support/postgres-available';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -13,7 +14,7 @@ const MAIN = join(__dirname, '..', 'dist', 'main.js');
  * dist/main.js with ROLES=...), finding the others only through their URLs and sharing state
  * through PostgreSQL.
  */
-describe('roles as separate processes on PostgreSQL', () => {
+describeWithPostgres('roles as separate processes on PostgreSQL', () => {
   let db: TestDatabase | undefined;
   const processes: ChildProcess[] = [];
   const urls = { issuer: '', api: '', mcp: '', spa: '' };
@@ -50,7 +51,6 @@ describe('roles as separate processes on PostgreSQL', () => {
     if (!existsSync(MAIN))
       throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
     db = await createTestDatabase();
-    if (!db) return;
     const [auth, api, mcp, spa] = await Promise.all([
       freePort(),
       freePort(),
@@ -64,7 +64,7 @@ describe('roles as separate processes on PostgreSQL', () => {
       spa: `http://localhost:${spa}`,
     });
     const env = {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db!.url,
       ISSUER_URL: urls.issuer,
       API_BASE_URL: urls.api,
       MCP_BASE_URL: urls.mcp,
@@ -93,7 +93,6 @@ describe('roles as separate processes on PostgreSQL', () => {
     (await codeFlow({ urls }, { resources: [resource], scope: 'openid weatherget' })).access_token;
 
   it('serves the weather across processes, through token exchange, and honours revocation everywhere', async () => {
-    if (!db) return;
     const apiToken = await signIn(urls.api);
     const weather = await fetch(`${urls.api}/WeatherForecast`, {
       headers: { authorization: `Bearer ${apiToken}` },

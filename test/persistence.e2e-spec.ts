@@ -2,6 +2,7 @@ import { TestBrowser } from './support/browser';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { pkcePair } from './support/pkce';
 import { createTestDatabase, TestDatabase } from './support/postgres';
+import { describeWithPostgres } from './support/postgres-available';
 import { startTestSystem, TestSystem } from './support/system';
 
 async function jwksKids(sys: TestSystem): Promise<string[]> {
@@ -63,20 +64,18 @@ describe('state survives a restart', () => {
     await survivesRestart({});
   });
 
-  describe('on PostgreSQL', () => {
-    let db: TestDatabase | undefined;
+  describeWithPostgres('on PostgreSQL', () => {
+    let db: TestDatabase;
     beforeAll(async () => {
-      db = await createTestDatabase();
+      db = (await createTestDatabase())!;
     });
     afterAll(() => db?.drop());
 
     it('keeps sessions, refresh tokens and keys', async () => {
-      if (!db) return;
       await survivesRestart({ DATABASE_URL: db.url });
     });
 
     it('lets two AuthServer instances share one state: sign in on one, refresh on the other', async () => {
-      if (!db) return;
       const a = await startTestSystem({ env: { ROLES: 'auth', DATABASE_URL: db.url } });
       const b = await startTestSystem({
         env: {

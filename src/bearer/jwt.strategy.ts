@@ -2,7 +2,7 @@ import { Inject, Injectable, Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { RevocationList } from '../storage/revocation-list';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from '../storage/revocation-list';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { TokenRejection } from './token-rejection';
@@ -52,7 +52,10 @@ export function jwtStrategyFor(strategyName: string): Type {
         audience: options.audience,
         algorithms: ['RS256'],
         passReqToCallback: true,
-        jsonWebTokenOptions: { complete: true, clockTolerance: 5 },
+        jsonWebTokenOptions: {
+          complete: true,
+          clockTolerance: ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        },
       });
     }
 

@@ -1,5 +1,5 @@
 import type { Adapter } from 'oidc-provider';
-import { adapterFor } from './oidc-adapter';
+import { adapterFor, AlreadyConsumedError } from './oidc-adapter';
 import { SqliteAuthStore } from './sqlite.store';
 
 describe('adapterFor', () => {
@@ -60,22 +60,21 @@ describe('adapterFor', () => {
     expect(await store.find('Session', 'x')).toEqual({ accountId: 'alice' });
   });
 
-  it('revokes a grant across every model, whichever adapter is asked', async () => {
+  it('revokes a grant only in the model it is asked for (oidc-provider asks each model)', async () => {
     await new Adapter('AccessToken').upsert('a', { grantId: 'g1' }, 60);
     await new Adapter('RefreshToken').upsert('r', { grantId: 'g1' }, 60);
     await new Adapter('RefreshToken').upsert('keep', { grantId: 'g2' }, 60);
 
-    await new Adapter('AuthorizationCode').revokeByGrantId('g1');
+    await new Adapter('RefreshToken').revokeByGrantId('g1');
 
-    expect(await store.find('AccessToken', 'a')).toBeUndefined();
     expect(await store.find('RefreshToken', 'r')).toBeUndefined();
+    expect(await store.find('AccessToken', 'a')).toEqual({ grantId: 'g1' });
     expect(await store.find('RefreshToken', 'keep')).toEqual({ grantId: 'g2' });
   });
 
   it('reports a destroyed Grant (oidc-provider destroys grants only to revoke them), nothing else', async () => {
     const revoked: string[] = [];
     const Reporting = adapterFor(store, {
-      refreshTokenReuseGraceSeconds: 0,
       onGrantRevoked: (grantId) => {
         revoked.push(grantId);
         return Promise.resolve();
@@ -88,55 +87,39 @@ describe('adapterFor', () => {
     expect(revoked).toEqual(['grant-1']);
   });
 
-  describe('refresh-token reuse grace window', () => {
-    const graced = () => adapterFor(store, { refreshTokenReuseGraceSeconds: 30 });
-
-    it('shows a refresh token used within the window as unused', async () => {
-      const start = Date.now();
-      const tokens = new (graced())('RefreshToken');
-      await tokens.upsert('rt', { grantId: 'g' }, 3600);
-      await tokens.consume('rt');
-
-      jest.spyOn(Date, 'now').mockReturnValue(start + 20_000);
-      expect(await tokens.find('rt')).toEqual({ grantId: 'g' });
-    });
-
-    it('shows it consumed once the window has passed, so reuse revokes the grant', async () => {
-      const start = Date.now();
-      const tokens = new (graced())('RefreshToken');
-      await tokens.upsert('rt', { grantId: 'g' }, 3600);
-      await tokens.consume('rt');
-
-      jest.spyOn(Date, 'now').mockReturnValue(start + 31_000);
-      expect((await tokens.find('rt'))!.consumed).toEqual(expect.any(Number));
-    });
-
-    it('counts the window from the first use, so reuses cannot stretch it', async () => {
-      const start = Date.now();
-      const tokens = new (graced())('RefreshToken');
-      await tokens.upsert('rt', { grantId: 'g' }, 3600);
-      await tokens.consume('rt');
-      jest.spyOn(Date, 'now').mockReturnValue(start + 20_000);
-      await tokens.consume('rt');
-
-      jest.spyOn(Date, 'now').mockReturnValue(start + 40_000);
-      expect((await tokens.find('rt'))!.consumed).toEqual(expect.any(Number));
-    });
-
-    it('never applies to other models: an authorization code is single-use', async () => {
-      const codes = new (graced())('AuthorizationCode');
+  describe('consume', () => {
+    it('lets exactly one of many parallel callers consume, and the others fail with invalid_grant', async () => {
+      const codes = new Adapter('AuthorizationCode');
       await codes.upsert('code', { grantId: 'g' }, 60);
-      await codes.consume('code');
 
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, () => new Adapter('AuthorizationCode').consume('code')),
+      );
+
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const losers = outcomes.filter((o) => o.status === 'rejected');
+      expect(losers).toHaveLength(9);
+      for (const loser of losers) {
+        expect(loser.reason).toBeInstanceOf(AlreadyConsumedError);
+        expect((loser.reason as AlreadyConsumedError).error).toBe('invalid_grant');
+      }
       expect((await codes.find('code'))!.consumed).toEqual(expect.any(Number));
     });
 
-    it('is off by default', async () => {
-      const tokens = new Adapter('RefreshToken');
-      await tokens.upsert('rt', { grantId: 'g' }, 3600);
-      await tokens.consume('rt');
+    it('refuses a second pushed-authorization-request use with invalid_request_uri', async () => {
+      const requests = new Adapter('PushedAuthorizationRequest');
+      await requests.upsert('par', {}, 60);
+      await requests.consume('par');
 
-      expect((await tokens.find('rt'))!.consumed).toEqual(expect.any(Number));
+      await expect(requests.consume('par')).rejects.toMatchObject({
+        error: 'invalid_request_uri',
+      });
+    });
+
+    it('refuses a missing or expired record', async () => {
+      await expect(new Adapter('DeviceCode').consume('nothing')).rejects.toBeInstanceOf(
+        AlreadyConsumedError,
+      );
     });
   });
 });

@@ -1,13 +1,7 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { AuthStore } from './store';
 
 export interface AdapterOptions {
-  /**
-   * For this many seconds after a refresh token was used, using it again still works instead of
-   * revoking the grant as reuse. Clients that refresh from two tabs or requests at once race on
-   * one token; without the window the loser logs the user out. 0 turns it off.
-   */
-  readonly refreshTokenReuseGraceSeconds: number;
   /**
    * Called when oidc-provider destroys a grant, which it does only to revoke it (logout,
    * refresh-token reuse, token revocation); awaited, so it is done before the response goes.
@@ -15,15 +9,23 @@ export interface AdapterOptions {
   readonly onGrantRevoked?: (grantId: string) => Promise<void>;
 }
 
+/**
+ * Thrown from `consume` by every caller but the first. oidc-provider reads a record, checks it
+ * is unconsumed, then consumes it and issues tokens; two requests can both pass the check. The
+ * store's conditional UPDATE lets one win; the others fail here, before anything is issued
+ * (authorization code, device code, CIBA, refresh token: RFC 6749 §4.1.2, §10.5).
+ */
+export class AlreadyConsumedError extends errors.InvalidGrant {
+  constructor(readonly model: string) {
+    super('grant already used');
+  }
+}
+
 /** oidc-provider's storage adapter contract, one instance per model name, over an AuthStore. */
 export function adapterFor(
   store: AuthStore,
-  options: AdapterOptions = { refreshTokenReuseGraceSeconds: 0 },
+  options: AdapterOptions = {},
 ): new (model: string) => Adapter {
-  const withinGrace = (payload: AdapterPayload) =>
-    typeof payload.consumed === 'number' &&
-    Date.now() / 1000 - payload.consumed < options.refreshTokenReuseGraceSeconds;
-
   return class StoreAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -32,13 +34,7 @@ export function adapterFor(
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const payload = await store.find(this.model, id);
-      if (this.model === 'RefreshToken' && payload && withinGrace(payload)) {
-        // oidc-provider treats any `consumed` as reuse; inside the window it sees a fresh token.
-        const { consumed: _consumed, ...unconsumed } = payload;
-        return unconsumed;
-      }
-      return payload;
+      return await store.find(this.model, id);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -49,8 +45,13 @@ export function adapterFor(
       return await store.findByUserCode(this.model, userCode);
     }
 
-    consume(id: string): Promise<void> {
-      return store.consume(this.model, id);
+    async consume(id: string): Promise<void> {
+      if (await store.consume(this.model, id)) return;
+      // A pushed authorization request is redeemed at the authorization endpoint (RFC 9126 §4).
+      if (this.model === 'PushedAuthorizationRequest') {
+        throw new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
+      }
+      throw new AlreadyConsumedError(this.model);
     }
 
     async destroy(id: string): Promise<void> {
@@ -58,8 +59,9 @@ export function adapterFor(
       if (this.model === 'Grant') await options.onGrantRevoked?.(id);
     }
 
+    /** Only this model's records: oidc-provider calls this once per model it revokes. */
     revokeByGrantId(grantId: string): Promise<void> {
-      return store.revokeByGrantId(grantId);
+      return store.revokeByGrantId(this.model, grantId);
     }
   };
 }

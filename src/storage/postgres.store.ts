@@ -1,26 +1,17 @@
-import { Pool } from 'pg';
-import { AuthStore, expiryFrom } from './store';
+import { Pool, PoolClient } from 'pg';
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { POSTGRES } from './postgres.statements';
+import {
+  AuthStore,
+  Consumption,
+  expiryFrom,
+  LoginFailureCount,
+  stringOrNull,
+  withConsumed,
+} from './store';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS oidc_records (
-  model      TEXT   NOT NULL,
-  id         TEXT   NOT NULL,
-  payload    JSONB  NOT NULL,
-  grant_id   TEXT,
-  uid        TEXT,
-  user_code  TEXT,
-  expires_at BIGINT,
-  PRIMARY KEY (model, id)
-);
-CREATE INDEX IF NOT EXISTS oidc_records_grant ON oidc_records (grant_id) WHERE grant_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_uid ON oidc_records (uid) WHERE uid IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_user_code ON oidc_records (user_code) WHERE user_code IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_expiry ON oidc_records (expires_at) WHERE expires_at IS NOT NULL;
-CREATE TABLE IF NOT EXISTS server_secrets (
-  name  TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-`;
+/** BIGINT columns arrive as strings (they may exceed 2^53); ours are epoch milliseconds. */
+type Bigint = string;
 
 /** Shared state for several AuthServer processes. */
 export class PostgresAuthStore implements AuthStore {
@@ -33,125 +24,146 @@ export class PostgresAuthStore implements AuthStore {
     // already dropped that connection and the next query opens a new one; a query that still
     // fails reports its own error to its caller.
     pool.on('error', () => undefined);
-    // Concurrent first boots race on CREATE TABLE IF NOT EXISTS; a transaction-level advisory
-    // lock serialises them.
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(7431001)');
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
+      await migrate(client);
     } catch (error) {
-      await client.query('ROLLBACK');
+      client.release();
       await pool.end();
       throw error;
-    } finally {
-      client.release();
     }
+    client.release();
     return new PostgresAuthStore(pool);
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
-    await this.pool.query(
-      `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-         uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
-      [
-        model,
-        id,
-        payload,
-        stringOrNull(payload.grantId),
-        stringOrNull(payload.uid),
-        stringOrNull(payload.userCode),
-        expiryFrom(expiresIn),
-      ],
-    );
+    await this.pool.query(POSTGRES.upsert, [
+      model,
+      id,
+      payload,
+      stringOrNull(payload.grantId),
+      stringOrNull(payload.uid),
+      stringOrNull(payload.userCode),
+      expiryFrom(expiresIn),
+    ]);
   }
 
   find(model: string, id: string) {
-    return this.one('model = $1 AND id = $2', model, id);
+    return this.one(POSTGRES.findById, model, id);
   }
 
   findByUid(model: string, uid: string) {
-    return this.one('model = $1 AND uid = $2', model, uid);
+    return this.one(POSTGRES.findByUid, model, uid);
   }
 
   findByUserCode(model: string, userCode: string) {
-    return this.one('model = $1 AND user_code = $2', model, userCode);
+    return this.one(POSTGRES.findByUserCode, model, userCode);
   }
 
-  async anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean> {
-    if (keys.length === 0) return false;
-    const result = await this.pool.query(
-      `SELECT 1 FROM oidc_records
-       WHERE (model, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-         AND (expires_at IS NULL OR expires_at > $3)
-       LIMIT 1`,
-      [keys.map((k) => k.model), keys.map((k) => k.id), Date.now()],
-    );
-    return result.rowCount !== null && result.rowCount > 0;
+  async consume(model: string, id: string): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.consume, [model, id, Date.now()]);
+    return result.rowCount === 1;
   }
 
-  async consume(model: string, id: string) {
-    // The first consumption time stays: the refresh-token reuse window counts from it.
-    await this.pool.query(
-      `UPDATE oidc_records
-       SET payload = jsonb_set(payload, '{consumed}', COALESCE(payload->'consumed', to_jsonb($3::bigint)))
-       WHERE model = $1 AND id = $2`,
-      [model, id, Math.floor(Date.now() / 1000)],
+  async consumption(model: string, id: string): Promise<Consumption | undefined> {
+    const result = await this.pool.query<{ consumed_at: Bigint; successor_id: string | null }>(
+      POSTGRES.consumption,
+      [model, id, Date.now()],
     );
+    const row = result.rows[0];
+    return (
+      row && { consumedAt: Number(row.consumed_at), successorId: row.successor_id ?? undefined }
+    );
+  }
+
+  async recordSuccessor(model: string, id: string, successorId: string) {
+    await this.pool.query(POSTGRES.recordSuccessor, [model, id, successorId]);
   }
 
   async destroy(model: string, id: string) {
-    await this.pool.query('DELETE FROM oidc_records WHERE model = $1 AND id = $2', [model, id]);
+    await this.pool.query(POSTGRES.destroy, [model, id]);
   }
 
-  async revokeByGrantId(grantId: string) {
-    await this.pool.query('DELETE FROM oidc_records WHERE grant_id = $1', [grantId]);
+  async revokeByGrantId(model: string, grantId: string) {
+    await this.pool.query(POSTGRES.revokeByGrantId, [model, grantId]);
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number) {
+    await this.pool.query(POSTGRES.revokeAccessToken, [jti, expiresAt]);
+  }
+
+  async revokeGrant(grantId: string, expiresAt: number) {
+    await this.pool.query(POSTGRES.revokeGrant, [grantId, expiresAt]);
+  }
+
+  async isRevoked(jti: string, grantId: string | undefined): Promise<boolean> {
+    // A NULL grant id matches no row.
+    const result = await this.pool.query(POSTGRES.isRevoked, [jti, grantId ?? null, Date.now()]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {
+    const now = Date.now();
+    const result = await this.pool.query<{ count: number; first_at: Bigint }>(
+      POSTGRES.countLoginFailure,
+      [key, now, now + windowSeconds * 1000],
+    );
+    const row = result.rows[0]!;
+    return { count: row.count, firstAt: Number(row.first_at) };
+  }
+
+  async uncountLoginFailure(key: string) {
+    await this.pool.query(POSTGRES.uncountLoginFailure, [key]);
   }
 
   async putSecretIfAbsent(name: string, value: string): Promise<string> {
-    await this.pool.query(
-      'INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-      [name, value],
-    );
-    const result = await this.pool.query<{ value: string }>(
-      'SELECT value FROM server_secrets WHERE name = $1',
-      [name],
-    );
+    await this.pool.query(POSTGRES.putSecret, [name, value]);
+    const result = await this.pool.query<{ value: string }>(POSTGRES.getSecret, [name]);
     return result.rows[0]!.value;
   }
 
   async getSecret(name: string): Promise<string | undefined> {
-    const result = await this.pool.query<{ value: string }>(
-      'SELECT value FROM server_secrets WHERE name = $1',
-      [name],
-    );
+    const result = await this.pool.query<{ value: string }>(POSTGRES.getSecret, [name]);
     return result.rows[0]?.value;
   }
 
   async deleteExpired(): Promise<number> {
-    const result = await this.pool.query(
-      'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1',
-      [Date.now()],
-    );
-    return result.rowCount ?? 0;
+    const result = await this.pool.query<{ removed: Bigint }>(POSTGRES.deleteExpired, [Date.now()]);
+    return Number(result.rows[0]?.removed ?? 0);
   }
 
   async close() {
     await this.pool.end();
   }
 
-  private async one(where: string, ...params: string[]) {
-    const result = await this.pool.query<{ payload: Record<string, unknown> }>(
-      `SELECT payload FROM oidc_records WHERE ${where} AND (expires_at IS NULL OR expires_at > $${params.length + 1})`,
-      [...params, Date.now()],
-    );
-    return result.rows[0]?.payload;
+  private async one(sql: string, model: string, key: string) {
+    const result = await this.pool.query<{
+      payload: Record<string, unknown>;
+      consumed_at: Bigint | null;
+    }>(sql, [model, key, Date.now()]);
+    const row = result.rows[0];
+    return row && withConsumed(row.payload, row.consumed_at);
   }
 }
 
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+/** Applies the migrations not yet recorded, under an advisory lock held until COMMIT. */
+async function migrate(client: PoolClient): Promise<void> {
+  try {
+    await client.query('BEGIN');
+    await client.query(POSTGRES.migrationLock);
+    await client.query(CREATE_MIGRATIONS_TABLE);
+    const applied = await client.query<{ version: number }>(POSTGRES.appliedMigrations);
+    const done = new Set(applied.rows.map((row) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements) {
+        await client.query(statementFor(statement, 'postgres'));
+      }
+      await client.query(POSTGRES.recordMigration, [migration.version, migration.name, Date.now()]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
 }

@@ -1,59 +1,40 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { AuthStore, expiryFrom } from './store';
+import { prepareDataFile } from './data-files';
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { SQLITE } from './sqlite.statements';
+import {
+  AuthStore,
+  Consumption,
+  expiryFrom,
+  LoginFailureCount,
+  stringOrNull,
+  withConsumed,
+} from './store';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS oidc_records (
-  model      TEXT    NOT NULL,
-  id         TEXT    NOT NULL,
-  payload    TEXT    NOT NULL,
-  grant_id   TEXT,
-  uid        TEXT,
-  user_code  TEXT,
-  expires_at INTEGER,
-  PRIMARY KEY (model, id)
-);
-CREATE INDEX IF NOT EXISTS oidc_records_grant ON oidc_records (grant_id) WHERE grant_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_uid ON oidc_records (uid) WHERE uid IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_user_code ON oidc_records (user_code) WHERE user_code IS NOT NULL;
-CREATE INDEX IF NOT EXISTS oidc_records_expiry ON oidc_records (expires_at) WHERE expires_at IS NOT NULL;
-CREATE TABLE IF NOT EXISTS server_secrets (
-  name  TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-`;
-
-interface Row {
+interface RecordRow {
   payload: string;
-  expires_at: number | null;
+  consumed_at: number | null;
 }
 
-/** Embedded default: one file, WAL mode so separate processes on one machine can share it. */
+/**
+ * Embedded default: one file, WAL mode so separate processes on one machine can share it.
+ * better-sqlite3 is synchronous, and every write is one statement, so each is atomic across
+ * processes too (SQLite's file lock serialises writers).
+ */
 export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') prepareDataFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.migrate();
   }
 
-  upsert(
-    model: string,
-    id: string,
-    payload: Record<string, unknown>,
-    expiresIn?: number,
-  ): Promise<void> {
-    this.sql(
-      `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
-           uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
-    ).run(
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
+    this.sql(SQLITE.upsert).run(
       model,
       id,
       JSON.stringify(payload),
@@ -66,87 +47,121 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   find(model: string, id: string) {
-    return this.one(
-      'SELECT payload, expires_at FROM oidc_records WHERE model = ? AND id = ?',
-      model,
-      id,
-    );
+    return this.one(SQLITE.findById, model, id);
   }
 
   findByUid(model: string, uid: string) {
-    return this.one(
-      'SELECT payload, expires_at FROM oidc_records WHERE model = ? AND uid = ?',
-      model,
-      uid,
-    );
+    return this.one(SQLITE.findByUid, model, uid);
   }
 
   findByUserCode(model: string, userCode: string) {
-    return this.one(
-      'SELECT payload, expires_at FROM oidc_records WHERE model = ? AND user_code = ?',
-      model,
-      userCode,
-    );
+    return this.one(SQLITE.findByUserCode, model, userCode);
   }
 
-  anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean> {
+  consume(model: string, id: string): Promise<boolean> {
     const now = Date.now();
-    const statement = this.sql(
-      'SELECT 1 FROM oidc_records WHERE model = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)',
-    );
-    // Local lookups cost microseconds; there is no round trip to save.
+    return Promise.resolve(this.sql(SQLITE.consume).run(now, model, id, now).changes === 1);
+  }
+
+  consumption(model: string, id: string): Promise<Consumption | undefined> {
+    const row = this.sql(SQLITE.consumption).get(model, id, Date.now()) as
+      { consumed_at: number; successor_id: string | null } | undefined;
     return Promise.resolve(
-      keys.some(({ model, id }) => statement.get(model, id, now) !== undefined),
+      row && { consumedAt: row.consumed_at, successorId: row.successor_id ?? undefined },
     );
   }
 
-  consume(model: string, id: string): Promise<void> {
-    // The consumption lives in the stored payload, where oidc-provider reads it. The first
-    // consumption time stays: the refresh-token reuse window counts from it.
-    this.sql(
-      `UPDATE oidc_records SET payload = json_set(payload, '$.consumed', COALESCE(json_extract(payload, '$.consumed'), ?))
-       WHERE model = ? AND id = ?`,
-    ).run(Math.floor(Date.now() / 1000), model, id);
+  recordSuccessor(model: string, id: string, successorId: string): Promise<void> {
+    this.sql(SQLITE.recordSuccessor).run(successorId, model, id);
     return Promise.resolve();
   }
 
   destroy(model: string, id: string): Promise<void> {
-    this.sql('DELETE FROM oidc_records WHERE model = ? AND id = ?').run(model, id);
+    this.sql(SQLITE.destroy).run(model, id);
     return Promise.resolve();
   }
 
-  revokeByGrantId(grantId: string): Promise<void> {
-    this.sql('DELETE FROM oidc_records WHERE grant_id = ?').run(grantId);
+  revokeByGrantId(model: string, grantId: string): Promise<void> {
+    this.sql(SQLITE.revokeByGrantId).run(model, grantId);
+    return Promise.resolve();
+  }
+
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    this.sql(SQLITE.revokeAccessToken).run(jti, expiresAt);
+    return Promise.resolve();
+  }
+
+  revokeGrant(grantId: string, expiresAt: number): Promise<void> {
+    this.sql(SQLITE.revokeGrant).run(grantId, expiresAt);
+    return Promise.resolve();
+  }
+
+  isRevoked(jti: string, grantId: string | undefined): Promise<boolean> {
+    const now = Date.now();
+    // A grant id never equals '' in oidc-provider, so '' matches no grant.
+    const row = this.sql(SQLITE.isRevoked).get(jti, now, grantId ?? '', now);
+    return Promise.resolve(row !== undefined);
+  }
+
+  countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {
+    const now = Date.now();
+    const row = this.sql(SQLITE.countLoginFailure).get(key, now, now + windowSeconds * 1000) as {
+      count: number;
+      first_at: number;
+    };
+    return Promise.resolve({ count: row.count, firstAt: row.first_at });
+  }
+
+  uncountLoginFailure(key: string): Promise<void> {
+    this.sql(SQLITE.uncountLoginFailure).run(key);
     return Promise.resolve();
   }
 
   putSecretIfAbsent(name: string, value: string): Promise<string> {
-    this.sql('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
-      name,
-      value,
-    );
-    const row = this.sql('SELECT value FROM server_secrets WHERE name = ?').get(name) as {
-      value: string;
-    };
+    this.sql(SQLITE.putSecret).run(name, value);
+    const row = this.sql(SQLITE.getSecret).get(name) as { value: string };
     return Promise.resolve(row.value);
   }
 
   getSecret(name: string): Promise<string | undefined> {
-    const row = this.sql('SELECT value FROM server_secrets WHERE name = ?').get(name) as
-      { value: string } | undefined;
+    const row = this.sql(SQLITE.getSecret).get(name) as { value: string } | undefined;
     return Promise.resolve(row?.value);
   }
 
   deleteExpired(): Promise<number> {
-    const result = this.sql(
-      'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
-    ).run(Date.now());
-    return Promise.resolve(result.changes);
+    const now = Date.now();
+    const removed = this.db.transaction(() =>
+      SQLITE.deleteExpired.reduce((sum, text) => sum + this.sql(text).run(now).changes, 0),
+    )();
+    return Promise.resolve(removed);
   }
 
   close(): Promise<void> {
     if (this.db.open) this.db.close();
     return Promise.resolve();
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock first, so two processes starting at once queue. */
+  private migrate(): void {
+    this.db
+      .transaction(() => {
+        this.db.exec(CREATE_MIGRATIONS_TABLE);
+        const applied = new Set(
+          (this.db.prepare(SQLITE.appliedMigrations).all() as { version: number }[]).map(
+            (row) => row.version,
+          ),
+        );
+        for (const migration of MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          for (const statement of migration.statements) {
+            this.db.exec(statementFor(statement, 'sqlite'));
+          }
+          this.db
+            .prepare(SQLITE.recordMigration)
+            .run(migration.version, migration.name, Date.now());
+        }
+      })
+      .immediate();
   }
 
   private sql(text: string): Database.Statement {
@@ -158,15 +173,10 @@ export class SqliteAuthStore implements AuthStore {
     return statement;
   }
 
-  private one(sql: string, ...params: string[]): Promise<Record<string, unknown> | undefined> {
-    const row = this.sql(sql).get(...params) as Row | undefined;
-    if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) {
-      return Promise.resolve(undefined);
-    }
-    return Promise.resolve(JSON.parse(row.payload) as Record<string, unknown>);
+  private one(sql: string, model: string, key: string) {
+    const row = this.sql(sql).get(model, key, Date.now()) as RecordRow | undefined;
+    if (!row) return Promise.resolve(undefined);
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    return Promise.resolve(withConsumed(payload, row.consumed_at));
   }
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
 }

@@ -1,11 +1,24 @@
 /**
- * What the authorization server persists. oidc-provider's adapter contract maps onto the
- * first half; the second half keeps the server's own secrets (signing keys, cookie keys).
- * Implemented by SQLite (embedded default) and PostgreSQL (shared by several processes).
+ * What the authorization server persists, implemented by SQLite (embedded default) and
+ * PostgreSQL (shared by several processes) over the same migrations (migrations.ts):
+ * - oidc-provider's models (its adapter contract, oidc-adapter.ts), with consumption as an
+ *   atomic claim so a single-use artifact is used once across every process;
+ * - the project's own data in its own tables: the access-token revocation list and the login
+ *   failure counters;
+ * - the server's own secrets (signing keys, cookie keys).
  */
-export interface StoredRecord {
-  readonly payload: Record<string, unknown>;
-  readonly expiresAt: number | undefined;
+export interface Consumption {
+  /** Epoch milliseconds of the first consumption. */
+  readonly consumedAt: number;
+  /** The refresh token issued when this one was used, once recorded. */
+  readonly successorId: string | undefined;
+}
+
+export interface LoginFailureCount {
+  /** Failures counted in the current window, this one included. */
+  readonly count: number;
+  /** Epoch milliseconds the window started. */
+  readonly firstAt: number;
 }
 
 export interface AuthStore {
@@ -15,18 +28,41 @@ export interface AuthStore {
     payload: Record<string, unknown>,
     expiresInSeconds?: number,
   ): Promise<void>;
+  /** The payload, with `consumed` (epoch seconds) added once consumed. */
   find(model: string, id: string): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | undefined>;
-  /** Whether any of these rows exists and has not expired: one round trip for a hot path. */
-  anyExists(keys: readonly { model: string; id: string }[]): Promise<boolean>;
-  consume(model: string, id: string): Promise<void>;
+  /**
+   * Marks the record consumed if nobody has: true for exactly one caller across every process
+   * sharing the storage; false when it was consumed already, expired or missing.
+   */
+  consume(model: string, id: string): Promise<boolean>;
+  /** When a live record was consumed and what replaced it; undefined if not consumed. */
+  consumption(model: string, id: string): Promise<Consumption | undefined>;
+  recordSuccessor(model: string, id: string, successorId: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
-  revokeByGrantId(grantId: string): Promise<void>;
+  /** Deletes this model's records of the grant; no other model's and none of our own data. */
+  revokeByGrantId(model: string, grantId: string): Promise<void>;
+
+  /** Remembers a revoked access token (`jti`) until `expiresAt` (epoch ms). */
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  /** Remembers a revoked grant until `expiresAt` (epoch ms); a later date wins. */
+  revokeGrant(grantId: string, expiresAt: number): Promise<void>;
+  /** Whether the token or its grant is on the revocation list: one round trip, hot path. */
+  isRevoked(jti: string, grantId: string | undefined): Promise<boolean>;
+
+  /**
+   * Counts one failure under `key` in one atomic statement and returns the count so far: a
+   * window of `windowSeconds` starts at the first failure and a new one after it ends.
+   */
+  countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount>;
+  /** Takes back one counted failure (a sign-in that turned out right). */
+  uncountLoginFailure(key: string): Promise<void>;
+
   /** Stores `value` under `name` unless a value is already there; returns the one that won. */
   putSecretIfAbsent(name: string, value: string): Promise<string>;
   getSecret(name: string): Promise<string | undefined>;
-  /** Removes expired rows; returns how many went. */
+  /** Removes expired rows from every table; returns how many went. */
   deleteExpired(): Promise<number>;
   close(): Promise<void>;
 }
@@ -35,4 +71,17 @@ export const AUTH_STORE = Symbol('AUTH_STORE');
 
 export function expiryFrom(expiresInSeconds: number | undefined, now = Date.now()): number | null {
   return expiresInSeconds ? now + expiresInSeconds * 1000 : null;
+}
+
+/** oidc-provider reads `consumed` as epoch seconds; the store keeps milliseconds. */
+export function withConsumed(
+  payload: Record<string, unknown>,
+  consumedAt: number | string | null,
+): Record<string, unknown> {
+  if (consumedAt === null) return payload;
+  return { ...payload, consumed: Math.floor(Number(consumedAt) / 1000) };
+}
+
+export function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

@@ -104,7 +104,7 @@ export class InteractionService {
       this.html(reply, status, loginPage(view));
     };
 
-    const wait = await this.throttle.retryAfter(username, request.ip);
+    const wait = await this.throttle.attempt(username, request.ip);
     if (wait > 0) {
       void reply.header('retry-after', String(wait));
       const minutes = Math.ceil(wait / 60);
@@ -114,10 +114,7 @@ export class InteractionService {
       );
     }
     const user = await this.users.authenticate(username, form.password ?? '');
-    if (!user) {
-      await this.throttle.failed(username, request.ip);
-      return refuse(401, 'Wrong username or password.');
-    }
+    if (!user) return refuse(401, 'Wrong username or password.');
     await this.throttle.succeeded(username, request.ip);
     return this.finish(request, reply, { login: { accountId: user.sub } });
   }

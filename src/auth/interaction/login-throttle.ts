@@ -1,57 +1,77 @@
+import { createHash } from 'node:crypto';
 import { AuthStore } from '../../storage/store';
 
-const MODEL = 'LoginFailures';
-
 export interface ThrottleLimits {
+  /** Failed sign-ins allowed per username from one client address within the window. */
   readonly attempts: number;
+  /** Failed sign-ins allowed per username from all addresses together within the window. */
+  readonly accountAttempts: number;
   readonly windowSeconds: number;
 }
 
+const DEFAULT_LIMITS: ThrottleLimits = {
+  attempts: 5,
+  accountAttempts: 20,
+  windowSeconds: 15 * 60,
+};
+
 /**
- * Slows password guessing: after `attempts` failed sign-ins for one username from one client
- * address within the window, that pair must wait until the window started by its first
- * failure has passed. Keyed by username and address together, so a guesser cannot lock a user
- * out from everywhere. Kept in the shared store, so every AuthServer process counts alike.
+ * Slows password guessing. Every attempt is counted in one atomic statement before the
+ * password is checked, so a burst of parallel guesses cannot all be evaluated, and a right
+ * password takes back only its own count (it cannot reset what a burst has counted).
+ * Two counters: per username and client address (a user mistyping is held up alone), and per
+ * username from anywhere (an attacker rotating addresses is held up too). Past a limit, that
+ * counter must wait until its window, started by its first failure, has passed: the lockout
+ * is temporary and bounded by the window. Kept in the shared store, so every AuthServer
+ * process counts alike.
  */
 export class LoginThrottle {
   constructor(
     private readonly store: AuthStore,
-    private readonly limits: ThrottleLimits = { attempts: 5, windowSeconds: 15 * 60 },
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Seconds to wait before this pair may try again, or 0. */
-  async retryAfter(username: string, address: string): Promise<number> {
-    const record = await this.record(username, address);
-    if (!record || record.count < this.limits.attempts) return 0;
-    const elapsed = (Date.now() - record.first) / 1000;
-    return Math.max(1, Math.ceil(this.limits.windowSeconds - elapsed));
-  }
-
-  async failed(username: string, address: string): Promise<void> {
-    const record = await this.record(username, address);
-    const first = record?.first ?? Date.now();
-    const remaining = Math.max(
-      1,
-      Math.ceil(this.limits.windowSeconds - (Date.now() - first) / 1000),
-    );
-    await this.store.upsert(
-      MODEL,
-      key(username, address),
-      { count: (record?.count ?? 0) + 1, first },
-      remaining,
+  /** Counts this attempt; seconds to wait instead of checking the password, or 0 to go on. */
+  async attempt(username: string, address: string): Promise<number> {
+    const { windowSeconds } = this.limits;
+    const [pair, account] = await Promise.all([
+      this.store.countLoginFailure(pairKey(username, address), windowSeconds),
+      this.store.countLoginFailure(accountKey(username), windowSeconds),
+    ]);
+    return Math.max(
+      this.wait(pair, this.limits.attempts),
+      this.wait(account, this.limits.accountAttempts),
     );
   }
 
+  /** The password was right: this attempt was not a failure. */
   async succeeded(username: string, address: string): Promise<void> {
-    await this.store.destroy(MODEL, key(username, address));
+    await Promise.all([
+      this.store.uncountLoginFailure(pairKey(username, address)),
+      this.store.uncountLoginFailure(accountKey(username)),
+    ]);
   }
 
-  private async record(username: string, address: string) {
-    return (await this.store.find(MODEL, key(username, address))) as
-      { count: number; first: number } | undefined;
+  private wait(counted: { count: number; firstAt: number }, limit: number): number {
+    if (counted.count <= limit) return 0;
+    const elapsed = (Date.now() - counted.firstAt) / 1000;
+    return Math.max(1, Math.ceil(this.limits.windowSeconds - elapsed));
   }
 }
 
-function key(username: string, address: string): string {
-  return `${username.trim().toLowerCase()}|${address}`;
+/** Hashed: the key's size stays fixed however long the username a client sends. */
+function pairKey(username: string, address: string): string {
+  return digest(`pair|${normalise(username)}|${address}`);
+}
+
+function accountKey(username: string): string {
+  return digest(`account|${normalise(username)}`);
+}
+
+function normalise(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }

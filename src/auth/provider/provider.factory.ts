@@ -1,5 +1,4 @@
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import { Provider } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { AppConfig } from '../../config/config';
 import { adapterFor } from '../../storage/oidc-adapter';
@@ -14,6 +13,7 @@ import { CLAIMS, SCOPES } from './scopes';
 import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
 import { tokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
+import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { UserDirectory } from '../users/users';
 import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
 
@@ -43,6 +43,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { config, store, users } = deps;
   const resources = new ResourceRegistry(config);
   const revocations = new RevocationList(store);
+  const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
   // How long a revoked grant must stay on the list: until its last access token has expired.
   const longestAccessTokenTtl = Math.max(
     config.accessTokenTtlSeconds,
@@ -57,7 +58,6 @@ export function createProvider(deps: ProviderDependencies): Provider {
 
   const configuration: Configuration = {
     adapter: adapterFor(store, {
-      refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
       onGrantRevoked: (grantId) =>
         revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
     }),
@@ -78,7 +78,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     routes: { ...ROUTES },
     responseTypes: ['code'],
     pkce: { required: () => true },
-    rotateRefreshToken: true,
+    rotateRefreshToken: refreshReuse.rotate,
     // OAuth 2.1 clients refresh without the OIDC-only offline_access scope (MCP clients rarely
     // ask for it); the client's registered grant types decide.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -136,7 +136,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
   };
 
-  const provider = new Provider(config.issuer, configuration);
+  const provider = new (refreshReuse.providerClass())(config.issuer, configuration);
   // Behind a TLS-terminating proxy the public URL comes from X-Forwarded-*.
   provider.proxy = config.production;
 

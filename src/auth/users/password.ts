@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ConcurrencyLimit } from './concurrency-limit';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -11,6 +12,12 @@ const scrypt = promisify(scryptCallback) as (
 // One of OWASP's equivalent scrypt minimums (N=2^14, r=8, p=5): 16 MiB per hash instead of 128.
 const PARAMS = { N: 2 ** 14, r: 8, p: 5, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
+/**
+ * scrypt runs on libuv's thread pool (4 threads by default), which file access and DNS share. A
+ * burst of sign-ins may hold at most half of it; the rest queue here instead of starving
+ * everything else.
+ */
+const verifications = new ConcurrencyLimit(2);
 
 /** `scrypt$N$r$p$salt$hash`, base64url parts. */
 export async function hashPassword(password: string): Promise<string> {
@@ -32,12 +39,14 @@ export async function verifyPassword(password: string, encoded: string): Promise
   if (!parsed) return false;
   let actual: Buffer;
   try {
-    actual = await scrypt(password, parsed.salt, KEY_LENGTH, {
-      N: parsed.N,
-      r: parsed.r,
-      p: parsed.p,
-      maxmem: PARAMS.maxmem,
-    });
+    actual = await verifications.run(() =>
+      scrypt(password, parsed.salt, KEY_LENGTH, {
+        N: parsed.N,
+        r: parsed.r,
+        p: parsed.p,
+        maxmem: PARAMS.maxmem,
+      }),
+    );
   } catch {
     return false;
   }

@@ -1,0 +1,114 @@
+import {
+  errors,
+  Provider,
+  type KoaContextWithOIDC,
+  type TokenEndpointGrantContext,
+} from 'oidc-provider';
+import { AlreadyConsumedError } from '../../storage/oidc-adapter';
+import { AuthStore } from '../../storage/store';
+
+type GrantHandler<P extends object> = (ctx: TokenEndpointGrantContext<P>) => void | Promise<void>;
+
+const MODEL = 'RefreshToken';
+/** How long a late request waits for the winner of a race to record the token it issued. */
+const SUCCESSOR_WAIT_MS = 3_000;
+const POLL_MS = 20;
+/** Tabs refreshing again and again inside one window: follow a short chain, not forever. */
+const MAX_HOPS = 5;
+
+/**
+ * Refresh-token rotation with a reuse window that keeps one family (RFC 9700 §4.14.2).
+ * oidc-provider revokes the grant whenever a used refresh token comes back. Two tabs refreshing
+ * at once would log the user out, so for `graceSeconds` after a token was used, presenting it
+ * again answers with the successor already issued (and a new access token): never a second,
+ * independent chain a thief could keep alive. After the window, reuse revokes the grant as
+ * oidc-provider does. The successor is recorded on the used token in the shared store, so this
+ * holds when the two requests reach different AuthServer processes.
+ */
+export class RefreshTokenReuse {
+  /** Requests answered with an already issued successor: oidc-provider must not rotate it. */
+  private readonly reissuing = new WeakSet<object>();
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly graceSeconds: number,
+  ) {}
+
+  /** oidc-provider's `rotateRefreshToken`. */
+  readonly rotate = (ctx: KoaContextWithOIDC): boolean => !this.reissuing.has(ctx);
+
+  /** A Provider whose refresh_token grant goes through `wrap`. */
+  providerClass(): typeof Provider {
+    const wrap = <P extends object>(handler: GrantHandler<P>) => this.wrap(handler);
+    return class extends Provider {
+      override registerGrantType<Params extends object>(
+        name: string,
+        handler: GrantHandler<Params>,
+        ...rest: [params?: string | readonly string[] | ReadonlySet<string>, dupes?: string]
+      ): void {
+        // oidc-provider registers its own grants through this method while it is constructed.
+        super.registerGrantType(name, name === 'refresh_token' ? wrap(handler) : handler, ...rest);
+      }
+    };
+  }
+
+  /** Wraps oidc-provider's refresh_token grant handler. */
+  wrap<P extends object>(handler: GrantHandler<P>): GrantHandler<P> {
+    return async (ctx) => {
+      const params: Record<string, unknown> = ctx.oidc.params;
+      for (let attempt = 0; ; attempt++) {
+        const presented = params['refresh_token'];
+        const successor =
+          typeof presented === 'string' ? await this.successorWithinGrace(presented) : undefined;
+        if (successor !== undefined) {
+          params['refresh_token'] = successor;
+          this.reissuing.add(ctx);
+          return handler(ctx);
+        }
+        try {
+          await handler(ctx);
+          return await this.recordRotation(ctx);
+        } catch (error) {
+          // Lost a race for the token: look again, now that it is consumed (inside the window
+          // the winner's successor, outside it oidc-provider's reuse detection).
+          if (!(error instanceof AlreadyConsumedError) || attempt > 0) throw error;
+        }
+      }
+    };
+  }
+
+  /**
+   * The token to answer with when `id` was used inside the window: its successor, or that
+   * one's if it was used too. Undefined when `id` is unused or was used before the window.
+   */
+  private async successorWithinGrace(id: string): Promise<string | undefined> {
+    let current = id;
+    for (let hop = 0; hop < MAX_HOPS; hop++) {
+      const used = await this.store.consumption(MODEL, current);
+      if (!used || Date.now() - used.consumedAt >= this.graceSeconds * 1000) {
+        return hop === 0 ? undefined : current;
+      }
+      const next = used.successorId ?? (await this.waitForSuccessor(current));
+      // The request that used it failed after consuming it: nothing to hand out.
+      if (next === undefined) throw new errors.InvalidGrant('refresh token already used');
+      current = next;
+    }
+    return current;
+  }
+
+  private async waitForSuccessor(id: string): Promise<string | undefined> {
+    const deadline = Date.now() + SUCCESSOR_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const used = await this.store.consumption(MODEL, id);
+      if (used?.successorId !== undefined) return used.successorId;
+    }
+    return undefined;
+  }
+
+  private async recordRotation(ctx: KoaContextWithOIDC): Promise<void> {
+    const { RotatedRefreshToken: used, RefreshToken: issued } = ctx.oidc.entities;
+    if (!used?.jti || !issued?.jti || used.jti === issued.jti) return;
+    await this.store.recordSuccessor(MODEL, used.jti, issued.jti);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The schema, as an ordered list of steps shared by both engines. Each step runs once, in order,
+ * inside a transaction, and is recorded in `schema_migrations`; a new step is appended, never
+ * edited. Types are written so both engines read them alike (SQLite maps BIGINT to INTEGER);
+ * where the dialects differ a step gives both spellings.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly (string | Readonly<Record<Dialect, string>>)[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'oidc-provider records and server secrets',
+    // IF NOT EXISTS: databases created before migrations were versioned already have these.
+    statements: [
+      {
+        sqlite: `CREATE TABLE IF NOT EXISTS oidc_records (
+          model TEXT NOT NULL, id TEXT NOT NULL, payload TEXT NOT NULL, grant_id TEXT, uid TEXT,
+          user_code TEXT, expires_at INTEGER, PRIMARY KEY (model, id))`,
+        postgres: `CREATE TABLE IF NOT EXISTS oidc_records (
+          model TEXT NOT NULL, id TEXT NOT NULL, payload JSONB NOT NULL, grant_id TEXT, uid TEXT,
+          user_code TEXT, expires_at BIGINT, PRIMARY KEY (model, id))`,
+      },
+      'CREATE INDEX IF NOT EXISTS oidc_records_grant ON oidc_records (grant_id) WHERE grant_id IS NOT NULL',
+      'CREATE INDEX IF NOT EXISTS oidc_records_uid ON oidc_records (uid) WHERE uid IS NOT NULL',
+      'CREATE INDEX IF NOT EXISTS oidc_records_user_code ON oidc_records (user_code) WHERE user_code IS NOT NULL',
+      'CREATE INDEX IF NOT EXISTS oidc_records_expiry ON oidc_records (expires_at) WHERE expires_at IS NOT NULL',
+      'CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
+    ],
+  },
+  {
+    version: 2,
+    name: 'consumption as columns; revocations and login failures in their own tables',
+    statements: [
+      // Epoch milliseconds of the first consumption, set by one conditional UPDATE (single use),
+      // and the refresh token issued in exchange (the reuse window answers with it).
+      'ALTER TABLE oidc_records ADD COLUMN consumed_at BIGINT',
+      'ALTER TABLE oidc_records ADD COLUMN successor_id TEXT',
+      {
+        sqlite: `UPDATE oidc_records SET consumed_at = json_extract(payload, '$.consumed') * 1000
+                 WHERE json_extract(payload, '$.consumed') IS NOT NULL`,
+        postgres: `UPDATE oidc_records SET consumed_at = (payload->>'consumed')::bigint * 1000
+                   WHERE payload ? 'consumed'`,
+      },
+      'CREATE TABLE revoked_access_tokens (jti TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)',
+      'CREATE TABLE revoked_grants (grant_id TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)',
+      'CREATE INDEX revoked_access_tokens_expiry ON revoked_access_tokens (expires_at)',
+      'CREATE INDEX revoked_grants_expiry ON revoked_grants (expires_at)',
+      `INSERT INTO revoked_access_tokens (jti, expires_at)
+         SELECT id, expires_at FROM oidc_records
+         WHERE model = 'RevokedAccessToken' AND expires_at IS NOT NULL`,
+      `INSERT INTO revoked_grants (grant_id, expires_at)
+         SELECT id, expires_at FROM oidc_records WHERE model = 'RevokedGrant' AND expires_at IS NOT NULL`,
+      `CREATE TABLE login_failures (
+         key TEXT PRIMARY KEY, count INTEGER NOT NULL, first_at BIGINT NOT NULL,
+         expires_at BIGINT NOT NULL)`,
+      'CREATE INDEX login_failures_expiry ON login_failures (expires_at)',
+      // Login failures are short-lived counters: starting them afresh is harmless.
+      `DELETE FROM oidc_records WHERE model IN ('RevokedAccessToken', 'RevokedGrant', 'LoginFailures')`,
+    ],
+  },
+];
+
+export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {
+  return typeof statement === 'string' ? statement : statement[dialect];
+}
+
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`;

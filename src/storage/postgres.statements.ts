@@ -1,0 +1,50 @@
+/** Every statement the PostgreSQL store runs, in one place; values are always bound parameters. */
+export const POSTGRES = {
+  upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+      uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
+  findById: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = $1 AND id = $2 AND (expires_at IS NULL OR expires_at > $3)`,
+  findByUid: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = $1 AND uid = $2 AND (expires_at IS NULL OR expires_at > $3)`,
+  findByUserCode: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = $1 AND user_code = $2 AND (expires_at IS NULL OR expires_at > $3)`,
+  // The row lock taken by UPDATE makes a second caller wait, re-check `consumed_at IS NULL`
+  // on the committed row and match nothing: exactly one caller gets the row back.
+  consume: `UPDATE oidc_records SET consumed_at = $3
+    WHERE model = $1 AND id = $2 AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > $3)
+    RETURNING id`,
+  consumption: `SELECT consumed_at, successor_id FROM oidc_records
+    WHERE model = $1 AND id = $2 AND consumed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > $3)`,
+  recordSuccessor: 'UPDATE oidc_records SET successor_id = $3 WHERE model = $1 AND id = $2',
+  destroy: 'DELETE FROM oidc_records WHERE model = $1 AND id = $2',
+  revokeByGrantId: 'DELETE FROM oidc_records WHERE model = $1 AND grant_id = $2',
+  revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
+    ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_access_tokens.expires_at, EXCLUDED.expires_at)`,
+  revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES ($1, $2)
+    ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(revoked_grants.expires_at, EXCLUDED.expires_at)`,
+  isRevoked: `SELECT 1 FROM revoked_access_tokens WHERE jti = $1 AND expires_at > $3
+    UNION ALL SELECT 1 FROM revoked_grants WHERE grant_id = $2 AND expires_at > $3 LIMIT 1`,
+  // A window that has ended starts again at this failure.
+  countLoginFailure: `INSERT INTO login_failures AS f (key, count, first_at, expires_at) VALUES ($1, 1, $2, $3)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN 1 ELSE f.count + 1 END,
+      first_at = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN EXCLUDED.first_at ELSE f.first_at END,
+      expires_at = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN EXCLUDED.expires_at ELSE f.expires_at END
+    RETURNING count, first_at`,
+  uncountLoginFailure: 'UPDATE login_failures SET count = count - 1 WHERE key = $1 AND count > 0',
+  putSecret: 'INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  getSecret: 'SELECT value FROM server_secrets WHERE name = $1',
+  deleteExpired: `WITH
+      a AS (DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING 1),
+      b AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1),
+      c AS (DELETE FROM revoked_grants WHERE expires_at <= $1 RETURNING 1),
+      d AS (DELETE FROM login_failures WHERE expires_at <= $1 RETURNING 1)
+    SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c)
+      + (SELECT count(*) FROM d) AS removed`,
+  // Held for the migrating transaction: processes starting at once migrate one after another.
+  migrationLock: 'SELECT pg_advisory_xact_lock(7431001)',
+  appliedMigrations: 'SELECT version FROM schema_migrations',
+  recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+} as const;

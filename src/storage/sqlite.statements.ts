@@ -1,0 +1,44 @@
+/** Every statement the SQLite store runs, in one place; values are always bound parameters. */
+export const SQLITE = {
+  upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+      uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
+  findById: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = ? AND id = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  findByUid: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = ? AND uid = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  findByUserCode: `SELECT payload, consumed_at FROM oidc_records
+    WHERE model = ? AND user_code = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  consume: `UPDATE oidc_records SET consumed_at = ?
+    WHERE model = ? AND id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+  consumption: `SELECT consumed_at, successor_id FROM oidc_records
+    WHERE model = ? AND id = ? AND consumed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)`,
+  recordSuccessor: 'UPDATE oidc_records SET successor_id = ? WHERE model = ? AND id = ?',
+  destroy: 'DELETE FROM oidc_records WHERE model = ? AND id = ?',
+  revokeByGrantId: 'DELETE FROM oidc_records WHERE model = ? AND grant_id = ?',
+  revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)
+    ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
+  revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES (?, ?)
+    ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
+  isRevoked: `SELECT 1 FROM revoked_access_tokens WHERE jti = ? AND expires_at > ?
+    UNION ALL SELECT 1 FROM revoked_grants WHERE grant_id = ? AND expires_at > ? LIMIT 1`,
+  // A window that has ended starts again at this failure.
+  countLoginFailure: `INSERT INTO login_failures (key, count, first_at, expires_at) VALUES (?, 1, ?, ?)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN login_failures.expires_at <= excluded.first_at THEN 1 ELSE login_failures.count + 1 END,
+      first_at = CASE WHEN login_failures.expires_at <= excluded.first_at THEN excluded.first_at ELSE login_failures.first_at END,
+      expires_at = CASE WHEN login_failures.expires_at <= excluded.first_at THEN excluded.expires_at ELSE login_failures.expires_at END
+    RETURNING count, first_at`,
+  uncountLoginFailure: 'UPDATE login_failures SET count = count - 1 WHERE key = ? AND count > 0',
+  putSecret: 'INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  getSecret: 'SELECT value FROM server_secrets WHERE name = ?',
+  deleteExpired: [
+    'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
+    'DELETE FROM revoked_access_tokens WHERE expires_at <= ?',
+    'DELETE FROM revoked_grants WHERE expires_at <= ?',
+    'DELETE FROM login_failures WHERE expires_at <= ?',
+  ],
+  appliedMigrations: 'SELECT version FROM schema_migrations',
+  recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+} as const;
