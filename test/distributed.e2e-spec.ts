@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { codeFlow } from './support/flows';
 import { basicAuth } from './support/pkce';
 import { freePort } from './support/ports';
+import { describeWithPostgres } from './support/describe-with-postgres';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -13,7 +14,7 @@ const MAIN = join(__dirname, '..', 'dist', 'main.js');
  * dist/main.js with ROLES=...), finding the others only through their URLs and sharing state
  * through PostgreSQL.
  */
-describe('roles as separate processes on PostgreSQL', () => {
+describeWithPostgres('roles as separate processes on PostgreSQL', __filename, () => {
   let db: TestDatabase | undefined;
   const processes: ChildProcess[] = [];
   const urls = { issuer: '', api: '', mcp: '', spa: '' };
@@ -50,7 +51,7 @@ describe('roles as separate processes on PostgreSQL', () => {
     if (!existsSync(MAIN))
       throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
     db = await createTestDatabase();
-    if (!db) return;
+    if (!db) throw new Error('PostgreSQL answered the probe but not the test database set-up');
     const [auth, api, mcp, spa] = await Promise.all([
       freePort(),
       freePort(),
@@ -93,7 +94,6 @@ describe('roles as separate processes on PostgreSQL', () => {
     (await codeFlow({ urls }, { resources: [resource], scope: 'openid weatherget' })).access_token;
 
   it('serves the weather across processes, through token exchange, and honours revocation everywhere', async () => {
-    if (!db) return;
     const apiToken = await signIn(urls.api);
     const weather = await fetch(`${urls.api}/WeatherForecast`, {
       headers: { authorization: `Bearer ${apiToken}` },
