@@ -51,6 +51,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-'));
       return {
         NODE_ENV: 'test',
+        // Loopback in every mode, production included (whose default is every interface).
+        HOST: '127.0.0.1',
         ISSUER_URL: `http://localhost:${auth}`,
         API_BASE_URL: `http://localhost:${api}`,
         MCP_BASE_URL: `http://localhost:${mcp}`,
