@@ -24,7 +24,10 @@ describe('weather API as a resource server', () => {
     expect(forecasts).toHaveLength(5);
     for (const f of forecasts) {
       expect(Object.keys(f).sort()).toEqual(['date', 'summary', 'temperatureC', 'temperatureF']);
-      expect(f.temperatureF).toBe(32 + Math.trunc((f.temperatureC as number) / 0.5556));
+      expect(f.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(typeof f.summary).toBe('string');
+      const [c, fahrenheit] = [f.temperatureC as number, f.temperatureF as number];
+      expect(Math.abs(fahrenheit - (c * 9) / 5 - 32)).toBeLessThanOrEqual(1);
     }
   });
 
