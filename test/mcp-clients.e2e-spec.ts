@@ -11,7 +11,6 @@ import { codeFlow } from './support/flows';
 import { decodeJwt } from './support/pkce';
 import { HeadlessOAuthProvider, loopbackCallback, type StoredTokens } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
-import { freePort } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 import { tamper } from './support/tokens';
 
@@ -276,7 +275,7 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
 
     // mcpclient is registered with port 3334; as a native client it may listen on any port.
     const provider = new HeadlessOAuthProvider({
-      redirectUrl: `http://localhost:${await freePort()}/oauth/callback`,
+      redirectUrl: `http://localhost:${new URL(callback.url).port}/oauth/callback`,
       client: {
         client_id: 'mcpclient',
         client_secret: 'mcpclient_secret',
