@@ -1,7 +1,7 @@
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
-import { forgeAccessToken, tamper, unsignedToken } from './support/tokens';
+import { forgeAccessToken, tamper } from './support/tokens';
 
 const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';
 
@@ -24,7 +24,10 @@ describe('weather API as a resource server', () => {
     expect(forecasts).toHaveLength(5);
     for (const f of forecasts) {
       expect(Object.keys(f).sort()).toEqual(['date', 'summary', 'temperatureC', 'temperatureF']);
-      expect(f.temperatureF).toBe(32 + Math.trunc((f.temperatureC as number) / 0.5556));
+      expect(f.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(typeof f.summary).toBe('string');
+      const [c, fahrenheit] = [f.temperatureC as number, f.temperatureF as number];
+      expect(Math.abs(fahrenheit - (c * 9) / 5 - 32)).toBeLessThanOrEqual(1);
     }
   });
 
@@ -76,65 +79,22 @@ describe('weather API as a resource server', () => {
     expect(await response.json()).toMatchObject({ error: 'invalid_client' });
   });
 
-  const rejected: [string, () => Promise<string>, string][] = [
-    [
-      'an expired token',
-      () => forgeAccessToken(sys, { exp: Math.floor(Date.now() / 1000) - 60 }),
-      'token expired',
-    ],
-    [
-      'a token for another audience',
-      () => forgeAccessToken(sys, { aud: sys.urls.mcp + '/mcp' }),
-      'token invalid',
-    ],
-    [
-      'a token from another issuer',
-      () => forgeAccessToken(sys, { iss: 'http://evil.example' }),
-      'token invalid',
-    ],
-    [
-      'an alg:none token',
-      () =>
-        Promise.resolve(
-          unsignedToken({
-            iss: sys.urls.issuer,
-            aud: sys.urls.api,
-            sub: 'x',
-            scope: 'weatherget',
-            exp: 9999999999,
-          }),
-        ),
-      'token invalid',
-    ],
-    [
-      'a token signed by an unknown key',
-      () => forgeAccessToken(sys, {}, { key: 'foreign', kid: 'unknown-kid' }),
-      'token invalid',
-    ],
-    [
-      'a token signed by a foreign key under our kid',
-      () => forgeAccessToken(sys, {}, { key: 'foreign' }),
-      'token invalid',
-    ],
-    [
-      'a tampered payload',
-      () => Promise.resolve(tamper(aliceToken, { sub: '88421113' })),
-      'token invalid',
-    ],
-    [
-      'an ID token (typ JWT, not at+jwt)',
-      () => forgeAccessToken(sys, {}, { typ: 'JWT' }),
-      'not an access token (typ must be at+jwt)',
-    ],
-    ['garbage', () => Promise.resolve('not-a-jwt'), 'token invalid'],
-  ];
+  // The full table of refused tokens is in src/bearer/bearer.guard.spec.ts; these two show the
+  // API's guard is wired to this AuthServer's keys and to the API's own audience.
+  it('answers 401 invalid_token for an expired token signed by the AuthServer', async () => {
+    const expired = await forgeAccessToken(sys, {}, { expiresIn: -60 });
+    const response = await getWeather(sys, expired);
+    expect(response.status).toBe(401);
+    expect(challenge(response)).toContain(
+      'error="invalid_token", error_description="token expired"',
+    );
+    expect(await response.json()).toMatchObject({ error: 'invalid_token' });
+  });
 
-  it.each(rejected)('answers 401 invalid_token for %s', async (_name, make, description) => {
-    const response = await getWeather(sys, await make());
+  it('answers 401 invalid_token for a token whose signature no longer matches', async () => {
+    const response = await getWeather(sys, tamper(aliceToken, { sub: '88421113' }));
     expect(response.status).toBe(401);
     expect(challenge(response)).toContain('error="invalid_token"');
-    expect(challenge(response)).toContain(`error_description="${description}"`);
-    expect(await response.json()).toMatchObject({ error: 'invalid_token' });
   });
 
   it('refuses a token in the query string with 400 invalid_request', async () => {

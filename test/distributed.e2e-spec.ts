@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeFlow } from './support/flows';
 import { basicAuth } from './support/pkce';
-import { freePort } from './support/ports';
+import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 import { describeWithPostgres } from './support/postgres-available';
 
@@ -51,33 +51,36 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
     if (!existsSync(MAIN))
       throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
     db = await createTestDatabase();
-    const [auth, api, mcp, spa] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    Object.assign(urls, {
-      issuer: `http://localhost:${auth}`,
-      api: `http://localhost:${api}`,
-      mcp: `http://localhost:${mcp}`,
-      spa: `http://localhost:${spa}`,
+    if (!db) throw new Error('PostgreSQL answered the probe but not the test database set-up');
+    const database = db;
+    await onFreePorts(4, async ([auth, api, mcp, spa]) => {
+      Object.assign(urls, {
+        issuer: `http://localhost:${auth}`,
+        api: `http://localhost:${api}`,
+        mcp: `http://localhost:${mcp}`,
+        spa: `http://localhost:${spa}`,
+      });
+      const env = {
+        DATABASE_URL: database.url,
+        ISSUER_URL: urls.issuer,
+        API_BASE_URL: urls.api,
+        MCP_BASE_URL: urls.mcp,
+        SPA_URL: urls.spa,
+      };
+      try {
+        // The AuthServer first: it creates the schema and the signing key the others rely on.
+        await startRole('auth', env, urls.issuer);
+        await Promise.all([startRole('api', env, urls.api), startRole('mcp', env, urls.mcp)]);
+      } catch (error) {
+        await stopRoles();
+        throw error;
+      }
     });
-    const env = {
-      DATABASE_URL: db!.url,
-      ISSUER_URL: urls.issuer,
-      API_BASE_URL: urls.api,
-      MCP_BASE_URL: urls.mcp,
-      SPA_URL: urls.spa,
-    };
-    // The AuthServer first: it creates the schema and the signing key the others rely on.
-    await startRole('auth', env, urls.issuer);
-    await Promise.all([startRole('api', env, urls.api), startRole('mcp', env, urls.mcp)]);
   }, 60_000);
 
-  afterAll(async () => {
+  async function stopRoles() {
     await Promise.all(
-      processes.map(
+      processes.splice(0).map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
@@ -86,6 +89,10 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
           }),
       ),
     );
+  }
+
+  afterAll(async () => {
+    await stopRoles();
     await db?.drop();
   });
 

@@ -1,5 +1,4 @@
 import { codeFlow } from './support/flows';
-import { freePort } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
@@ -14,19 +13,18 @@ describe('back-channel URLs apart from public URLs', () => {
   let mcp: string;
 
   beforeAll(async () => {
-    const [authPort, apiPort, mcpPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    auth = `http://127.0.0.1:${authPort}`;
-    mcp = `http://127.0.0.1:${mcpPort}`;
     sys = await startTestSystem({
-      env: {
+      env: (ports) => ({
         ROLES: 'auth,api,mcp',
-        ISSUER_URL: `http://auth.invalid:${authPort}`,
-        API_BASE_URL: `http://api.invalid:${apiPort}`,
-        MCP_BASE_URL: `http://mcp.invalid:${mcpPort}`,
-        AUTH_INTERNAL_URL: auth,
-        API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
-      },
+        ISSUER_URL: `http://auth.invalid:${ports.auth}`,
+        API_BASE_URL: `http://api.invalid:${ports.api}`,
+        MCP_BASE_URL: `http://mcp.invalid:${ports.mcp}`,
+        AUTH_INTERNAL_URL: `http://127.0.0.1:${ports.auth}`,
+        API_INTERNAL_URL: `http://127.0.0.1:${ports.api}`,
+      }),
     });
+    auth = sys.env.AUTH_INTERNAL_URL!;
+    mcp = `http://127.0.0.1:${sys.config.ports.mcp}`;
   });
   afterAll(() => sys?.close());
 

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { codeFlow, openLoginPage, PRODUCTION_ENV, tokenRequest } from './support/flows';
+import { codeFlow, openLoginPage, tokenRequest } from './support/flows';
+import { PRODUCTION_ENV } from './support/production-env';
 import { startTestSystem, TestSystem } from './support/system';
 
 describe('logs', () => {

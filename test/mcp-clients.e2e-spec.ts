@@ -9,9 +9,8 @@ import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextproto
 import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { codeFlow } from './support/flows';
 import { decodeJwt } from './support/pkce';
-import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { HeadlessOAuthProvider, loopbackCallback, type StoredTokens } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
-import { freePort } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 import { tamper } from './support/tokens';
 
@@ -138,102 +137,129 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
     await sys?.close();
   });
 
-  it('goes from a bare 401 through discovery, registration and PKCE login to the weather tool, then refreshes', async () => {
-    const api = watchApiPrincipals(sys);
+  // One client's journey, step by step: each `it` builds on the state the previous one left.
+  describe('from a bare 401 to the weather tool, then a refresh', () => {
+    let api: ReturnType<typeof watchApiPrincipals>;
     const log: RecordedRequest[] = [];
-    const provider = new HeadlessOAuthProvider({
-      redirectUrl: callback.url,
-      username: 'alice',
-      password: 'alice',
-    });
-    const session = await generation.connect(`${sys.urls.mcp}/mcp`, provider, log);
+    let provider: HeadlessOAuthProvider;
+    let session: McpSession;
+    let mcpToken: StoredTokens;
 
-    // The discovery chain the spec prescribes, in order, from the MCP endpoint's first 401.
-    const path = log.map((r) => `${r.method} ${r.url} ${r.status}`);
-    const step = (pattern: RegExp) => path.findIndex((line) => pattern.test(line));
-    const order = [
-      step(new RegExp(`^POST ${sys.urls.mcp}/mcp 401$`)),
-      step(new RegExp(`^GET ${sys.urls.mcp}/\\.well-known/oauth-protected-resource(/mcp)? 200$`)),
-      step(
-        new RegExp(
-          `^GET ${sys.urls.issuer}/\\.well-known/(oauth-authorization-server|openid-configuration) 200$`,
+    beforeAll(async () => {
+      api = watchApiPrincipals(sys);
+      provider = new HeadlessOAuthProvider({
+        redirectUrl: callback.url,
+        username: 'alice',
+        password: 'alice',
+      });
+      session = await generation.connect(`${sys.urls.mcp}/mcp`, provider, log);
+      mcpToken = provider.tokens()!;
+    });
+    afterAll(() => session?.close());
+
+    it('follows the discovery chain the spec prescribes, in order', () => {
+      const path = log.map((r) => `${r.method} ${r.url} ${r.status}`);
+      const step = (pattern: RegExp) => path.findIndex((line) => pattern.test(line));
+      const order = [
+        step(new RegExp(`^POST ${sys.urls.mcp}/mcp 401$`)),
+        step(new RegExp(`^GET ${sys.urls.mcp}/\\.well-known/oauth-protected-resource(/mcp)? 200$`)),
+        step(
+          new RegExp(
+            `^GET ${sys.urls.issuer}/\\.well-known/(oauth-authorization-server|openid-configuration) 200$`,
+          ),
         ),
-      ),
-      step(new RegExp(`^POST ${sys.urls.issuer}/connect/register 201$`)),
-      step(new RegExp(`^POST ${sys.urls.issuer}/connect/token 200$`)),
-      path.findLastIndex((line) => line.startsWith(`POST ${sys.urls.mcp}/mcp 200`)),
-    ];
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-
-    // The authorization request: PKCE S256, the MCP server as the resource, the loopback port.
-    expect(provider.authorizationRequests).toHaveLength(1);
-    const authorize = provider.authorizationRequests[0]!.searchParams;
-    expect(authorize.get('code_challenge_method')).toBe('S256');
-    expect(authorize.get('resource')?.replace(/\/$/, '')).toBe(`${sys.urls.mcp}/mcp`);
-    expect(authorize.get('redirect_uri')).toBe(callback.url);
-    expect(authorize.get('scope')?.split(' ')).toContain('weatherget');
-    expect(provider.registeredClient?.client_id).toEqual(expect.any(String));
-    // RFC 9207: the authorization response names the issuer (v2 checks it, v1 ignores it).
-    expect(provider.callbacks[0]?.searchParams.get('iss')).toBe(sys.urls.issuer);
-
-    const mcpToken = provider.tokens()!;
-    expect(decodeJwt(mcpToken.access_token).payload).toMatchObject({
-      aud: `${sys.urls.mcp}/mcp`,
-      sub: '818727',
-      client_id: provider.registeredClient!.client_id,
+        step(new RegExp(`^POST ${sys.urls.issuer}/connect/register 201$`)),
+        step(new RegExp(`^POST ${sys.urls.issuer}/connect/token 200$`)),
+        path.findLastIndex((line) => line.startsWith(`POST ${sys.urls.mcp}/mcp 200`)),
+      ];
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(provider.registeredClient?.client_id).toEqual(expect.any(String));
     });
-    expect(mcpToken.refresh_token).toEqual(expect.any(String));
-    expect(session.protocolVersion()).toBe(generation.expectedProtocol);
 
-    expect((await session.listTools()).sort()).toEqual([
-      'get-server-info',
-      'get-weather-forecast',
-      'who-am-i',
-    ]);
-    const first = await session.callTool('get-weather-forecast');
-    expect(first.isError).toBeFalsy();
-    expect(forecastsOf(first)).toHaveLength(5);
-    const [text] = first.content;
-    expect(text?.type === 'text' && text.text).toMatch(/^Forecast for the next 5 days:/);
-    const second = await session.callTool('get-weather-forecast');
-    expect(forecastsOf(second)).toHaveLength(5);
-
-    // At the API: the MCP server's own exchanged token, never the client's.
-    const seen = await api.principals();
-    expect(seen).toHaveLength(2);
-    for (const principal of seen) {
-      expect(principal.audience).toEqual([sys.urls.api]);
-      expect(principal.act).toEqual({ sub: 'mcp.server' });
-      expect(principal.sub).toBe('818727');
-      expect(principal.scopes).toEqual(['weatherget']);
-      expect(principal.token).not.toBe(mcpToken.access_token);
-    }
-    // The second call reused the cached exchanged token.
-    expect(seen[1]!.token).toBe(seen[0]!.token);
-
-    // Refresh: the held access token stops working, the client refreshes without a login.
-    provider.replaceAccessToken(tamper(mcpToken.access_token, { jti: 'stale' }));
-    const saved = provider.savedTokens.length;
-    const afterRefresh = await session.withAuthorization(() =>
-      session.callTool('get-weather-forecast'),
-    );
-    expect(forecastsOf(afterRefresh)).toHaveLength(5);
-    expect(provider.authorizationRequests).toHaveLength(1);
-    expect(provider.savedTokens.length).toBe(saved + 1);
-    const refreshed = provider.tokens()!;
-    expect(refreshed.access_token).not.toBe(mcpToken.access_token);
-    expect(refreshed.refresh_token).not.toBe(mcpToken.refresh_token);
-    expect(decodeJwt(refreshed.access_token).payload).toMatchObject({
-      aud: `${sys.urls.mcp}/mcp`,
-      sub: '818727',
+    it('asks once, with PKCE S256, for the MCP resource and weatherget on its loopback callback', () => {
+      expect(provider.authorizationRequests).toHaveLength(1);
+      const authorize = provider.authorizationRequests[0]!.searchParams;
+      expect(authorize.get('code_challenge_method')).toBe('S256');
+      expect(authorize.get('resource')?.replace(/\/$/, '')).toBe(`${sys.urls.mcp}/mcp`);
+      expect(authorize.get('redirect_uri')).toBe(callback.url);
+      expect(authorize.get('scope')?.split(' ')).toContain('weatherget');
     });
-    expect(log.some((r) => r.url === `${sys.urls.issuer}/connect/token` && r.status === 200)).toBe(
-      true,
-    );
 
-    await session.close();
+    it('gets the issuer in the authorization response (RFC 9207)', () => {
+      // v2 checks it, v1 ignores it.
+      expect(provider.callbacks[0]?.searchParams.get('iss')).toBe(sys.urls.issuer);
+    });
+
+    it('holds an access token for the MCP server and a refresh token', () => {
+      expect(decodeJwt(mcpToken.access_token).payload).toMatchObject({
+        aud: `${sys.urls.mcp}/mcp`,
+        sub: '818727',
+        client_id: provider.registeredClient!.client_id,
+      });
+      expect(mcpToken.refresh_token).toEqual(expect.any(String));
+    });
+
+    it('negotiates the protocol version of its generation', () => {
+      expect(session.protocolVersion()).toBe(generation.expectedProtocol);
+    });
+
+    it('lists every tool', async () => {
+      expect((await session.listTools()).sort()).toEqual([
+        'get-server-info',
+        'get-weather-forecast',
+        'who-am-i',
+      ]);
+    });
+
+    it('gets five forecasts from the weather tool, twice', async () => {
+      const first = await session.callTool('get-weather-forecast');
+      expect(first.isError).toBeFalsy();
+      expect(forecastsOf(first)).toHaveLength(5);
+      const [text] = first.content;
+      expect(text?.type === 'text' && text.text).toMatch(/^Forecast for the next 5 days:/);
+      const second = await session.callTool('get-weather-forecast');
+      expect(forecastsOf(second)).toHaveLength(5);
+    });
+
+    it('reached the API with its own exchanged token, never the client’s, cached between calls', async () => {
+      const seen = await api.principals();
+      expect(seen).toHaveLength(2);
+      for (const principal of seen) {
+        expect(principal.audience).toEqual([sys.urls.api]);
+        expect(principal.act).toEqual({ sub: 'mcp.server' });
+        expect(principal.sub).toBe('818727');
+        expect(principal.scopes).toEqual(['weatherget']);
+        expect(principal.token).not.toBe(mcpToken.access_token);
+      }
+      expect(seen[1]!.token).toBe(seen[0]!.token);
+    });
+
+    it('refreshes without a new login once the held access token stops working', async () => {
+      provider.replaceAccessToken(tamper(mcpToken.access_token, { jti: 'stale' }));
+      const saved = provider.savedTokens.length;
+      const afterRefresh = await session.withAuthorization(() =>
+        session.callTool('get-weather-forecast'),
+      );
+      expect(forecastsOf(afterRefresh)).toHaveLength(5);
+      expect(provider.authorizationRequests).toHaveLength(1);
+      expect(provider.savedTokens.length).toBe(saved + 1);
+      expect(
+        log.some((r) => r.url === `${sys.urls.issuer}/connect/token` && r.status === 200),
+      ).toBe(true);
+    });
+
+    it('rotates both tokens on refresh, still for the MCP server', () => {
+      const refreshed = provider.tokens()!;
+      expect(refreshed.access_token).not.toBe(mcpToken.access_token);
+      expect(refreshed.refresh_token).not.toBe(mcpToken.refresh_token);
+      expect(decodeJwt(refreshed.access_token).payload).toMatchObject({
+        aud: `${sys.urls.mcp}/mcp`,
+        sub: '818727',
+      });
+    });
   });
+
   it('shows a token without weatherget only the public tools, challenges the weather tool, and steps up', async () => {
     // A token for the MCP server without weatherget, as the pre-registered mcpclient.
     const narrow = await codeFlow(sys, {
@@ -249,7 +275,7 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
 
     // mcpclient is registered with port 3334; as a native client it may listen on any port.
     const provider = new HeadlessOAuthProvider({
-      redirectUrl: `http://localhost:${await freePort()}/oauth/callback`,
+      redirectUrl: `http://localhost:${new URL(callback.url).port}/oauth/callback`,
       client: {
         client_id: 'mcpclient',
         client_secret: 'mcpclient_secret',

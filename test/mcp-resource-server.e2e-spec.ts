@@ -2,7 +2,7 @@ import { codeFlow, getWeather, tokenRequest, type TokenResponse } from './suppor
 import { mcpInitialize, postMcp, toolCall } from './support/mcp';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
-import { forgeAccessToken, tamper } from './support/tokens';
+import { forgeAccessToken } from './support/tokens';
 
 const MCP_SERVER_SECRET = 'mcp_server_dev_secret';
 const EXCHANGE = {
@@ -120,6 +120,8 @@ describe('MCP server as an OAuth protected resource', () => {
       expect(challenge(atApi)).toContain('error="invalid_token"');
     });
 
+    // The full table of refused tokens is in src/bearer/bearer.guard.spec.ts; here only the
+    // MCP server's wiring: this AuthServer's keys and the MCP resource as audience.
     it('refuses an expired token', async () => {
       const expired = await forgeAccessToken(sys, {
         aud: mcpResource,
@@ -130,25 +132,6 @@ describe('MCP server as an OAuth protected resource', () => {
       expect(challenge(response)).toContain(
         'error="invalid_token", error_description="token expired"',
       );
-    });
-
-    it('refuses a token whose signature does not match', async () => {
-      const response = await postMcp(
-        sys,
-        mcpInitialize(),
-        bearer(tamper(mcpTokens.access_token, { sub: 'mallory' })),
-      );
-      expect(response.status).toBe(401);
-      expect(challenge(response)).toContain('error="invalid_token"');
-    });
-
-    it('refuses a token from another key even with the right claims', async () => {
-      const foreign = await forgeAccessToken(
-        sys,
-        { aud: mcpResource },
-        { key: 'foreign', kid: 'other' },
-      );
-      expect((await postMcp(sys, mcpInitialize(), bearer(foreign))).status).toBe(401);
     });
 
     it('takes tokens only from the Authorization header', async () => {

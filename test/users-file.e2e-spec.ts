@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { hashPassword } from '../src/auth/users/password';
-import { codeFlow, getWeather, openLoginPage, PRODUCTION_ENV, tokenRequest } from './support/flows';
+import { codeFlow, getWeather, openLoginPage, tokenRequest } from './support/flows';
+import { PRODUCTION_ENV } from './support/production-env';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
 

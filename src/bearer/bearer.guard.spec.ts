@@ -6,13 +6,15 @@ import { Test } from '@nestjs/testing';
 import type { FastifyRequest } from 'fastify';
 import { createPublicKey } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { LocalJwks } from '../../test/support/local-jwks';
 import {
-  LocalJwks,
   newSigningKey,
   signAccessToken,
+  tamper,
+  unsignedToken,
   type SigningKey,
   type TokenOptions,
-} from '../../test/support/local-jwks';
+} from '../../test/support/tokens';
 import { AllExceptionsFilter } from '../core/all-exceptions.filter';
 import { RevocationList } from '../storage/revocation-list';
 import { SqliteAuthStore } from '../storage/sqlite.store';
@@ -185,6 +187,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     });
   });
 
+  // The one full table of refused tokens; the e2e suites only check each server's wiring.
   const refused: [string, () => Promise<string>, string][] = [
     ['another audience', () => token({ aud: 'https://elsewhere.spec.test' }), 'token invalid'],
     ['another issuer', () => token({ iss: 'https://evil.spec.test' }), 'token invalid'],
@@ -213,15 +216,18 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     ],
     [
       'alg none',
-      () => {
-        const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-        const exp = Math.floor(Date.now() / 1000) + 300;
-        return Promise.resolve(
-          `${encode({ alg: 'none', typ: 'at+jwt' })}.${encode({ iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1', exp })}.`,
-        );
-      },
+      () =>
+        Promise.resolve(
+          unsignedToken({ iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1', exp: 9_999_999_999 }),
+        ),
       'token invalid',
     ],
+    [
+      'a payload changed after signing',
+      async () => tamper(await token(), { sub: 'mallory' }),
+      'token invalid',
+    ],
+    ['garbage instead of a JWT', () => Promise.resolve('not-a-jwt'), 'token invalid'],
     [
       'typ JWT (an ID token, say) instead of at+jwt',
       () => token({}, { typ: 'JWT' }),

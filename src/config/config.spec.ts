@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { PRODUCTION_ENV } from '../../test/support/production-env';
 
 /** The problems loadConfig reports for `env`, or [] when it accepts it. */
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -11,14 +12,6 @@ function problemsOf(env: Record<string, string>): readonly string[] {
     throw error;
   }
 }
-
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  MCPCLIENT_SECRET: 'a-production-mcpclient-secret',
-  M2M_CLIENT_SECRET: 'a-production-m2m-secret',
-  MCP_SERVER_CLIENT_SECRET: 'a-production-mcp-server-secret',
-  COOKIE_KEYS: `${'k'.repeat(32)},${'l'.repeat(40)}`,
-};
 
 describe('loadConfig', () => {
   describe('defaults', () => {
@@ -139,7 +132,7 @@ describe('loadConfig', () => {
 
   describe('in production', () => {
     it('starts with real secrets and keys, without development users, on all interfaces', () => {
-      const config = loadConfig(PRODUCTION);
+      const config = loadConfig(PRODUCTION_ENV);
 
       expect(config.production).toBe(true);
       expect(config.devUsers).toBe(false);
@@ -162,22 +155,22 @@ describe('loadConfig', () => {
     });
 
     it('refuses a secret set explicitly to its development value', () => {
-      expect(problemsOf({ ...PRODUCTION, MCPCLIENT_SECRET: 'mcpclient_secret' })).toEqual([
+      expect(problemsOf({ ...PRODUCTION_ENV, MCPCLIENT_SECRET: 'mcpclient_secret' })).toEqual([
         expect.stringContaining('MCPCLIENT_SECRET') as string,
       ]);
     });
 
     it('refuses cookie keys shorter than 32 characters', () => {
-      expect(problemsOf({ ...PRODUCTION, COOKIE_KEYS: `${'k'.repeat(32)},short` })).toEqual([
+      expect(problemsOf({ ...PRODUCTION_ENV, COOKIE_KEYS: `${'k'.repeat(32)},short` })).toEqual([
         expect.stringContaining('COOKIE_KEYS') as string,
       ]);
     });
 
     it('refuses DEV_USERS=true and never enables development users', () => {
-      expect(problemsOf({ ...PRODUCTION, DEV_USERS: 'true' })).toEqual([
+      expect(problemsOf({ ...PRODUCTION_ENV, DEV_USERS: 'true' })).toEqual([
         expect.stringContaining('DEV_USERS') as string,
       ]);
-      expect(loadConfig({ ...PRODUCTION, DEV_USERS: 'false' }).devUsers).toBe(false);
+      expect(loadConfig({ ...PRODUCTION_ENV, DEV_USERS: 'false' }).devUsers).toBe(false);
     });
   });
 
@@ -195,7 +188,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ USERS_FILE: 'config/users.json' }).usersFile).toBe(
       resolve('config/users.json'),
     );
-    expect(loadConfig({ ...PRODUCTION, USERS_FILE: '/etc/app/users.json' }).usersFile).toBe(
+    expect(loadConfig({ ...PRODUCTION_ENV, USERS_FILE: '/etc/app/users.json' }).usersFile).toBe(
       '/etc/app/users.json',
     );
   });

@@ -1,12 +1,8 @@
 import { PassportModule } from '@nestjs/passport';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import {
-  LocalJwks,
-  newSigningKey,
-  signAccessToken,
-  type SigningKey,
-} from '../../test/support/local-jwks';
+import { LocalJwks } from '../../test/support/local-jwks';
+import { newSigningKey, signAccessToken, type SigningKey } from '../../test/support/tokens';
 import { RESOURCE_SERVER, type ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationList } from '../storage/revocation-list';
 import { SqliteAuthStore } from '../storage/sqlite.store';

@@ -114,13 +114,3 @@ export async function openLoginPage(sys: FlowTarget, browser = new TestBrowser()
   const page = await browser.navigate(authorize.href, sys.urls.spa);
   return { browser, url: page.url, html: await page.response!.text() };
 }
-
-/** Environment that satisfies production's checks (no development secrets). */
-export const PRODUCTION_ENV = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  MCPCLIENT_SECRET: 'a-production-secret-for-mcpclient',
-  M2M_CLIENT_SECRET: 'a-production-secret-for-m2m',
-  MCP_SERVER_CLIENT_SECRET: 'a-production-secret-for-mcp-server',
-  COOKIE_KEYS: 'k'.repeat(40),
-} as const;

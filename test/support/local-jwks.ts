@@ -1,20 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-
-type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-
-export interface SigningKey {
-  readonly kid: string;
-  readonly privateKey: PrivateKey;
-  readonly publicJwk: JWK;
-}
-
-export async function newSigningKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-  return { kid, privateKey, publicJwk };
-}
+import type { JWK } from 'jose';
+import type { SigningKey } from './tokens';
 
 /**
  * A JWKS endpoint on 127.0.0.1 standing in for the AuthServer's, so resource-server specs
@@ -56,29 +43,4 @@ export class LocalJwks {
       this.server.close((error) => (error ? reject(error) : resolve())),
     );
   }
-}
-
-export interface TokenOptions {
-  readonly typ?: string;
-  /** Overrides the key's own kid in the header. */
-  readonly kid?: string;
-  /** Seconds from now; negative for an expired token. */
-  readonly expiresIn?: number;
-}
-
-/** An RS256 access token (RFC 9068 shape) with `claims` over a fresh jti, iat and exp. */
-export function signAccessToken(
-  key: SigningKey,
-  claims: Record<string, unknown>,
-  options: TokenOptions = {},
-): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    jti: `jti-${Math.random().toString(36).slice(2)}`,
-    iat: now,
-    exp: now + (options.expiresIn ?? 300),
-    ...claims,
-  })
-    .setProtectedHeader({ alg: 'RS256', typ: options.typ ?? 'at+jwt', kid: options.kid ?? key.kid })
-    .sign(key.privateKey);
 }

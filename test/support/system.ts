@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { RunningSystem, startSystem } from '../../src/bootstrap/system';
 import type { Logger } from 'pino';
-import { freePort } from './ports';
+import { onFreePorts } from './ports';
 
 export interface TestUrls {
   readonly issuer: string;
@@ -21,9 +21,16 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
+export interface RolePorts {
+  readonly auth: number;
+  readonly api: number;
+  readonly mcp: number;
+  readonly spa: number;
+}
+
 export interface TestSystemOptions {
-  /** Extra environment (ROLES, DATABASE_URL, ...). */
-  readonly env?: Record<string, string>;
+  /** Extra environment (ROLES, DATABASE_URL, ...), or one built from the chosen ports. */
+  readonly env?: Record<string, string> | ((ports: RolePorts) => Record<string, string>);
   /** Reuse the ports and storage of an earlier system (restart tests). */
   readonly reuse?: TestSystem;
   /** Keep the SQLite directory after close (for restarts). */
@@ -35,33 +42,39 @@ export interface TestSystemOptions {
 }
 
 /**
- * Boots the real system on free loopback ports with its own SQLite file. URLs use `localhost`
- * like the contract's defaults, so issuer and redirect URIs look as they do for a user.
+ * Boots the real system on free loopback ports with its own SQLite file, on new ports when one
+ * was taken before the system bound it. URLs use `localhost` like the contract's defaults, so
+ * issuer and redirect URIs look as they do for a user.
  */
-export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  const env =
-    options.reuse?.env ??
-    (await (async () => {
-      const [auth, api, mcp, spa] = await Promise.all([
-        freePort(),
-        freePort(),
-        freePort(),
-        freePort(),
-      ]);
-      const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-'));
-      return {
-        NODE_ENV: 'test',
-        ISSUER_URL: `http://localhost:${auth}`,
-        API_BASE_URL: `http://localhost:${api}`,
-        MCP_BASE_URL: `http://localhost:${mcp}`,
-        SPA_URL: `http://localhost:${spa}`,
-        SQLITE_PATH: join(dir, 'auth.sqlite'),
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      };
-    })());
-  const fullEnv = { ...env, ...options.env };
+export function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  if (options.reuse) return bootTestSystem(options.reuse.env, {}, options);
+  return onFreePorts(4, ([auth, api, mcp, spa]) => {
+    const ports: RolePorts = { auth: auth!, api: api!, mcp: mcp!, spa: spa! };
+    const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-'));
+    const env = {
+      NODE_ENV: 'test',
+      // Loopback in every mode, production included (whose default is every interface).
+      HOST: '127.0.0.1',
+      ISSUER_URL: `http://localhost:${auth}`,
+      API_BASE_URL: `http://localhost:${api}`,
+      MCP_BASE_URL: `http://localhost:${mcp}`,
+      SPA_URL: `http://localhost:${spa}`,
+      SQLITE_PATH: join(dir, 'auth.sqlite'),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    };
+    const extra = typeof options.env === 'function' ? options.env(ports) : options.env;
+    return bootTestSystem(env, extra ?? {}, options);
+  });
+}
+
+async function bootTestSystem(
+  env: Record<string, string>,
+  extra: Record<string, string>,
+  options: TestSystemOptions,
+): Promise<TestSystem> {
+  const fullEnv = { ...env, ...extra };
   // The temporary folder of this system's SQLite file (made even when DATABASE_URL is set).
-  const dataDir = join(env.SQLITE_PATH, '..');
+  const dataDir = join(env.SQLITE_PATH!, '..');
   let config: AppConfig;
   let system: RunningSystem;
   try {

@@ -1,4 +1,5 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { signAccessToken, type TokenOptions } from '../../../test/support/tokens';
 import { RevocationList } from '../../storage/revocation-list';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
 import { IssuedTokenError, IssuedTokenVerifier, publicJwks } from './issued-tokens';
@@ -57,25 +58,17 @@ describe('IssuedTokenVerifier', () => {
 
   afterAll(() => store.close());
 
-  async function issue(
+  function issue(
     claims: Record<string, unknown> = {},
-    options: { key?: JWK; typ?: string; expiresIn?: number } = {},
+    options: TokenOptions & { key?: JWK } = {},
   ): Promise<string> {
     const signer = options.key ?? key;
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      iss: ISSUER,
-      aud: API,
-      sub: '818727',
-      client_id: 'interactive',
-      scope: 'weatherget',
-      jti: `jti-${Math.random().toString(36).slice(2)}`,
-      iat: now,
-      exp: now + (options.expiresIn ?? 300),
-      ...claims,
-    })
-      .setProtectedHeader({ alg: 'RS256', typ: options.typ ?? 'at+jwt', kid: signer.kid })
-      .sign(signer);
+    const defaults = { iss: ISSUER, aud: API, sub: '818727', client_id: 'interactive' };
+    return signAccessToken(
+      { kid: signer.kid!, privateKey: signer, publicJwk: publicJwks({ keys: [signer] }).keys[0]! },
+      { ...defaults, scope: 'weatherget', ...claims },
+      options,
+    );
   }
 
   async function failure(token: Promise<string>, options?: { audience?: string }) {

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { AuthorizationServerMetadata, AuthServerMetadata } from './authorization-server-metadata';
+import type { ServerMetadata } from 'openid-client';
+import { AuthorizationServerMetadata } from './authorization-server-metadata';
 import { orUpstreamHttpError } from '../upstream/upstream-http';
 
 /**
@@ -13,7 +14,7 @@ export class AuthorizationServerMetadataController {
 
   @Get()
   @Header('cache-control', 'public, max-age=300')
-  get(): Promise<AuthServerMetadata> {
+  get(): Promise<ServerMetadata> {
     return orUpstreamHttpError(this.metadata.forClients());
   }
 }

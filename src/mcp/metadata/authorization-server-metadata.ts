@@ -1,35 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
+import * as oauth from 'openid-client';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/config';
+import { backChannelFetch } from '../upstream/back-channel-fetch';
 import { UpstreamError } from '../upstream/upstream.error';
 
-/** RFC 8414 §2 metadata, as far as this server reads it; the rest is passed through untouched. */
-export interface AuthServerMetadata {
-  readonly issuer: string;
-  readonly token_endpoint: string;
-  readonly [field: string]: unknown;
-}
-
 const TTL_MS = 5 * 60 * 1000;
-const TIMEOUT_MS = 5000;
+const TIMEOUT_S = 10;
 
 /**
- * The AuthServer's metadata, fetched over HTTP from the issuer (the AuthServer may run in
- * another process) and cached. Used to find the token endpoint for token exchange, and
- * mirrored on this origin for clients of the 2025-03-26 revision, which look for
- * `/.well-known/oauth-authorization-server` on the MCP server itself.
+ * The AuthServer as this server's confidential client sees it: RFC 8414 metadata discovered
+ * over HTTP by openid-client (the AuthServer may run in another process) and kept for a few
+ * minutes. Used for token exchange, and mirrored on this origin for clients of the 2025-03-26
+ * revision, which look for `/.well-known/oauth-authorization-server` on the MCP server itself.
  */
 @Injectable()
 export class AuthorizationServerMetadata {
-  private cached?: { readonly metadata: AuthServerMetadata; readonly expiresAt: number };
-  private pending?: Promise<AuthServerMetadata>;
+  private cached?: { readonly configuration: oauth.Configuration; readonly expiresAt: number };
+  private pending?: Promise<oauth.Configuration>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** The metadata as this process reaches the AuthServer (for back-channel calls). */
-  async get(): Promise<AuthServerMetadata> {
-    if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.metadata;
-    this.pending ??= this.fetchMetadata().finally(() => (this.pending = undefined));
+  /** The openid-client configuration for back-channel calls (client_secret_basic). */
+  async configuration(): Promise<oauth.Configuration> {
+    if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.configuration;
+    this.pending ??= this.discover().finally(() => (this.pending = undefined));
     return this.pending;
   }
 
@@ -38,8 +33,8 @@ export class AuthorizationServerMetadata {
    * was asked on, so when this process reaches it under an internal name (AUTH_INTERNAL_URL),
    * the endpoints are put back under the public issuer.
    */
-  async forClients(): Promise<AuthServerMetadata> {
-    const metadata = await this.get();
+  async forClients(): Promise<oauth.ServerMetadata> {
+    const metadata = (await this.configuration()).serverMetadata();
     const internal = this.config.issuerInternalUrl;
     if (internal === this.config.issuer) return metadata;
     const publicUrl = (value: unknown) =>
@@ -48,36 +43,47 @@ export class AuthorizationServerMetadata {
         : value;
     return Object.fromEntries(
       Object.entries(metadata).map(([key, value]) => [key, publicUrl(value)]),
-    ) as AuthServerMetadata;
+    ) as oauth.ServerMetadata;
   }
 
-  private async fetchMetadata(): Promise<AuthServerMetadata> {
-    const url = `${this.config.issuerInternalUrl}/.well-known/oauth-authorization-server`;
-    let body: unknown;
+  private async discover(): Promise<oauth.Configuration> {
+    const { issuer, issuerInternalUrl, mcpServerClientId, clientSecrets } = this.config;
+    let configuration: oauth.Configuration;
     try {
-      const response = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      body = await response.json();
+      // openid-client checks that the document's issuer is this one (RFC 8414 §3.3).
+      configuration = await oauth.discovery(
+        new URL(issuer),
+        mcpServerClientId,
+        undefined,
+        oauth.ClientSecretBasic(clientSecrets.mcpServer),
+        {
+          algorithm: 'oauth2',
+          timeout: TIMEOUT_S,
+          [oauth.customFetch]: backChannelFetch(issuer, issuerInternalUrl),
+          // Development issuers and back-channel URLs inside a private network are plain HTTP.
+          execute: this.plainHttp() ? [oauth.allowInsecureRequests] : [],
+        },
+      );
     } catch (error) {
       throw new UpstreamError(
         'auth_server_unavailable',
-        'authorization server metadata unavailable',
+        'authorization server metadata unavailable or not for the configured issuer',
         { cause: error },
       );
     }
-    const metadata = body as Partial<AuthServerMetadata> | null;
-    // RFC 8414 §3.3: the metadata must name exactly the issuer it was fetched for.
-    if (metadata?.issuer !== this.config.issuer || typeof metadata.token_endpoint !== 'string') {
+    // openid-client compares URLs after normalising them; clients compare the exact string.
+    if (configuration.serverMetadata().issuer !== issuer) {
       throw new UpstreamError(
         'auth_server_unavailable',
         'authorization server metadata is not for the configured issuer',
       );
     }
-    const valid = metadata as AuthServerMetadata;
-    this.cached = { metadata: valid, expiresAt: Date.now() + TTL_MS };
-    return valid;
+    this.cached = { configuration, expiresAt: Date.now() + TTL_MS };
+    return configuration;
+  }
+
+  private plainHttp(): boolean {
+    const { issuer, issuerInternalUrl } = this.config;
+    return [issuer, issuerInternalUrl].some((url) => new URL(url).protocol === 'http:');
   }
 }

@@ -1,3 +1,4 @@
+import { PRODUCTION_ENV } from '../../../test/support/production-env';
 import { loadConfig } from '../../config/config';
 import { OriginPolicy } from './origin-policy';
 
@@ -7,13 +8,9 @@ describe('OriginPolicy', () => {
   );
   const production = OriginPolicy.fromConfig(
     loadConfig({
-      NODE_ENV: 'production',
+      ...PRODUCTION_ENV,
       CORS_ORIGINS: 'https://app.example.com',
       MCP_BASE_URL: 'https://mcp.example.com',
-      MCPCLIENT_SECRET: 'x',
-      M2M_CLIENT_SECRET: 'y',
-      MCP_SERVER_CLIENT_SECRET: 'z',
-      COOKIE_KEYS: 'k'.repeat(32),
     }),
   );
 

@@ -8,6 +8,7 @@ import { UpstreamError } from './upstream.error';
 interface Reply {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 /** A stand-in authorization server over real HTTP: metadata plus a scripted token endpoint. */
@@ -23,7 +24,7 @@ class FakeAuthServer {
       (req, res) =>
         void this.handle(req).then((r) =>
           res
-            .writeHead(r.status, { 'content-type': 'application/json' })
+            .writeHead(r.status, { 'content-type': 'application/json', ...r.headers })
             .end(JSON.stringify(r.body)),
         ),
     );
@@ -66,6 +67,14 @@ const issued = (token: string) => ({
   },
 });
 
+/** RFC 6749 §2.3.1: id and secret are form-encoded, then joined by ':' and base64-encoded. */
+function basicCredentials(header: string | undefined): string[] {
+  const [scheme, encoded] = (header ?? '').split(' ');
+  expect(scheme).toBe('Basic');
+  const decoded = Buffer.from(encoded ?? '', 'base64').toString();
+  return decoded.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+}
+
 const caller = (token: string): Principal => ({
   sub: 'alice',
   clientId: 'some-client',
@@ -82,11 +91,13 @@ describe('TokenExchangeClient', () => {
 
   beforeAll(() => as.start());
   afterAll(() => as.stop());
+  const clientFor = (env: Record<string, string>) =>
+    new TokenExchangeClient(new AuthorizationServerMetadata(loadConfig(env)));
+
   beforeEach(() => {
     as.requests.length = 0;
     as.metadataIssuer = undefined;
-    const config = loadConfig({ ISSUER_URL: as.issuer, API_BASE_URL: 'http://localhost:5000' });
-    client = new TokenExchangeClient(config, new AuthorizationServerMetadata(config));
+    client = clientFor({ ISSUER_URL: as.issuer, API_BASE_URL: 'http://localhost:5000' });
   });
 
   it('exchanges the caller token as the MCP server client, for the API resource', async () => {
@@ -96,9 +107,10 @@ describe('TokenExchangeClient', () => {
     ).toBe('api-token-1');
     expect(as.requests).toHaveLength(1);
     const [request] = as.requests;
-    expect(request!.authorization).toBe(
-      `Basic ${Buffer.from('mcp.server:mcp_server_dev_secret').toString('base64')}`,
-    );
+    expect(basicCredentials(request!.authorization)).toEqual([
+      'mcp.server',
+      'mcp_server_dev_secret',
+    ]);
     expect(Object.fromEntries(request!.form)).toEqual({
       grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
       subject_token: 'mcp-token-1',
@@ -129,7 +141,34 @@ describe('TokenExchangeClient', () => {
     [{ status: 401, body: { error: 'invalid_client' } }, 'exchange_refused'],
     [{ status: 503, body: { error: 'temporarily_unavailable' } }, 'auth_server_unavailable'],
     [
+      {
+        status: 401,
+        body: { error: 'invalid_client' },
+        headers: { 'www-authenticate': 'Basic realm="as"' },
+      },
+      'exchange_refused',
+    ],
+    [{ status: 400, body: 'not an OAuth error' }, 'auth_server_unavailable'],
+    [
       { status: 200, body: { access_token: 'x', token_type: 'DPoP', expires_in: 60 } },
+      'auth_server_unavailable',
+    ],
+    [
+      {
+        status: 200,
+        body: { access_token: 'x', token_type: 'Bearer', expires_in: 60, issued_token_type: 'x' },
+      },
+      'auth_server_unavailable',
+    ],
+    [
+      {
+        status: 200,
+        body: {
+          access_token: 'x',
+          token_type: 'Bearer',
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        },
+      },
       'auth_server_unavailable',
     ],
   ])('turns %j into UpstreamError %s', async (reply, code) => {
@@ -139,13 +178,51 @@ describe('TokenExchangeClient', () => {
     await expect(failure).rejects.toMatchObject({ code });
   });
 
-  it('refuses metadata that names another issuer (RFC 8414 §3.3)', async () => {
-    as.metadataIssuer = 'http://evil.example';
-    await expect(
-      client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget'),
-    ).rejects.toMatchObject({
-      code: 'auth_server_unavailable',
+  it('does not keep a token that expires within the 30 s margin', async () => {
+    as.reply = {
+      ...issued('short-lived'),
+      body: { ...issued('short-lived').body, expires_in: 20 },
+    };
+    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
+    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
+    expect(as.requests).toHaveLength(2);
+  });
+
+  it('shares one exchange between concurrent calls for the same subject', async () => {
+    as.reply = issued('api-token-1');
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget'),
+      ),
+    );
+    expect(new Set(tokens)).toEqual(new Set(['api-token-1']));
+    expect(as.requests).toHaveLength(1);
+  });
+
+  it.each([['http://evil.example'], [() => `${as.issuer}/`]])(
+    'refuses metadata that names another issuer than exactly the configured one: %s',
+    async (issuer) => {
+      as.metadataIssuer = typeof issuer === 'string' ? issuer : issuer();
+      await expect(
+        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget'),
+      ).rejects.toMatchObject({ code: 'auth_server_unavailable' });
+      expect(as.requests).toHaveLength(0);
+    },
+  );
+
+  it('discovers through AUTH_INTERNAL_URL while checking the public issuer', async () => {
+    // `.invalid` never resolves (RFC 6761): only the internal URL can reach the server.
+    const publicIssuer = 'http://auth.invalid:5001';
+    as.metadataIssuer = publicIssuer;
+    as.reply = issued('api-token-1');
+    const internal = clientFor({
+      ISSUER_URL: publicIssuer,
+      AUTH_INTERNAL_URL: as.issuer,
+      API_BASE_URL: 'http://localhost:5000',
     });
-    expect(as.requests).toHaveLength(0);
+    expect(await internal.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget')).toBe(
+      'api-token-1',
+    );
+    expect(as.requests).toHaveLength(1);
   });
 });

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import * as oauth from 'openid-client';
 import { Principal } from '../../bearer/principal';
 import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
 import { ExpiringCache, Expiring } from './expiring-cache';
@@ -9,16 +8,6 @@ import { UpstreamError } from './upstream.error';
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const TIMEOUT_MS = 10_000;
-
-interface ExchangeResponse {
-  readonly access_token?: unknown;
-  readonly token_type?: unknown;
-  readonly expires_in?: unknown;
-  readonly issued_token_type?: unknown;
-  readonly error?: unknown;
-  readonly error_description?: unknown;
-}
 
 /**
  * Gets the MCP server its own token for a downstream resource by RFC 8693 token exchange: it
@@ -31,10 +20,7 @@ interface ExchangeResponse {
 export class TokenExchangeClient {
   private readonly cache = new ExpiringCache<string>({ maxEntries: 1000, marginMs: 30_000 });
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly metadata: AuthorizationServerMetadata,
-  ) {}
+  constructor(private readonly metadata: AuthorizationServerMetadata) {}
 
   tokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
     return this.cache.getOrCreate(this.key(caller, resource, scope), () =>
@@ -57,53 +43,53 @@ export class TokenExchangeClient {
     resource: string,
     scope: string,
   ): Promise<Expiring<string>> {
-    const { token_endpoint: endpoint } = await this.metadata.get();
-    const { mcpServerClientId: clientId, clientSecrets } = this.config;
-    // RFC 6749 §2.3.1: client_secret_basic form-encodes id and secret before base64.
-    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecrets.mcpServer)}`;
-    let response: Response;
-    let body: ExchangeResponse;
+    const configuration = await this.metadata.configuration();
+    let response: oauth.TokenEndpointResponse;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: new URLSearchParams({
-          grant_type: GRANT_TYPE,
-          subject_token: subjectToken,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-          requested_token_type: ACCESS_TOKEN_TYPE,
-          resource,
-          scope,
-        }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+      // RFC 8693 §2.1; openid-client authenticates with client_secret_basic (RFC 6749 §2.3.1).
+      response = await oauth.genericGrantRequest(configuration, GRANT_TYPE, {
+        subject_token: subjectToken,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        requested_token_type: ACCESS_TOKEN_TYPE,
+        resource,
+        scope,
       });
-      body = (await response.json()) as ExchangeResponse;
     } catch (error) {
-      throw new UpstreamError('auth_server_unavailable', 'token exchange request failed', {
-        cause: error,
-      });
+      throw exchangeFailure(error);
     }
-
-    if (!response.ok) {
-      const reason = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-      const code = response.status >= 500 ? 'auth_server_unavailable' : 'exchange_refused';
-      throw new UpstreamError(code, `token exchange refused: ${reason}`);
-    }
+    // RFC 8693 §2.2.1: the issued token must be the access token asked for, usable as a
+    // bearer token (no DPoP key here), with a lifetime the cache can honour.
     if (
-      typeof body.access_token !== 'string' ||
-      typeof body.expires_in !== 'number' ||
-      String(body.token_type).toLowerCase() !== 'bearer' ||
-      body.issued_token_type !== ACCESS_TOKEN_TYPE
+      response.token_type !== 'bearer' ||
+      response.issued_token_type !== ACCESS_TOKEN_TYPE ||
+      response.expires_in === undefined
     ) {
       throw new UpstreamError(
         'auth_server_unavailable',
         'token exchange answered with an unusable token response',
       );
     }
-    return { value: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+    return { value: response.access_token, expiresAt: Date.now() + response.expires_in * 1000 };
   }
+}
+
+/**
+ * An OAuth error answer below 500 (RFC 6749 §5.2, or a 401 challenge) means the AuthServer
+ * refused this exchange; anything else (unreachable, 5xx, malformed answer) means it is not
+ * usable right now.
+ */
+function exchangeFailure(error: unknown): UpstreamError {
+  if (
+    (error instanceof oauth.ResponseBodyError ||
+      error instanceof oauth.WWWAuthenticateChallengeError) &&
+    error.status < 500
+  ) {
+    const reason = error instanceof oauth.ResponseBodyError ? error.error : `HTTP ${error.status}`;
+    return new UpstreamError('exchange_refused', `token exchange refused: ${reason}`, {
+      cause: error,
+    });
+  }
+  return new UpstreamError('auth_server_unavailable', 'token exchange request failed', {
+    cause: error,
+  });
 }
