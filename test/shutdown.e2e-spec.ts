@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { codeFlow, tokenRequest } from './support/flows';
 import { basicAuth } from './support/pkce';
-import { freePort } from './support/ports';
+import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 import { ServerProcess, startServerProcess } from './support/server-process';
 
@@ -29,20 +29,21 @@ describe('graceful shutdown', () => {
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   async function authServer(env: Record<string, string> = {}) {
-    const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-shutdown-'));
     dirs.push(dir);
-    const issuer = `http://localhost:${port}`;
-    const fullEnv = {
-      ROLES: 'auth',
-      ISSUER_URL: issuer,
-      SPA_URL: `http://localhost:${await freePort()}`,
-      SQLITE_PATH: join(dir, 'auth.sqlite'),
-      ...env,
-    };
-    const server = await startServerProcess(fullEnv, issuer);
-    running.push(server);
-    return { server, issuer, env: fullEnv };
+    return onFreePorts(2, async ([port, spaPort]) => {
+      const issuer = `http://localhost:${port}`;
+      const fullEnv = {
+        ROLES: 'auth',
+        ISSUER_URL: issuer,
+        SPA_URL: `http://localhost:${spaPort}`,
+        SQLITE_PATH: join(dir, 'auth.sqlite'),
+        ...env,
+      };
+      const server = await startServerProcess(fullEnv, issuer);
+      running.push(server);
+      return { server, issuer, env: fullEnv };
+    });
   }
 
   /** A token request whose body arrives only when `finish()` is called: a request in flight. */
@@ -203,17 +204,21 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during refresh rotation 
       process.stderr.write('SKIPPED: SIGKILL during refresh rotation (postgres): no PostgreSQL\n');
       return expect(process.env.CI).toBeFalsy();
     }
-    const [port, spaPort] = await Promise.all([freePort(), freePort()]);
-    const issuer = `http://localhost:${port}`;
-    const spa = `http://localhost:${spaPort}`;
-    const env = {
-      ROLES: 'auth',
-      ISSUER_URL: issuer,
-      SPA_URL: spa,
-      ...(db ? { DATABASE_URL: db.url } : { SQLITE_PATH: join(dir, 'auth.sqlite') }),
-    };
-    const urls = { issuer, spa, api: 'http://localhost:5000' };
-    let server = await startServerProcess(env, issuer);
+    const storage: Record<string, string> = db
+      ? { DATABASE_URL: db.url }
+      : { SQLITE_PATH: join(dir, 'auth.sqlite') };
+    const started = await onFreePorts(2, async ([port, spaPort]) => {
+      const env = {
+        ROLES: 'auth',
+        ISSUER_URL: `http://localhost:${port}`,
+        SPA_URL: `http://localhost:${spaPort}`,
+        ...storage,
+      };
+      return { env, server: await startServerProcess(env, env.ISSUER_URL) };
+    });
+    const { env } = started;
+    let { server } = started;
+    const urls = { issuer: env.ISSUER_URL, spa: env.SPA_URL, api: 'http://localhost:5000' };
     try {
       const chains = await Promise.all(
         Array.from({ length: 3 }, async () => {
@@ -253,7 +258,7 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during refresh rotation 
       await loops;
       expect(chains.every((chain) => chain.rotations > 0)).toBe(true);
 
-      server = await startServerProcess(env, issuer);
+      server = await startServerProcess(env, urls.issuer);
       for (const chain of chains) {
         const response = await tokenRequest(
           { urls },

@@ -1,7 +1,7 @@
 import { codeSource, raceTokenRequests } from './support/races';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { describeWithPostgres } from './support/postgres-available';
-import { freePort } from './support/ports';
+import { freePorts } from './support/ports';
 import { startTestSystem, type TestSystem } from './support/system';
 
 const RACES = 50;
@@ -46,7 +46,7 @@ describeWithPostgres('authorization codes at two AuthServers sharing PostgreSQL'
         ...first.env,
         ROLES: 'auth',
         DATABASE_URL: db.url,
-        AUTH_PORT: String(await freePort()),
+        AUTH_PORT: String((await freePorts(1))[0]),
       },
     });
     secondUrl = second.system.listening.get('auth')!;
