@@ -1,3 +1,4 @@
+import { RevocationView } from './revocation-view';
 import { AuthStore } from './store';
 
 const TOKEN = 'RevokedAccessToken';
@@ -9,7 +10,7 @@ const GRANT = 'RevokedGrant';
  * (logout, refresh-token reuse, revocation). The authorization server writes here; resource
  * servers read on every request.
  */
-export class RevocationList {
+export class RevocationList implements RevocationView {
   constructor(private readonly store: AuthStore) {}
 
   async revoke(jti: string, expiresAtEpochSeconds: number): Promise<void> {

@@ -7,7 +7,8 @@ export async function forgeAccessToken(
   claims: Record<string, unknown>,
   options: { key?: 'server' | 'foreign'; kid?: string; typ?: string; expiresIn?: number } = {},
 ): Promise<string> {
-  const stored = await sys.system.shared.store.getSecret('oidc.signing-keys');
+  if (!sys.system.store) throw new Error('forgeAccessToken needs a system that opened the store');
+  const stored = await sys.system.store.getSecret('oidc.signing-keys');
   const serverJwk = (JSON.parse(stored!) as { keys: JWK[] }).keys[0]!;
   const key =
     options.key === 'foreign'

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { SharedConfig } from '../../config/config';
 import { UpstreamError } from '../upstream/upstream.error';
 
 /** RFC 8414 §2 metadata, as far as this server reads it; the rest is passed through untouched. */
@@ -24,7 +24,7 @@ export class AuthorizationServerMetadata {
   private cached?: { readonly metadata: AuthServerMetadata; readonly expiresAt: number };
   private pending?: Promise<AuthServerMetadata>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(SHARED_CONFIG) private readonly config: SharedConfig) {}
 
   /** The metadata as this process reaches the AuthServer (for back-channel calls). */
   async get(): Promise<AuthServerMetadata> {

@@ -2,20 +2,20 @@ import { loadConfig } from '../../config/config';
 import { OriginPolicy } from './origin-policy';
 
 describe('OriginPolicy', () => {
-  const development = OriginPolicy.fromConfig(
-    loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }),
-  );
-  const production = OriginPolicy.fromConfig(
-    loadConfig({
-      NODE_ENV: 'production',
-      CORS_ORIGINS: 'https://app.example.com',
-      MCP_BASE_URL: 'https://mcp.example.com',
-      MCPCLIENT_SECRET: 'x',
-      M2M_CLIENT_SECRET: 'y',
-      MCP_SERVER_CLIENT_SECRET: 'z',
-      COOKIE_KEYS: 'k'.repeat(32),
-    }),
-  );
+  const policyFor = (env: Record<string, string>) => {
+    const config = loadConfig(env);
+    return OriginPolicy.fromConfig(config.shared, config.mcp);
+  };
+  const development = policyFor({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' });
+  const production = policyFor({
+    NODE_ENV: 'production',
+    CORS_ORIGINS: 'https://app.example.com',
+    MCP_BASE_URL: 'https://mcp.example.com',
+    MCPCLIENT_SECRET: 'x',
+    M2M_CLIENT_SECRET: 'y',
+    MCP_SERVER_CLIENT_SECRET: 'z',
+    COOKIE_KEYS: 'k'.repeat(32),
+  });
 
   it.each([
     ['https://app.example.com', true],

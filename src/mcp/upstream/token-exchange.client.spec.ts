@@ -86,7 +86,11 @@ describe('TokenExchangeClient', () => {
     as.requests.length = 0;
     as.metadataIssuer = undefined;
     const config = loadConfig({ ISSUER_URL: as.issuer, API_BASE_URL: 'http://localhost:5000' });
-    client = new TokenExchangeClient(config, new AuthorizationServerMetadata(config));
+    client = new TokenExchangeClient(
+      config.shared,
+      config.mcp,
+      new AuthorizationServerMetadata(config.shared),
+    );
   });
 
   it('exchanges the caller token as the MCP server client, for the API resource', async () => {

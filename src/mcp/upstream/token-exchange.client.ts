@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { MCP_CONFIG, SHARED_CONFIG } from '../../config/config.module';
+import type { McpConfig, SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
 import { ExpiringCache, Expiring } from './expiring-cache';
@@ -32,7 +32,8 @@ export class TokenExchangeClient {
   private readonly cache = new ExpiringCache<string>({ maxEntries: 1000, marginMs: 30_000 });
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SHARED_CONFIG) private readonly shared: SharedConfig,
+    @Inject(MCP_CONFIG) private readonly config: McpConfig,
     private readonly metadata: AuthorizationServerMetadata,
   ) {}
 
@@ -58,9 +59,9 @@ export class TokenExchangeClient {
     scope: string,
   ): Promise<Expiring<string>> {
     const { token_endpoint: endpoint } = await this.metadata.get();
-    const { mcpServerClientId: clientId, clientSecrets } = this.config;
+    const clientId = this.shared.clientIds.mcpServer;
     // RFC 6749 §2.3.1: client_secret_basic form-encodes id and secret before base64.
-    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecrets.mcpServer)}`;
+    const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(this.config.clientSecret)}`;
     let response: Response;
     let body: ExchangeResponse;
     try {
