@@ -56,11 +56,14 @@ export async function startSystem(
       const app = await ROLE_APPS[role](context, services);
       apps.set(role, app);
       const { host, ports } = config.http;
-      await app.listen({ port: ports[role], host });
+      await app.listen({
+        port: ports[role],
+        host,
+        listenTextResolver: (address) => `${role} listening on ${address}`,
+      });
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : ports[role];
       listening.set(role, `http://${host}:${port}`);
-      logger.debug({ role, port }, `${role} listening`);
     }
   } catch (error) {
     await close();

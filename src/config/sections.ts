@@ -134,14 +134,14 @@ export function authSchema({ production }: SectionContext) {
       error: 'cannot be enabled in production',
     }),
     USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
+    MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
+    M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
+    MCP_SERVER_CLIENT_SECRET: secret(production, DEV_SECRETS.mcpServer),
     COOKIE_KEYS: optionalText()
       .transform((raw) => (raw ? commaList(raw) : undefined))
       .refine((keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)), {
         error: '(comma-separated, each at least 32 characters) is required in production',
       }),
-    MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
-    M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
-    MCP_SERVER_CLIENT_SECRET: secret(production, DEV_SECRETS.mcpServer),
   });
 }
 

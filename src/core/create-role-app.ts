@@ -3,11 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestPinoLogger, roleLogger } from './logging';
 import type { TrustProxy } from '../config/config';
+import { DebugRequestLog } from './request-log';
 import { RoleContext } from './role-context';
 
 /**
  * One role's Nest application on its own Fastify instance. Nest and Fastify log through the
- * role's pino logger; each request is logged once, at debug level, when it completes.
+ * role's pino logger; per-request lines are at debug level.
  * X-Forwarded-* counts only from the proxies TRUST_PROXY names (a hop count takes the
  * right-most entries, which the client cannot forge): with it off, `request.ip` is the peer.
  */
@@ -19,11 +20,7 @@ export async function createRoleApp(
   const adapter = new FastifyAdapter({
     trustProxy: fastifyTrustProxy(context.trustProxy),
     loggerInstance: logger,
-    disableRequestLogging: true,
-  });
-  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
-    request.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
-    done();
+    logController: new DebugRequestLog(),
   });
   return NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),

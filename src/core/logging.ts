@@ -20,8 +20,9 @@ export function createLogger(config: LoggingConfig, production: boolean): PinoLo
 }
 
 /**
- * Nest's start-up chatter (every module initialised, every route mapped, "successfully
- * started"): useful when debugging wiring, noise for everyone else.
+ * Nest's and mcp-nest's start-up chatter (every module initialised, every route mapped,
+ * "successfully started", "transport ready"): useful when debugging wiring, noise for
+ * everyone else. Only their `log` (info) lines move to debug; warnings and errors stay.
  */
 const START_UP_CONTEXTS = new Set([
   'NestFactory',
@@ -30,6 +31,7 @@ const START_UP_CONTEXTS = new Set([
   'RouterExplorer',
   'NestApplication',
   'NestMicroservice',
+  'McpStrategy',
 ]);
 
 /**
