@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startTestSystem, TestSystem } from './support/system';
@@ -74,5 +75,18 @@ describe('start-up output at the default log level', () => {
 
     expect(quiet).toContain('ready: open');
     expect(quiet).not.toContain('alice');
+  });
+});
+
+describe('ROLES=spa', () => {
+  it('opens no store: no database file is created and the system holds none', async () => {
+    const sys = await startTestSystem({ env: { ROLES: 'spa' } });
+    try {
+      expect(sys.system.store).toBeUndefined();
+      expect(existsSync(sys.env.SQLITE_PATH!)).toBe(false);
+      expect((await fetch(`${sys.urls.spa}/health`)).status).toBe(200);
+    } finally {
+      await sys.close();
+    }
   });
 });
