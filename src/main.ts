@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/config';
-import { createLogger, startSystem } from './bootstrap/system';
-import { UsersFileError } from './auth/users/users-file';
+import { loadConfig } from './config/config';
+import { startSystem } from './bootstrap/system';
+import { createLogger } from './core/logging';
+import { StartupError } from './core/startup-error';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
-  const logger = createLogger(config);
+  const logger = createLogger(config.logging, config.shared.production);
   const system = await startSystem(config, logger);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -17,8 +18,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, ...config.shutdown }, 'draining, then shutting down');
-    system.shutdown(config.shutdown).then(
+    logger.info({ signal, ...config.http.shutdown }, 'draining, then shutting down');
+    system.shutdown(config.http.shutdown).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -35,13 +36,12 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Before the logger exists the only way to say why is stderr.
-  process.stderr.write(
-    `${isConfigProblem(error) ? error.message : String((error as Error)?.stack ?? error)}\n`,
-  );
+  // A StartupError's message says all an operator needs; a stack trace would only bury it.
+  const text = error instanceof StartupError ? error.message : describe(error);
+  process.stderr.write(`${text}\n`);
   process.exit(1);
 });
 
-/** Errors whose message says all an operator needs; a stack trace would only bury it. */
-function isConfigProblem(error: unknown): error is ConfigError | UsersFileError {
-  return error instanceof ConfigError || error instanceof UsersFileError;
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -129,16 +129,19 @@ describe('weather API as a resource server', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('serves Swagger UI with the OAuth2 security scheme', async () => {
+  it("serves Swagger UI with an OpenID Connect scheme on the issuer's discovery document", async () => {
     const ui = await fetch(`${sys.urls.api}/swagger`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
     const spec = (await (await fetch(`${sys.urls.api}/swagger-json`)).json()) as {
-      components: {
-        securitySchemes: Record<string, { flows: { authorizationCode: { tokenUrl: string } } }>;
-      };
+      components: { securitySchemes: Record<string, { type: string; openIdConnectUrl: string }> };
     };
-    const scheme = Object.values(spec.components.securitySchemes)[0]!;
-    expect(scheme.flows.authorizationCode.tokenUrl).toBe(`${sys.urls.issuer}/connect/token`);
+    const discoveryUrl = `${sys.urls.issuer}/.well-known/openid-configuration`;
+    expect(Object.values(spec.components.securitySchemes)).toEqual([
+      { type: 'openIdConnect', openIdConnectUrl: discoveryUrl },
+    ]);
+    // The browser fetches that document cross-origin from the Swagger UI page.
+    const discovery = await fetch(discoveryUrl, { headers: { origin: sys.urls.api } });
+    expect(discovery.headers.get('access-control-allow-origin')).toBeTruthy();
   });
 });

@@ -24,7 +24,7 @@ describe('back-channel URLs apart from public URLs', () => {
       }),
     });
     auth = sys.env.AUTH_INTERNAL_URL!;
-    mcp = `http://127.0.0.1:${sys.config.ports.mcp}`;
+    mcp = `http://127.0.0.1:${sys.config.http.ports.mcp}`;
   });
   afterAll(() => sys?.close());
 

@@ -57,16 +57,22 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     await page.locator('button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
-    expect(await dialog.locator('input[data-name=clientId]').inputValue()).toBe('swagger');
+    // The openIdConnect scheme lists one form per grant type in the issuer's discovery
+    // document; the code flow's is the one Swagger UI's user needs.
+    const codeFlow = dialog
+      .locator('.auth-container')
+      .filter({ hasText: 'authorization_code with PKCE' });
+    expect(await codeFlow.locator('input[data-name=clientId]').inputValue()).toBe('swagger');
     // initOAuth preselects weatherget; tick it if this Swagger UI version does not.
-    const weatherget = dialog.locator('input[id^="weatherget-"][type=checkbox]');
-    if (!(await weatherget.isChecked())) await dialog.locator('label[for^="weatherget-"]').click();
+    const weatherget = codeFlow.locator('input[id^="weatherget-"][type=checkbox]');
+    if (!(await weatherget.isChecked()))
+      await codeFlow.locator('label[for^="weatherget-"]').click();
     expect(await weatherget.isChecked()).toBe(true);
     await shot(page, '02-dialog');
 
     const [popup] = await Promise.all([
       page.waitForEvent('popup'),
-      dialog.locator('button.modal-btn.authorize').click(),
+      codeFlow.locator('button.modal-btn.authorize').click(),
     ]);
     await popup.waitForURL(atIssuer);
     await popup.locator('input[name=username]').fill('alice');
@@ -92,8 +98,8 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     // The default clientBasedCORS of oidc-provider admits a public client's redirect origin.
     expect(token.headers()['access-control-allow-origin']).toBe(new URL(sys.urls.api).origin);
     expect(await token.json()).toMatchObject({ token_type: 'Bearer', scope: 'weatherget' });
-    await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
-    expect(await dialog.getByText('Authorized', { exact: true }).count()).toBe(1);
+    await codeFlow.getByRole('button', { name: 'Remove authorization' }).waitFor();
+    expect(await codeFlow.getByText('Authorized', { exact: true }).count()).toBe(1);
     await shot(page, '05-authorized');
 
     const authorize = authorizeUrls[0];
@@ -128,7 +134,7 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
       authorize!.searchParams.get('code_challenge'),
     );
 
-    await dialog.locator('button.modal-btn.btn-done').click();
+    await codeFlow.locator('button.modal-btn.btn-done').click();
     await dialog.waitFor({ state: 'detached' });
   });
 

@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AuthConfig } from '../config/config';
+import { AuthStore } from '../storage/store';
 import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
 import { AuthModule } from './auth.module';
@@ -8,37 +10,55 @@ import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
 
-export async function createAuthApp(context: RoleContext): Promise<NestFastifyApplication> {
-  const { config, store } = context;
+/** What the AuthServer needs besides the role context: its section, the store, outbound HTTP. */
+export interface AuthServerServices {
+  readonly config: AuthConfig;
+  readonly store: AuthStore;
+  readonly fetch: typeof fetch;
+}
+
+export async function createAuthApp(
+  context: RoleContext,
+  { config, store, fetch }: AuthServerServices,
+): Promise<NestFastifyApplication> {
   const [signingKeys, cookieKeys, users] = await Promise.all([
     loadSigningKeys(store),
     loadCookieKeys(store, config.cookieKeys),
     UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
-  announceUsers(context, users);
+  announceUsers(context, config, users);
   const provider = createProvider({
+    shared: context.shared,
     config,
+    behindProxy: context.trustProxy !== false,
     store,
     users,
     signingKeys,
     cookieKeys,
-    fetch: context.fetch,
+    fetch,
   });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
-  const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);
+  const app = await createRoleApp(
+    AuthModule.forRoot(context, { config, store, provider, users, csrf }),
+    context,
+  );
   await app.register(oidcProviderPlugin(provider));
   return app;
 }
 
 /** An AuthServer nobody can sign in to still serves client credentials, but must say so. */
-function announceUsers({ config, logger, role }: RoleContext, users: UserDirectory) {
+function announceUsers(
+  { shared, logger, role }: RoleContext,
+  config: AuthConfig,
+  users: UserDirectory,
+) {
   const facts = { role, users: users.size, usersFile: config.usersFile, devUsers: config.devUsers };
   if (users.size > 0) {
     logger.info(facts, 'users loaded');
     return;
   }
-  const devUsers = config.production ? 'never loaded in production' : 'off (DEV_USERS=false)';
+  const devUsers = shared.production ? 'never loaded in production' : 'off (DEV_USERS=false)';
   logger.warn(
     facts,
     config.usersFile

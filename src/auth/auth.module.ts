@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Provider } from 'oidc-provider';
+import type { AuthConfig } from '../config/config';
+import { AUTH_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
+import { AuthStore } from '../storage/store';
 import { RoleContext } from '../core/role-context';
 import { CsrfTokens } from './interaction/csrf';
 import { InteractionController } from './interaction/interaction.controller';
@@ -10,6 +13,8 @@ import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users/users';
 
 export interface AuthServerParts {
+  readonly config: AuthConfig;
+  readonly store: AuthStore;
   readonly provider: Provider;
   readonly users: UserDirectory;
   readonly csrf: CsrfTokens;
@@ -24,10 +29,11 @@ export class AuthModule {
       imports: [CoreModule.forRole(context)],
       controllers: [InteractionController],
       providers: [
+        { provide: AUTH_CONFIG, useValue: parts.config },
         { provide: OIDC_PROVIDER, useValue: parts.provider },
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
-        { provide: LoginThrottle, useValue: new LoginThrottle(context.store) },
+        { provide: LoginThrottle, useValue: new LoginThrottle(parts.store) },
         InteractionService,
       ],
     };

@@ -17,6 +17,7 @@ import {
 } from '../../test/support/tokens';
 import { AllExceptionsFilter } from '../core/all-exceptions.filter';
 import { RevocationList } from '../storage/revocation-list';
+import { REVOCATION_VIEW } from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
 import { bearerGuardFor } from './bearer.guard';
 import { jwtStrategyFor } from './jwt.strategy';
@@ -60,7 +61,7 @@ async function startResourceServer(
     controllers: [SpecController],
     providers: [
       { provide: RESOURCE_SERVER, useValue: options },
-      { provide: RevocationList, useValue: revocations },
+      { provide: REVOCATION_VIEW, useValue: revocations },
       jwtStrategyFor(strategyName),
       { provide: APP_FILTER, useClass: AllExceptionsFilter },
     ],
@@ -72,10 +73,10 @@ async function startResourceServer(
   return app;
 }
 
-function options(jwksUri: string, audience: string): ResourceServerOptions {
+function options(issuerInternalUrl: string, audience: string): ResourceServerOptions {
   return {
     issuer: ISSUER,
-    jwksUri,
+    issuerInternalUrl,
     audience,
     resourceMetadataUrl: `${audience}/.well-known/oauth-protected-resource`,
     challengeScopes: ['weatherget'],
@@ -92,12 +93,12 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
 
   beforeAll(async () => {
     key = await newSigningKey('key-1');
-    jwks = await LocalJwks.start([key]);
+    jwks = await LocalJwks.start([key], ISSUER);
     store = new SqliteAuthStore(':memory:');
     revocations = new RevocationList(store);
-    apiA = await startResourceServer('spec-jwt', options(jwks.uri, AUDIENCE_A), revocations);
+    apiA = await startResourceServer('spec-jwt', options(jwks.url, AUDIENCE_A), revocations);
     // A second resource server in the same process, as API and MCP roles share one by default.
-    apiB = await startResourceServer('spec-jwt-b', options(jwks.uri, AUDIENCE_B), revocations);
+    apiB = await startResourceServer('spec-jwt-b', options(jwks.url, AUDIENCE_B), revocations);
   });
 
   afterAll(async () => {
@@ -279,14 +280,16 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     );
   });
 
-  it('caches the JWKS: known keys are not fetched again for every request', async () => {
+  it('caches discovery and the JWKS: known keys are not fetched again for every request', async () => {
     await get(apiA, '/whoami', `Bearer ${await token()}`);
-    const before = jwks.requests;
+    const before = { jwks: jwks.requests, discovery: jwks.discoveryRequests };
 
     for (let i = 0; i < 3; i += 1) {
       expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
     }
-    expect(jwks.requests).toBe(before);
+    expect({ jwks: jwks.requests, discovery: jwks.discoveryRequests }).toEqual(before);
+    // Each of the two resource servers discovered the keys once, through the internal URL.
+    expect(jwks.discoveryRequests).toBeLessThanOrEqual(2);
   });
 
   it('follows a key rotation: refetches the JWKS for an unknown kid', async () => {
@@ -309,13 +312,13 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
   });
 
-  it('answers 503, not 401, while the JWKS cannot be fetched: the token may be fine', async () => {
-    const closed = await LocalJwks.start([key]);
-    const uri = closed.uri;
+  it('answers 503, not 401, while the issuer cannot be reached: the token may be fine', async () => {
+    const closed = await LocalJwks.start([key], ISSUER);
+    const url = closed.url;
     await closed.close();
     const blind = await startResourceServer(
       'spec-jwt-blind',
-      options(uri, AUDIENCE_A),
+      options(url, AUDIENCE_A),
       revocations,
     );
     try {
@@ -325,6 +328,53 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
       expect(response.challenge).toBeNull();
     } finally {
       await blind.close();
+    }
+  });
+
+  it('answers 503 when the discovery document names another issuer', async () => {
+    const impostor = await LocalJwks.start([key], 'https://other-issuer.spec.test');
+    const fooled = await startResourceServer(
+      'spec-jwt-impostor',
+      options(impostor.url, AUDIENCE_A),
+      revocations,
+    );
+    try {
+      const response = await get(fooled, '/whoami', `Bearer ${await token()}`);
+      expect(response.status).toBe(503);
+      expect(impostor.requests).toBe(0);
+    } finally {
+      await fooled.close();
+      await impostor.close();
+    }
+  });
+
+  it('retries discovery after a failure instead of caching it', async () => {
+    const late = await LocalJwks.start([key], ISSUER);
+    const url = late.url;
+    await late.close();
+    const waiting = await startResourceServer(
+      'spec-jwt-late',
+      options(url, AUDIENCE_A),
+      revocations,
+    );
+    const port = Number(new URL(url).port);
+    const { createServer } = await import('node:http');
+    expect((await get(waiting, '/whoami', `Bearer ${await token()}`)).status).toBe(503);
+    // The issuer comes up on the same address: the next token is verified.
+    const revived = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        request.url === '/.well-known/openid-configuration'
+          ? JSON.stringify({ issuer: ISSUER, jwks_uri: `${ISSUER}/jwks` })
+          : JSON.stringify({ keys: [key.publicJwk] }),
+      );
+    });
+    await new Promise<void>((resolve) => revived.listen(port, '127.0.0.1', resolve));
+    try {
+      expect((await get(waiting, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
+    } finally {
+      await waiting.close();
+      await new Promise((resolve) => revived.close(resolve));
     }
   });
 

@@ -162,14 +162,15 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
 }
 
 /**
- * jwks-rsa's failures to reach the JWKS: `JwksError` for a bad answer, a Node system error
- * (ECONNREFUSED, ETIMEDOUT, ...) when the issuer is down. An unknown `kid`
- * (SigningKeyNotFoundError) or a rate-limited refetch stays a token problem.
+ * Failures to get the issuer's keys: its discovery document unavailable (IssuerUnavailable),
+ * jwks-rsa's `JwksError` for a bad JWKS answer, a Node system error (ECONNREFUSED, ETIMEDOUT,
+ * ...) when the issuer is down. An unknown `kid` (SigningKeyNotFoundError) or a rate-limited
+ * refetch stays a token problem.
  */
 function keysUnavailable(reason: unknown): boolean {
   // Shape, not instanceof: Node's system errors may come from another realm (test runners).
   if (typeof reason !== 'object' || reason === null) return false;
   const { name, code } = reason as { name?: unknown; code?: unknown };
-  if (name === 'JwksError') return true;
+  if (name === 'JwksError' || name === 'IssuerUnavailable') return true;
   return typeof code === 'string' && /^E[A-Z_]+$/.test(code);
 }

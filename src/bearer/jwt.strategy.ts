@@ -1,8 +1,9 @@
 import { Inject, Injectable, Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from '../storage/revocation-list';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../storage/revocation-list';
+import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
+import { IssuerKeys } from './issuer-keys';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { TokenRejection } from './token-rejection';
@@ -28,26 +29,20 @@ function isAccessTokenType(typ: string | undefined): boolean {
 
 /**
  * The passport-jwt strategy for one resource server, under its own name (passport strategies
- * are process-global, and two resource servers in one process must not share one): RS256 only, issuer and audience pinned,
- * keys from the issuer's JWKS (cached, refetched on an unknown `kid`, rate limited), and the
- * revocation list consulted for every token.
+ * are process-global, and two resource servers in one process must not share one): RS256 only,
+ * issuer and audience pinned, keys from the JWKS the issuer's discovery document names, and
+ * the revocation view consulted for every token.
  */
 export function jwtStrategyFor(strategyName: string): Type {
   @Injectable()
   class ResourceServerJwtStrategy extends PassportStrategy(Strategy, strategyName) {
     constructor(
       @Inject(RESOURCE_SERVER) options: ResourceServerOptions,
-      private readonly revocations: RevocationList,
+      @Inject(REVOCATION_VIEW) private readonly revocations: RevocationView,
     ) {
       super({
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKeyProvider: passportJwtSecret({
-          jwksUri: options.jwksUri,
-          cache: true,
-          cacheMaxAge: 10 * 60 * 1000,
-          rateLimit: true,
-          jwksRequestsPerMinute: 10,
-        }),
+        secretOrKeyProvider: new IssuerKeys(options).secretOrKeyProvider,
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256'],

@@ -3,7 +3,8 @@ export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
 /** Describes one resource server that accepts our access tokens; each role module provides it. */
 export interface ResourceServerOptions {
   readonly issuer: string;
-  readonly jwksUri: string;
+  /** Where this process reaches the issuer; its discovery document names the JWKS. */
+  readonly issuerInternalUrl: string;
   /** RFC 8707 resource identifier; the token's `aud` must contain it. */
   readonly audience: string;
   /** RFC 9728 metadata URL advertised in every challenge. */

@@ -1,16 +1,43 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Role } from '../config/config';
+import { AppConfig, Role } from '../config/config';
 import { createMcpApp } from '../mcp/mcp.app';
 import { createAuthApp } from '../auth/auth.app';
 import { createSpaApp } from '../spa/spa.app';
 import { createApiApp } from '../weather/api.app';
 import { RoleContext } from '../core/role-context';
+import { RevocationList } from '../storage/revocation-list';
+import { AuthStore } from '../storage/store';
 
-type RoleApp = (context: RoleContext) => Promise<NestFastifyApplication>;
+/** What the process holds for its roles; the store is opened on first request only. */
+export interface ProcessServices {
+  readonly config: AppConfig;
+  store(): Promise<AuthStore>;
+  /** Outbound HTTP for fetching documents named by URL (Client ID Metadata Documents). */
+  readonly fetch: typeof fetch;
+}
 
+type RoleApp = (context: RoleContext, process: ProcessServices) => Promise<NestFastifyApplication>;
+
+/**
+ * Each role gets its own config section and only the services it needs: the AuthServer the
+ * store, the resource servers a read-only revocation view, the SPA host nothing.
+ */
 export const ROLE_APPS: Record<Role, RoleApp> = {
-  auth: createAuthApp,
-  api: createApiApp,
-  mcp: createMcpApp,
-  spa: createSpaApp,
+  auth: async (context, process) =>
+    createAuthApp(context, {
+      config: process.config.auth,
+      store: await process.store(),
+      fetch: process.fetch,
+    }),
+  api: async (context, process) =>
+    createApiApp(context, {
+      config: process.config.api,
+      revocations: new RevocationList(await process.store()),
+    }),
+  mcp: async (context, process) =>
+    createMcpApp(context, {
+      config: process.config.mcp,
+      revocations: new RevocationList(await process.store()),
+    }),
+  spa: (context, process) => createSpaApp(context, { config: process.config.spa }),
 };

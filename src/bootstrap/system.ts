@@ -1,14 +1,17 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { AppConfig, Role, ROLES } from '../config/config';
-import { openStore } from '../storage/open-store';
 import { Lifecycle } from '../core/lifecycle';
-import { RoleContext, SharedServices } from '../core/role-context';
-import { ROLE_APPS } from './roles';
+import { createLogger } from '../core/logging';
+import { openStore } from '../storage/open-store';
+import { AuthStore } from '../storage/store';
+import { readyBanner } from './banner';
+import { ProcessServices, ROLE_APPS } from './roles';
 
 export interface RunningSystem {
-  readonly shared: SharedServices;
+  /** The store, when a role of this process opened it (ROLES=spa opens none). */
+  readonly store: AuthStore | undefined;
   readonly apps: ReadonlyMap<Role, NestFastifyApplication>;
   /** Actual listening URL per role (ports may have been chosen by the OS). */
   readonly listening: ReadonlyMap<Role, string>;
@@ -37,15 +40,24 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 /** Boots the roles this process runs, each as its own Nest application on its own port. */
 export async function startSystem(
   config: AppConfig,
-  logger = createLogger(config),
+  logger: Logger = createLogger(config.logging, config.shared.production),
   outboundFetch: typeof fetch = fetch,
 ): Promise<RunningSystem> {
-  const store = await openStore(config.storage);
-  const lifecycle = new Lifecycle();
-  const shared: SharedServices = { config, store, logger, fetch: outboundFetch, lifecycle };
+  let opening: Promise<AuthStore> | undefined;
+  let store: AuthStore | undefined;
+  const services: ProcessServices = {
+    config,
+    fetch: outboundFetch,
+    store: () => {
+      opening ??= openStore(config.storage).then((opened) => (store = opened));
+      return opening;
+    },
+  };
   const apps = new Map<Role, NestFastifyApplication>();
   const listening = new Map<Role, string>();
   let cleanup: NodeJS.Timeout | undefined;
+
+  const lifecycle = new Lifecycle();
 
   const close = async () => {
     lifecycle.startDraining();
@@ -53,7 +65,7 @@ export async function startSystem(
     // Fastify's close stops accepting, lets in-flight requests finish and answers 503 to new
     // requests on kept-alive connections; the ports close together so no role outlives another.
     await Promise.all([...apps.values()].map((app) => app.close()));
-    await store.close();
+    await store?.close();
   };
 
   const shutdown = async ({ drainDelayMs, timeoutMs }: ShutdownOptions) => {
@@ -75,23 +87,35 @@ export async function startSystem(
   try {
     for (const role of ROLES) {
       if (!config.roles.has(role)) continue;
-      const context: RoleContext = { ...shared, role };
-      const app = await ROLE_APPS[role](context);
+      const context = {
+        role,
+        shared: config.shared,
+        trustProxy: config.http.trustProxy,
+        logger,
+        lifecycle,
+      };
+      const app = await ROLE_APPS[role](context, services);
       apps.set(role, app);
-      await app.listen({ port: config.ports[role], host: config.host });
+      const { host, ports } = config.http;
+      await app.listen({
+        port: ports[role],
+        host,
+        listenTextResolver: (address) => `${role} listening on ${address}`,
+      });
       const address = app.getHttpServer().address();
-      const port = typeof address === 'object' && address ? address.port : config.ports[role];
-      listening.set(role, `http://${config.host}:${port}`);
-      logger.info({ role, port }, `${role} listening`);
+      const port = typeof address === 'object' && address ? address.port : ports[role];
+      listening.set(role, `http://${host}:${port}`);
     }
   } catch (error) {
     await close();
     throw error;
   }
+  logger.info({ listening: Object.fromEntries(listening) }, readyBanner(config));
 
-  if (config.roles.has('auth')) {
+  if (config.roles.has('auth') && store) {
+    const cleaned = store;
     cleanup = setInterval(() => {
-      store.deleteExpired().then(
+      cleaned.deleteExpired().then(
         (removed) => removed && logger.debug({ removed }, 'expired records removed'),
         (error: unknown) => logger.warn({ err: error }, 'expired-record clean-up failed'),
       );
@@ -99,22 +123,5 @@ export async function startSystem(
     cleanup.unref();
   }
 
-  return { shared, apps, listening, close, shutdown };
-}
-
-export function createLogger(config: AppConfig) {
-  const pretty =
-    config.logFormat === 'pretty' ||
-    (config.logFormat === 'auto' && !config.production && process.stdout.isTTY);
-  return pino({
-    level: config.logLevel,
-    // pino-pretty is a development dependency: never asked for in production images.
-    ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
-      : {}),
-    redact: {
-      paths: ['*.authorization', '*.password', '*.client_secret', '*.token'],
-      censor: '[redacted]',
-    },
-  });
+  return { store, apps, listening, close, shutdown };
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { StartupError } from '../core/startup-error';
 import { ConfigError, loadConfig } from './config';
 import { PRODUCTION_ENV } from '../../test/support/production-env';
 
@@ -18,7 +19,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
 
     it('are the contract URLs and the resource identifiers derived from them', () => {
-      expect(config).toMatchObject({
+      expect(config.shared).toMatchObject({
         issuer: 'http://localhost:5001',
         apiBaseUrl: 'http://localhost:5000',
         mcpBaseUrl: 'http://localhost:8010',
@@ -29,25 +30,25 @@ describe('loadConfig', () => {
     });
 
     it('are the contract ports, every role, and a loopback bind address', () => {
-      expect(config.ports).toEqual({ auth: 5001, api: 5000, mcp: 8010, spa: 5173 });
+      expect(config.http.ports).toEqual({ auth: 5001, api: 5000, mcp: 8010, spa: 5173 });
       expect([...config.roles].sort()).toEqual(['api', 'auth', 'mcp', 'spa']);
-      expect(config.host).toBe('127.0.0.1');
+      expect(config.http.host).toBe('127.0.0.1');
     });
 
     it('are development mode with the development users and the seed secrets', () => {
-      expect(config.production).toBe(false);
-      expect(config.devUsers).toBe(true);
-      expect(config.clientSecrets).toMatchObject({
+      expect(config.shared.production).toBe(false);
+      expect(config.auth.devUsers).toBe(true);
+      expect(config.auth.clientSecrets).toMatchObject({
         mcpclient: 'mcpclient_secret',
         m2m: '511536EF-F270-4058-80CA-1C89C192F69A',
       });
-      expect(config.cookieKeys).toBeUndefined();
+      expect(config.auth.cookieKeys).toBeUndefined();
     });
 
     it('store in an embedded SQLite file and allow the SPA origin', () => {
       expect(config.storage).toEqual({ kind: 'sqlite', path: resolve('data/auth.sqlite') });
-      expect(config.corsOrigins).toEqual(['http://localhost:5173']);
-      expect(config.accessTokenTtlSeconds).toBe(300);
+      expect(config.api.corsOrigins).toEqual(['http://localhost:5173']);
+      expect(config.auth.accessTokenTtlSeconds).toBe(300);
     });
   });
 
@@ -59,17 +60,18 @@ describe('loadConfig', () => {
       SPA_URL: 'https://app.example.com/',
     });
 
-    expect(config.issuer).toBe('https://auth.example.com');
-    expect(config.apiResource).toBe('https://api.example.com');
-    expect(config.mcpResource).toBe('https://mcp.example.com/mcp');
-    expect(config.corsOrigins).toEqual(['https://app.example.com']);
+    expect(config.shared.issuer).toBe('https://auth.example.com');
+    expect(config.shared.apiResource).toBe('https://api.example.com');
+    expect(config.shared.mcpResource).toBe('https://mcp.example.com/mcp');
+    expect(config.api.corsOrigins).toEqual(['https://app.example.com']);
+    expect(config.mcp.corsOrigins).toEqual(['https://app.example.com']);
   });
 
   it('takes a port from its URL unless the port variable says otherwise', () => {
     const config = loadConfig({ ISSUER_URL: 'http://localhost:7001', API_PORT: '0' });
 
-    expect(config.ports.auth).toBe(7001);
-    expect(config.ports.api).toBe(0);
+    expect(config.http.ports.auth).toBe(7001);
+    expect(config.http.ports.api).toBe(0);
   });
 
   it('runs any subset of roles, case- and space-insensitively', () => {
@@ -77,8 +79,8 @@ describe('loadConfig', () => {
   });
 
   it('logs JSON unless asked otherwise, and never pretty in production', () => {
-    expect(loadConfig({}).logFormat).toBe('auto');
-    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({}).logging.format).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logging.format).toBe('json');
     expect(problemsOf({ LOG_FORMAT: 'fancy' })).toEqual([
       'LOG_FORMAT must be one of auto, json, pretty, got fancy',
     ]);
@@ -91,12 +93,15 @@ describe('loadConfig', () => {
         MCP_SERVER_CLIENT_SECRET: 'c',
         COOKIE_KEYS: 'k'.repeat(32),
       }),
-    ).toEqual(['LOG_FORMAT=pretty needs a development dependency; production logs JSON']);
+    ).toEqual([
+      'LOG_FORMAT must not be pretty in production: pino-pretty is a development dependency',
+    ]);
   });
 
   it('ignores empty entries such as a trailing comma', () => {
     expect([...loadConfig({ ROLES: 'auth,api,' }).roles]).toEqual(['auth', 'api']);
     expect(problemsOf({ ROLES: ',' })).toEqual(['ROLES selects no role']);
+    expect(problemsOf({ ROLES: '' })).toEqual([]);
   });
 
   it('names every unknown role', () => {
@@ -134,10 +139,10 @@ describe('loadConfig', () => {
     it('starts with real secrets and keys, without development users, on all interfaces', () => {
       const config = loadConfig(PRODUCTION_ENV);
 
-      expect(config.production).toBe(true);
-      expect(config.devUsers).toBe(false);
-      expect(config.host).toBe('0.0.0.0');
-      expect(config.cookieKeys).toEqual(['k'.repeat(32), 'l'.repeat(40)]);
+      expect(config.shared.production).toBe(true);
+      expect(config.auth.devUsers).toBe(false);
+      expect(config.http.host).toBe('0.0.0.0');
+      expect(config.auth.cookieKeys).toEqual(['k'.repeat(32), 'l'.repeat(40)]);
     });
 
     it('refuses the development secrets and missing cookie keys, all in one error', () => {
@@ -170,32 +175,32 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...PRODUCTION_ENV, DEV_USERS: 'true' })).toEqual([
         expect.stringContaining('DEV_USERS') as string,
       ]);
-      expect(loadConfig({ ...PRODUCTION_ENV, DEV_USERS: 'false' }).devUsers).toBe(false);
+      expect(loadConfig({ ...PRODUCTION_ENV, DEV_USERS: 'false' }).auth.devUsers).toBe(false);
     });
   });
 
   it('turns development users off with DEV_USERS=false and refuses a non-boolean', () => {
-    expect(loadConfig({ DEV_USERS: 'false' }).devUsers).toBe(false);
-    expect(loadConfig({ DEV_USERS: 'off' }).devUsers).toBe(false);
+    expect(loadConfig({ DEV_USERS: 'false' }).auth.devUsers).toBe(false);
+    expect(loadConfig({ DEV_USERS: 'off' }).auth.devUsers).toBe(false);
     expect(problemsOf({ DEV_USERS: 'maybe' })).toEqual([
       expect.stringContaining('DEV_USERS') as string,
     ]);
   });
 
   it('resolves USERS_FILE to an absolute path and leaves it unset when empty', () => {
-    expect(loadConfig({}).usersFile).toBeUndefined();
-    expect(loadConfig({ USERS_FILE: '  ' }).usersFile).toBeUndefined();
-    expect(loadConfig({ USERS_FILE: 'config/users.json' }).usersFile).toBe(
+    expect(loadConfig({}).auth.usersFile).toBeUndefined();
+    expect(loadConfig({ USERS_FILE: '  ' }).auth.usersFile).toBeUndefined();
+    expect(loadConfig({ USERS_FILE: 'config/users.json' }).auth.usersFile).toBe(
       resolve('config/users.json'),
     );
-    expect(loadConfig({ ...PRODUCTION_ENV, USERS_FILE: '/etc/app/users.json' }).usersFile).toBe(
-      '/etc/app/users.json',
-    );
+    expect(
+      loadConfig({ ...PRODUCTION_ENV, USERS_FILE: '/etc/app/users.json' }).auth.usersFile,
+    ).toBe('/etc/app/users.json');
   });
 
   it('lists CORS origins without trailing slashes and refuses *', () => {
     expect(
-      loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example' }).corsOrigins,
+      loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example' }).api.corsOrigins,
     ).toEqual(['https://a.example', 'https://b.example']);
     expect(problemsOf({ CORS_ORIGINS: 'https://a.example,*' })).toEqual([
       expect.stringContaining('CORS_ORIGINS') as string,
@@ -217,7 +222,7 @@ describe('loadConfig', () => {
   });
 
   it('uses the public URLs for back-channel calls unless AUTH_INTERNAL_URL / API_INTERNAL_URL say otherwise', () => {
-    expect(loadConfig({})).toMatchObject({
+    expect(loadConfig({}).shared).toMatchObject({
       issuerInternalUrl: 'http://localhost:5001',
       apiInternalUrl: 'http://localhost:5000',
     });
@@ -225,7 +230,7 @@ describe('loadConfig', () => {
       AUTH_INTERNAL_URL: 'http://auth:5001/',
       API_INTERNAL_URL: 'http://api:5000',
     });
-    expect(split).toMatchObject({
+    expect(split.shared).toMatchObject({
       issuer: 'http://localhost:5001',
       issuerInternalUrl: 'http://auth:5001',
       apiInternalUrl: 'http://api:5000',
@@ -247,6 +252,72 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a bind address that is neither an IP address nor a host name', () => {
+    expect(loadConfig({ HOST: '::' }).http.host).toBe('::');
+    expect(loadConfig({ HOST: 'api-1.internal' }).http.host).toBe('api-1.internal');
+    expect(problemsOf({ HOST: 'bad host!' })).toEqual([
+      'HOST must be an IP address or a host name, got bad host!',
+    ]);
+  });
+
+  it("accepts pino's log levels only, silent by default under test", () => {
+    expect(loadConfig({}).logging.level).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logging.level).toBe('silent');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logging.level).toBe('debug');
+    expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([
+      expect.stringMatching(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace/),
+    ]);
+  });
+
+  describe('TRUST_PROXY', () => {
+    it('is off unless set, so X-Forwarded-For counts for nobody', () => {
+      expect(loadConfig({}).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'off' }).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '0' }).http.trustProxy).toBe(false);
+    });
+
+    it('is a hop count or a list of proxy addresses and networks', () => {
+      expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+      expect(
+        loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8' }).http.trustProxy,
+      ).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    });
+
+    it('refuses "trust everyone" and malformed entries', () => {
+      for (const value of ['true', '10.0.0.0/33', 'proxy.example', '1.2.3']) {
+        expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+          expect.stringMatching(/^TRUST_PROXY must be off, a hop count, or/),
+        ]);
+      }
+    });
+  });
+
+  it('gives the MCP server its own client secret and the AuthServer every seed secret', () => {
+    const config = loadConfig({
+      MCP_SERVER_CLIENT_ID: 'mcp.prod',
+      MCP_SERVER_CLIENT_SECRET: 'mcp-secret',
+      M2M_CLIENT_SECRET: 'm2m-secret',
+    });
+
+    expect(config.mcp).toEqual({
+      corsOrigins: ['http://localhost:5173'],
+      clientSecret: 'mcp-secret',
+    });
+    expect(config.shared.clientIds).toEqual({
+      interactive: 'interactive',
+      swagger: 'swagger',
+      mcpServer: 'mcp.prod',
+    });
+    expect(config.auth.clientSecrets).toMatchObject({ m2m: 'm2m-secret', mcpServer: 'mcp-secret' });
+    expect(JSON.stringify(config.shared)).not.toContain('secret');
+  });
+
+  it('reports a problem found in several sections once', () => {
+    expect(
+      problemsOf({ ...PRODUCTION_ENV, MCP_SERVER_CLIENT_SECRET: 'mcp_server_dev_secret' }),
+    ).toEqual(['MCP_SERVER_CLIENT_SECRET must be set to a non-development value in production']);
+  });
+
   it('throws a ConfigError with a stable code and every problem in its message', () => {
     let thrown: unknown;
     try {
@@ -258,6 +329,7 @@ describe('loadConfig', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     const error = thrown as ConfigError;
     expect(error.code).toBe('ERR_CONFIG');
+    expect(error).toBeInstanceOf(StartupError);
     expect(error.problems).toHaveLength(2);
     for (const problem of error.problems) expect(error.message).toContain(problem);
   });

@@ -1,16 +1,15 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { APP_CONFIG } from '../config/config.module';
-import { RevocationList } from '../storage/revocation-list';
-import { AUTH_STORE } from '../storage/store';
+import { SHARED_CONFIG } from '../config/config.module';
 import { HealthController, ROLE } from './health.controller';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { Lifecycle } from './lifecycle';
 import { RoleContext } from './role-context';
 
 /**
- * What every role application gets: the process's config and store (passed in, so all roles
- * of one process share them), /health and the exception filter.
+ * What every role application gets: the shared config (URLs and identifiers, no secrets),
+ * its role name, /health and the exception filter. Storage is not here: only the roles that
+ * need it are given it.
  */
 @Global()
 @Module({})
@@ -20,14 +19,12 @@ export class CoreModule {
       module: CoreModule,
       controllers: [HealthController],
       providers: [
-        { provide: APP_CONFIG, useValue: context.config },
-        { provide: AUTH_STORE, useValue: context.store },
+        { provide: SHARED_CONFIG, useValue: context.shared },
         { provide: ROLE, useValue: context.role },
         { provide: Lifecycle, useValue: context.lifecycle },
-        { provide: RevocationList, useValue: new RevocationList(context.store) },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [APP_CONFIG, AUTH_STORE, ROLE, RevocationList],
+      exports: [SHARED_CONFIG, ROLE],
     };
   }
 }

@@ -2,12 +2,15 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestPinoLogger, roleLogger } from './logging';
+import type { TrustProxy } from '../config/config';
+import { DebugRequestLog } from './request-log';
 import { RoleContext } from './role-context';
 
 /**
- * One role's Nest application on its own Fastify instance: Fastify logs each request through
- * the role's pino logger, Nest logs through the same logger, and X-Forwarded-* is trusted only
- * in production (behind a proxy).
+ * One role's Nest application on its own Fastify instance. Nest and Fastify log through the
+ * role's pino logger; per-request lines are at debug level.
+ * X-Forwarded-* counts only from the proxies TRUST_PROXY names (a hop count takes the
+ * right-most entries, which the client cannot forge): with it off, `request.ip` is the peer.
  */
 export async function createRoleApp(
   module: DynamicModule,
@@ -15,10 +18,24 @@ export async function createRoleApp(
 ): Promise<NestFastifyApplication> {
   const logger = roleLogger(context.logger, context.role);
   const adapter = new FastifyAdapter({
-    trustProxy: context.config.production,
+    trustProxy: fastifyTrustProxy(context.trustProxy),
     loggerInstance: logger,
+    logController: new DebugRequestLog(),
   });
   return NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),
   });
+}
+
+/**
+ * Fastify's form of TRUST_PROXY. A hop count becomes proxy-addr's rule: trust the `hops`
+ * addresses nearest to us (the peer is hop 0), so `request.ip` is the right-most entry of
+ * X-Forwarded-For that those proxies added, never one the client wrote.
+ */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }

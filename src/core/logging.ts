@@ -1,5 +1,38 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import type { Logger as PinoLogger } from 'pino';
+import pino, { type Logger as PinoLogger } from 'pino';
+import type { LoggingConfig } from '../config/config';
+
+/** The process's root logger: JSON, or pretty on a terminal in development. */
+export function createLogger(config: LoggingConfig, production: boolean): PinoLogger {
+  const pretty =
+    config.format === 'pretty' || (config.format === 'auto' && !production && process.stdout.isTTY);
+  return pino({
+    level: config.level,
+    // pino-pretty is a development dependency: never asked for in production images.
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+      : {}),
+    redact: {
+      paths: ['*.authorization', '*.password', '*.client_secret', '*.token'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/**
+ * Nest's and mcp-nest's start-up chatter (every module initialised, every route mapped,
+ * "successfully started", "transport ready"): useful when debugging wiring, noise for
+ * everyone else. Only their `log` (info) lines move to debug; warnings and errors stay.
+ */
+const START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+  'NestMicroservice',
+  'McpStrategy',
+]);
 
 /**
  * A role's pino logger: tagged with the role, and with request serializers that keep tokens,
@@ -32,7 +65,7 @@ export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: PinoLogger) {}
 
   log(message: unknown, context?: string) {
-    this.write('info', message, context);
+    this.write(context && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, stackOrContext?: string, context?: string) {
     this.write('error', message, context ?? stackOrContext);

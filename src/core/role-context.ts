@@ -1,19 +1,17 @@
 import type { Logger as PinoLogger } from 'pino';
-import { AppConfig, Role } from '../config/config';
-import { AuthStore } from '../storage/store';
-import { Lifecycle } from './lifecycle';
+import type { Role, SharedConfig, TrustProxy } from '../config/config';
+import type { Lifecycle } from './lifecycle';
 
-/** Singletons one process hands to each of its role applications. */
-export interface SharedServices {
-  readonly config: AppConfig;
-  readonly store: AuthStore;
-  readonly logger: PinoLogger;
-  /** Outbound HTTP for fetching documents named by URL (Client ID Metadata Documents). */
-  readonly fetch: typeof fetch;
-  /** Draining state for /health during a graceful shutdown. */
-  readonly lifecycle: Lifecycle;
-}
-
-export interface RoleContext extends SharedServices {
+/**
+ * What every role application gets from the process: its name, the shared URLs and
+ * identifiers, whose X-Forwarded-* headers to trust, the logger and the draining state. A role's own config
+ * section and services (store, revocation view) are handed to its factory separately.
+ */
+export interface RoleContext {
   readonly role: Role;
+  readonly shared: SharedConfig;
+  readonly trustProxy: TrustProxy;
+  readonly logger: PinoLogger;
+  /** Draining state, for /health during a graceful shutdown. */
+  readonly lifecycle: Lifecycle;
 }

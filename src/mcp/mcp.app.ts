@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { McpConfig } from '../config/config';
+import { RevocationView } from '../storage/revocation-view';
 import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
 import { useJsonRpcParseErrors } from './transport/json-rpc-parse-errors';
@@ -6,10 +8,21 @@ import { createMcpEndpoint } from './transport/mcp.endpoint';
 import { McpModule } from './mcp.module';
 import { OriginPolicy } from './transport/origin-policy';
 
-export async function createMcpApp(context: RoleContext): Promise<NestFastifyApplication> {
-  const { config } = context;
-  const endpoint = createMcpEndpoint(config);
-  const app = await createRoleApp(McpModule.forRoot(context, endpoint), context);
+/** What the MCP server needs besides the role context: its section and the revocation view. */
+export interface McpServices {
+  readonly config: McpConfig;
+  readonly revocations: RevocationView;
+}
+
+export async function createMcpApp(
+  context: RoleContext,
+  { config, revocations }: McpServices,
+): Promise<NestFastifyApplication> {
+  const endpoint = createMcpEndpoint(context.shared);
+  const app = await createRoleApp(
+    McpModule.forRoot(context, { config, revocations, endpoint }),
+    context,
+  );
   useJsonRpcParseErrors(app);
 
   const origins = app.get(OriginPolicy);

@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import type { McpConfig } from '../config/config';
+import { MCP_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
 import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
+import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { MCP_SCOPES, McpJwtStrategy } from './transport/mcp-auth';
@@ -16,16 +19,26 @@ import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { WeatherApiClient } from './upstream/weather-api.client';
 import { WeatherTools } from './tools/weather.tools';
 
+/** What the MCP role's module is built from besides the role context. */
+export interface McpModuleParts {
+  readonly config: McpConfig;
+  readonly revocations: RevocationView;
+  readonly endpoint: McpEndpoint;
+}
+
 /** Root module of the MCP role: the MCP endpoint, its tools, REST twins and metadata. */
 @Module({})
 export class McpModule {
-  static forRoot(context: RoleContext, endpoint: McpEndpoint): DynamicModule {
-    const { config } = context;
+  static forRoot(
+    context: RoleContext,
+    { config, revocations, endpoint }: McpModuleParts,
+  ): DynamicModule {
+    const { shared } = context;
     const resourceServer: ResourceServerOptions = {
-      issuer: config.issuer,
-      jwksUri: `${config.issuerInternalUrl}/.well-known/openid-configuration/jwks`,
-      audience: config.mcpResource,
-      resourceMetadataUrl: resourceMetadataUrl(config),
+      issuer: shared.issuer,
+      issuerInternalUrl: shared.issuerInternalUrl,
+      audience: shared.mcpResource,
+      resourceMetadataUrl: resourceMetadataUrl(shared),
       challengeScopes: MCP_SCOPES,
     };
     return {
@@ -40,8 +53,10 @@ export class McpModule {
         AuthorizationServerMetadataController,
       ],
       providers: [
+        { provide: MCP_CONFIG, useValue: config },
         { provide: RESOURCE_SERVER, useValue: resourceServer },
-        { provide: OriginPolicy, useValue: OriginPolicy.fromConfig(config) },
+        { provide: REVOCATION_VIEW, useValue: revocations },
+        { provide: OriginPolicy, useValue: OriginPolicy.fromConfig(shared, config) },
         McpJwtStrategy,
         McpOriginGuard,
         AuthorizationServerMetadata,

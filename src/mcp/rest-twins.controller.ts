@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module';
-import { AppConfig } from '../config/config';
+import { SHARED_CONFIG } from '../config/config.module';
+import type { SharedConfig } from '../config/config';
+import { SCOPE } from '../core/protocol';
 import { Principal } from '../bearer/principal';
 import { RequireScopes } from '../bearer/scopes.decorator';
 import { Caller } from './transport/caller.decorator';
@@ -15,7 +16,7 @@ import { WeatherApiClient } from './upstream/weather-api.client';
 @Controller('api')
 export class RestTwinsController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
     private readonly weather: WeatherApiClient,
   ) {}
 
@@ -32,7 +33,7 @@ export class RestTwinsController {
 
   @Get('sample')
   @UseGuards(McpBearerGuard)
-  @RequireScopes('weatherget')
+  @RequireScopes(SCOPE.weatherget)
   sample(@Caller() caller: Principal): Promise<Forecast[]> {
     return orUpstreamHttpError(this.weather.forecasts(caller));
   }

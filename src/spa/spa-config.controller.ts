@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module';
-import { AppConfig } from '../config/config';
+import { SHARED_CONFIG } from '../config/config.module';
+import type { SharedConfig } from '../config/config';
 
 /** What the SPA needs to find the servers; read at run time so one build serves any setup. */
 export interface SpaRuntimeConfig {
@@ -12,14 +12,14 @@ export interface SpaRuntimeConfig {
 
 @Controller()
 export class SpaConfigController {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(SHARED_CONFIG) private readonly config: SharedConfig) {}
 
   @Get('spa-config.json')
   @Header('cache-control', 'no-cache')
   runtimeConfig(): SpaRuntimeConfig {
     return {
       authority: this.config.issuer,
-      clientId: 'interactive',
+      clientId: this.config.clientIds.interactive,
       apiBaseUrl: this.config.apiBaseUrl,
       mcpBaseUrl: this.config.mcpBaseUrl,
     };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { SpaConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RoleContext } from '../core/role-context';
@@ -14,12 +15,15 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>SPA not built</ti
  * Serves the built SPA (spa/dist). Client-side routes such as /signin-oidc get index.html, so
  * a reload or an OAuth redirect lands in the app.
  */
-export async function createSpaApp(context: RoleContext): Promise<NestFastifyApplication> {
-  const { config, logger } = context;
+export async function createSpaApp(
+  context: RoleContext,
+  { config }: { readonly config: SpaConfig },
+): Promise<NestFastifyApplication> {
+  const { logger } = context;
   const app = await createRoleApp(SpaModule.forRoot(context), context);
 
-  const built = existsSync(join(config.spaDistDir, 'index.html'));
-  if (!built) logger.warn({ dir: config.spaDistDir }, 'SPA not built: serving a notice instead');
+  const built = existsSync(join(config.distDir, 'index.html'));
+  if (!built) logger.warn({ dir: config.distDir }, 'SPA not built: serving a notice instead');
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (_request, reply) => {
@@ -29,7 +33,7 @@ export async function createSpaApp(context: RoleContext): Promise<NestFastifyApp
   });
   if (built) {
     await app.register(fastifyStatic, {
-      root: config.spaDistDir,
+      root: config.distDir,
       wildcard: false,
       index: ['index.html'],
     });

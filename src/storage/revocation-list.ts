@@ -1,3 +1,4 @@
+import { RevocationView } from './revocation-view';
 import { AuthStore } from './store';
 
 /**
@@ -15,7 +16,7 @@ const SAFETY_MARGIN_SECONDS = 60;
  * authorization server writes here; resource servers read on every request. Kept in their own
  * tables, apart from oidc-provider's records, so nothing that deletes those can lose one.
  */
-export class RevocationList {
+export class RevocationList implements RevocationView {
   constructor(private readonly store: AuthStore) {}
 
   async revoke(jti: string, expiresAtEpochSeconds: number): Promise<void> {

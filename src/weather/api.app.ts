@@ -1,13 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createRoleApp } from '../core/create-role-app';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ApiConfig } from '../config/config';
+import { createRoleApp } from '../core/create-role-app';
+import { RESOURCES } from '../core/protocol';
 import { RoleContext } from '../core/role-context';
-import { SWAGGER_CLIENT_ID } from '../auth/provider/clients';
+import { RevocationView } from '../storage/revocation-view';
+import { OIDC_SECURITY } from './weather.controller';
 import { WeatherModule } from './weather.module';
 
-export async function createApiApp(context: RoleContext): Promise<NestFastifyApplication> {
-  const { config } = context;
-  const app = await createRoleApp(WeatherModule.forRoot(context), context);
+/** What the API needs besides the role context: its section and the revocation view. */
+export interface ApiServices {
+  readonly config: ApiConfig;
+  readonly revocations: RevocationView;
+}
+
+export async function createApiApp(
+  context: RoleContext,
+  { config, revocations }: ApiServices,
+): Promise<NestFastifyApplication> {
+  const { shared } = context;
+  const app = await createRoleApp(WeatherModule.forRoot(context, revocations), context);
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],
@@ -20,29 +32,26 @@ export async function createApiApp(context: RoleContext): Promise<NestFastifyApp
     .setTitle('Weather API')
     .setDescription(
       'Protected by api-mcp-auth: authorize with the authorization code flow + PKCE, ' +
-        'as the built-in `swagger` client, to call the API with a `weatherget` token.',
+        `as the built-in \`${shared.clientIds.swagger}\` client, to call the API with a ` +
+        `\`${RESOURCES.api.challengeScopes.join(' ')}\` token.`,
     )
     .setVersion('1.0')
-    .addOAuth2({
-      type: 'oauth2',
-      flows: {
-        authorizationCode: {
-          authorizationUrl: `${config.issuer}/connect/authorize`,
-          tokenUrl: `${config.issuer}/connect/token`,
-          scopes: { weatherget: 'Read weather forecasts', api: 'Use the weather API' },
-        },
-      },
+    // OpenAPI 3 `openIdConnect`: Swagger UI reads the endpoints from the issuer's discovery
+    // document, so this role names no AuthServer path.
+    .addSecurity(OIDC_SECURITY, {
+      type: 'openIdConnect',
+      openIdConnectUrl: `${shared.issuer}/.well-known/openid-configuration`,
     })
     .build();
   SwaggerModule.setup('swagger', app, SwaggerModule.createDocument(app, document), {
     swaggerOptions: {
-      oauth2RedirectUrl: `${config.apiBaseUrl}/swagger/oauth2-redirect.html`,
+      oauth2RedirectUrl: `${shared.apiBaseUrl}/swagger/oauth2-redirect.html`,
       initOAuth: {
-        clientId: SWAGGER_CLIENT_ID,
+        clientId: shared.clientIds.swagger,
         usePkceWithAuthorizationCodeGrant: true,
-        scopes: ['weatherget'],
+        scopes: [...RESOURCES.api.challengeScopes],
         // RFC 8707: ask for a token whose audience is this API.
-        additionalQueryStringParams: { resource: config.apiResource },
+        additionalQueryStringParams: { resource: shared.apiResource },
       },
       persistAuthorization: false,
     },

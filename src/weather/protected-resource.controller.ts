@@ -1,21 +1,22 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { APP_CONFIG } from '../config/config.module';
-import { AppConfig } from '../config/config';
+import { SHARED_CONFIG } from '../config/config.module';
+import type { SharedConfig } from '../config/config';
+import { RESOURCES } from '../core/protocol';
 import { protectedResourceMetadata } from '../bearer/protected-resource-metadata';
 
 @ApiExcludeController()
 @Controller('.well-known/oauth-protected-resource')
 export class ProtectedResourceController {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(SHARED_CONFIG) private readonly config: SharedConfig) {}
 
   @Get()
   metadata() {
     return protectedResourceMetadata({
       resource: this.config.apiResource,
       issuer: this.config.issuer,
-      scopes: ['weatherget'],
-      name: 'Weather API',
+      scopes: RESOURCES.api.challengeScopes,
+      name: RESOURCES.api.name,
       documentation: `${this.config.apiBaseUrl}/swagger`,
     });
   }

@@ -5,6 +5,7 @@ import { LocalJwks } from '../../test/support/local-jwks';
 import { newSigningKey, signAccessToken, type SigningKey } from '../../test/support/tokens';
 import { RESOURCE_SERVER, type ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationList } from '../storage/revocation-list';
+import { REVOCATION_VIEW } from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
 import { ApiJwtStrategy } from './api-auth';
 import { WeatherController } from './weather.controller';
@@ -23,11 +24,11 @@ describe('WeatherController', () => {
 
   beforeAll(async () => {
     key = await newSigningKey('key-1');
-    jwks = await LocalJwks.start([key]);
+    jwks = await LocalJwks.start([key], ISSUER);
     store = new SqliteAuthStore(':memory:');
     const options: ResourceServerOptions = {
       issuer: ISSUER,
-      jwksUri: jwks.uri,
+      issuerInternalUrl: jwks.url,
       audience: API,
       resourceMetadataUrl: `${API}/.well-known/oauth-protected-resource`,
       challengeScopes: ['weatherget'],
@@ -37,7 +38,7 @@ describe('WeatherController', () => {
       controllers: [WeatherController],
       providers: [
         { provide: RESOURCE_SERVER, useValue: options },
-        { provide: RevocationList, useValue: new RevocationList(store) },
+        { provide: REVOCATION_VIEW, useValue: new RevocationList(store) },
         ApiJwtStrategy,
         WeatherService,
       ],

@@ -1,16 +1,20 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
-  ApiOAuth2,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../bearer/scopes.decorator';
+import { SCOPE } from '../core/protocol';
 import { ApiBearerGuard } from './api-auth';
 import { WeatherForecastDto } from './weather-forecast.dto';
 import { WeatherForecast, WeatherService } from './weather.service';
+
+/** The OpenAPI security scheme: OpenID Connect discovery at the issuer. */
+export const OIDC_SECURITY = 'oidc';
 
 @ApiTags('weather')
 @Controller('WeatherForecast')
@@ -19,12 +23,12 @@ export class WeatherController {
   constructor(private readonly weather: WeatherService) {}
 
   @Get()
-  @RequireScopes('weatherget')
-  @ApiOAuth2(['weatherget'])
+  @RequireScopes(SCOPE.weatherget)
+  @ApiSecurity(OIDC_SECURITY, [SCOPE.weatherget])
   @ApiOperation({ summary: 'Five days of weather forecasts' })
   @ApiOkResponse({ type: WeatherForecastDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No valid access token for this API' })
-  @ApiForbiddenResponse({ description: 'The access token lacks the weatherget scope' })
+  @ApiForbiddenResponse({ description: `The access token lacks the ${SCOPE.weatherget} scope` })
   get(): WeatherForecast[] {
     return this.weather.forecast();
   }

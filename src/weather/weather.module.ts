@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { CoreModule } from '../core/core.module';
+import { RESOURCES } from '../core/protocol';
+import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
 import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
 import { ApiJwtStrategy } from './api-auth';
@@ -11,14 +13,14 @@ import { WeatherService } from './weather.service';
 /** Root module of the API role: the protected weather API. */
 @Module({})
 export class WeatherModule {
-  static forRoot(context: RoleContext): DynamicModule {
-    const { config } = context;
+  static forRoot(context: RoleContext, revocations: RevocationView): DynamicModule {
+    const { shared } = context;
     const resourceServer: ResourceServerOptions = {
-      issuer: config.issuer,
-      jwksUri: `${config.issuerInternalUrl}/.well-known/openid-configuration/jwks`,
-      audience: config.apiResource,
-      resourceMetadataUrl: `${config.apiBaseUrl}/.well-known/oauth-protected-resource`,
-      challengeScopes: ['weatherget'],
+      issuer: shared.issuer,
+      issuerInternalUrl: shared.issuerInternalUrl,
+      audience: shared.apiResource,
+      resourceMetadataUrl: `${shared.apiBaseUrl}/.well-known/oauth-protected-resource`,
+      challengeScopes: RESOURCES.api.challengeScopes,
     };
     return {
       module: WeatherModule,
@@ -26,6 +28,7 @@ export class WeatherModule {
       controllers: [WeatherController, ProtectedResourceController],
       providers: [
         { provide: RESOURCE_SERVER, useValue: resourceServer },
+        { provide: REVOCATION_VIEW, useValue: revocations },
         ApiJwtStrategy,
         WeatherService,
       ],

@@ -4,33 +4,46 @@ import type { JWK } from 'jose';
 import type { SigningKey } from './tokens';
 
 /**
- * A JWKS endpoint on 127.0.0.1 standing in for the AuthServer's, so resource-server specs
- * exercise the real key fetching (jwks-rsa over HTTP) without booting an authorization server.
+ * A discovery document and JWKS on 127.0.0.1 standing in for the AuthServer's, so
+ * resource-server specs exercise the real key discovery and fetching (jwks-rsa over HTTP)
+ * without booting an authorization server. The document names `issuer` and a `jwks_uri` under
+ * it, as a real issuer reached through an internal URL would.
  */
 export class LocalJwks {
   /** How many times the JWKS was fetched: shows whether verifiers cache and refetch. */
   requests = 0;
+  /** How many times the discovery document was fetched. */
+  discoveryRequests = 0;
   private keys: JWK[];
   private readonly server: Server;
 
-  private constructor(keys: readonly SigningKey[]) {
+  private constructor(
+    keys: readonly SigningKey[],
+    private readonly issuer: string,
+  ) {
     this.keys = keys.map((k) => k.publicJwk);
-    this.server = createServer((_request, response) => {
-      this.requests += 1;
+    this.server = createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
+      if (request.url === '/.well-known/openid-configuration') {
+        this.discoveryRequests += 1;
+        response.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
+        return;
+      }
+      this.requests += 1;
       response.end(JSON.stringify({ keys: this.keys }));
     });
   }
 
-  static async start(keys: readonly SigningKey[]): Promise<LocalJwks> {
-    const jwks = new LocalJwks(keys);
+  static async start(keys: readonly SigningKey[], issuer: string): Promise<LocalJwks> {
+    const jwks = new LocalJwks(keys, issuer);
     await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
     return jwks;
   }
 
-  get uri(): string {
+  /** Where the issuer is reached: its discovery document is under this URL. */
+  get url(): string {
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/jwks`;
+    return `http://127.0.0.1:${port}`;
   }
 
   /** Replaces the published keys, as a key rotation at the issuer would. */

@@ -85,10 +85,10 @@ async function bootTestSystem(
     throw error;
   }
   const urls: TestUrls = {
-    issuer: config.issuer,
-    api: config.apiBaseUrl,
-    mcp: config.mcpBaseUrl,
-    spa: config.spaUrl,
+    issuer: config.shared.issuer,
+    api: config.shared.apiBaseUrl,
+    mcp: config.shared.mcpBaseUrl,
+    spa: config.shared.spaUrl,
   };
   return {
     urls,

@@ -41,7 +41,8 @@ export function signAccessToken(
 
 /** The running AuthServer's own signing key, read from its store. */
 async function serverSigningKey(sys: TestSystem): Promise<SigningKey> {
-  const stored = await sys.system.shared.store.getSecret('oidc.signing-keys');
+  if (!sys.system.store) throw new Error('forging a token needs a system that opened the store');
+  const stored = await sys.system.store.getSecret('oidc.signing-keys');
   const jwk = (JSON.parse(stored!) as { keys: JWK[] }).keys[0]!;
   const privateKey = await importJWK(jwk, 'RS256');
   return { kid: jwk.kid!, privateKey, publicJwk: jwk };

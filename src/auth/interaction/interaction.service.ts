@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
+import type { AuthConfig, SharedConfig } from '../../config/config';
 import { CsrfTokens } from './csrf';
 import { LoginThrottle } from './login-throttle';
 import { OIDC_PROVIDER } from '../oidc.tokens';
@@ -38,12 +38,13 @@ export class InteractionService {
 
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SHARED_CONFIG) private readonly shared: SharedConfig,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly users: UserDirectory,
     private readonly csrf: CsrfTokens,
     private readonly throttle: LoginThrottle,
   ) {
-    this.resources = new ResourceRegistry(config);
+    this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   }
 
   async show(uid: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -231,7 +232,7 @@ export class InteractionService {
   /** Origin, when the browser sends one, must be ours (a second CSRF defence). */
   private sameOrigin(request: FastifyRequest): boolean {
     const origin = request.headers.origin;
-    return origin === undefined || origin === new URL(this.config.issuer).origin;
+    return origin === undefined || origin === new URL(this.shared.issuer).origin;
   }
 
   private html(reply: FastifyReply, status: number, body: string): void {

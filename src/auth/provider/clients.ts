@@ -1,25 +1,24 @@
 import type { ClientMetadata } from 'oidc-provider';
-import { AppConfig } from '../../config/config';
-import { SCOPES } from './scopes';
+import type { AuthConfig, SharedConfig } from '../../config/config';
+import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
-
-export const SWAGGER_CLIENT_ID = 'swagger';
 
 /**
  * The contract's pre-registered clients, plus two of our own: Swagger UI's public client and
  * the MCP server's confidential client for token exchange.
  */
-export function seedClients(config: AppConfig): ClientMetadata[] {
+export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMetadata[] {
+  const { clientIds } = shared;
   return [
     {
-      client_id: 'interactive',
+      client_id: clientIds.interactive,
       client_name: 'Weather SPA',
       application_type: 'web',
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: [`${config.spaUrl}/signin-oidc`],
-      post_logout_redirect_uris: [`${config.spaUrl}/signout-callback-oidc`],
+      redirect_uris: [`${shared.spaUrl}/signin-oidc`],
+      post_logout_redirect_uris: [`${shared.spaUrl}/signout-callback-oidc`],
       scope: SCOPES.join(' '),
     },
     {
@@ -35,14 +34,14 @@ export function seedClients(config: AppConfig): ClientMetadata[] {
       scope: SCOPES.join(' '),
     },
     {
-      client_id: SWAGGER_CLIENT_ID,
+      client_id: clientIds.swagger,
       client_name: 'Weather API Swagger UI',
       application_type: 'web',
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      redirect_uris: [`${config.apiBaseUrl}/swagger/oauth2-redirect.html`],
-      scope: 'api weatherget',
+      redirect_uris: [`${shared.apiBaseUrl}/swagger/oauth2-redirect.html`],
+      scope: RESOURCES.api.scopes.join(' '),
     },
     {
       client_id: 'm2m.client',
@@ -52,17 +51,18 @@ export function seedClients(config: AppConfig): ClientMetadata[] {
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      scope: 'api',
+      scope: SCOPE.api,
     },
     {
-      client_id: config.mcpServerClientId,
+      client_id: clientIds.mcpServer,
       client_name: 'MCP server (token exchange)',
       client_secret: config.clientSecrets.mcpServer,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: [TOKEN_EXCHANGE_GRANT],
       response_types: [],
       redirect_uris: [],
-      scope: 'api weatherget',
+      // What it may exchange for: a token for the API.
+      scope: RESOURCES.api.scopes.join(' '),
     },
   ];
 }

@@ -1,6 +1,6 @@
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { JWK } from 'jose';
-import { AppConfig } from '../../config/config';
+import type { AuthConfig, SharedConfig } from '../../config/config';
 import { adapterFor } from '../../storage/oidc-adapter';
 import { AuthStore } from '../../storage/store';
 import { RevocationList } from '../../storage/revocation-list';
@@ -18,7 +18,10 @@ import { UserDirectory } from '../users/users';
 import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
 
 export interface ProviderDependencies {
-  readonly config: AppConfig;
+  readonly shared: SharedConfig;
+  readonly config: AuthConfig;
+  /** Whether a trusted proxy sits in front (TRUST_PROXY): then X-Forwarded-Proto counts. */
+  readonly behindProxy: boolean;
   readonly store: AuthStore;
   readonly users: UserDirectory;
   readonly signingKeys: { keys: JWK[] };
@@ -40,8 +43,8 @@ export const ROUTES = {
 const DAY = 24 * 60 * 60;
 
 export function createProvider(deps: ProviderDependencies): Provider {
-  const { config, store, users } = deps;
-  const resources = new ResourceRegistry(config);
+  const { shared, config, store, users } = deps;
+  const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   const revocations = new RevocationList(store);
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
   // How long a revoked grant must stay on the list: until its last access token has expired.
@@ -49,7 +52,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     config.accessTokenTtlSeconds,
     config.exchangedTokenTtlSeconds,
   );
-  const mayAccess = tokenAccessPolicy(new Map([[config.mcpServerClientId, [resources.mcp.id]]]));
+  const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const allowedPolicy = (
     _ctx: KoaContextWithOIDC,
     client: { clientId: string },
@@ -61,7 +64,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       onGrantRevoked: (grantId) =>
         revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
     }),
-    clients: seedClients(config),
+    clients: seedClients(shared, config),
     jwks: deps.signingKeys,
     cookies: { keys: deps.cookieKeys },
     scopes: [...SCOPES],
@@ -136,18 +139,18 @@ export function createProvider(deps: ProviderDependencies): Provider {
       client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
   };
 
-  const provider = new (refreshReuse.providerClass())(config.issuer, configuration);
+  const provider = new (refreshReuse.providerClass())(shared.issuer, configuration);
   // Behind a TLS-terminating proxy the public URL comes from X-Forwarded-*.
-  provider.proxy = config.production;
+  provider.proxy = deps.behindProxy;
 
   const verifier = new IssuedTokenVerifier(
-    config.issuer,
+    shared.issuer,
     publicJwks(deps.signingKeys),
     revocations,
   );
   registerTokenExchange(provider, verifier, resources, [
     {
-      clientId: config.mcpServerClientId,
+      clientId: shared.clientIds.mcpServer,
       subjectAudience: resources.mcp.id,
       targets: [resources.api.id],
       ttlSeconds: config.exchangedTokenTtlSeconds,

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/config';
 import { ResourceRegistry } from './resources';
 
 describe('ResourceRegistry', () => {
-  const resources = new ResourceRegistry(loadConfig({ ACCESS_TOKEN_TTL: '120' }));
+  const resources = new ResourceRegistry(loadConfig({}).shared, 120);
   const API = 'http://localhost:5000';
   const MCP = 'http://localhost:8010/mcp';
 

@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import { AppConfig } from '../../config/config';
+import type { SharedConfig } from '../../config/config';
+import { RESOURCES } from '../../core/protocol';
 
 export interface ProtectedResource {
   readonly id: string;
@@ -15,9 +16,12 @@ export class ResourceRegistry {
   readonly api: ProtectedResource;
   readonly mcp: ProtectedResource;
 
-  constructor(private readonly config: AppConfig) {
-    this.api = { id: config.apiResource, name: 'Weather API', scopes: ['api', 'weatherget'] };
-    this.mcp = { id: config.mcpResource, name: 'MCP server', scopes: ['weatherget'] };
+  constructor(
+    shared: SharedConfig,
+    private readonly accessTokenTtlSeconds: number,
+  ) {
+    this.api = { id: shared.apiResource, ...RESOURCES.api };
+    this.mcp = { id: shared.mcpResource, ...RESOURCES.mcp };
   }
 
   get all(): readonly ProtectedResource[] {
@@ -33,7 +37,7 @@ export class ResourceRegistry {
     return this.all.find((r) => r.id === wanted);
   }
 
-  serverInfo(indicator: string, ttlSeconds = this.config.accessTokenTtlSeconds): ResourceServer {
+  serverInfo(indicator: string, ttlSeconds = this.accessTokenTtlSeconds): ResourceServer {
     const resource = this.find(indicator);
     if (!resource) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
     return {

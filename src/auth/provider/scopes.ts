@@ -1,12 +1,7 @@
+import { SCOPE, Scope } from '../../core/protocol';
+
 /** Every scope the provider knows; client metadata may only list these. */
-export const SCOPES = [
-  'openid',
-  'profile',
-  'email',
-  'api',
-  'weatherget',
-  'offline_access',
-] as const;
+export { SCOPES } from '../../core/protocol';
 
 export const CLAIMS = {
   openid: ['sub'],
@@ -16,10 +11,10 @@ export const CLAIMS = {
 
 /** What each scope means, for the consent page. */
 export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  openid: 'Sign you in with your user identifier',
-  profile: 'Your name, username and website',
-  email: 'Your email address',
-  api: 'Use the weather API on your behalf',
-  weatherget: 'Read weather forecasts',
-  offline_access: 'Stay signed in when you are away (refresh tokens)',
-};
+  [SCOPE.openid]: 'Sign you in with your user identifier',
+  [SCOPE.profile]: 'Your name, username and website',
+  [SCOPE.email]: 'Your email address',
+  [SCOPE.api]: 'Use the weather API on your behalf',
+  [SCOPE.weatherget]: 'Read weather forecasts',
+  [SCOPE.offlineAccess]: 'Stay signed in when you are away (refresh tokens)',
+} satisfies Record<Scope, string>;

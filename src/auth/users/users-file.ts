@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isPasswordHash } from './password';
 import { CLAIMS } from '../provider/scopes';
 import type { UserClaims } from './users';
+import { StartupError } from '../../core/startup-error';
 
 /**
  * The users file (USERS_FILE), the only source of users in production:
@@ -26,7 +27,7 @@ export interface TakenIdentity {
   readonly owner: string;
 }
 
-export class UsersFileError extends Error {
+export class UsersFileError extends StartupError {
   override readonly name = 'UsersFileError';
   readonly code = 'ERR_USERS_FILE';
   constructor(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as oauth from 'openid-client';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { MCP_CONFIG, SHARED_CONFIG } from '../../config/config.module';
+import type { McpConfig, SharedConfig } from '../../config/config';
 import { backChannelFetch } from '../upstream/back-channel-fetch';
 import { UpstreamError } from '../upstream/upstream.error';
 
@@ -19,7 +19,10 @@ export class AuthorizationServerMetadata {
   private cached?: { readonly configuration: oauth.Configuration; readonly expiresAt: number };
   private pending?: Promise<oauth.Configuration>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
+    @Inject(MCP_CONFIG) private readonly mcp: McpConfig,
+  ) {}
 
   /** The openid-client configuration for back-channel calls (client_secret_basic). */
   async configuration(): Promise<oauth.Configuration> {
@@ -47,15 +50,15 @@ export class AuthorizationServerMetadata {
   }
 
   private async discover(): Promise<oauth.Configuration> {
-    const { issuer, issuerInternalUrl, mcpServerClientId, clientSecrets } = this.config;
+    const { issuer, issuerInternalUrl, clientIds } = this.config;
     let configuration: oauth.Configuration;
     try {
       // openid-client checks that the document's issuer is this one (RFC 8414 §3.3).
       configuration = await oauth.discovery(
         new URL(issuer),
-        mcpServerClientId,
+        clientIds.mcpServer,
         undefined,
-        oauth.ClientSecretBasic(clientSecrets.mcpServer),
+        oauth.ClientSecretBasic(this.mcp.clientSecret),
         {
           algorithm: 'oauth2',
           timeout: TIMEOUT_S,

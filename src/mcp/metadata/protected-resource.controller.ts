@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { SharedConfig } from '../../config/config';
 import {
   protectedResourceMetadata,
   ProtectedResourceMetadata,
@@ -15,7 +15,7 @@ import { MCP_SCOPES } from '../transport/mcp-auth';
  */
 @Controller('.well-known/oauth-protected-resource')
 export class McpProtectedResourceController {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(SHARED_CONFIG) private readonly config: SharedConfig) {}
 
   @Get()
   root(): ProtectedResourceMetadata {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppConfig } from '../../config/config';
+import type { SharedConfig } from '../../config/config';
 import { MCP_SCOPES } from '../transport/mcp-auth';
 
 export const serverInfoSchema = z.object({
@@ -12,7 +12,7 @@ export const serverInfoSchema = z.object({
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
 
 /** What anyone may know about this server: the seed's public endpoint, plus how to get in. */
-export function serverInfo(config: AppConfig): ServerInfo {
+export function serverInfo(config: SharedConfig): ServerInfo {
   return {
     message: 'This is public information from the weather MCP server; no scope is needed.',
     resource: config.mcpResource,

@@ -3,8 +3,8 @@ import { Payload } from '@nestjs/microservices';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { McpController, PublicTool, Tool } from '@rekog/mcp-nest';
 import { z } from 'zod';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { Caller } from '../transport/caller.decorator';
 import { identityOf, identitySchema } from './identity';
@@ -22,7 +22,7 @@ const readOnlyLocal = {
 /** Tools about the connection itself: who is calling, and what this server offers. */
 @McpController()
 export class SessionTools {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(SHARED_CONFIG) private readonly config: SharedConfig) {}
 
   @Tool({
     name: 'who-am-i',

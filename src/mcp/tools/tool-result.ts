@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { UpstreamError } from '../upstream/upstream.error';
+import { SCOPE } from '../../core/protocol';
 
 /** A result for both kinds of reader: text for the model, structured content for programs. */
 export function toolResult(text: string, structured: Record<string, unknown>): CallToolResult {
@@ -25,6 +26,6 @@ function adviceFor(error: unknown): string {
     case 'api_unauthorized':
       return 'The weather service did not accept this session. Ask the user to reconnect (sign in again) and retry.';
     case 'api_forbidden':
-      return 'The user has not granted access to weather forecasts (scope "weatherget"). Ask them to reconnect and grant it.';
+      return `The user has not granted access to weather forecasts (scope "${SCOPE.weatherget}"). Ask them to reconnect and grant it.`;
   }
 }

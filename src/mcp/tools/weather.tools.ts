@@ -8,6 +8,7 @@ import { Caller } from '../transport/caller.decorator';
 import { Forecast, forecastSchema } from './forecast.schema';
 import { toolFailure, toolResult } from './tool-result';
 import { WeatherApiClient } from '../upstream/weather-api.client';
+import { SCOPE } from '../../core/protocol';
 
 const noInput = z.object({}).strict();
 
@@ -33,7 +34,7 @@ export class WeatherTools {
       openWorldHint: true,
     },
   })
-  @ToolScopes(['weatherget'])
+  @ToolScopes([SCOPE.weatherget])
   async getWeatherForecast(
     @Payload() _input: unknown,
     @Caller() caller: Principal,

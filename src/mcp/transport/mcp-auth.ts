@@ -1,5 +1,6 @@
 import { bearerGuardFor } from '../../bearer/bearer.guard';
 import { jwtStrategyFor } from '../../bearer/jwt.strategy';
+import { RESOURCES } from '../../core/protocol';
 
 // Its own strategy name: passport strategies are process-global, and the API role in the
 // same process must keep refusing MCP-audience tokens (and this role API-audience ones).
@@ -9,4 +10,4 @@ export const McpJwtStrategy = jwtStrategyFor(STRATEGY);
 export const McpBearerGuard = bearerGuardFor(STRATEGY);
 
 /** What a client must ask for to use this server's tools (RFC 9728 `scopes_supported`). */
-export const MCP_SCOPES = ['weatherget'] as const;
+export const MCP_SCOPES = RESOURCES.mcp.scopes;

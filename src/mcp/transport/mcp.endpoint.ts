@@ -1,6 +1,6 @@
 import { Controller, Type, UseGuards } from '@nestjs/common';
 import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
-import { AppConfig } from '../../config/config';
+import type { SharedConfig } from '../../config/config';
 import { McpBearerGuard } from './mcp-auth';
 import { McpOriginGuard } from './origin.guard';
 
@@ -18,7 +18,7 @@ export const MCP_SERVER_VERSION = '1.0.0';
  * Origin check, then bearer authentication. Built per app, not per module import, because
  * several role applications can live in one process.
  */
-export function createMcpEndpoint(config: AppConfig): McpEndpoint {
+export function createMcpEndpoint(config: SharedConfig): McpEndpoint {
   const transport = new StreamableHttpTransport({
     statefulMode: false,
     // Both eras on one endpoint: 2026-07-28 requests and 2025-era initialize handshakes.
@@ -45,6 +45,6 @@ export function createMcpEndpoint(config: AppConfig): McpEndpoint {
 }
 
 /** RFC 9728 §3.1: the metadata URL of resource `…/mcp` inserts the well-known path before `/mcp`. */
-export function resourceMetadataUrl(config: AppConfig): string {
+export function resourceMetadataUrl(config: SharedConfig): string {
   return `${config.mcpBaseUrl}/.well-known/oauth-protected-resource/mcp`;
 }

@@ -3,16 +3,16 @@ import { loadConfig } from '../../config/config';
 import { OriginPolicy } from './origin-policy';
 
 describe('OriginPolicy', () => {
-  const development = OriginPolicy.fromConfig(
-    loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }),
-  );
-  const production = OriginPolicy.fromConfig(
-    loadConfig({
-      ...PRODUCTION_ENV,
-      CORS_ORIGINS: 'https://app.example.com',
-      MCP_BASE_URL: 'https://mcp.example.com',
-    }),
-  );
+  const policyFor = (env: Record<string, string>) => {
+    const config = loadConfig(env);
+    return OriginPolicy.fromConfig(config.shared, config.mcp);
+  };
+  const development = policyFor({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' });
+  const production = policyFor({
+    ...PRODUCTION_ENV,
+    CORS_ORIGINS: 'https://app.example.com',
+    MCP_BASE_URL: 'https://mcp.example.com',
+  });
 
   it.each([
     ['https://app.example.com', true],

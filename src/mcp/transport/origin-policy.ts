@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../config/config';
+import type { McpConfig, SharedConfig } from '../../config/config';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -15,9 +15,9 @@ export class OriginPolicy {
     private readonly allowLoopback: boolean,
   ) {}
 
-  static fromConfig(config: AppConfig): OriginPolicy {
-    const own = new URL(config.mcpBaseUrl).origin;
-    return new OriginPolicy(new Set([...config.corsOrigins, own]), !config.production);
+  static fromConfig(shared: SharedConfig, config: McpConfig): OriginPolicy {
+    const own = new URL(shared.mcpBaseUrl).origin;
+    return new OriginPolicy(new Set([...config.corsOrigins, own]), !shared.production);
   }
 
   allows(origin: string): boolean {

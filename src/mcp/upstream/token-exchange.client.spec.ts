@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { loadConfig } from '../../config/config';
+import { AppConfig, loadConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
 import { TokenExchangeClient } from './token-exchange.client';
@@ -92,7 +92,7 @@ describe('TokenExchangeClient', () => {
   beforeAll(() => as.start());
   afterAll(() => as.stop());
   const clientFor = (env: Record<string, string>) =>
-    new TokenExchangeClient(new AuthorizationServerMetadata(loadConfig(env)));
+    new TokenExchangeClient(exchangeMetadata(loadConfig(env)));
 
   beforeEach(() => {
     as.requests.length = 0;
@@ -226,3 +226,7 @@ describe('TokenExchangeClient', () => {
     expect(as.requests).toHaveLength(1);
   });
 });
+
+function exchangeMetadata(config: AppConfig) {
+  return new AuthorizationServerMetadata(config.shared, config.mcp);
+}

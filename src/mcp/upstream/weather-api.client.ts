@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../config/config.module';
-import { AppConfig } from '../../config/config';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
+import { RESOURCES } from '../../core/protocol';
 import { Forecast, forecastListSchema } from '../tools/forecast.schema';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
 
-const SCOPE = 'weatherget';
+const SCOPE = RESOURCES.api.challengeScopes.join(' ');
 const TIMEOUT_MS = 10_000;
 
 /**
@@ -16,7 +17,7 @@ const TIMEOUT_MS = 10_000;
 @Injectable()
 export class WeatherApiClient {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
     private readonly exchange: TokenExchangeClient,
   ) {}
 

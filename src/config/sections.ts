@@ -1,0 +1,176 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  absolutePath,
+  boolean,
+  commaList,
+  httpUrl,
+  integer,
+  isHostOrIp,
+  isIpOrCidr,
+  oneOf,
+  optionalHttpUrl,
+  optionalText,
+  text,
+  withoutTrailingSlashes,
+} from './env-fields';
+
+export const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** pino's levels; `silent` turns logging off. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Development values; the process refuses to start in production while any is still in use. */
+export const DEV_SECRETS = {
+  mcpclient: 'mcpclient_secret',
+  m2m: '511536EF-F270-4058-80CA-1C89C192F69A',
+  mcpServer: 'mcp_server_dev_secret',
+} as const;
+
+/** What a section's schema may depend on besides its own variables. */
+export interface SectionContext {
+  readonly production: boolean;
+  /** The public URLs, or the contract's defaults when they are invalid (reported already). */
+  readonly urls: {
+    readonly issuer: string;
+    readonly spaUrl: string;
+    readonly apiBaseUrl: string;
+    readonly mcpBaseUrl: string;
+  };
+}
+
+export const rolesSchema = z.object({
+  ROLES: text(ROLES.join(','))
+    .transform((raw) => commaList(raw.toLowerCase()))
+    .pipe(
+      z
+        .array(
+          z.enum(ROLES, {
+            error: (issue) =>
+              `names an unknown role "${String(issue.input)}" (known: ${ROLES.join(', ')})`,
+          }),
+        )
+        .min(1, { error: 'selects no role' })
+        .transform((roles): ReadonlySet<Role> => new Set(roles)),
+    ),
+});
+
+export const urlsSchema = z.object({
+  ISSUER_URL: httpUrl('http://localhost:5001'),
+  API_BASE_URL: httpUrl('http://localhost:5000'),
+  MCP_BASE_URL: httpUrl('http://localhost:8010'),
+  SPA_URL: httpUrl('http://localhost:5173'),
+  AUTH_INTERNAL_URL: optionalHttpUrl(),
+  API_INTERNAL_URL: optionalHttpUrl(),
+  MCP_SERVER_CLIENT_ID: text('mcp.server'),
+});
+
+export function httpSchema({ production, urls }: SectionContext) {
+  return z.object({
+    HOST: text(production ? '0.0.0.0' : '127.0.0.1').refine(isHostOrIp, {
+      error: (issue) => `must be an IP address or a host name, got ${String(issue.input)}`,
+    }),
+    AUTH_PORT: integer(portOf(urls.issuer, 5001), 0, 65535),
+    API_PORT: integer(portOf(urls.apiBaseUrl, 5000), 0, 65535),
+    MCP_PORT: integer(portOf(urls.mcpBaseUrl, 8010), 0, 65535),
+    SPA_PORT: integer(portOf(urls.spaUrl, 5173), 0, 65535),
+    TRUST_PROXY: trustProxy(),
+    SHUTDOWN_DRAIN_SECONDS: integer(0, 0, 300),
+    SHUTDOWN_TIMEOUT_SECONDS: integer(10, 1, 600),
+  });
+}
+
+/**
+ * Whose X-Forwarded-* headers count. Off by default: a client could otherwise pick its own
+ * address (and escape the login throttle). A hop count trusts that many proxies in front of
+ * us; a list trusts exactly those addresses or networks. `true` (trust anyone) is refused.
+ */
+function trustProxy() {
+  return text('off').transform((raw, ctx): false | number | readonly string[] => {
+    if (/^(off|false|0)$/i.test(raw)) return false;
+    if (/^\d{1,2}$/.test(raw)) return Number(raw);
+    const entries = commaList(raw);
+    const bad = entries.filter((entry) => !isIpOrCidr(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be off, a hop count, or a comma-separated list of proxy IPs/CIDRs, got ${raw}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+}
+
+export const storageSchema = z.object({
+  DATABASE_URL: optionalText().refine(
+    (url) => url === undefined || /^postgres(ql)?:\/\//.test(url),
+    {
+      error: 'must be a postgres:// URL (leave it unset for embedded SQLite)',
+    },
+  ),
+  SQLITE_PATH: absolutePath('./data/auth.sqlite'),
+});
+
+/** Browser origins, without trailing slashes; never `*`. */
+function corsOrigins({ urls }: SectionContext) {
+  return text(urls.spaUrl)
+    .transform((raw) => commaList(raw).map(withoutTrailingSlashes))
+    .refine((origins) => !origins.includes('*'), { error: 'must list origins, not *' });
+}
+
+/** A client secret that production refuses to run with while it is the development value. */
+function secret(production: boolean, devValue: string) {
+  return text(devValue).refine((value) => !production || value !== devValue, {
+    error: 'must be set to a non-development value in production',
+  });
+}
+
+export function authSchema({ production }: SectionContext) {
+  return z.object({
+    ACCESS_TOKEN_TTL: integer(300, 30, 86400),
+    EXCHANGED_TOKEN_TTL: integer(300, 30, 3600),
+    REFRESH_TOKEN_REUSE_GRACE: integer(30, 0, 300),
+    DEV_USERS: boolean(!production).refine((on) => !(production && on), {
+      error: 'cannot be enabled in production',
+    }),
+    USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
+    MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
+    M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
+    MCP_SERVER_CLIENT_SECRET: secret(production, DEV_SECRETS.mcpServer),
+    COOKIE_KEYS: optionalText()
+      .transform((raw) => (raw ? commaList(raw) : undefined))
+      .refine((keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)), {
+        error: '(comma-separated, each at least 32 characters) is required in production',
+      }),
+  });
+}
+
+export function apiSchema(context: SectionContext) {
+  return z.object({ CORS_ORIGINS: corsOrigins(context) });
+}
+
+export function mcpSchema(context: SectionContext) {
+  return z.object({
+    CORS_ORIGINS: corsOrigins(context),
+    MCP_SERVER_CLIENT_SECRET: secret(context.production, DEV_SECRETS.mcpServer),
+  });
+}
+
+export const spaSchema = z.object({ SPA_DIST_DIR: absolutePath('./spa/dist') });
+
+export function loggingSchema({ production }: SectionContext, nodeEnv: string | undefined) {
+  return z.object({
+    LOG_LEVEL: oneOf(LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    LOG_FORMAT: oneOf(['auto', 'json', 'pretty'], 'auto').refine(
+      (format) => !(production && format === 'pretty'),
+      { error: 'must not be pretty in production: pino-pretty is a development dependency' },
+    ),
+  });
+}
+
+function portOf(url: string, fallback: number): number {
+  const port = new URL(url).port;
+  return port ? Number(port) : fallback;
+}
