@@ -2,10 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Provider } from 'oidc-provider';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
+import { AuditLog } from './audit/audit-log';
 import { CsrfTokens } from './interaction/csrf';
+import { FaviconController } from './interaction/favicon.controller';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionService } from './interaction/interaction.service';
 import { LoginThrottle } from './interaction/login-throttle';
+import { SameSiteFormGuard } from './interaction/same-site-form.guard';
+import { SignIn } from './interaction/sign-in';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users/users';
 
@@ -13,6 +17,7 @@ export interface AuthServerParts {
   readonly provider: Provider;
   readonly users: UserDirectory;
   readonly csrf: CsrfTokens;
+  readonly audit: AuditLog;
 }
 
 /** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
@@ -22,12 +27,17 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
-      controllers: [InteractionController],
+      controllers: [InteractionController, FaviconController],
       providers: [
         { provide: OIDC_PROVIDER, useValue: parts.provider },
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
-        { provide: LoginThrottle, useValue: new LoginThrottle(context.store) },
+        { provide: AuditLog, useValue: parts.audit },
+        {
+          provide: SignIn,
+          useValue: new SignIn(parts.users, new LoginThrottle(context.store), parts.audit),
+        },
+        SameSiteFormGuard,
         InteractionService,
       ],
     };
