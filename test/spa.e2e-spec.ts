@@ -34,12 +34,10 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   };
   /** The stylesheet loaded under the pages' CSP; in dark mode the button text is dark (AA). */
   const expectPrimaryButtonColours = async (scheme: 'light' | 'dark') => {
-    const colours = await page
-      .locator('button.primary')
-      // A string, as the test tsconfig has no DOM types; it runs in the page.
-      .evaluate<[string, string], undefined>(
-        '(el) => { const s = getComputedStyle(el); return [s.backgroundColor, s.color]; }',
-      );
+    // A string, as the test tsconfig has no DOM types; it runs in the page.
+    const colours = await page.evaluate<[string, string]>(
+      "(() => { const s = getComputedStyle(document.querySelector('button.primary')); return [s.backgroundColor, s.color]; })()",
+    );
     expect(colours).toEqual(
       scheme === 'light'
         ? ['rgb(36, 87, 214)', 'rgb(255, 255, 255)']

@@ -1,7 +1,7 @@
 /**
  * HTML built by a tagged template that escapes every interpolated value unless it is already
  * `SafeHtml`: a page cannot forget to escape a client name, because forgetting is the default
- * that escapes. Only `html` itself and `trustedHtml` (for markup a library renders, never
+ * that escapes. Only `markup` itself and `trustedHtml` (for markup a library renders, never
  * request data) make `SafeHtml`.
  */
 class SafeHtml {
@@ -17,7 +17,7 @@ class SafeHtml {
 }
 
 // Only the type leaves this file: no other module can make SafeHtml out of a string except
-// through `html` (which escapes) or `trustedHtml` (which says so).
+// through `markup` (which escapes) or `trustedHtml` (which says so).
 export type { SafeHtml };
 
 /** A value a template may hold: text (escaped), trusted markup, lists of either, or nothing. */
@@ -39,13 +39,14 @@ export function escapeHtml(value: string): string {
 
 function render(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.toString();
-  // `false`, `null` and `undefined` render nothing, so `${cond && html`...`}` reads naturally.
+  // `false`, `null` and `undefined` render nothing, so `${cond && markup`...`}` reads naturally.
   if (value === null || value === undefined || value === false) return '';
   if (Array.isArray(value)) return value.map(render).join('');
   return escapeHtml(String(value));
 }
 
-export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
+/** Named `markup`, not `html`: Prettier reformats templates tagged `html`, changing the output. */
+export function markup(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
   let out = strings[0]!;
   values.forEach((value, i) => {
     out += render(value) + strings[i + 1]!;

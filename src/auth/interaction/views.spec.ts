@@ -30,9 +30,9 @@ describe('loginPage', () => {
   it('carries the CSRF token, posts to the interaction and links the stylesheet and icon', () => {
     const html = loginPage({ ...base, client: { name: 'Weather SPA' } });
 
-    expect(html).toContain('<input type="hidden" name="csrf" value="csrf-token">');
+    expect(html).toContain('<input type="hidden" name="csrf" value="csrf-token" />');
     expect(html).toContain('action="/interaction/uid-1/login"');
-    expect(html).toContain('<link rel="stylesheet" href="/assets/auth.css">');
+    expect(html).toContain('<link rel="stylesheet" href="/assets/auth.css" />');
     expect(html).toContain('<link rel="icon" href="/favicon.ico"');
     expect(html).not.toContain('<style');
   });

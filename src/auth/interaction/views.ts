@@ -1,5 +1,5 @@
 /** Server-rendered pages of the authorization server: escaped by default, no client-side script. */
-import { html, type SafeHtml, trustedHtml } from './html';
+import { markup, type SafeHtml, trustedHtml } from './html';
 
 /**
  * Headers for every page we render. The consent page must never be framed (a framed "Allow"
@@ -19,7 +19,7 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
+  return markup`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -54,14 +54,14 @@ export interface ClientView {
  */
 function unverifiedNotice(client: ClientView): SafeHtml {
   const facts = client.unverified;
-  if (!facts) return html``;
-  return html`<div class="unverified" role="note">
+  if (!facts) return markup``;
+  return markup`<div class="unverified" role="note">
     <strong class="badge">Unverified app</strong>
     <p>
       This server has not verified <strong>${client.name}</strong>: the app named
       itself.${
         facts.metadataHost
-          ? html` It describes itself at <strong>${facts.metadataHost}</strong>.`
+          ? markup` It describes itself at <strong>${facts.metadataHost}</strong>.`
           : ''
       }
     </p>
@@ -81,17 +81,17 @@ export interface LoginView {
   readonly devHint: boolean;
 }
 
-const DEV_HINT = html`<p class="hint">
+const DEV_HINT = markup`<p class="hint">
   Development users: <code>alice</code> / <code>alice</code>, <code>bob</code> / <code>bob</code>
 </p>`;
 
 export function loginPage(view: LoginView): string {
   return page(
     'Sign in',
-    html`<h1>Sign in</h1>
+    markup`<h1>Sign in</h1>
       <p class="lead">to continue to <strong>${view.client.name}</strong></p>
       ${unverifiedNotice(view.client)}
-      ${view.error && html`<p class="error" role="alert">${view.error}</p>`}
+      ${view.error && markup`<p class="error" role="alert">${view.error}</p>`}
       <form method="post" action="${view.action}" autocomplete="on">
         <input type="hidden" name="csrf" value="${view.csrf}" />
         <label for="username">Username</label>
@@ -132,32 +132,32 @@ export interface ConsentView {
 }
 
 export function consentPage(view: ConsentView): string {
-  const scopes = view.scopes.map((s) => html`<li><code>${s.name}</code> ${s.description}</li> `);
+  const scopes = view.scopes.map((s) => markup`<li><code>${s.name}</code> ${s.description}</li> `);
   const resources = view.resources.map(
     (r) =>
-      html`<li>
+      markup`<li>
         <strong>${r.name}</strong> <code>${r.id}</code>${
-          r.scopes.length > 0 && html` with ${r.scopes.map((s) => html`<code>${s}</code> `)}`
+          r.scopes.length > 0 && markup` with ${r.scopes.map((s) => markup`<code>${s}</code> `)}`
         }
       </li> `,
   );
   return page(
     'Allow access',
-    html`<h1>Allow access?</h1>
+    markup`<h1>Allow access?</h1>
       <p class="lead">
         <strong>${view.client.name}</strong> wants to act for <strong>${view.userName}</strong>.
       </p>
       ${unverifiedNotice(view.client)}
       ${
         scopes.length > 0 &&
-        html`<h2>It asks to</h2>
+        markup`<h2>It asks to</h2>
           <ul class="scopes">
             ${scopes}
           </ul>`
       }
       ${
         resources.length > 0 &&
-        html`<h2>At these services</h2>
+        markup`<h2>At these services</h2>
           <ul class="resources">
             ${resources}
           </ul>`
@@ -175,9 +175,9 @@ export function consentPage(view: ConsentView): string {
 export function messagePage(title: string, message: string, detail?: string): string {
   return page(
     title,
-    html`<h1>${title}</h1>
+    markup`<h1>${title}</h1>
       <p class="lead">${message}</p>
-      ${detail && html`<p class="detail"><code>${detail}</code></p>`}`,
+      ${detail && markup`<p class="detail"><code>${detail}</code></p>`}`,
   );
 }
 
@@ -185,9 +185,9 @@ export function messagePage(title: string, message: string, detail?: string): st
 export function logoutPage(form: string, clientName: string | undefined): string {
   return page(
     'Sign out',
-    html`<h1>Sign out?</h1>
+    markup`<h1>Sign out?</h1>
       <p class="lead">
-        ${clientName ? html`<strong>${clientName}</strong> asks to sign you out.` : 'Sign out of api-mcp-auth.'}
+        ${clientName ? markup`<strong>${clientName}</strong> asks to sign you out.` : 'Sign out of api-mcp-auth.'}
       </p>
       ${trustedHtml(form)}
       <div class="actions">
