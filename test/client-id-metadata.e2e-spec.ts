@@ -89,7 +89,11 @@ describe('Client ID Metadata Documents', () => {
     );
     const consentHtml = await consent.response!.text();
     expect(consentHtml).toContain('Document Client');
-    expect(consentHtml).toContain('(from <strong>cimd.example.test</strong>)');
+    expect(consentHtml).toContain('Unverified app');
+    expect(consentHtml).toContain('describes itself at <strong>cimd.example.test</strong>');
+    expect(consentHtml).toContain(
+      `<strong class="redirect-host">${new URL(redirectUri).host}</strong>`,
+    );
     const done = await browser.submit(consent.url, consentHtml, { action: 'allow' }, redirectUri);
     const code = new URL(done.url).searchParams.get('code')!;
 

@@ -25,6 +25,25 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const nav = (name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  /** The same page under prefers-color-scheme: dark, checked and photographed, then back. */
+  const shotDark = async (name: string) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectPrimaryButtonColours('dark');
+    await shot(name);
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+  /** The stylesheet loaded under the pages' CSP; in dark mode the button text is dark (AA). */
+  const expectPrimaryButtonColours = async (scheme: 'light' | 'dark') => {
+    // A string, as the test tsconfig has no DOM types; it runs in the page.
+    const colours = await page.evaluate<[string, string]>(
+      "(() => { const s = getComputedStyle(document.querySelector('button.primary')); return [s.backgroundColor, s.color]; })()",
+    );
+    expect(colours).toEqual(
+      scheme === 'light'
+        ? ['rgb(36, 87, 214)', 'rgb(255, 255, 255)']
+        : ['rgb(126, 162, 255)', 'rgb(17, 20, 27)'],
+    );
+  };
   const atIssuer = (url: URL) => url.origin === new URL(sys.urls.issuer).origin;
 
   beforeAll(async () => {
@@ -66,10 +85,13 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     await page.locator('input[name=username]').fill('alice');
     await page.locator('input[name=password]').fill('alice');
     await shot('02-login');
+    await expectPrimaryButtonColours('light');
+    await shotDark('02-login-dark');
     await page.locator('button[type=submit][value=login]').click();
 
     await page.locator('button[type=submit][value=allow]').waitFor();
     await shot('03-consent');
+    await shotDark('03-consent-dark');
     await page.locator('button[type=submit][value=allow]').click();
 
     await page.waitForURL(

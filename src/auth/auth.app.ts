@@ -1,10 +1,13 @@
+import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AuthConfig } from '../config/config';
 import { AuthStore } from '../storage/store';
 import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
+import { AuditLog } from './audit/audit-log';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
+import { ASSETS_DIR } from './interaction/favicon.controller';
 import { loadCookieKeys, loadSigningKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
@@ -39,10 +42,20 @@ export async function createAuthApp(
   });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
+  const audit = new AuditLog(context.logger.child({ role: context.role }));
+
   const app = await createRoleApp(
-    AuthModule.forRoot(context, { config, store, provider, users, csrf }),
+    AuthModule.forRoot(context, { config, store, provider, users, csrf, audit }),
     context,
   );
+  // The pages' stylesheet, as a file: cached an hour, revalidated by ETag after that.
+  await app.register(fastifyStatic, {
+    root: ASSETS_DIR,
+    prefix: '/assets/',
+    wildcard: false,
+    index: false,
+    maxAge: '1h',
+  });
   await app.register(oidcProviderPlugin(provider));
   return app;
 }

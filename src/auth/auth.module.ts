@@ -5,10 +5,14 @@ import { AUTH_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { AuthStore } from '../storage/store';
 import { RoleContext } from '../core/role-context';
+import { AuditLog } from './audit/audit-log';
 import { CsrfTokens } from './interaction/csrf';
+import { FaviconController } from './interaction/favicon.controller';
 import { InteractionController } from './interaction/interaction.controller';
 import { InteractionService } from './interaction/interaction.service';
 import { LoginThrottle } from './interaction/login-throttle';
+import { SameSiteFormGuard } from './interaction/same-site-form.guard';
+import { SignIn } from './interaction/sign-in';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users/users';
 
@@ -18,6 +22,7 @@ export interface AuthServerParts {
   readonly provider: Provider;
   readonly users: UserDirectory;
   readonly csrf: CsrfTokens;
+  readonly audit: AuditLog;
 }
 
 /** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
@@ -27,13 +32,18 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
-      controllers: [InteractionController],
+      controllers: [InteractionController, FaviconController],
       providers: [
         { provide: AUTH_CONFIG, useValue: parts.config },
         { provide: OIDC_PROVIDER, useValue: parts.provider },
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
-        { provide: LoginThrottle, useValue: new LoginThrottle(parts.store) },
+        { provide: AuditLog, useValue: parts.audit },
+        {
+          provide: SignIn,
+          useValue: new SignIn(parts.users, new LoginThrottle(parts.store), parts.audit),
+        },
+        SameSiteFormGuard,
         InteractionService,
       ],
     };

@@ -1,41 +1,60 @@
-import { Body, Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type InteractionForm, InteractionService } from './interaction.service';
-import { STYLESHEET } from './views';
+import {
+  type ConsentForm,
+  ConsentFormPipe,
+  type LoginForm,
+  LoginFormPipe,
+} from './interaction-forms';
+import { InteractionExceptionFilter } from './interaction-exception.filter';
+import { send } from './interaction-reply';
+import { type InteractionExchange, InteractionService } from './interaction.service';
+import { SameSiteFormGuard } from './same-site-form.guard';
 
-@Controller()
+/** oidc-provider's interaction pages: each route hands its checked input to the service. */
+@Controller('interaction/:uid')
+@UseFilters(InteractionExceptionFilter)
 export class InteractionController {
   constructor(private readonly interactions: InteractionService) {}
 
-  @Get('interaction/:uid')
-  show(@Param('uid') uid: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.interactions.show(uid, req, reply);
+  @Get()
+  async show(@Param('uid') uid: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await send(reply, await this.interactions.show(uid, exchange(req, reply)));
   }
 
-  @Post('interaction/:uid/login')
-  login(
+  @Post('login')
+  @UseGuards(SameSiteFormGuard)
+  async login(
     @Param('uid') uid: string,
-    @Body() form: InteractionForm,
+    @Body(LoginFormPipe) form: LoginForm,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return this.interactions.login(uid, form ?? {}, req, reply);
+    await send(reply, await this.interactions.login(uid, form, exchange(req, reply)));
   }
 
-  @Post('interaction/:uid/confirm')
-  confirm(
+  @Post('confirm')
+  @UseGuards(SameSiteFormGuard)
+  async confirm(
     @Param('uid') uid: string,
-    @Body() form: InteractionForm,
+    @Body(ConsentFormPipe) form: ConsentForm,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return this.interactions.confirm(uid, form ?? {}, req, reply);
+    await send(reply, await this.interactions.confirm(uid, form, exchange(req, reply)));
   }
+}
 
-  @Get('assets/auth.css')
-  @Header('content-type', 'text/css; charset=utf-8')
-  @Header('cache-control', 'public, max-age=3600')
-  stylesheet(): string {
-    return STYLESHEET;
-  }
+function exchange(req: FastifyRequest, reply: FastifyReply): InteractionExchange {
+  return { req: req.raw, res: reply.raw, ip: req.ip };
 }

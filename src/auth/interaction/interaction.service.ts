@@ -1,247 +1,193 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errors, type InteractionResults, type Provider } from 'oidc-provider';
+import type { InteractionResults, Provider } from 'oidc-provider';
 import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { CsrfTokens } from './csrf';
-import { LoginThrottle } from './login-throttle';
+import { AuditLog } from '../audit/audit-log';
 import { OIDC_PROVIDER } from '../oidc.tokens';
+import { seedClients } from '../provider/clients';
 import { ResourceRegistry } from '../provider/resources';
 import { SCOPE_DESCRIPTIONS } from '../provider/scopes';
 import { UserDirectory } from '../users/users';
-import { consentPage, loginPage, messagePage, PAGE_HEADERS } from './views';
+import { clientView } from './client-view';
+import { missingConsent, requestedScopes, saveConsent } from './consent';
+import { CsrfTokens } from './csrf';
+import type { ConsentForm, LoginForm } from './interaction-forms';
+import { InteractionError } from './interaction.errors';
+import { pageReply, type InteractionReply } from './interaction-reply';
+import { SignIn } from './sign-in';
+import { consentPage, type ClientView, loginPage } from './views';
 
-export interface InteractionForm {
-  readonly csrf?: string;
-  readonly action?: string;
-  readonly username?: string;
-  readonly password?: string;
+/** The raw request and response oidc-provider reads its interaction cookie from. */
+export interface InteractionExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The client's address as the proxy settings decide it (for the login throttle). */
+  readonly ip: string;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** What oidc-provider's consent prompt says is still missing from the grant. */
-interface ConsentDetails {
-  readonly missingOIDCScope?: string[];
-  readonly missingOIDCClaims?: string[];
-  readonly missingResourceScopes?: Record<string, string[]>;
-}
-
-function consentDetails(details: Details): ConsentDetails {
-  return details.prompt.details;
-}
-
-/** Our login and consent pages for oidc-provider's interactions. */
+/**
+ * Our login and consent steps for oidc-provider's interactions. Each method says what to
+ * answer (a page or a redirect); refusals are thrown as InteractionError for the filter.
+ */
 @Injectable()
 export class InteractionService {
   private readonly resources: ResourceRegistry;
+  private readonly configuredClients: ReadonlySet<string>;
 
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    @Inject(SHARED_CONFIG) private readonly shared: SharedConfig,
+    @Inject(SHARED_CONFIG) shared: SharedConfig,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly users: UserDirectory,
     private readonly csrf: CsrfTokens,
-    private readonly throttle: LoginThrottle,
+    private readonly signIn: SignIn,
+    private readonly audit: AuditLog,
   ) {
     this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
+    this.configuredClients = new Set(seedClients(shared, config).map((c) => c.client_id));
   }
 
-  async show(uid: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const details = await this.details(uid, request, reply);
-    if (!details) return;
-    const clientName = await this.clientName(details);
-    if (details.prompt.name === 'login') {
-      return this.html(reply, 200, loginPage(this.loginView(uid, clientName)));
-    }
-    const accountId = details.session?.accountId ?? '';
-    const user = this.users.findBySubject(accountId);
-    const promptDetails = consentDetails(details);
-    const scopes = [
-      ...new Set([
-        ...(promptDetails.missingOIDCScope ?? []),
-        ...Object.values(promptDetails.missingResourceScopes ?? {}).flat(),
-      ]),
-    ];
-    return this.html(
-      reply,
-      200,
-      consentPage({
-        action: `/interaction/${uid}/confirm`,
-        csrf: this.csrf.issue(uid),
-        clientName,
-        clientHost: clientHostOf(String(details.params.client_id)),
-        userName: user?.name ?? accountId,
-        scopes: scopes.map((name) => ({ name, description: SCOPE_DESCRIPTIONS[name] ?? name })),
-        resources: Object.entries(promptDetails.missingResourceScopes ?? {}).map(
-          ([id, granted]) => ({
-            id,
-            name: this.resources.find(id)?.name ?? id,
-            scopes: granted,
-          }),
-        ),
-      }),
-    );
+  async show(uid: string, exchange: InteractionExchange): Promise<InteractionReply> {
+    return this.render(uid, await this.details(uid, exchange));
   }
 
-  async login(
-    uid: string,
-    form: InteractionForm,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<void> {
-    const details = await this.details(uid, request, reply, form);
-    if (!details) return;
+  async login(uid: string, form: LoginForm, exchange: InteractionExchange) {
+    const details = await this.details(uid, exchange);
     if (form.action === 'abort') {
-      return this.finish(request, reply, {
+      return this.finish(exchange, {
         error: 'access_denied',
         error_description: 'End-User aborted the sign-in',
       });
     }
-    if (details.prompt.name !== 'login') return this.show(uid, request, reply);
-    const username = form.username ?? '';
-    const refuse = async (status: number, error: string) => {
-      const view = this.loginView(uid, await this.clientName(details), { username, error });
-      this.html(reply, status, loginPage(view));
+    if (details.prompt.name !== 'login') return this.render(uid, details);
+    const who = {
+      username: form.username,
+      clientId: param(details, 'client_id'),
+      address: exchange.ip,
     };
-
-    const wait = await this.throttle.attempt(username, request.ip);
-    if (wait > 0) {
-      void reply.header('retry-after', String(wait));
-      const minutes = Math.ceil(wait / 60);
-      return refuse(
-        429,
-        `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      );
+    const result = await this.signIn.attempt(who, form.password);
+    switch (result.kind) {
+      case 'signed_in':
+        return this.finish(exchange, { login: { accountId: result.subject } });
+      case 'wrong_credentials':
+        return this.loginPage(uid, details, 401, {
+          username: form.username,
+          error: 'Wrong username or password.',
+        });
+      case 'throttled': {
+        const minutes = Math.ceil(result.retryAfter / 60);
+        const error = `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+        return this.loginPage(
+          uid,
+          details,
+          429,
+          { username: form.username, error },
+          result.retryAfter,
+        );
+      }
     }
-    const user = await this.users.authenticate(username, form.password ?? '');
-    if (!user) return refuse(401, 'Wrong username or password.');
-    await this.throttle.succeeded(username, request.ip);
-    return this.finish(request, reply, { login: { accountId: user.sub } });
   }
 
-  async confirm(
-    uid: string,
-    form: InteractionForm,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<void> {
-    const details = await this.details(uid, request, reply, form);
-    if (!details) return;
-    if (details.prompt.name !== 'consent') return this.show(uid, request, reply);
+  async confirm(uid: string, form: ConsentForm, exchange: InteractionExchange) {
+    const details = await this.details(uid, exchange);
+    if (details.prompt.name !== 'consent') return this.render(uid, details);
+    const subject = details.session?.accountId ?? '';
+    const clientId = param(details, 'client_id');
     if (form.action !== 'allow') {
-      return this.finish(request, reply, {
+      this.audit.consentDenied({ subject, clientId });
+      return this.finish(exchange, {
         error: 'access_denied',
         error_description: 'End-User denied the request',
       });
     }
-    const accountId = details.session?.accountId;
-    const clientId = String(details.params.client_id);
-    const grant = details.grantId
-      ? await this.provider.Grant.find(details.grantId)
-      : new this.provider.Grant({ accountId, clientId });
-    if (!grant) throw new errors.SessionNotFound('grant not found');
-    const promptDetails = consentDetails(details);
-    if (promptDetails.missingOIDCScope)
-      grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
-    if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) {
-      grant.addResourceScope(resource, scopes.join(' '));
-    }
-    const grantId = await grant.save();
-    return this.finish(request, reply, { consent: { grantId } });
+    const missing = missingConsent(details);
+    const grantId = await saveConsent(this.provider, details, subject, clientId);
+    this.audit.consentGranted({
+      subject,
+      clientId,
+      grantId,
+      scopes: requestedScopes(missing),
+      resources: Object.keys(missing.missingResourceScopes ?? {}),
+    });
+    return this.finish(exchange, { consent: { grantId } });
   }
 
-  private async details(
-    uid: string,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form?: InteractionForm,
-  ): Promise<Details | undefined> {
-    if (form && !this.sameOrigin(request)) {
-      this.html(
-        reply,
-        403,
-        messagePage('Request refused', 'The form was posted from another site.'),
-      );
-      return undefined;
-    }
-    if (form && !this.csrf.verify(uid, form.csrf)) {
-      this.html(
-        reply,
-        403,
-        messagePage('Request refused', 'The form has expired. Start the sign-in again.'),
-      );
-      return undefined;
-    }
-    let details: Details;
-    try {
-      details = await this.provider.interactionDetails(request.raw, reply.raw);
-    } catch (error) {
-      if (error instanceof errors.SessionNotFound) {
-        this.html(
-          reply,
-          400,
-          messagePage(
-            'Sign-in expired',
-            'This sign-in is no longer valid. Start again from the application.',
-          ),
-        );
-        return undefined;
-      }
-      throw error;
-    }
-    if (details.uid !== uid) {
-      this.html(
-        reply,
-        400,
-        messagePage('Sign-in expired', 'This sign-in page does not belong to the current sign-in.'),
-      );
-      return undefined;
-    }
+  /** The interaction in the browser's cookie; it must be the one the URL names. */
+  private async details(uid: string, { req, res }: InteractionExchange): Promise<Details> {
+    // Throws errors.SessionNotFound when the cookie is gone or expired: the filter renders it.
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new InteractionError('other_interaction');
     return details;
   }
 
-  private async finish(request: FastifyRequest, reply: FastifyReply, result: InteractionResults) {
-    const redirectTo = await this.provider.interactionResult(request.raw, reply.raw, result, {
-      mergeWithLastSubmission: false,
+  private async render(uid: string, details: Details): Promise<InteractionReply> {
+    if (details.prompt.name === 'login') return this.loginPage(uid, details, 200);
+    const accountId = details.session?.accountId ?? '';
+    const missing = missingConsent(details);
+    const html = consentPage({
+      action: `/interaction/${uid}/confirm`,
+      csrf: this.csrf.issue(uid),
+      client: await this.client(details),
+      userName: this.users.findBySubject(accountId)?.name ?? accountId,
+      scopes: requestedScopes(missing).map((name) => ({
+        name,
+        description: SCOPE_DESCRIPTIONS[name] ?? name,
+      })),
+      resources: Object.entries(missing.missingResourceScopes ?? {}).map(([id, scopes]) => ({
+        id,
+        name: this.resources.find(id)?.name ?? id,
+        scopes,
+      })),
     });
-    await reply.redirect(redirectTo, 303);
+    return pageReply(200, html);
   }
 
-  private loginView(
+  private async loginPage(
     uid: string,
-    clientName: string,
+    details: Details,
+    status: number,
     extra: { username?: string; error?: string } = {},
-  ) {
-    return {
+    retryAfter?: number,
+  ): Promise<InteractionReply> {
+    const html = loginPage({
       action: `/interaction/${uid}/login`,
       csrf: this.csrf.issue(uid),
-      clientName,
+      client: await this.client(details),
       devHint: this.config.devUsers,
       ...extra,
-    };
+    });
+    return pageReply(status, html, retryAfter);
   }
 
-  private async clientName(details: Details): Promise<string> {
-    const clientId = String(details.params.client_id);
+  private async client(details: Details): Promise<ClientView> {
+    const clientId = param(details, 'client_id');
     const client = await this.provider.Client.find(clientId);
-    return client?.clientName ?? clientHostOf(clientId) ?? clientId;
+    return clientView(
+      {
+        clientId,
+        clientName: client?.clientName,
+        redirectUri: param(details, 'redirect_uri'),
+      },
+      this.configuredClients,
+    );
   }
 
-  /** Origin, when the browser sends one, must be ours (a second CSRF defence). */
-  private sameOrigin(request: FastifyRequest): boolean {
-    const origin = request.headers.origin;
-    return origin === undefined || origin === new URL(this.shared.issuer).origin;
-  }
-
-  private html(reply: FastifyReply, status: number, body: string): void {
-    void reply.status(status).headers(PAGE_HEADERS).send(body);
+  private async finish(
+    { req, res }: InteractionExchange,
+    result: InteractionResults,
+  ): Promise<InteractionReply> {
+    const location = await this.provider.interactionResult(req, res, result, {
+      mergeWithLastSubmission: false,
+    });
+    return { kind: 'redirect', location };
   }
 }
 
-/** Client ID Metadata Document clients are named by URL: show whose host they live on. */
-function clientHostOf(clientId: string): string | undefined {
-  if (!clientId.startsWith('https://')) return undefined;
-  return URL.parse(clientId)?.host;
+/** oidc-provider has already checked these parameters; they are strings when present. */
+function param(details: Details, name: 'client_id' | 'redirect_uri'): string {
+  const value = details.params[name];
+  return typeof value === 'string' ? value : '';
 }

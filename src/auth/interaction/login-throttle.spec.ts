@@ -17,7 +17,7 @@ describe('LoginThrottle', () => {
   /** Attempts that all fail; the waits each was told. */
   const fail = async (n: number, username = 'alice', address = '10.0.0.1') => {
     const waits: number[] = [];
-    for (let i = 0; i < n; i++) waits.push(await throttle.attempt(username, address));
+    for (let i = 0; i < n; i++) waits.push((await throttle.attempt(username, address)).retryAfter);
     return waits;
   };
 
@@ -28,40 +28,53 @@ describe('LoginThrottle', () => {
   it('lets a user try until the limit, then makes them wait out the window', async () => {
     clockAt(start);
     expect(await fail(3)).toEqual([0, 0, 0]);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBe(600);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBe(600);
 
     clockAt(start + 590_000);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBe(10);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBe(10);
     clockAt(start + 601_000);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBe(0);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBe(0);
+  });
+
+  it('says when a failure of this attempt will lock the pair, and for how long', async () => {
+    clockAt(start);
+    await fail(2);
+    expect(await throttle.attempt('alice', '10.0.0.1')).toEqual({
+      retryAfter: 0,
+      lockIfFails: 600,
+    });
+    expect((await throttle.attempt('bob', '10.0.0.1')).lockIfFails).toBe(0);
   });
 
   it('counts per username and address, case-insensitively for the username', async () => {
     await fail(3, 'Alice');
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBeGreaterThan(0);
-    expect(await throttle.attempt('alice', '10.0.0.2')).toBe(0);
-    expect(await throttle.attempt('bob', '10.0.0.1')).toBe(0);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBeGreaterThan(0);
+    expect((await throttle.attempt('alice', '10.0.0.2')).retryAfter).toBe(0);
+    expect((await throttle.attempt('bob', '10.0.0.1')).retryAfter).toBe(0);
   });
 
   it('limits guesses per account however many addresses they come from', async () => {
     clockAt(start);
     const waits = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => throttle.attempt('alice', `10.0.1.${i}`)),
+      Array.from(
+        { length: 8 },
+        async (_, i) => (await throttle.attempt('alice', `10.0.1.${i}`)).retryAfter,
+      ),
     );
     expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
     expect(waits.filter((wait) => wait === 600)).toHaveLength(3);
-    expect(await throttle.attempt('bob', '10.0.1.9')).toBe(0);
+    expect((await throttle.attempt('bob', '10.0.1.9')).retryAfter).toBe(0);
     // Bounded: the account opens again when its window has passed.
     clockAt(start + 600_000);
-    expect(await throttle.attempt('alice', '10.0.1.9')).toBe(0);
+    expect((await throttle.attempt('alice', '10.0.1.9')).retryAfter).toBe(0);
   });
 
   it('a right password takes back only its own attempt, not the failures before it', async () => {
     await fail(2);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBe(0);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBe(0);
     await throttle.succeeded('alice', '10.0.0.1');
     expect(await fail(1)).toEqual([0]);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBeGreaterThan(0);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBeGreaterThan(0);
   });
 
   it('keeps the window anchored at the first failure, so more failures do not extend it', async () => {
@@ -69,12 +82,15 @@ describe('LoginThrottle', () => {
     await fail(3);
     clockAt(start + 500_000);
     await fail(5);
-    expect(await throttle.attempt('alice', '10.0.0.1')).toBe(100);
+    expect((await throttle.attempt('alice', '10.0.0.1')).retryAfter).toBe(100);
   });
 
   it('counts parallel attempts exactly: no two see the same count', async () => {
     const waits = await Promise.all(
-      Array.from({ length: 30 }, () => throttle.attempt('alice', '10.0.0.1')),
+      Array.from(
+        { length: 30 },
+        async () => (await throttle.attempt('alice', '10.0.0.1')).retryAfter,
+      ),
     );
     expect(waits.filter((wait) => wait === 0)).toHaveLength(3);
   });
@@ -82,6 +98,6 @@ describe('LoginThrottle', () => {
   it('throttles a very long username like any other', async () => {
     const long = 'x'.repeat(100_000);
     await fail(3, long);
-    expect(await throttle.attempt(long, '10.0.0.1')).toBeGreaterThan(0);
+    expect((await throttle.attempt(long, '10.0.0.1')).retryAfter).toBeGreaterThan(0);
   });
 });

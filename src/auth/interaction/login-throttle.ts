@@ -25,23 +25,32 @@ const DEFAULT_LIMITS: ThrottleLimits = {
  * is temporary and bounded by the window. Kept in the shared store, so every AuthServer
  * process counts alike.
  */
+export interface ThrottleVerdict {
+  /** Seconds to wait instead of checking the password, or 0 to go on. */
+  readonly retryAfter: number;
+  /** When the password of this attempt is wrong, how long the lock that follows lasts (0: none). */
+  readonly lockIfFails: number;
+}
+
 export class LoginThrottle {
   constructor(
     private readonly store: AuthStore,
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Counts this attempt; seconds to wait instead of checking the password, or 0 to go on. */
-  async attempt(username: string, address: string): Promise<number> {
-    const { windowSeconds } = this.limits;
+  /** Counts this attempt before its password is checked. */
+  async attempt(username: string, address: string): Promise<ThrottleVerdict> {
+    const { windowSeconds, attempts, accountAttempts } = this.limits;
     const [pair, account] = await Promise.all([
       this.store.countLoginFailure(pairKey(username, address), windowSeconds),
       this.store.countLoginFailure(accountKey(username), windowSeconds),
     ]);
-    return Math.max(
-      this.wait(pair, this.limits.attempts),
-      this.wait(account, this.limits.accountAttempts),
-    );
+    const last = (counted: { count: number; firstAt: number }, limit: number) =>
+      counted.count === limit ? this.remaining(counted) : 0;
+    return {
+      retryAfter: Math.max(this.wait(pair, attempts), this.wait(account, accountAttempts)),
+      lockIfFails: Math.max(last(pair, attempts), last(account, accountAttempts)),
+    };
   }
 
   /** The password was right: this attempt was not a failure. */
@@ -53,7 +62,11 @@ export class LoginThrottle {
   }
 
   private wait(counted: { count: number; firstAt: number }, limit: number): number {
-    if (counted.count <= limit) return 0;
+    return counted.count <= limit ? 0 : this.remaining(counted);
+  }
+
+  /** Seconds until the window that the counter's first failure opened has passed. */
+  private remaining(counted: { firstAt: number }): number {
     const elapsed = (Date.now() - counted.firstAt) / 1000;
     return Math.max(1, Math.ceil(this.limits.windowSeconds - elapsed));
   }

@@ -1,0 +1,139 @@
+import pino from 'pino';
+import { SqliteAuthStore } from '../../storage/sqlite.store';
+import { LoginThrottle } from '../interaction/login-throttle';
+import { SignIn } from '../interaction/sign-in';
+import { UserDirectory } from '../users/users';
+import { AuditLog } from './audit-log';
+
+/** A pino logger whose JSON lines land in an array, as a log shipper would read them. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const records = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines, records };
+}
+
+const WRONG_PASSWORD = 'wrong-secret-guess';
+
+describe('AuditLog', () => {
+  it('writes one JSON line per event on a logger named audit', () => {
+    const { logger, records } = capturingLogger();
+    const audit = new AuditLog(logger.child({ role: 'auth' }));
+
+    audit.consentGranted({
+      subject: '818727',
+      clientId: 'interactive',
+      grantId: 'grant-1',
+      scopes: ['openid', 'weatherget'],
+      resources: ['http://localhost:5000'],
+    });
+    audit.consentDenied({ subject: '818727', clientId: 'abc' });
+    audit.clientRegistered({
+      clientId: 'abc',
+      clientName: 'Weather SPA',
+      redirectHosts: ['evil.example'],
+      grantTypes: ['authorization_code'],
+    });
+    audit.tokenExchanged({
+      clientId: 'mcp.server',
+      subject: '818727',
+      audience: 'http://localhost:5000',
+      scopes: ['weatherget'],
+    });
+    audit.tokenRevoked({ clientId: 'interactive', kind: 'grant', grantId: 'grant-1' });
+    audit.signingKeyUsed({ kid: 'key-1', purpose: 'rotate' });
+
+    expect(records()).toEqual([
+      expect.objectContaining({
+        name: 'audit',
+        role: 'auth',
+        event: 'consent.granted',
+        msg: 'consent.granted',
+        scopes: ['openid', 'weatherget'],
+        resources: ['http://localhost:5000'],
+      }),
+      expect.objectContaining({ name: 'audit', event: 'consent.denied', clientId: 'abc' }),
+      expect.objectContaining({ event: 'client.registered', redirectHosts: ['evil.example'] }),
+      expect.objectContaining({ event: 'token.exchanged', audience: 'http://localhost:5000' }),
+      expect.objectContaining({ event: 'token.revoked', kind: 'grant' }),
+      expect.objectContaining({ event: 'signing_key.used', kid: 'key-1' }),
+    ]);
+  });
+});
+
+describe('sign-in audit events', () => {
+  let store: SqliteAuthStore;
+  let users: UserDirectory;
+  beforeAll(async () => {
+    users = await UserDirectory.create({ devUsers: true });
+  });
+  beforeEach(() => {
+    store = new SqliteAuthStore(':memory:');
+  });
+  afterEach(() => store.close());
+
+  function signIn() {
+    const capture = capturingLogger();
+    const throttle = new LoginThrottle(store, {
+      attempts: 2,
+      accountAttempts: 20,
+      windowSeconds: 600,
+    });
+    return { ...capture, signIn: new SignIn(users, throttle, new AuditLog(capture.logger)) };
+  }
+  const who = { username: 'alice', clientId: 'interactive', address: '10.0.0.7' };
+
+  it('records failures, the lockout and the throttled attempt, without the passwords', async () => {
+    const { signIn: attempt, records, lines } = signIn();
+
+    expect((await attempt.attempt(who, WRONG_PASSWORD)).kind).toBe('wrong_credentials');
+    expect((await attempt.attempt(who, WRONG_PASSWORD)).kind).toBe('wrong_credentials');
+    expect((await attempt.attempt(who, 'alice')).kind).toBe('throttled');
+
+    expect(records().map((r) => [r.event, r.reason])).toEqual([
+      ['sign_in.failed', 'wrong_credentials'],
+      ['sign_in.failed', 'wrong_credentials'],
+      ['sign_in.locked_out', undefined],
+      ['sign_in.failed', 'throttled'],
+    ]);
+    expect(records()[2]).toMatchObject({ ...who, retryAfterSeconds: 600, level: 40 });
+    for (const line of lines) {
+      expect(line).not.toContain(WRONG_PASSWORD);
+      expect(line).not.toContain('"password"');
+    }
+  });
+
+  it('records a success with the subject, and no password', async () => {
+    const { signIn: attempt, records, lines } = signIn();
+    const devPassword = 'alice';
+
+    expect(await attempt.attempt(who, devPassword)).toEqual({
+      kind: 'signed_in',
+      subject: '818727',
+    });
+    expect(records()).toEqual([
+      expect.objectContaining({
+        name: 'audit',
+        event: 'sign_in.succeeded',
+        ...who,
+        subject: '818727',
+      }),
+    ]);
+    expect(Object.keys(records()[0]!).sort()).toEqual(
+      [
+        'address',
+        'clientId',
+        'event',
+        'hostname',
+        'level',
+        'msg',
+        'name',
+        'pid',
+        'subject',
+        'time',
+        'username',
+      ].sort(),
+    );
+    expect(lines.join('')).not.toContain('password');
+  });
+});

@@ -1,0 +1,122 @@
+import type { Logger } from 'pino';
+
+/**
+ * Security events, one JSON line each, on a child logger named `audit` so they can be routed
+ * and kept apart from request logs (issue 8, "Also"). Events carry who, which client, from
+ * where and what happened: never a password, token, code, secret or CSRF value. Each method
+ * takes only the fields its event may hold, so a secret has no parameter to arrive through.
+ */
+export type AuditEvent =
+  | 'sign_in.succeeded'
+  | 'sign_in.failed'
+  | 'sign_in.locked_out'
+  | 'consent.granted'
+  | 'consent.denied'
+  | 'client.registered'
+  | 'token.exchanged'
+  | 'token.revoked'
+  | 'signing_key.used';
+
+export type SignInFailure = 'wrong_credentials' | 'throttled';
+
+/** Whose sign-in: the name as typed (capped at 256 characters before it gets here). */
+export interface SignInSubject {
+  readonly username: string;
+  readonly clientId: string;
+  readonly address: string;
+}
+
+export interface ConsentSubject {
+  readonly subject: string;
+  readonly clientId: string;
+}
+
+export class AuditLog {
+  private readonly logger: Logger;
+
+  constructor(root: Logger) {
+    this.logger = root.child({ name: 'audit' });
+  }
+
+  signInSucceeded(who: SignInSubject & { readonly subject: string }): void {
+    this.emit('sign_in.succeeded', { ...who });
+  }
+
+  signInFailed(who: SignInSubject, reason: SignInFailure): void {
+    this.emit('sign_in.failed', { ...who, reason }, 'warn');
+  }
+
+  /** A username/address pair has just used up its attempts and must wait. */
+  lockedOut(who: SignInSubject, retryAfterSeconds: number): void {
+    this.emit('sign_in.locked_out', { ...who, retryAfterSeconds }, 'warn');
+  }
+
+  consentGranted(
+    who: ConsentSubject & {
+      readonly grantId: string;
+      readonly scopes: readonly string[];
+      readonly resources: readonly string[];
+    },
+  ): void {
+    this.emit('consent.granted', {
+      ...who,
+      scopes: [...who.scopes],
+      resources: [...who.resources],
+    });
+  }
+
+  consentDenied(who: ConsentSubject): void {
+    this.emit('consent.denied', { ...who });
+  }
+
+  /** For dynamic client registration (RFC 7591): the new client and where it sends codes. */
+  clientRegistered(client: {
+    readonly clientId: string;
+    readonly clientName?: string;
+    readonly redirectHosts: readonly string[];
+    readonly grantTypes: readonly string[];
+    readonly address?: string;
+  }): void {
+    this.emit('client.registered', {
+      ...client,
+      redirectHosts: [...client.redirectHosts],
+      grantTypes: [...client.grantTypes],
+    });
+  }
+
+  /** For RFC 8693 token exchange: who exchanged whose token for which audience. */
+  tokenExchanged(exchange: {
+    readonly clientId: string;
+    readonly subject: string;
+    readonly audience: string;
+    readonly scopes: readonly string[];
+  }): void {
+    this.emit('token.exchanged', { ...exchange, scopes: [...exchange.scopes] });
+  }
+
+  /** For revocation (RFC 7009) and grant revocation: what was revoked, never the token itself. */
+  tokenRevoked(revocation: {
+    readonly clientId?: string;
+    readonly kind: 'access_token' | 'refresh_token' | 'grant';
+    // No token id: an opaque oidc-provider token's id is the token itself.
+    readonly grantId?: string;
+  }): void {
+    this.emit('token.revoked', { ...revocation });
+  }
+
+  /** For signing keys: which key id signed or was rotated, never key material. */
+  signingKeyUsed(use: {
+    readonly kid: string;
+    readonly purpose: 'sign' | 'rotate' | 'retire';
+  }): void {
+    this.emit('signing_key.used', { ...use });
+  }
+
+  private emit(
+    event: AuditEvent,
+    fields: Record<string, unknown>,
+    level: 'info' | 'warn' = 'info',
+  ) {
+    this.logger[level]({ event, ...fields }, event);
+  }
+}

@@ -1,0 +1,38 @@
+import { AuditLog, type SignInSubject } from '../audit/audit-log';
+import { UserDirectory } from '../users/users';
+import { LoginThrottle } from './login-throttle';
+
+export type SignInResult =
+  | { readonly kind: 'signed_in'; readonly subject: string }
+  | { readonly kind: 'wrong_credentials' }
+  | { readonly kind: 'throttled'; readonly retryAfter: number };
+
+/**
+ * One sign-in attempt: the throttle counts it first (atomically, so a parallel burst cannot all
+ * reach scrypt, and a locked pair never does), then the password, then the audit log. Lengths are already capped by the
+ * form parser.
+ */
+export class SignIn {
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async attempt(who: SignInSubject, password: string): Promise<SignInResult> {
+    const verdict = await this.throttle.attempt(who.username, who.address);
+    if (verdict.retryAfter > 0) {
+      this.audit.signInFailed(who, 'throttled');
+      return { kind: 'throttled', retryAfter: verdict.retryAfter };
+    }
+    const user = await this.users.authenticate(who.username, password);
+    if (!user) {
+      this.audit.signInFailed(who, 'wrong_credentials');
+      if (verdict.lockIfFails > 0) this.audit.lockedOut(who, verdict.lockIfFails);
+      return { kind: 'wrong_credentials' };
+    }
+    await this.throttle.succeeded(who.username, who.address);
+    this.audit.signInSucceeded({ ...who, subject: user.sub });
+    return { kind: 'signed_in', subject: user.sub };
+  }
+}
