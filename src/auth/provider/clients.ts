@@ -4,10 +4,11 @@ import { SCOPES } from './scopes';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
 
 export const SWAGGER_CLIENT_ID = 'swagger';
+export const CLI_CLIENT_ID = 'cli';
 
 /**
- * The contract's pre-registered clients, plus two of our own: Swagger UI's public client and
- * the MCP server's confidential client for token exchange.
+ * The contract's pre-registered clients, plus three of our own: the terminal's and Swagger
+ * UI's public clients and the MCP server's confidential client for token exchange.
  */
 export function seedClients(config: AppConfig): ClientMetadata[] {
   return [
@@ -33,6 +34,18 @@ export function seedClients(config: AppConfig): ClientMetadata[] {
       response_types: ['code'],
       redirect_uris: ['http://localhost:3334/oauth/callback'],
       scope: SCOPES.join(' '),
+    },
+    {
+      // scripts/get-token.mjs: a public native client, so nothing secret ships with the script
+      // (RFC 8252 §8.4); PKCE protects the code. Loopback IP literal, any port (RFC 8252 §7.3).
+      client_id: CLI_CLIENT_ID,
+      client_name: 'Terminal sign-in (scripts/get-token.mjs)',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/oauth/callback'],
+      scope: 'openid profile email api weatherget',
     },
     {
       client_id: SWAGGER_CLIENT_ID,
