@@ -120,6 +120,19 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     expect(text).toMatch(/Forecast for the next 5 days/);
     expect(text.match(/°C/g)).toHaveLength(5);
     await shot('06-mcp');
+
+    // On a phone each tool name stays on one line (no break inside a word), nothing overflows.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await tools.waitFor();
+    const lineBoxes = await tools
+      .locator('tbody th code')
+      .evaluateAll((codes) => codes.map((code) => code.getClientRects().length));
+    expect(lineBoxes).toEqual([1, 1, 1]);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      390,
+    );
+    await shot('06-mcp-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
   });
 
   it('shows the decoded tokens, each with its own audience', async () => {
