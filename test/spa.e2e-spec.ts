@@ -124,9 +124,10 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     // On a phone each tool name stays on one line (no break inside a word), nothing overflows.
     await page.setViewportSize({ width: 390, height: 844 });
     await tools.waitFor();
-    const lineBoxes = await tools
-      .locator('tbody th code')
-      .evaluateAll((codes) => codes.map((code) => code.getClientRects().length));
+    // Page code as a string: the test project has no DOM typings.
+    const lineBoxes = await page.evaluate<number[]>(
+      "[...document.querySelectorAll('.tools-table tbody th code')].map((c) => c.getClientRects().length)",
+    );
     expect(lineBoxes).toEqual([1, 1, 1]);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       390,
