@@ -1,6 +1,6 @@
 // `node scripts/get-token.mjs`: sign in as a user from the terminal and print an access token
-// for the weather API. It runs the authorization code + PKCE flow as the pre-registered
-// `mcpclient` with a loopback callback on a free port (RFC 8252 §7.3), the way CLI tools do.
+// for the weather API. It runs the authorization code + PKCE flow as the pre-registered public
+// client `cli` with a loopback callback on a free port (RFC 8252 §7.3), the way CLI tools do.
 //
 //   TOKEN=$(node scripts/get-token.mjs)   # open the printed URL, sign in as alice / alice
 //   curl -H "Authorization: Bearer $TOKEN" http://localhost:5000/WeatherForecast
@@ -9,8 +9,7 @@ import { createServer } from 'node:http';
 
 const issuer = process.env.ISSUER_URL ?? 'http://localhost:5001';
 const resource = process.env.API_BASE_URL ?? 'http://localhost:5000';
-const clientId = 'mcpclient';
-const clientSecret = process.env.MCPCLIENT_SECRET ?? 'mcpclient_secret';
+const clientId = 'cli';
 
 const verifier = randomBytes(32).toString('base64url');
 const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -18,7 +17,7 @@ const state = randomBytes(16).toString('base64url');
 
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const redirectUri = `http://localhost:${server.address().port}/oauth/callback`;
+const redirectUri = `http://127.0.0.1:${server.address().port}/oauth/callback`;
 
 const authorize = new URL(`${issuer}/connect/authorize`);
 authorize.search = new URLSearchParams({
@@ -48,12 +47,10 @@ const code = await new Promise((resolve, reject) => {
 
 const response = await fetch(`${issuer}/connect/token`, {
   method: 'POST',
-  headers: {
-    authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-    'content-type': 'application/x-www-form-urlencoded',
-  },
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
   body: new URLSearchParams({
     grant_type: 'authorization_code',
+    client_id: clientId,
     code,
     redirect_uri: redirectUri,
     code_verifier: verifier,

@@ -59,6 +59,40 @@ describe('weather API as a resource server', () => {
     expect(challenge(weather)).toContain('scope="weatherget"');
   });
 
+  it('lets the m2m.client token read the summary scale, the API operation its api scope allows', async () => {
+    const response = await tokenRequest(
+      sys,
+      { grant_type: 'client_credentials', scope: 'api' },
+      basicAuth('m2m.client', M2M_SECRET),
+    );
+    const { access_token: token } = (await response.json()) as { access_token: string };
+
+    const scale = await fetch(`${sys.urls.api}/WeatherForecast/summaries`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(scale.status).toBe(200);
+    const bands = (await scale.json()) as { summary: string; fromC: number | null }[];
+    expect(bands).toHaveLength(10);
+    expect(bands[0]).toMatchObject({ summary: 'Freezing', fromC: null });
+
+    // Alice's weather token (scope weatherget, no api) is refused there, and says why.
+    const alice = await fetch(`${sys.urls.api}/WeatherForecast/summaries`, {
+      headers: { authorization: `Bearer ${aliceToken}` },
+    });
+    expect(alice.status).toBe(403);
+    expect(challenge(alice)).toContain('scope="api"');
+  });
+
+  it('documents the summary scale in the OpenAPI document, under the api scope', async () => {
+    const document = (await (await fetch(`${sys.urls.api}/swagger-json`)).json()) as {
+      paths: Record<string, { get?: { security?: Record<string, string[]>[] } }>;
+    };
+    expect(document.paths['/WeatherForecast/summaries']?.get?.security).toEqual([
+      { oauth2: ['api'] },
+    ]);
+    expect(document.paths['/WeatherForecast']?.get?.security).toEqual([{ oauth2: ['weatherget'] }]);
+  });
+
   it('refuses client credentials for weatherget (m2m.client may only ask for api)', async () => {
     const response = await tokenRequest(
       sys,

@@ -28,10 +28,33 @@ describe('scripts/get-token.mjs', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
-    const callback = await new TestBrowser().authorize(url, {
-      redirectUri:
-        'http://localhost:' + new URL(new URL(url).searchParams.get('redirect_uri')!).port,
-    });
+    const authorize = new URL(url).searchParams;
+    expect(authorize.get('client_id')).toBe('cli');
+    const redirectUri = authorize.get('redirect_uri')!;
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+
+    // The user signs in, and the consent page names the terminal, not an MCP client.
+    const browser = new TestBrowser();
+    const login = await browser.navigate(url, redirectUri);
+    const loginPage = await login.response!.text();
+    const consent = await browser.submit(
+      login.url,
+      loginPage,
+      { username: 'alice', password: 'alice', action: 'login' },
+      redirectUri,
+    );
+    const consentPage = await consent.response!.text();
+    expect(consentPage).toContain('Terminal sign-in');
+    expect(consentPage).not.toContain('MCP client');
+    const allowed = await browser.submit(
+      consent.url,
+      consentPage,
+      { action: 'allow' },
+      redirectUri,
+    );
+    const callback = allowed.url;
+    expect(new URL(callback).searchParams.get('code')).toBeTruthy();
+
     const delivered = await fetch(callback);
     expect(delivered.status).toBe(200);
 

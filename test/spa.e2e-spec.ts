@@ -142,6 +142,20 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     expect(text).toMatch(/Forecast for the next 5 days/);
     expect(text.match(/°C/g)).toHaveLength(5);
     await shot('06-mcp');
+
+    // On a phone each tool name stays on one line (no break inside a word), nothing overflows.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await tools.waitFor();
+    // Page code as a string: the test project has no DOM typings.
+    const lineBoxes = await page.evaluate<number[]>(
+      "[...document.querySelectorAll('.tools-table tbody th code')].map((c) => c.getClientRects().length)",
+    );
+    expect(lineBoxes).toEqual([1, 1, 1]);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      390,
+    );
+    await shot('06-mcp-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
   });
 
   it('shows the decoded tokens, each with its own audience', async () => {

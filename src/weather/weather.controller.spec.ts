@@ -9,7 +9,8 @@ import { REVOCATION_VIEW } from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
 import { ApiJwtStrategy } from './api-auth';
 import { WeatherController } from './weather.controller';
-import type { WeatherForecast } from './weather.service';
+import type { SummaryBand, WeatherForecast } from './weather.service';
+import { SUMMARIES } from './weather.service';
 import { WeatherService } from './weather.service';
 
 const ISSUER = 'https://issuer.spec.test';
@@ -55,15 +56,17 @@ describe('WeatherController', () => {
     await store?.close();
   });
 
-  const forecast = async (scope?: string) => {
+  const get = async (path: string, scope?: string) => {
     const token =
       scope === undefined
         ? undefined
         : await signAccessToken(key, { iss: ISSUER, aud: API, sub: 'user-1', scope });
-    return fetch(`${await app.getUrl()}/WeatherForecast`, {
+    return fetch(`${await app.getUrl()}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
   };
+  const forecast = (scope?: string) => get('/WeatherForecast', scope);
+  const summaries = (scope?: string) => get('/WeatherForecast/summaries', scope);
 
   it('needs a token', async () => {
     const response = await forecast();
@@ -93,5 +96,24 @@ describe('WeatherController', () => {
       'temperatureC',
       'temperatureF',
     ]);
+  });
+
+  it('answers the summary scale to an api token (what m2m.client can read)', async () => {
+    const response = await summaries('api');
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as SummaryBand[];
+    expect(body.map((b) => b.summary)).toEqual([...SUMMARIES]);
+    expect(Object.keys(body[0]!).sort()).toEqual(['fromC', 'summary', 'toC']);
+  });
+
+  it('refuses the summary scale to a token without the api scope', async () => {
+    expect((await summaries()).status).toBe(401);
+    const response = await summaries('weatherget');
+
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toContain(
+      'error="insufficient_scope", error_description="this operation needs scope: api", scope="api"',
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { SUMMARIES, toFahrenheit, WeatherService } from './weather.service';
+import {
+  SUMMARIES,
+  SUMMARY_BANDS,
+  summaryFor,
+  toFahrenheit,
+  WeatherService,
+} from './weather.service';
+
+const rank = (summary: string) => SUMMARIES.indexOf(summary as (typeof SUMMARIES)[number]);
 
 describe('WeatherService', () => {
   const service = new WeatherService();
@@ -28,6 +36,49 @@ describe('WeatherService', () => {
     // 1000 draws: all from one summary or one temperature would mean the randomness is gone.
     expect(new Set(forecasts.map((f) => f.summary)).size).toBeGreaterThan(1);
     expect(new Set(forecasts.map((f) => f.temperatureC)).size).toBeGreaterThan(1);
+  });
+
+  it('gives every forecast the summary of its temperature: a warmer day never reads colder', () => {
+    const forecasts = Array.from({ length: 400 }, () => service.forecast()).flat();
+    const byTemperature = new Map<number, Set<string>>();
+    for (const f of forecasts) {
+      byTemperature.set(
+        f.temperatureC,
+        (byTemperature.get(f.temperatureC) ?? new Set()).add(f.summary),
+      );
+    }
+    // One temperature, one summary.
+    for (const summaries of byTemperature.values()) expect(summaries.size).toBe(1);
+    // Sorted by temperature, the summaries climb the coldest-to-hottest list, never fall back.
+    const sorted = [...forecasts].sort((a, b) => a.temperatureC - b.temperatureC);
+    for (let i = 1; i < sorted.length; i++) {
+      expect(rank(sorted[i]!.summary)).toBeGreaterThanOrEqual(rank(sorted[i - 1]!.summary));
+    }
+  });
+
+  it('spans the whole scale over the seed range: the coldest day freezes, the hottest scorches', () => {
+    const range = Array.from({ length: 75 }, (_, i) => i - 20);
+
+    expect(summaryFor(-20)).toBe('Freezing');
+    expect(summaryFor(54)).toBe('Scorching');
+    expect(new Set(range.map(summaryFor))).toEqual(new Set(SUMMARIES));
+    // The example: -10 °C reads colder than mild, 40 °C warmer.
+    expect(rank(summaryFor(-10))).toBeLessThan(rank('Mild'));
+    expect(rank(summaryFor(40))).toBeGreaterThan(rank('Mild'));
+  });
+
+  it('publishes a scale that agrees with the summaries it gives', () => {
+    expect(SUMMARY_BANDS.map((b) => b.summary)).toEqual([...SUMMARIES]);
+    expect(SUMMARY_BANDS[0]!.fromC).toBeNull();
+    expect(SUMMARY_BANDS.at(-1)!.toC).toBeNull();
+    for (const [i, band] of SUMMARY_BANDS.entries()) {
+      if (i > 0) expect(band.fromC).toBe(SUMMARY_BANDS[i - 1]!.toC);
+      if (band.fromC !== null) expect(summaryFor(band.fromC)).toBe(band.summary);
+      if (band.toC !== null) {
+        expect(summaryFor(band.toC - 1)).toBe(band.summary);
+        expect(summaryFor(band.toC)).not.toBe(band.summary);
+      }
+    }
   });
 
   it('converts to Fahrenheit within a degree of the physical value, never going down', () => {

@@ -94,7 +94,7 @@ export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: P
         <code>{session.server.protocolVersion}</code>).
       </p>
       <div className="table-scroll">
-        <table className="data-table">
+        <table className="data-table tools-table">
           <caption>Tools offered by the MCP server</caption>
           <thead>
             <tr>
@@ -111,8 +111,10 @@ export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: P
                 <th scope="row">
                   <code>{tool.name}</code>
                 </th>
-                <td>{tool.description ?? tool.title ?? '—'}</td>
-                <td>
+                <td className="tools-table__description">
+                  {tool.description ?? tool.title ?? '—'}
+                </td>
+                <td className="tools-table__action">
                   {tool.requiredArguments.length === 0 ? (
                     <button
                       type="button"

@@ -4,8 +4,8 @@ import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
 
 /**
- * The contract's pre-registered clients, plus two of our own: Swagger UI's public client and
- * the MCP server's confidential client for token exchange.
+ * The contract's pre-registered clients, plus three of our own: the terminal's and Swagger
+ * UI's public clients and the MCP server's confidential client for token exchange.
  */
 export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMetadata[] {
   const { clientIds } = shared;
@@ -32,6 +32,18 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       response_types: ['code'],
       redirect_uris: ['http://localhost:3334/oauth/callback'],
       scope: SCOPES.join(' '),
+    },
+    {
+      // scripts/get-token.mjs: a public native client, so nothing secret ships with the script
+      // (RFC 8252 §8.4); PKCE protects the code. Loopback IP literal, any port (RFC 8252 §7.3).
+      client_id: 'cli',
+      client_name: 'Terminal sign-in (scripts/get-token.mjs)',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/oauth/callback'],
+      scope: [SCOPE.openid, SCOPE.profile, SCOPE.email, SCOPE.api, SCOPE.weatherget].join(' '),
     },
     {
       client_id: clientIds.swagger,
