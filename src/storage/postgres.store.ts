@@ -131,6 +131,14 @@ export class PostgresAuthStore implements AuthStore {
     return result.rows[0]?.value;
   }
 
+  async replaceSecret(name: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE server_secrets SET value = $3 WHERE name = $1 AND value = $2',
+      [name, expected, next],
+    );
+    return result.rowCount === 1;
+  }
+
   async deleteExpired(): Promise<number> {
     const result = await this.pool.query(
       'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1',

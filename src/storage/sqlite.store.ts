@@ -137,6 +137,15 @@ export class SqliteAuthStore implements AuthStore {
     return Promise.resolve(row?.value);
   }
 
+  replaceSecret(name: string, expected: string, next: string): Promise<boolean> {
+    const result = this.sql('UPDATE server_secrets SET value = ? WHERE name = ? AND value = ?').run(
+      next,
+      name,
+      expected,
+    );
+    return Promise.resolve(result.changes === 1);
+  }
+
   deleteExpired(): Promise<number> {
     const result = this.sql(
       'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
