@@ -3,7 +3,9 @@ import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
-import { loadCookieKeys, loadSigningKeys } from './provider/keys';
+import { keyPolicy } from './keys/key-policy';
+import { SigningKeyRing } from './keys/signing-key-ring';
+import { loadCookieKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
@@ -11,7 +13,7 @@ import { UserDirectory } from './users/users';
 export async function createAuthApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config, store } = context;
   const [signingKeys, cookieKeys, users] = await Promise.all([
-    loadSigningKeys(store),
+    SigningKeyRing.open(store, keyPolicy(config), context.logger),
     loadCookieKeys(store, config.cookieKeys),
     UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
@@ -26,7 +28,10 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
   });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
-  const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);
+  const app = await createRoleApp(
+    AuthModule.forRoot(context, { provider, users, csrf, signingKeys }),
+    context,
+  );
   await app.register(oidcProviderPlugin(provider));
   return app;
 }

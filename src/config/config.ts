@@ -39,6 +39,12 @@ export interface AppConfig {
   readonly accessTokenTtlSeconds: number;
   readonly exchangedTokenTtlSeconds: number;
   readonly refreshTokenReuseGraceSeconds: number;
+  readonly idTokenTtlSeconds: number;
+  /** Signing-key rotation: publication time before a new key signs, and the optional schedule. */
+  readonly signingKeys: {
+    readonly activationDelaySeconds: number;
+    readonly rotationDays: number | undefined;
+  };
   readonly logLevel: string;
   /** `json` always; `pretty` for people; `auto` is pretty on a terminal outside production. */
   readonly logFormat: 'json' | 'pretty' | 'auto';
@@ -207,6 +213,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL', 300, 30, 86400),
     exchangedTokenTtlSeconds: int('EXCHANGED_TOKEN_TTL', 300, 30, 3600),
     refreshTokenReuseGraceSeconds: int('REFRESH_TOKEN_REUSE_GRACE', 30, 0, 300),
+    idTokenTtlSeconds: int('ID_TOKEN_TTL', 3600, 30, 86400),
+    signingKeys: {
+      activationDelaySeconds: int('KEY_ACTIVATION_DELAY_SECONDS', 900, 2, 30 * 86400),
+      // 0 (the default) rotates only on `npm run keys -- rotate`.
+      rotationDays: int('KEY_ROTATION_DAYS', 0, 0, 3650) || undefined,
+    },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     logFormat: oneOf('LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     devUsers,

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { RevocationList } from '../../storage/revocation-list';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
 import { IssuedTokenError, IssuedTokenVerifier, publicJwks } from './issued-tokens';
@@ -52,7 +52,11 @@ describe('IssuedTokenVerifier', () => {
     key = await privateJwk('RS256', 'server-key');
     store = new SqliteAuthStore(':memory:');
     revocations = new RevocationList(store);
-    verifier = new IssuedTokenVerifier(ISSUER, publicJwks({ keys: [key] }), revocations);
+    verifier = new IssuedTokenVerifier(
+      ISSUER,
+      createLocalJWKSet(publicJwks({ keys: [key] })),
+      revocations,
+    );
   });
 
   afterAll(() => store.close());
