@@ -158,12 +158,12 @@ export function migratedKeyset(legacy: { keys: readonly JWK[] }, now: number): K
 
 /** Parses a stored keyset; throws with a clear message when the document is not one. */
 export function parseKeyset(json: string): Keyset {
-  const value = JSON.parse(json) as Partial<Keyset>;
+  const value = JSON.parse(json) as { version?: unknown; keys?: unknown };
+  const keys: readonly Partial<StoredSigningKey>[] = Array.isArray(value.keys) ? value.keys : [];
   const valid =
     value.version === 1 &&
-    Array.isArray(value.keys) &&
-    value.keys.length > 0 &&
-    value.keys.every(
+    keys.length > 0 &&
+    keys.every(
       (k) =>
         typeof k.kid === 'string' &&
         typeof k.activatesAt === 'number' &&
@@ -171,5 +171,5 @@ export function parseKeyset(json: string): Keyset {
         k.jwk?.kty === 'RSA',
     );
   if (!valid) throw new Error('the stored signing keyset is malformed');
-  return value as Keyset;
+  return { version: 1, keys: keys as StoredSigningKey[] };
 }
