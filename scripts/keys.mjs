@@ -68,7 +68,7 @@ try {
 
 async function rotate() {
   if (kidArgument) usage();
-  const result = await rotateKeys(store, now(), policy);
+  const result = await rotateKeys(store, now, policy);
   switch (result.outcome) {
     case 'rotated':
       process.stdout.write(

@@ -8,14 +8,18 @@ export type RotationResult =
   /** Another process changed the keyset between our read and our write; nothing was written. */
   | { readonly outcome: 'lost_race' };
 
-/** Adds a new signing key that activates after the activation delay (one compare-and-swap). */
+/**
+ * Adds a new signing key that activates after the activation delay (one compare-and-swap). The
+ * clock is read after the key is generated, so the delay counts from (almost) the write.
+ */
 export async function rotateKeys(
   store: AuthStore,
-  now: number,
+  clock: () => number,
   policy: KeyPolicy,
 ): Promise<RotationResult> {
-  const current = await loadKeyset(store, now);
-  const plan = planRotation(current.keyset, await newSigningKey(), now, policy);
+  const key = await newSigningKey();
+  const current = await loadKeyset(store, clock());
+  const plan = planRotation(current.keyset, key, clock(), policy);
   if (!plan.ok) return { outcome: 'already_pending', key: plan.pending };
   const swapped = await replaceKeyset(store, current, plan.keyset);
   return swapped ? { outcome: 'rotated', key: plan.added } : { outcome: 'lost_race' };

@@ -48,7 +48,7 @@ describe('SigningKeyRing', () => {
     let now = 1000;
     const ring = await SigningKeyRing.open(store, POLICY, logger, () => now);
     const first = ring.activeKid();
-    const rotated = await rotateKeys(store, now, POLICY);
+    const rotated = await rotateKeys(store, () => now, POLICY);
     if (rotated.outcome !== 'rotated') throw new Error(rotated.outcome);
     const second = rotated.key.kid;
 

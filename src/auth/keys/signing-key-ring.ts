@@ -71,7 +71,7 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
   async refresh(): Promise<void> {
     try {
       if (rotationDue(this.#keyset, this.now(), this.policy)) {
-        const result = await rotateKeys(this.store, this.now(), this.policy);
+        const result = await rotateKeys(this.store, this.now, this.policy);
         if (result.outcome === 'rotated') {
           this.logger.info(
             { kid: result.key.kid, activatesAt: result.key.activatesAt },
