@@ -1,4 +1,5 @@
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { loadKeyset } from '../../src/auth/keys/keyset.store';
 import { TestSystem } from './system';
 
 /** Signs access tokens with the AuthServer's own key, to craft edge cases it would not issue. */
@@ -7,8 +8,9 @@ export async function forgeAccessToken(
   claims: Record<string, unknown>,
   options: { key?: 'server' | 'foreign'; kid?: string; typ?: string; expiresIn?: number } = {},
 ): Promise<string> {
-  const stored = await sys.system.shared.store.getSecret('oidc.signing-keys');
-  const serverJwk = (JSON.parse(stored!) as { keys: JWK[] }).keys[0]!;
+  const { keyset } = await loadKeyset(sys.system.shared.store, Math.floor(Date.now() / 1000));
+  // The test systems never rotate: their one key is the active key.
+  const serverJwk: JWK = keyset.keys[0]!.jwk;
   const key =
     options.key === 'foreign'
       ? (await generateKeyPair('RS256')).privateKey
