@@ -8,7 +8,9 @@ import { AuditLog } from './audit/audit-log';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
 import { ASSETS_DIR } from './interaction/favicon.controller';
-import { loadCookieKeys, loadSigningKeys } from './provider/keys';
+import { keyPolicy } from './keys/key-policy';
+import { SigningKeyRing } from './keys/signing-key-ring';
+import { loadCookieKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
@@ -25,7 +27,7 @@ export async function createAuthApp(
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
   const [signingKeys, cookieKeys, users] = await Promise.all([
-    loadSigningKeys(store),
+    SigningKeyRing.open(store, keyPolicy(config), context.logger),
     loadCookieKeys(store, config.cookieKeys),
     UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
@@ -45,7 +47,7 @@ export async function createAuthApp(
   const audit = new AuditLog(context.logger.child({ role: context.role }));
 
   const app = await createRoleApp(
-    AuthModule.forRoot(context, { config, store, provider, users, csrf, audit }),
+    AuthModule.forRoot(context, { config, store, provider, users, csrf, audit, signingKeys }),
     context,
   );
   // The pages' stylesheet, as a file: cached an hour, revalidated by ETag after that.

@@ -13,6 +13,8 @@ import { InteractionService } from './interaction/interaction.service';
 import { LoginThrottle } from './interaction/login-throttle';
 import { SameSiteFormGuard } from './interaction/same-site-form.guard';
 import { SignIn } from './interaction/sign-in';
+import { JwksController, SIGNING_KEY_RING } from './keys/jwks.controller';
+import { SigningKeyRing } from './keys/signing-key-ring';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users/users';
 
@@ -23,6 +25,7 @@ export interface AuthServerParts {
   readonly users: UserDirectory;
   readonly csrf: CsrfTokens;
   readonly audit: AuditLog;
+  readonly signingKeys: SigningKeyRing;
 }
 
 /** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
@@ -32,7 +35,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
-      controllers: [InteractionController, FaviconController],
+      controllers: [InteractionController, FaviconController, JwksController],
       providers: [
         { provide: AUTH_CONFIG, useValue: parts.config },
         { provide: OIDC_PROVIDER, useValue: parts.provider },
@@ -44,6 +47,7 @@ export class AuthModule {
           useValue: new SignIn(parts.users, new LoginThrottle(parts.store), parts.audit),
         },
         SameSiteFormGuard,
+        { provide: SIGNING_KEY_RING, useValue: parts.signingKeys },
         InteractionService,
       ],
     };

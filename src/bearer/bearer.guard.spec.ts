@@ -312,6 +312,26 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     expect((await get(apiA, '/whoami', `Bearer ${await token()}`)).status).toBe(200);
   });
 
+  it('rate-limits refetches: a flood of unknown kids cannot hammer the issuer', async () => {
+    const stranger = await newSigningKey('stranger');
+    const before = jwks.requests;
+
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const forged = await signAccessToken(
+          { ...stranger, kid: `unknown-${i}` },
+          { iss: ISSUER, aud: AUDIENCE_A, sub: 'user-1', scope: 'weatherget' },
+        );
+        return (await get(apiA, '/whoami', `Bearer ${forged}`)).status;
+      }),
+    );
+
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    // jwksRequestsPerMinute: at most 10 fetches a minute, whatever the traffic.
+    expect(jwks.requests - before).toBeGreaterThan(0);
+    expect(jwks.requests - before).toBeLessThanOrEqual(10);
+  });
+
   it('answers 503, not 401, while the issuer cannot be reached: the token may be fine', async () => {
     const closed = await LocalJwks.start([key], ISSUER);
     const url = closed.url;

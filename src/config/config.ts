@@ -74,6 +74,12 @@ export interface AuthConfig {
   readonly accessTokenTtlSeconds: number;
   readonly exchangedTokenTtlSeconds: number;
   readonly refreshTokenReuseGraceSeconds: number;
+  readonly idTokenTtlSeconds: number;
+  /** Signing-key rotation: publication time before a new key signs, and the optional schedule. */
+  readonly signingKeys: {
+    readonly activationDelaySeconds: number;
+    readonly rotationDays: number | undefined;
+  };
   readonly devUsers: boolean;
   /** Absolute path of the JSON users file (the only users in production), if any. */
   readonly usersFile: string | undefined;
@@ -197,6 +203,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       accessTokenTtlSeconds: auth.ACCESS_TOKEN_TTL,
       exchangedTokenTtlSeconds: auth.EXCHANGED_TOKEN_TTL,
       refreshTokenReuseGraceSeconds: auth.REFRESH_TOKEN_REUSE_GRACE,
+      idTokenTtlSeconds: auth.ID_TOKEN_TTL,
+      signingKeys: {
+        activationDelaySeconds: auth.KEY_ACTIVATION_DELAY_SECONDS,
+        rotationDays: auth.KEY_ROTATION_DAYS || undefined,
+      },
       devUsers: auth.DEV_USERS,
       usersFile: auth.USERS_FILE,
       cookieKeys: auth.COOKIE_KEYS?.length ? auth.COOKIE_KEYS : undefined,

@@ -132,6 +132,10 @@ export function authSchema({ production }: SectionContext) {
     ACCESS_TOKEN_TTL: integer(300, 30, 86400),
     EXCHANGED_TOKEN_TTL: integer(300, 30, 3600),
     REFRESH_TOKEN_REUSE_GRACE: integer(30, 0, 300),
+    ID_TOKEN_TTL: integer(3600, 30, 86400),
+    KEY_ACTIVATION_DELAY_SECONDS: integer(900, 2, 30 * 86400),
+    // 0 (the default) rotates only on `npm run keys -- rotate`.
+    KEY_ROTATION_DAYS: integer(0, 0, 3650),
     DEV_USERS: boolean(!production).refine((on) => !(production && on), {
       error: 'cannot be enabled in production',
     }),

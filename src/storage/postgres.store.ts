@@ -127,6 +127,14 @@ export class PostgresAuthStore implements AuthStore {
     return result.rows[0]?.value;
   }
 
+  async replaceSecret(name: string, expected: string, next: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE server_secrets SET value = $3 WHERE name = $1 AND value = $2',
+      [name, expected, next],
+    );
+    return result.rowCount === 1;
+  }
+
   async deleteExpired(): Promise<number> {
     const result = await this.pool.query<{ removed: Bigint }>(POSTGRES.deleteExpired, [Date.now()]);
     return Number(result.rows[0]?.removed ?? 0);

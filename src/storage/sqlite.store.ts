@@ -128,6 +128,15 @@ export class SqliteAuthStore implements AuthStore {
     return Promise.resolve(row?.value);
   }
 
+  replaceSecret(name: string, expected: string, next: string): Promise<boolean> {
+    const result = this.sql('UPDATE server_secrets SET value = ? WHERE name = ? AND value = ?').run(
+      next,
+      name,
+      expected,
+    );
+    return Promise.resolve(result.changes === 1);
+  }
+
   deleteExpired(): Promise<number> {
     const now = Date.now();
     const removed = this.db.transaction(() =>

@@ -121,6 +121,21 @@ onEveryEngine((open: OpenStore) => {
     expect(await a.getSecret('signing-keys')).toBe(winners[0]);
     expect(await b.getSecret('signing-keys')).toBe(winners[0]);
   });
+
+  it('lets exactly one of many concurrent replaceSecret calls from several connections win', async () => {
+    const a = await open();
+    const b = await open();
+    await a.putSecretIfAbsent('keyset', 'base');
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).replaceSecret('keyset', 'base', `n${i}`),
+      ),
+    );
+
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await b.getSecret('keyset')).toBe(`n${outcomes.indexOf(true)}`);
+  });
 });
 
 describe('SqliteAuthStore on disk', () => {

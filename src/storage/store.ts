@@ -62,6 +62,11 @@ export interface AuthStore {
   /** Stores `value` under `name` unless a value is already there; returns the one that won. */
   putSecretIfAbsent(name: string, value: string): Promise<string>;
   getSecret(name: string): Promise<string | undefined>;
+  /**
+   * Compare-and-swap: sets `name` to `next` only if it still holds exactly `expected`; returns
+   * whether it did. Of several writers that read the same value, exactly one wins.
+   */
+  replaceSecret(name: string, expected: string, next: string): Promise<boolean>;
   /** Removes expired rows from every table; returns how many went. */
   deleteExpired(): Promise<number>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { loadKeyset } from '../../src/auth/keys/keyset.store';
 import type { TestSystem } from './system';
 
 /** The one access-token forger of the test suites: specs and e2e tests craft tokens here. */
@@ -42,8 +43,9 @@ export function signAccessToken(
 /** The running AuthServer's own signing key, read from its store. */
 async function serverSigningKey(sys: TestSystem): Promise<SigningKey> {
   if (!sys.system.store) throw new Error('forging a token needs a system that opened the store');
-  const stored = await sys.system.store.getSecret('oidc.signing-keys');
-  const jwk = (JSON.parse(stored!) as { keys: JWK[] }).keys[0]!;
+  const { keyset } = await loadKeyset(sys.system.store, Math.floor(Date.now() / 1000));
+  // The test systems never rotate: their one key is the active key.
+  const jwk: JWK = keyset.keys[0]!.jwk;
   const privateKey = await importJWK(jwk, 'RS256');
   return { kid: jwk.kid!, privateKey, publicJwk: jwk };
 }

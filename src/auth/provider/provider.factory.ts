@@ -1,12 +1,13 @@
 import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import type { JWK } from 'jose';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { adapterFor } from '../../storage/oidc-adapter';
 import { AuthStore } from '../../storage/store';
 import { RevocationList } from '../../storage/revocation-list';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import { seedClients } from './clients';
-import { IssuedTokenVerifier, publicJwks } from '../tokens/issued-tokens';
+import { IssuedTokenVerifier } from '../tokens/issued-tokens';
+import { providerKeySlots } from '../keys/key-slots';
+import { SigningKeyRing } from '../keys/signing-key-ring';
 import { allowLoopbackPortVariance } from './loopback-redirects';
 import { ResourceRegistry } from './resources';
 import { CLAIMS, SCOPES } from './scopes';
@@ -24,7 +25,7 @@ export interface ProviderDependencies {
   readonly behindProxy: boolean;
   readonly store: AuthStore;
   readonly users: UserDirectory;
-  readonly signingKeys: { keys: JWK[] };
+  readonly signingKeys: SigningKeyRing;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
 }
@@ -65,7 +66,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
         revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
     }),
     clients: seedClients(shared, config),
-    jwks: deps.signingKeys,
+    // Slots that follow the live keyset (key-slots.ts explains why).
+    jwks: providerKeySlots(deps.signingKeys),
     cookies: { keys: deps.cookieKeys },
     scopes: [...SCOPES],
     claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
@@ -91,7 +93,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       ClientCredentials: (_ctx, token) =>
         token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
       AuthorizationCode: 60,
-      IdToken: 3600,
+      IdToken: config.idTokenTtlSeconds,
       Interaction: 3600,
       Session: 14 * DAY,
       Grant: 14 * DAY,
@@ -99,6 +101,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       clientCredentials: { enabled: true },
       // The bundled types model introspection as a union they then reject, hence the cast.
       introspection: { enabled: true, allowedPolicy } as never,
@@ -145,7 +148,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
 
   const verifier = new IssuedTokenVerifier(
     shared.issuer,
-    publicJwks(deps.signingKeys),
+    deps.signingKeys.verificationKey,
     revocations,
   );
   registerTokenExchange(provider, verifier, resources, [

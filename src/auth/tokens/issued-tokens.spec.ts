@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { signAccessToken, type TokenOptions } from '../../../test/support/tokens';
 import { RevocationList } from '../../storage/revocation-list';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
@@ -53,7 +53,11 @@ describe('IssuedTokenVerifier', () => {
     key = await privateJwk('RS256', 'server-key');
     store = new SqliteAuthStore(':memory:');
     revocations = new RevocationList(store);
-    verifier = new IssuedTokenVerifier(ISSUER, publicJwks({ keys: [key] }), revocations);
+    verifier = new IssuedTokenVerifier(
+      ISSUER,
+      createLocalJWKSet(publicJwks({ keys: [key] })),
+      revocations,
+    );
   });
 
   afterAll(() => store.close());

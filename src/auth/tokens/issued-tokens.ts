@@ -1,10 +1,10 @@
 import {
-  createLocalJWKSet,
   errors as joseErrors,
   jwtVerify,
   type JSONWebKeySet,
   type JWK,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from 'jose';
 import { RevocationList } from '../../storage/revocation-list';
 
@@ -55,15 +55,12 @@ export function publicJwks(privateKeys: { keys: JWK[] }): JSONWebKeySet {
  * structured tokens and refuses to look them up.
  */
 export class IssuedTokenVerifier {
-  private readonly keys: ReturnType<typeof createLocalJWKSet>;
-
+  /** `keys` resolves a token's `kid` to a published key (the signing keyset follows rotation). */
   constructor(
     private readonly issuer: string,
-    jwks: JSONWebKeySet,
+    private readonly keys: JWTVerifyGetKey,
     private readonly revocations: RevocationList,
-  ) {
-    this.keys = createLocalJWKSet(jwks);
-  }
+  ) {}
 
   static looksLikeJwt(token: string): boolean {
     return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
