@@ -5,8 +5,12 @@ import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
 import { loadCookieKeys, loadSigningKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
+import { RegistrationThrottle } from './provider/registration-throttle';
 import { createProvider } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
+
+/** Per client address; enough for a person setting up a few MCP clients, not for a flood. */
+const REGISTRATIONS_PER_MINUTE = 20;
 
 export async function createAuthApp(context: RoleContext): Promise<NestFastifyApplication> {
   const { config, store } = context;
@@ -27,7 +31,11 @@ export async function createAuthApp(context: RoleContext): Promise<NestFastifyAp
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const app = await createRoleApp(AuthModule.forRoot(context, { provider, users, csrf }), context);
-  await app.register(oidcProviderPlugin(provider));
+  await app.register(
+    oidcProviderPlugin(provider, {
+      registrationThrottle: new RegistrationThrottle(REGISTRATIONS_PER_MINUTE, 60_000),
+    }),
+  );
   return app;
 }
 

@@ -50,6 +50,10 @@ export interface AppConfig {
   readonly mcpServerClientId: string;
   readonly spaDistDir: string;
   readonly spaDevServer: boolean;
+  /** Seconds a dynamically registered client lives if it never obtains a token. */
+  readonly registeredClientTtlSeconds: number;
+  /** Whether the API serves Swagger UI; off in production unless SWAGGER_UI=true. */
+  readonly swaggerUi: boolean;
 }
 
 /** Development values; the process refuses to start in production while any is still in use. */
@@ -214,6 +218,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcpServerClientId: env.MCP_SERVER_CLIENT_ID ?? 'mcp.server',
     spaDistDir: resolve(env.SPA_DIST_DIR ?? './spa/dist'),
     spaDevServer: bool('SPA_DEV_SERVER', false),
+    registeredClientTtlSeconds: int('REGISTERED_CLIENT_TTL', 86400, 60, 365 * 86400),
+    swaggerUi: bool('SWAGGER_UI', !production),
   };
 
   if (problems.length) throw new ConfigError(problems);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestPinoLogger, roleLogger } from './logging';
 import { RoleContext } from './role-context';
+import { registerSecurityHeaders } from './security-headers';
 
 /**
  * One role's Nest application on its own Fastify instance: Fastify logs each request through
@@ -18,7 +19,9 @@ export async function createRoleApp(
     trustProxy: context.config.production,
     loggerInstance: logger,
   });
-  return NestFactory.create<NestFastifyApplication>(module, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),
   });
+  await registerSecurityHeaders(app);
+  return app;
 }

@@ -16,6 +16,12 @@ export async function createApiApp(context: RoleContext): Promise<NestFastifyApp
     maxAge: 600,
   });
 
+  // Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
+  if (config.swaggerUi) setUpSwaggerUi(app, context);
+  return app;
+}
+
+function setUpSwaggerUi(app: NestFastifyApplication, { config }: RoleContext): void {
   const document = new DocumentBuilder()
     .setTitle('Weather API')
     .setDescription(
@@ -47,5 +53,4 @@ export async function createApiApp(context: RoleContext): Promise<NestFastifyApp
       persistAuthorization: false,
     },
   });
-  return app;
 }
