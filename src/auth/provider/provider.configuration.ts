@@ -75,6 +75,8 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     },
     renderError: (ctx, out) => {
       const unauthorized = usesDisallowedGrant(ctx, out.error);
+      // An error raised after oidc-provider chose a redirect keeps its 303; the page is an error.
+      if (ctx.status < 400) ctx.status = 400;
       ctx.set(PAGE_HEADERS);
       ctx.body = messagePage(
         'Sign-in problem',
