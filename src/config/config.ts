@@ -218,7 +218,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcpServerClientId: env.MCP_SERVER_CLIENT_ID ?? 'mcp.server',
     spaDistDir: resolve(env.SPA_DIST_DIR ?? './spa/dist'),
     spaDevServer: bool('SPA_DEV_SERVER', false),
-    registeredClientTtlSeconds: int('REGISTERED_CLIENT_TTL', 86400, 60, 365 * 86400),
+    registeredClientTtlSeconds: int('REGISTERED_CLIENT_TTL', 86400, 1, 365 * 86400),
     swaggerUi: bool('SWAGGER_UI', !production),
   };
 

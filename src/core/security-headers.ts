@@ -13,5 +13,8 @@ export async function registerSecurityHeaders(app: NestFastifyApplication): Prom
     contentSecurityPolicy: false,
     // Browser clients on other ports/hosts of the same site fetch these resources with CORS.
     crossOriginResourcePolicy: { policy: 'same-site' },
+    // Swagger UI signs in through a popup that must keep its opener while it visits the
+    // AuthServer; COOP same-origin on the AuthServer's pages would sever it.
+    crossOriginOpenerPolicy: false,
   });
 }
