@@ -45,13 +45,15 @@ describe.each([
     ) as Record<string, unknown>;
     const urls = publishedUrls(discovery);
     expect(urls.length).toBeGreaterThan(8);
-    for (const url of urls) expect(url.startsWith(`${sys.urls.issuer}/`) || url === sys.urls.issuer).toBe(true);
+    for (const url of urls)
+      expect(url.startsWith(`${sys.urls.issuer}/`) || url === sys.urls.issuer).toBe(true);
   });
 
   it.each(['issuer', 'api', 'mcp'] as const)(
     'the %s port sends security headers, on oidc-provider replies too',
     async (role) => {
-      const paths = role === 'issuer' ? ['/health', '/.well-known/openid-configuration'] : ['/health'];
+      const paths =
+        role === 'issuer' ? ['/health', '/.well-known/openid-configuration'] : ['/health'];
       for (const path of paths) {
         const response = await fetch(`${sys.urls[role]}${path}`);
         expect(response.headers.get('x-content-type-options')).toBe('nosniff');

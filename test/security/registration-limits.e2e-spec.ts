@@ -39,7 +39,10 @@ describe('registered clients', () => {
 
   it('expire when never used within REGISTERED_CLIENT_TTL, and stay once used', async () => {
     const metadata = { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none' };
-    const [unused, used] = await Promise.all([registered(sys, metadata), registered(sys, metadata)]);
+    const [unused, used] = await Promise.all([
+      registered(sys, metadata),
+      registered(sys, metadata),
+    ]);
     await codeFlow(sys, {
       clientId: used.client_id,
       redirectUri: LOOPBACK,
