@@ -55,7 +55,7 @@ export class ResourceRegistry {
       useGrantedResource: () => true,
       defaultResource: (
         _ctx: KoaContextWithOIDC,
-        client: Client,
+        client: Pick<Client, 'grantTypeAllowed'>,
         oneOf?: readonly string[],
       ): string | undefined => {
         if (oneOf?.length) return oneOf.includes(this.api.id) ? this.api.id : oneOf[0];
