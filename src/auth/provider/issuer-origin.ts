@@ -8,13 +8,13 @@ import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
  * scheme also decides whether cookies are marked Secure behind a TLS-terminating proxy.
  */
 export function pinOriginToIssuer(provider: Provider, issuer: string): void {
-  const { protocol, host } = new URL(issuer);
+  const { protocol, host, hostname } = new URL(issuer);
   const scheme = protocol.slice(0, -1);
   provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     Object.defineProperties(ctx.request, {
       protocol: { value: scheme },
       host: { value: host },
-      hostname: { value: new URL(issuer).hostname },
+      hostname: { value: hostname },
     });
     await next();
   });

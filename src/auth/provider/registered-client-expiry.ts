@@ -38,6 +38,7 @@ export function keepUsedRegistrations(
     // Metadata-document clients (an https client_id) are not stored at all.
     if (URL.canParse(client.clientId)) return;
     kept.add(client.clientId);
+    // If the write fails the registration keeps its expiry; the client's next token retries.
     void store.upsert('Client', client.clientId, client.metadata()).catch(() => {
       kept.delete(client.clientId);
     });
