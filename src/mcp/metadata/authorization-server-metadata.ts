@@ -26,29 +26,30 @@ export class AuthorizationServerMetadata {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** The metadata as this process reaches the AuthServer (for back-channel calls). */
+  /**
+   * The metadata as this process reaches the AuthServer (for back-channel calls). The AuthServer
+   * publishes its endpoints under the public issuer URL whoever asks; when this process reaches
+   * it under an internal name (AUTH_INTERNAL_URL), the endpoints are moved under that name.
+   */
   async get(): Promise<AuthServerMetadata> {
+    const metadata = await this.forClients();
+    const internal = this.config.issuerInternalUrl;
+    const { issuer } = this.config;
+    if (internal === issuer) return metadata;
+    const internalUrl = (key: string, value: unknown) =>
+      key !== 'issuer' && typeof value === 'string' && value.startsWith(`${issuer}/`)
+        ? internal + value.slice(issuer.length)
+        : value;
+    return Object.fromEntries(
+      Object.entries(metadata).map(([key, value]) => [key, internalUrl(key, value)]),
+    ) as AuthServerMetadata;
+  }
+
+  /** The metadata as the AuthServer publishes it, for clients. */
+  async forClients(): Promise<AuthServerMetadata> {
     if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.metadata;
     this.pending ??= this.fetchMetadata().finally(() => (this.pending = undefined));
     return this.pending;
-  }
-
-  /**
-   * The metadata as clients must see it. oidc-provider names its endpoints after the Host it
-   * was asked on, so when this process reaches it under an internal name (AUTH_INTERNAL_URL),
-   * the endpoints are put back under the public issuer.
-   */
-  async forClients(): Promise<AuthServerMetadata> {
-    const metadata = await this.get();
-    const internal = this.config.issuerInternalUrl;
-    if (internal === this.config.issuer) return metadata;
-    const publicUrl = (value: unknown) =>
-      typeof value === 'string' && value.startsWith(`${internal}/`)
-        ? this.config.issuer + value.slice(internal.length)
-        : value;
-    return Object.fromEntries(
-      Object.entries(metadata).map(([key, value]) => [key, publicUrl(value)]),
-    ) as AuthServerMetadata;
   }
 
   private async fetchMetadata(): Promise<AuthServerMetadata> {
