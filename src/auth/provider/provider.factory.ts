@@ -17,8 +17,6 @@ import { ResourceRegistry } from './resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
 
-export { ROUTES } from './routes';
-
 export interface ProviderDependencies {
   readonly config: AppConfig;
   readonly store: AuthStore;
