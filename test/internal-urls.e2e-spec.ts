@@ -1,3 +1,4 @@
+import { TestBrowser } from './support/browser';
 import { codeFlow } from './support/flows';
 import { startTestSystem, TestSystem } from './support/system';
 
@@ -7,6 +8,24 @@ import { startTestSystem, TestSystem } from './support/system';
  * metadata, token exchange, the API call) only works if it goes through AUTH_INTERNAL_URL and
  * API_INTERNAL_URL, while issuer and audiences stay the public URLs.
  */
+/**
+ * The user's browser, which (unlike the containers) reaches the AuthServer at its public URL:
+ * here that name does not resolve, so the browser's requests are sent to where it listens. The
+ * AuthServer redirects to its own pages under ISSUER_URL whatever Host a request carries.
+ */
+class BrowserOnPublicUrl extends TestBrowser {
+  constructor(
+    private readonly publicUrl: string,
+    private readonly reachableAt: string,
+  ) {
+    super();
+  }
+
+  override request(url: string, init: RequestInit = {}): Promise<Response> {
+    return super.request(url.replace(this.publicUrl, this.reachableAt), init);
+  }
+}
+
 describe('back-channel URLs apart from public URLs', () => {
   let sys: TestSystem;
   let auth: string;
@@ -31,6 +50,7 @@ describe('back-channel URLs apart from public URLs', () => {
   it('verifies, exchanges and calls the API through the internal URLs', async () => {
     const { access_token: token } = await codeFlow(sys, {
       authServer: auth,
+      browser: new BrowserOnPublicUrl(sys.urls.issuer, auth),
       resources: [`${sys.urls.mcp}/mcp`],
       scope: 'weatherget',
     });

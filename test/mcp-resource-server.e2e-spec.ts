@@ -396,10 +396,11 @@ describe('MCP server as an OAuth protected resource', () => {
         'mcpclient',
         'mcpclient_secret',
       );
-      // oidc-provider refuses a grant type outside the client's metadata before the grant runs.
+      // A grant type outside the client's metadata is refused before the grant runs, with
+      // unauthorized_client (RFC 6749 §5.2).
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
-        error: 'invalid_request',
+        error: 'unauthorized_client',
         error_description: 'requested grant type is not allowed for this client',
       });
     });

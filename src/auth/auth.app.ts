@@ -12,8 +12,12 @@ import { keyPolicy } from './keys/key-policy';
 import { SigningKeyRing } from './keys/signing-key-ring';
 import { loadCookieKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
+import { RegistrationThrottle } from './provider/registration-throttle';
 import { createProvider } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
+
+/** Per client address; enough for a person setting up a few MCP clients, not for a flood. */
+const REGISTRATIONS_PER_MINUTE = 20;
 
 /** What the AuthServer needs besides the role context: its section, the store, outbound HTTP. */
 export interface AuthServerServices {
@@ -35,7 +39,6 @@ export async function createAuthApp(
   const provider = createProvider({
     shared: context.shared,
     config,
-    behindProxy: context.trustProxy !== false,
     store,
     users,
     signingKeys,
@@ -58,7 +61,11 @@ export async function createAuthApp(
     index: false,
     maxAge: '1h',
   });
-  await app.register(oidcProviderPlugin(provider));
+  await app.register(
+    oidcProviderPlugin(provider, {
+      registrationThrottle: new RegistrationThrottle(REGISTRATIONS_PER_MINUTE, 60_000),
+    }),
+  );
   return app;
 }
 

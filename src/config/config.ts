@@ -75,6 +75,8 @@ export interface AuthConfig {
   readonly exchangedTokenTtlSeconds: number;
   readonly refreshTokenReuseGraceSeconds: number;
   readonly idTokenTtlSeconds: number;
+  /** Dynamically registered clients never used within this time are forgotten. */
+  readonly registeredClientTtlSeconds: number;
   /** Signing-key rotation: publication time before a new key signs, and the optional schedule. */
   readonly signingKeys: {
     readonly activationDelaySeconds: number;
@@ -89,6 +91,8 @@ export interface AuthConfig {
 
 export interface ApiConfig {
   readonly corsOrigins: readonly string[];
+  /** Whether Swagger UI is served (default: outside production only). */
+  readonly swaggerUi: boolean;
 }
 
 export interface McpConfig {
@@ -204,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       exchangedTokenTtlSeconds: auth.EXCHANGED_TOKEN_TTL,
       refreshTokenReuseGraceSeconds: auth.REFRESH_TOKEN_REUSE_GRACE,
       idTokenTtlSeconds: auth.ID_TOKEN_TTL,
+      registeredClientTtlSeconds: auth.REGISTERED_CLIENT_TTL,
       signingKeys: {
         activationDelaySeconds: auth.KEY_ACTIVATION_DELAY_SECONDS,
         rotationDays: auth.KEY_ROTATION_DAYS || undefined,
@@ -217,7 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         mcpServer: auth.MCP_SERVER_CLIENT_SECRET,
       },
     },
-    api: { corsOrigins: api.CORS_ORIGINS },
+    api: { corsOrigins: api.CORS_ORIGINS, swaggerUi: api.SWAGGER_UI },
     mcp: { corsOrigins: mcp.CORS_ORIGINS, clientSecret: mcp.MCP_SERVER_CLIENT_SECRET },
     spa: { distDir: spa.SPA_DIST_DIR },
     logging: { level: logging.LOG_LEVEL, format: logging.LOG_FORMAT },

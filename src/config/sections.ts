@@ -136,6 +136,8 @@ export function authSchema({ production }: SectionContext) {
     KEY_ACTIVATION_DELAY_SECONDS: integer(900, 2, 30 * 86400),
     // 0 (the default) rotates only on `npm run keys -- rotate`.
     KEY_ROTATION_DAYS: integer(0, 0, 3650),
+    // Dynamically registered clients never used within this time are forgotten.
+    REGISTERED_CLIENT_TTL: integer(86400, 1, 365 * 86400),
     DEV_USERS: boolean(!production).refine((on) => !(production && on), {
       error: 'cannot be enabled in production',
     }),
@@ -152,7 +154,11 @@ export function authSchema({ production }: SectionContext) {
 }
 
 export function apiSchema(context: SectionContext) {
-  return z.object({ CORS_ORIGINS: corsOrigins(context) });
+  return z.object({
+    CORS_ORIGINS: corsOrigins(context),
+    // Swagger UI is for development; production serves it only when asked to.
+    SWAGGER_UI: boolean(!context.production),
+  });
 }
 
 export function mcpSchema(context: SectionContext) {

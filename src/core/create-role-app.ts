@@ -5,6 +5,7 @@ import { NestPinoLogger, roleLogger } from './logging';
 import type { TrustProxy } from '../config/config';
 import { DebugRequestLog } from './request-log';
 import { RoleContext } from './role-context';
+import { registerSecurityHeaders } from './security-headers';
 
 /**
  * One role's Nest application on its own Fastify instance. Nest and Fastify log through the
@@ -22,9 +23,11 @@ export async function createRoleApp(
     loggerInstance: logger,
     logController: new DebugRequestLog(),
   });
-  return NestFactory.create<NestFastifyApplication>(module, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),
   });
+  await registerSecurityHeaders(app);
+  return app;
 }
 
 /**

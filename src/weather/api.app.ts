@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { ApiConfig } from '../config/config';
+import type { ApiConfig, SharedConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
 import { RESOURCES } from '../core/protocol';
 import { RoleContext } from '../core/role-context';
@@ -18,7 +18,6 @@ export async function createApiApp(
   context: RoleContext,
   { config, revocations }: ApiServices,
 ): Promise<NestFastifyApplication> {
-  const { shared } = context;
   const app = await createRoleApp(WeatherModule.forRoot(context, revocations), context);
   app.enableCors({
     origin: [...config.corsOrigins],
@@ -28,6 +27,12 @@ export async function createApiApp(
     maxAge: 600,
   });
 
+  // Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
+  if (config.swaggerUi) setUpSwaggerUi(app, context.shared);
+  return app;
+}
+
+function setUpSwaggerUi(app: NestFastifyApplication, shared: SharedConfig): void {
   const document = new DocumentBuilder()
     .setTitle('Weather API')
     .setDescription(
@@ -56,5 +61,4 @@ export async function createApiApp(
       persistAuthorization: false,
     },
   });
-  return app;
 }

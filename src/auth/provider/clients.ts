@@ -3,6 +3,17 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
 
+export const M2M_CLIENT_ID = 'm2m.client';
+
+/**
+ * The only clients that may use the client credentials grant, each with the scopes it may ask
+ * for. Registered and metadata-document clients never appear here: a token without a user
+ * must come from a client the operator configured (issue 8, finding 2).
+ */
+export const MACHINE_CLIENT_SCOPES: ReadonlyMap<string, readonly string[]> = new Map([
+  [M2M_CLIENT_ID, [SCOPE.api]],
+]);
+
 /**
  * The contract's pre-registered clients, plus three of our own: the terminal's and Swagger
  * UI's public clients and the MCP server's confidential client for token exchange.
@@ -56,14 +67,14 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       scope: RESOURCES.api.scopes.join(' '),
     },
     {
-      client_id: 'm2m.client',
+      client_id: M2M_CLIENT_ID,
       client_name: 'Machine-to-machine client',
       client_secret: config.clientSecrets.m2m,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      scope: SCOPE.api,
+      scope: MACHINE_CLIENT_SCOPES.get(M2M_CLIENT_ID)!.join(' '),
     },
     {
       client_id: clientIds.mcpServer,
@@ -77,4 +88,38 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       scope: RESOURCES.api.scopes.join(' '),
     },
   ];
+}
+
+/** Clients the operator configured, as opposed to registered (RFC 7591) or CIMD ones. */
+export class ConfiguredClients {
+  private readonly ids: ReadonlySet<string>;
+  /** Display names folded for comparison, so look-alike registrations can be refused. */
+  private readonly names: ReadonlySet<string>;
+
+  constructor(readonly metadata: readonly ClientMetadata[]) {
+    this.ids = new Set(metadata.map((c) => c.client_id));
+    this.names = new Set(
+      metadata.flatMap((c) => (typeof c.client_name === 'string' ? [foldName(c.client_name)] : [])),
+    );
+  }
+
+  has(clientId: string): boolean {
+    return this.ids.has(clientId);
+  }
+
+  nameTaken(name: string): boolean {
+    return this.names.has(foldName(name));
+  }
+}
+
+/** Case-, width- and whitespace-insensitive form of a display name. */
+export function foldName(name: string): string {
+  // Format characters (zero-width spaces and joiners) are dropped: they render as nothing.
+  return name
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .split(/\s/)
+    .filter(Boolean)
+    .join(' ');
 }

@@ -1,28 +1,27 @@
-import type { Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { adapterFor } from '../../storage/oidc-adapter';
 import { AuthStore } from '../../storage/store';
 import { RevocationList } from '../../storage/revocation-list';
-import { accessTokenClaims } from '../tokens/access-token-claims';
-import { seedClients } from './clients';
-import { IssuedTokenVerifier } from '../tokens/issued-tokens';
 import { providerKeySlots } from '../keys/key-slots';
 import { SigningKeyRing } from '../keys/signing-key-ring';
-import { allowLoopbackPortVariance } from './loopback-redirects';
-import { ResourceRegistry } from './resources';
-import { CLAIMS, SCOPES } from './scopes';
-import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
-import { tokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
-import { registerTokenExchange } from '../tokens/token-exchange.grant';
+import { IssuedTokenVerifier } from '../tokens/issued-tokens';
 import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
+import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
+import { tokenAccessPolicy } from '../tokens/token-access.policy';
+import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
-import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
+import { ConfiguredClients, seedClients } from './clients';
+import { pinOriginToIssuer } from './issuer-origin';
+import { providerConfiguration } from './provider.configuration';
+import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
+import { ResourceRegistry } from './resources';
+import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
+import { reportUnauthorizedClients } from './unauthorized-client';
 
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
   readonly config: AuthConfig;
-  /** Whether a trusted proxy sits in front (TRUST_PROXY): then X-Forwarded-Proto counts. */
-  readonly behindProxy: boolean;
   readonly store: AuthStore;
   readonly users: UserDirectory;
   readonly signingKeys: SigningKeyRing;
@@ -30,136 +29,72 @@ export interface ProviderDependencies {
   readonly fetch: typeof fetch;
 }
 
-export const ROUTES = {
-  authorization: '/connect/authorize',
-  token: '/connect/token',
-  userinfo: '/connect/userinfo',
-  end_session: '/connect/endsession',
-  introspection: '/connect/introspect',
-  revocation: '/connect/revocation',
-  registration: '/connect/register',
-  jwks: '/.well-known/openid-configuration/jwks',
-} as const;
-
-const DAY = 24 * 60 * 60;
-
+/** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
 export function createProvider(deps: ProviderDependencies): Provider {
-  const { shared, config, store, users } = deps;
+  const { shared, config, store } = deps;
   const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   const revocations = new RevocationList(store);
-  const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
-  // How long a revoked grant must stay on the list: until its last access token has expired.
-  const longestAccessTokenTtl = Math.max(
-    config.accessTokenTtlSeconds,
-    config.exchangedTokenTtlSeconds,
-  );
+  const clients = new ConfiguredClients(seedClients(shared, config));
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
-  const allowedPolicy = (
-    _ctx: KoaContextWithOIDC,
-    client: { clientId: string },
-    token: TokenOwnership,
-  ) => mayAccess(client.clientId, token);
+  const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 
-  const configuration: Configuration = {
-    adapter: adapterFor(store, {
-      onGrantRevoked: (grantId) =>
-        revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
+  const provider = new (refreshReuse.providerClass())(
+    shared.issuer,
+    providerConfiguration({
+      config,
+      adapter: storageAdapter(deps, revocations),
+      clients,
+      users: deps.users,
+      resources,
+      mayAccess,
+      // Slots that follow the live keyset (key-slots.ts explains why).
+      signingKeys: providerKeySlots(deps.signingKeys),
+      rotateRefreshToken: refreshReuse.rotate,
+      cookieKeys: deps.cookieKeys,
+      fetch: deps.fetch,
     }),
-    clients: seedClients(shared, config),
-    // Slots that follow the live keyset (key-slots.ts explains why).
-    jwks: providerKeySlots(deps.signingKeys),
-    cookies: { keys: deps.cookieKeys },
-    scopes: [...SCOPES],
-    claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
-    // The SPA reads profile claims from the ID token: its access tokens are bound to resource
-    // servers, so userinfo (which needs a userinfo-audience token) is not its source.
-    conformIdTokenClaims: false,
-    findAccount: (_ctx, sub) => {
-      const user = users.findBySubject(sub);
-      if (!user) return undefined;
-      return { accountId: sub, claims: () => ({ ...user }) };
-    },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    routes: { ...ROUTES },
-    responseTypes: ['code'],
-    pkce: { required: () => true },
-    rotateRefreshToken: refreshReuse.rotate,
-    // OAuth 2.1 clients refresh without the OIDC-only offline_access scope (MCP clients rarely
-    // ask for it); the client's registered grant types decide.
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    ttl: {
-      AccessToken: (_ctx, token) =>
-        token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
-      ClientCredentials: (_ctx, token) =>
-        token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
-      AuthorizationCode: 60,
-      IdToken: config.idTokenTtlSeconds,
-      Interaction: 3600,
-      Session: 14 * DAY,
-      Grant: 14 * DAY,
-      RefreshToken: 14 * DAY,
-    },
-    features: {
-      devInteractions: { enabled: false },
-      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
-      clientCredentials: { enabled: true },
-      // The bundled types model introspection as a union they then reject, hence the cast.
-      introspection: { enabled: true, allowedPolicy } as never,
-      revocation: { enabled: true, allowedPolicy },
-      userinfo: { enabled: true },
-      registration: { enabled: true },
-      // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
-      // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
-      // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the
-      // document's client_id to equal the URL and forbids shared secrets.
-      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.set(PAGE_HEADERS);
-          ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
-        },
-        postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
-          ctx.set(PAGE_HEADERS);
-          ctx.body = messagePage('Signed out', 'You are signed out. You can close this window.');
-        },
-      },
-      resourceIndicators: resources.feature(),
-    },
-    renderError: (ctx, out) => {
-      ctx.set(PAGE_HEADERS);
-      ctx.body = messagePage(
-        'Sign-in problem',
-        out.error_description ?? 'The request could not be completed.',
-        out.error,
-      );
-    },
-    extraTokenClaims: (_ctx, token) => accessTokenClaims(token),
-    fetch: deps.fetch,
-    // Browser clients may call the token, revocation and userinfo endpoints from the origins
-    // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).
-    clientBasedCORS: (_ctx, origin, client) =>
-      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
-  };
-
-  const provider = new (refreshReuse.providerClass())(shared.issuer, configuration);
-  // Behind a TLS-terminating proxy the public URL comes from X-Forwarded-*.
-  provider.proxy = deps.behindProxy;
+  );
+  // Published URLs come from ISSUER_URL, never from request headers (issuer-origin.ts); the
+  // client address for rate limits comes from Fastify, which applies the proxy settings.
+  provider.proxy = false;
+  pinOriginToIssuer(provider, shared.issuer);
 
   const verifier = new IssuedTokenVerifier(
     shared.issuer,
     deps.signingKeys.verificationKey,
     revocations,
   );
-  registerTokenExchange(provider, verifier, resources, [
-    {
-      clientId: shared.clientIds.mcpServer,
-      subjectAudience: resources.mcp.id,
-      targets: [resources.api.id],
-      ttlSeconds: config.exchangedTokenTtlSeconds,
-    },
-  ]);
+  registerTokenExchange({
+    provider,
+    verifier,
+    resources,
+    policies: [
+      {
+        clientId: shared.clientIds.mcpServer,
+        subjectAudience: resources.mcp.id,
+        targets: [resources.api.id],
+        ttlSeconds: config.exchangedTokenTtlSeconds,
+      },
+    ],
+  });
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
-  allowLoopbackPortVariance(provider);
+  renderErrorsOfUnverifiedClients(provider, clients);
+  reportUnauthorizedClients(provider);
+  keepUsedRegistrations(provider, store, (id) => clients.has(id));
   return provider;
+}
+
+/** The store as oidc-provider's adapter: revoked grants listed, unused registrations expiring. */
+function storageAdapter(deps: ProviderDependencies, revocations: RevocationList) {
+  const { config, store } = deps;
+  // How long a revoked grant must stay on the list: until its last access token has expired.
+  const longestAccessTokenTtl = Math.max(
+    config.accessTokenTtlSeconds,
+    config.exchangedTokenTtlSeconds,
+  );
+  const adapter = adapterFor(store, {
+    onGrantRevoked: (grantId) =>
+      revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
+  });
+  return expiringClientRegistrations(adapter, config.registeredClientTtlSeconds);
 }

@@ -1,12 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from 'oidc-provider';
+import { limitViolation } from './request-limits';
+import { RegistrationThrottle } from './registration-throttle';
+import { ROUTES } from './routes';
+
+export interface MountOptions {
+  readonly registrationThrottle: RegistrationThrottle;
+}
 
 /**
  * Mounts oidc-provider at the root of a Fastify instance as an encapsulated plugin. Inside it no
  * body parser runs, so oidc-provider reads the request stream itself; every path it does not
  * share with a more specific Nest route (interaction pages, /health) goes to provider.callback().
+ * Size limits and the registration rate limit run first, before oidc-provider reads anything.
  */
-export function oidcProviderPlugin(provider: Provider) {
+export function oidcProviderPlugin(provider: Provider, options: MountOptions) {
   const callback = provider.callback();
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -15,8 +23,41 @@ export function oidcProviderPlugin(provider: Provider) {
   return (instance: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined));
+    instance.addHook('onRequest', (request, reply, next) => {
+      const refusal = refuse(request, options);
+      if (!refusal) return next();
+      if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds));
+      void reply
+        .code(refusal.status)
+        .header('cache-control', 'no-store')
+        .send({ error: refusal.error, error_description: refusal.description });
+    });
     instance.all('/', handle);
     instance.all('/*', handle);
     done();
+  };
+}
+
+interface Refusal {
+  readonly status: number;
+  readonly error: 'invalid_request';
+  readonly description: string;
+  readonly retryAfterSeconds?: number;
+}
+
+function refuse(request: FastifyRequest, options: MountOptions): Refusal | undefined {
+  const violation = limitViolation({ url: request.raw.url ?? '', headers: request.headers });
+  if (violation) return { ...violation, error: 'invalid_request' };
+  const registering =
+    request.method === 'POST' && request.url.split('?')[0] === ROUTES.registration;
+  if (!registering) return undefined;
+  const verdict = options.registrationThrottle.take(request.ip);
+  if (verdict.allowed) return undefined;
+  // RFC 6585 §4: 429 with Retry-After.
+  return {
+    status: 429,
+    error: 'invalid_request',
+    description: 'too many client registrations from this address, try again later',
+    retryAfterSeconds: verdict.retryAfterSeconds,
   };
 }

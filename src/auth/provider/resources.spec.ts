@@ -1,6 +1,6 @@
 import { errors } from 'oidc-provider';
 import { loadConfig } from '../../config/config';
-import { ResourceRegistry } from './resources';
+import { ResourceRegistry, withoutTrailingSlashes } from './resources';
 
 describe('ResourceRegistry', () => {
   const resources = new ResourceRegistry(loadConfig({}).shared, 120);
@@ -67,5 +67,25 @@ describe('ResourceRegistry', () => {
       expect(defaultResource(ctx, client(['client_credentials']))).toBe(API);
       expect(defaultResource(ctx, client(['authorization_code']))).toBeUndefined();
     });
+  });
+});
+
+describe('withoutTrailingSlashes', () => {
+  it.each([
+    ['http://a/', 'http://a'],
+    ['http://a///', 'http://a'],
+    ['http://a', 'http://a'],
+    ['///', ''],
+    ['', ''],
+  ])('%s -> %s', (input, expected) => {
+    expect(withoutTrailingSlashes(input)).toBe(expected);
+  });
+
+  it('is linear on a slash run followed by another character (issue 8, finding 1)', () => {
+    // /\/+$/ needs seconds for this input; a linear scan needs well under a millisecond.
+    const hostile = `http://a/${'/'.repeat(200_000)}x`;
+    const started = performance.now();
+    expect(withoutTrailingSlashes(hostile)).toBe(hostile);
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });

@@ -1,6 +1,7 @@
-import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
 import { RESOURCES } from '../../core/protocol';
+import { REQUEST_LIMITS } from './request-limits';
 
 export interface ProtectedResource {
   readonly id: string;
@@ -33,7 +34,9 @@ export class ResourceRegistry {
    * clients derive the identifier differently (some from `new URL(...).href`).
    */
   find(indicator: string): ProtectedResource | undefined {
-    const wanted = indicator.replace(/\/+$/, '');
+    // Indicators can also arrive in bodies, which the URL limits do not see.
+    if (indicator.length > REQUEST_LIMITS.parameterLength) return undefined;
+    const wanted = withoutTrailingSlashes(indicator);
     return this.all.find((r) => r.id === wanted);
   }
 
@@ -56,16 +59,26 @@ export class ResourceRegistry {
       useGrantedResource: () => true,
       defaultResource: (
         _ctx: KoaContextWithOIDC,
-        client: { grantTypeAllowed(t: string): boolean },
+        client: Pick<Client, 'grantTypeAllowed'>,
         oneOf?: readonly string[],
-      ) => {
-        if (oneOf?.length) return oneOf.includes(this.api.id) ? this.api.id : oneOf[0]!;
+      ): string | undefined => {
+        if (oneOf?.length) return oneOf.includes(this.api.id) ? this.api.id : oneOf[0];
         // Machine clients have no authorization request to name a resource in: the API is theirs.
         if (client.grantTypeAllowed('client_credentials')) return this.api.id;
-        return undefined as unknown as string;
+        return undefined;
       },
       getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) =>
         this.serverInfo(indicator),
     };
   }
+}
+
+/**
+ * Drops trailing slashes by scanning back from the end: linear, where `/\/+$/` backtracks
+ * quadratically on a long run of slashes followed by another character (issue 8, finding 1).
+ */
+export function withoutTrailingSlashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return value.slice(0, end);
 }

@@ -5,26 +5,19 @@ import {
   type Provider,
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
-import { IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
-import { ResourceRegistry } from '../provider/resources';
+import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
+import { ProtectedResource, ResourceRegistry } from '../provider/resources';
+import {
+  ACCESS_TOKEN_TYPE,
+  EXCHANGE_PARAMETERS,
+  type ExchangeParams,
+  narrowScope,
+  parseExchangeRequest,
+} from './token-exchange.request';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 /** The `gty` exchanged access tokens carry, so their claims can be told apart when issued. */
 const EXCHANGED_GTY = 'token_exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-
-const PARAMETERS = [
-  'subject_token',
-  'subject_token_type',
-  'requested_token_type',
-  'resource',
-  'audience',
-  'scope',
-  'actor_token',
-  'actor_token_type',
-] as const;
-
-type ExchangeParams = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
 /** Which client may exchange tokens of which audience, for which target resources. */
 export interface ExchangePolicy {
@@ -34,72 +27,39 @@ export interface ExchangePolicy {
   readonly ttlSeconds: number;
 }
 
+interface ExchangeDependencies {
+  readonly provider: Provider;
+  readonly verifier: IssuedTokenVerifier;
+  readonly resources: ResourceRegistry;
+  readonly policies: readonly ExchangePolicy[];
+}
+
 /**
  * RFC 8693 token exchange, for a resource server that must call another one on the user's
  * behalf without passing the user's token on (MCP authorization spec, "token passthrough").
  * The new token keeps the subject, narrows the scope to what the subject token held, and names
  * the exchanging client in `act` (RFC 8693 §4.1).
  */
-export function registerTokenExchange(
-  provider: Provider,
-  verifier: IssuedTokenVerifier,
-  resources: ResourceRegistry,
-  policies: readonly ExchangePolicy[],
-): void {
+export function registerTokenExchange(deps: ExchangeDependencies): void {
   const handler = async (ctx: TokenEndpointGrantContext<ExchangeParams>) => {
     const { client, params } = ctx.oidc;
-    const policy = policies.find((p) => p.clientId === client.clientId);
-    if (!policy) throw new errors.UnauthorizedClient('client may not exchange tokens');
+    const policy = policyFor(deps.policies, client.clientId);
+    const request = parseExchangeRequest(params);
+    const target = allowedTarget(deps.resources, policy, request.targetIndicator);
+    const subject = await verifySubject(deps.verifier, request.subjectToken, policy);
+    const scope = narrowScope(subject.scope, target.scopes, request.requestedScopes);
 
-    if (!params.subject_token)
-      throw new errors.InvalidRequest('missing required parameter subject_token');
-    if (params.subject_token_type !== ACCESS_TOKEN_TYPE) {
-      throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
-    }
-    if (params.actor_token) throw new errors.InvalidRequest('actor_token is not supported');
-    if (params.requested_token_type && params.requested_token_type !== ACCESS_TOKEN_TYPE) {
-      throw new errors.InvalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`);
-    }
-
-    const targetIndicator = params.resource ?? params.audience;
-    if (!targetIndicator) throw new errors.InvalidTarget('resource (or audience) is required');
-    const target = resources.find(targetIndicator);
-    if (!target || !policy.targets.includes(target.id)) {
-      throw new errors.InvalidTarget('token exchange to this resource is not allowed');
-    }
-
-    let subject;
-    try {
-      subject = await verifier.verify(params.subject_token, { audience: policy.subjectAudience });
-    } catch (error) {
-      if (error instanceof IssuedTokenError) {
-        // RFC 8693 §2.2.2: an unacceptable subject token is invalid_request.
-        throw new errors.InvalidRequest(`subject_token rejected: ${error.code}`);
-      }
-      throw error;
-    }
-
-    const held = new Set((subject.scope ?? '').split(' ').filter(Boolean));
-    const offered = target.scopes.filter((s) => held.has(s));
-    const requested = params.scope?.split(' ').filter(Boolean);
-    if (requested?.some((s) => !offered.includes(s))) {
-      throw new errors.InvalidScope(
-        'requested scope exceeds the subject token',
-        requested.join(' '),
-      );
-    }
-    const scope = (requested ?? offered).join(' ');
-
-    const now = Math.floor(Date.now() / 1000);
-    const ttl = Math.max(1, Math.min(policy.ttlSeconds, subject.exp - now));
-    const token = new provider.AccessToken({
+    const token = new deps.provider.AccessToken({
       client,
       accountId: subject.sub,
       // The subject's grant: revoking it revokes the exchanged token too.
       grantId: subject.gid ?? '',
       gty: EXCHANGED_GTY,
       scope,
-      resourceServer: new provider.ResourceServer(target.id, resources.serverInfo(target.id, ttl)),
+      resourceServer: new deps.provider.ResourceServer(
+        target.id,
+        deps.resources.serverInfo(target.id, exchangedTtl(policy, subject)),
+      ),
     });
 
     ctx.body = {
@@ -111,7 +71,48 @@ export function registerTokenExchange(
     };
   };
 
-  provider.registerGrantType(TOKEN_EXCHANGE_GRANT, handler, PARAMETERS);
+  deps.provider.registerGrantType(TOKEN_EXCHANGE_GRANT, handler, EXCHANGE_PARAMETERS);
+}
+
+function policyFor(policies: readonly ExchangePolicy[], clientId: string): ExchangePolicy {
+  const policy = policies.find((p) => p.clientId === clientId);
+  // RFC 6749 §5.2: the client is not authorized to use this grant type.
+  if (!policy) throw new errors.UnauthorizedClient('client may not exchange tokens');
+  return policy;
+}
+
+function allowedTarget(
+  resources: ResourceRegistry,
+  policy: ExchangePolicy,
+  indicator: string,
+): ProtectedResource {
+  const target = resources.find(indicator);
+  if (!target || !policy.targets.includes(target.id)) {
+    throw new errors.InvalidTarget('token exchange to this resource is not allowed');
+  }
+  return target;
+}
+
+async function verifySubject(
+  verifier: IssuedTokenVerifier,
+  subjectToken: string,
+  policy: ExchangePolicy,
+): Promise<IssuedAccessToken> {
+  try {
+    return await verifier.verify(subjectToken, { audience: policy.subjectAudience });
+  } catch (error) {
+    // RFC 8693 §2.2.2: an unacceptable subject token is invalid_request.
+    if (error instanceof IssuedTokenError) {
+      throw new errors.InvalidRequest(`subject_token rejected: ${error.code}`);
+    }
+    throw error;
+  }
+}
+
+/** Never longer than the policy allows, nor than the subject token still lives. */
+function exchangedTtl(policy: ExchangePolicy, subject: IssuedAccessToken): number {
+  const now = Math.floor(Date.now() / 1000);
+  return Math.max(1, Math.min(policy.ttlSeconds, subject.exp - now));
 }
 
 /**

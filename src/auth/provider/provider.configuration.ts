@@ -1,0 +1,135 @@
+import type { Adapter, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { AuthConfig } from '../../config/config';
+import { accessTokenClaims } from '../tokens/access-token-claims';
+import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
+import { UserDirectory } from '../users/users';
+import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
+import { ConfiguredClients } from './clients';
+import { registrationPolicy } from './registration.policy';
+import { ResourceRegistry } from './resources';
+import { ROUTES } from './routes';
+import { usesDisallowedGrant } from './unauthorized-client';
+import { CLAIMS, SCOPES } from './scopes';
+
+const DAY = 24 * 60 * 60;
+
+/** What the configuration is built from; each part is made by createProvider. */
+export interface ConfigurationParts {
+  readonly config: AuthConfig;
+  readonly adapter: new (model: string) => Adapter;
+  readonly clients: ConfiguredClients;
+  readonly users: UserDirectory;
+  readonly resources: ResourceRegistry;
+  readonly mayAccess: TokenAccessPolicy;
+  readonly signingKeys: Configuration['jwks'];
+  /** Refresh-token rotation (refresh-token-reuse.ts: one family inside the reuse window). */
+  readonly rotateRefreshToken: Configuration['rotateRefreshToken'];
+  readonly cookieKeys: string[];
+  readonly fetch: typeof fetch;
+}
+
+/** oidc-provider's configuration: our hooks and policies, its protocol code. */
+export function providerConfiguration(parts: ConfigurationParts): Configuration {
+  const { config, users } = parts;
+  return {
+    adapter: parts.adapter,
+    clients: [...parts.clients.metadata],
+    extraClientMetadata: registrationPolicy(parts.clients),
+    jwks: parts.signingKeys,
+    cookies: { keys: parts.cookieKeys },
+    scopes: [...SCOPES],
+    claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
+    // The SPA reads profile claims from the ID token: its access tokens are bound to resource
+    // servers, so userinfo (which needs a userinfo-audience token) is not its source.
+    conformIdTokenClaims: false,
+    findAccount: (_ctx, sub) => {
+      const user = users.findBySubject(sub);
+      if (!user) return undefined;
+      return { accountId: sub, claims: () => ({ ...user }) };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    routes: { ...ROUTES },
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    rotateRefreshToken: parts.rotateRefreshToken,
+    // OAuth 2.1 clients refresh without the OIDC-only offline_access scope (MCP clients rarely
+    // ask for it); the client's registered grant types decide.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Every grant ends with the session it was made in, offline_access ones too: signing out
+    // revokes them (issue 8, finding 12; README "Security"). oidc-provider's default keeps
+    // offline_access grants alive through logout.
+    expiresWithSession: () => true,
+    ttl: tokenLifetimes(config),
+    features: {
+      devInteractions: { enabled: false },
+      // Signing follows the live keyset through external key slots (keys/key-slots.ts).
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
+      revocation: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
+      userinfo: { enabled: true },
+      registration: { enabled: true },
+      // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
+      // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
+      // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the
+      // document's client_id to equal the URL and forbids shared secrets.
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      rpInitiatedLogout: logoutPages(),
+      resourceIndicators: parts.resources.feature(),
+    },
+    renderError: (ctx, out) => {
+      const unauthorized = usesDisallowedGrant(ctx, out.error);
+      // An error raised after oidc-provider chose a redirect keeps its 303; the page is an error.
+      if (ctx.status < 400) ctx.status = 400;
+      ctx.set(PAGE_HEADERS);
+      ctx.body = messagePage(
+        'Sign-in problem',
+        unauthorized
+          ? 'This application may not sign users in.'
+          : (out.error_description ?? 'The request could not be completed.'),
+        unauthorized ? 'unauthorized_client' : out.error,
+      );
+    },
+    extraTokenClaims: (_ctx, token) => accessTokenClaims(token),
+    fetch: parts.fetch,
+    // Browser clients may call the token, revocation and userinfo endpoints from the origins
+    // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
+  };
+}
+
+function tokenLifetimes(config: AuthConfig): Configuration['ttl'] {
+  return {
+    AccessToken: (_ctx, token) =>
+      token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
+    ClientCredentials: (_ctx, token) =>
+      token.resourceServer?.accessTokenTTL ?? config.accessTokenTtlSeconds,
+    AuthorizationCode: 60,
+    IdToken: config.idTokenTtlSeconds,
+    Interaction: 3600,
+    Session: 14 * DAY,
+    Grant: 14 * DAY,
+    RefreshToken: 14 * DAY,
+  };
+}
+
+/** Introspection and revocation: who may look at or revoke which token. */
+function ownedBy(mayAccess: TokenAccessPolicy) {
+  return (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: TokenOwnership) =>
+    mayAccess(client.clientId, token);
+}
+
+function logoutPages() {
+  return {
+    enabled: true,
+    logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
+      ctx.set(PAGE_HEADERS);
+      ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
+    },
+    postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
+      ctx.set(PAGE_HEADERS);
+      ctx.body = messagePage('Signed out', 'You are signed out. You can close this window.');
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestSystem, TestSystem } from '../support/system';
+import { answer, authorizeUrl } from './attack';
+
+const HOST = 'https://cimd.example.test';
+const LOOPBACK = 'http://127.0.0.1:45678/callback';
+
+/**
+ * Issue 8, findings 2, 5 and 7 for Client ID Metadata Documents: a document anyone can publish
+ * gets the same limits as a registration. Documents are served from a local server; the
+ * AuthServer's outbound fetch maps the https host onto it.
+ */
+describe('Client ID Metadata Documents may not', () => {
+  let sys: TestSystem;
+  let docs: Server;
+  const documents = new Map<string, object>();
+
+  beforeAll(async () => {
+    docs = createServer((req, res) => {
+      const doc = documents.get(req.url ?? '');
+      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(doc ?? { error: 'not found' }));
+    });
+    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+    const local = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+    const mapped: typeof fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const { dispatcher: _guard, ...rest } = (init ?? {}) as RequestInit & {
+        dispatcher?: unknown;
+      };
+      return fetch(url.startsWith(HOST) ? local + url.slice(HOST.length) : url, rest);
+    };
+    sys = await startTestSystem({ env: { ROLES: 'auth' }, fetch: mapped });
+  });
+  afterAll(async () => {
+    await sys?.close();
+    await new Promise((resolve) => docs?.close(resolve));
+  });
+
+  it.each([
+    [
+      'declare client credentials',
+      'cc',
+      { grant_types: ['authorization_code', 'client_credentials'] },
+      'invalid_client_metadata',
+    ],
+    [
+      'take a configured client’s name',
+      'name',
+      { client_name: 'weather spa' },
+      'invalid_client_metadata',
+    ],
+    [
+      'use http on a public host',
+      'http',
+      { redirect_uris: ['http://evil.example/cb'] },
+      'invalid_redirect_uri',
+    ],
+  ])('%s', async (_case, name, overrides, error) => {
+    const clientId = `${HOST}/${name}.json`;
+    documents.set(`/${name}.json`, {
+      client_id: clientId,
+      redirect_uris: [LOOPBACK],
+      token_endpoint_auth_method: 'none',
+      ...overrides,
+    });
+    const redirectUri = (overrides as { redirect_uris?: string[] }).redirect_uris?.[0] ?? LOOPBACK;
+    const result = await answer(
+      authorizeUrl(sys, { client_id: clientId, redirect_uri: redirectUri }),
+    );
+    expect({ status: result.status, location: result.headers.get('location') }).toEqual({
+      status: 400,
+      location: null,
+    });
+    expect(result.error).toBe(error);
+  });
+
+  it('have errors redirected to them before the user acted (RFC 9700 §4.11.2)', async () => {
+    const clientId = `${HOST}/good.json`;
+    documents.set('/good.json', {
+      client_id: clientId,
+      redirect_uris: ['https://app.example/cb'],
+      token_endpoint_auth_method: 'none',
+    });
+    const result = await answer(
+      authorizeUrl(sys, {
+        client_id: clientId,
+        redirect_uri: 'https://app.example/cb',
+        code_challenge: undefined,
+      }),
+    );
+    expect({
+      status: result.status,
+      location: result.headers.get('location'),
+      error: result.error,
+    }).toEqual({
+      status: 400,
+      location: null,
+      error: 'invalid_request',
+    });
+  });
+});
