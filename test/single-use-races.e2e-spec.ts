@@ -1,7 +1,8 @@
 import { codeSource, raceTokenRequests } from './support/races';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { describeWithPostgres } from './support/postgres-available';
-import { freePorts } from './support/ports';
+import { freePorts, onFreePorts } from './support/ports';
+import { startServerProcess, type ServerProcess } from './support/server-process';
 import { startTestSystem, type TestSystem } from './support/system';
 
 const RACES = 50;
@@ -60,6 +61,54 @@ describeWithPostgres('authorization codes at two AuthServers sharing PostgreSQL'
   it(`redeems each code exactly once in ${RACES} races`, async () => {
     const nextCode = codeSource(first.urls.issuer, first.urls.spa, first.urls.api);
     await expectOneWinnerPerRace(nextCode, () => [first.urls.issuer, secondUrl]);
+  }, 120_000);
+});
+
+describeWithPostgres('authorization codes at two AuthServer processes sharing PostgreSQL', () => {
+  let db: TestDatabase;
+  const replicas: ServerProcess[] = [];
+  const urls = { issuer: '', second: '', spa: '', api: '' };
+
+  beforeAll(async () => {
+    db = (await createTestDatabase())!;
+    await onFreePorts(4, async ([auth, second, spa, api]) => {
+      Object.assign(urls, {
+        issuer: `http://localhost:${auth}`,
+        second: `http://127.0.0.1:${second}`,
+        spa: `http://localhost:${spa}`,
+        api: `http://localhost:${api}`,
+      });
+      // Two OS processes (the built server), one public issuer, one database: replicas.
+      const env = {
+        ROLES: 'auth',
+        DATABASE_URL: db.url,
+        ISSUER_URL: urls.issuer,
+        SPA_URL: urls.spa,
+        API_BASE_URL: urls.api,
+      };
+      try {
+        replicas.push(await startServerProcess(env, urls.issuer));
+        replicas.push(await startServerProcess({ ...env, AUTH_PORT: String(second) }, urls.second));
+      } catch (error) {
+        await stopReplicas();
+        throw error;
+      }
+    });
+  }, 90_000);
+  const stopReplicas = async () => {
+    for (const replica of replicas.splice(0)) {
+      replica.signal('SIGKILL');
+      await replica.exited();
+    }
+  };
+  afterAll(async () => {
+    await stopReplicas();
+    await db?.drop();
+  });
+
+  it(`redeems each code exactly once in ${RACES} races`, async () => {
+    const nextCode = codeSource(urls.issuer, urls.spa, urls.api);
+    await expectOneWinnerPerRace(nextCode, () => [urls.issuer, urls.second]);
   }, 120_000);
 });
 
