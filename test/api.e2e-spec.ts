@@ -88,9 +88,9 @@ describe('weather API as a resource server', () => {
       paths: Record<string, { get?: { security?: Record<string, string[]>[] } }>;
     };
     expect(document.paths['/WeatherForecast/summaries']?.get?.security).toEqual([
-      { oauth2: ['api'] },
+      { oidc: ['api'] },
     ]);
-    expect(document.paths['/WeatherForecast']?.get?.security).toEqual([{ oauth2: ['weatherget'] }]);
+    expect(document.paths['/WeatherForecast']?.get?.security).toEqual([{ oidc: ['weatherget'] }]);
   });
 
   it('refuses client credentials for weatherget (m2m.client may only ask for api)', async () => {
