@@ -81,3 +81,43 @@ describeWithPostgres('refresh tokens at two AuthServers sharing PostgreSQL', () 
     expect((await getWeather(first, rotated!.body.access_token)).status).toBe(401);
   }, 60_000);
 });
+
+/**
+ * A refresh whose request died after consuming the token (a crash between the store's write
+ * and the reply) left its client holding that token and no successor. Inside the window the
+ * token works once more, and the family stays one.
+ */
+describe('a refresh token consumed by a request that never answered', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth', REFRESH_TOKEN_REUSE_GRACE: '30' } });
+  });
+  afterAll(() => sys?.close());
+
+  it('is given back: one new successor, the same one for a second try', async () => {
+    const { params } = await codeSource(
+      sys.urls.issuer,
+      sys.urls.spa,
+      sys.urls.api,
+    )('openid offline_access');
+    const [issued] = await raceTokenRequests([sys.urls.issuer], params);
+    const refreshToken = issued!.body.refresh_token!;
+    // What the dead request did: consume, and nothing more.
+    expect(await sys.system.store!.consume('RefreshToken', refreshToken)).toBe(true);
+
+    const refresh = () =>
+      raceTokenRequests([sys.urls.issuer, sys.urls.issuer], {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: 'interactive',
+      });
+    const first = await refresh();
+    expect(first.map((r) => r.status)).toEqual([200, 200]);
+    const successors = new Set(first.map((r) => r.body.refresh_token));
+    expect(successors.size).toBe(1);
+    expect(successors.has(refreshToken)).toBe(false);
+
+    const again = await refresh();
+    expect(new Set(again.map((r) => r.body.refresh_token))).toEqual(successors);
+  }, 30_000);
+});

@@ -17,7 +17,10 @@ export const POSTGRES = {
     RETURNING id`,
   consumption: `SELECT consumed_at, successor_id FROM oidc_records
     WHERE model = $1 AND id = $2 AND consumed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > $3)`,
-  recordSuccessor: 'UPDATE oidc_records SET successor_id = $3 WHERE model = $1 AND id = $2',
+  recordSuccessor: `UPDATE oidc_records SET successor_id = $3
+    WHERE model = $1 AND id = $2 AND successor_id IS NULL`,
+  releaseConsumption: `UPDATE oidc_records SET consumed_at = NULL
+    WHERE model = $1 AND id = $2 AND consumed_at = $3 AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = $1 AND id = $2',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = $1 AND grant_id = $2',
   revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)

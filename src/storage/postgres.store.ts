@@ -76,8 +76,14 @@ export class PostgresAuthStore implements AuthStore {
     );
   }
 
-  async recordSuccessor(model: string, id: string, successorId: string) {
-    await this.pool.query(POSTGRES.recordSuccessor, [model, id, successorId]);
+  async recordSuccessor(model: string, id: string, successorId: string): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.recordSuccessor, [model, id, successorId]);
+    return result.rowCount === 1;
+  }
+
+  async releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.releaseConsumption, [model, id, consumedAt]);
+    return result.rowCount === 1;
   }
 
   async destroy(model: string, id: string) {

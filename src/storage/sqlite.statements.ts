@@ -14,7 +14,10 @@ export const SQLITE = {
     WHERE model = ? AND id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
   consumption: `SELECT consumed_at, successor_id FROM oidc_records
     WHERE model = ? AND id = ? AND consumed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)`,
-  recordSuccessor: 'UPDATE oidc_records SET successor_id = ? WHERE model = ? AND id = ?',
+  recordSuccessor: `UPDATE oidc_records SET successor_id = ?
+    WHERE model = ? AND id = ? AND successor_id IS NULL`,
+  releaseConsumption: `UPDATE oidc_records SET consumed_at = NULL
+    WHERE model = ? AND id = ? AND consumed_at = ? AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = ? AND id = ?',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = ? AND grant_id = ?',
   revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)

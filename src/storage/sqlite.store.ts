@@ -71,9 +71,15 @@ export class SqliteAuthStore implements AuthStore {
     );
   }
 
-  recordSuccessor(model: string, id: string, successorId: string): Promise<void> {
-    this.sql(SQLITE.recordSuccessor).run(successorId, model, id);
-    return Promise.resolve();
+  recordSuccessor(model: string, id: string, successorId: string): Promise<boolean> {
+    return Promise.resolve(
+      this.sql(SQLITE.recordSuccessor).run(successorId, model, id).changes === 1,
+    );
+  }
+
+  releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
+    const result = this.sql(SQLITE.releaseConsumption).run(model, id, consumedAt);
+    return Promise.resolve(result.changes === 1);
   }
 
   destroy(model: string, id: string): Promise<void> {

@@ -54,6 +54,30 @@ onEveryEngine((open: OpenStore) => {
       await store.upsert('RefreshToken', 'rt1', { grantId: 'g1' }, 3600);
       expect((await store.consumption('RefreshToken', 'rt1'))?.consumedAt).toBe(first);
     });
+
+    it('records one successor only, and gives back only a consumption that produced none', async () => {
+      const store = await open();
+      const first = Date.now();
+      await store.upsert('RefreshToken', 'rt1', { grantId: 'g1' }, 3600);
+      await store.upsert('RefreshToken', 'rt2', { grantId: 'g1' }, 3600);
+      at(first);
+      await store.consume('RefreshToken', 'rt1');
+      await store.consume('RefreshToken', 'rt2');
+
+      // A consumption is given back only as it was seen: same time, still without successor.
+      expect(await store.releaseConsumption('RefreshToken', 'rt1', first - 1)).toBe(false);
+      expect(await store.releaseConsumption('RefreshToken', 'rt1', first)).toBe(true);
+      expect(await store.consumption('RefreshToken', 'rt1')).toBeUndefined();
+      expect(await store.consume('RefreshToken', 'rt1')).toBe(true);
+
+      const outcomes = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((s) => store.recordSuccessor('RefreshToken', 'rt2', `rt2-${s}`)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = `rt2-${['a', 'b', 'c', 'd'][outcomes.indexOf(true)]}`;
+      expect((await store.consumption('RefreshToken', 'rt2'))?.successorId).toBe(winner);
+      expect(await store.releaseConsumption('RefreshToken', 'rt2', first)).toBe(false);
+    });
   });
 
   it('revokeByGrantId removes that model’s rows of the grant and nothing else', async () => {

@@ -39,7 +39,16 @@ export interface AuthStore {
   consume(model: string, id: string): Promise<boolean>;
   /** When a live record was consumed and what replaced it; undefined if not consumed. */
   consumption(model: string, id: string): Promise<Consumption | undefined>;
-  recordSuccessor(model: string, id: string, successorId: string): Promise<void>;
+  /**
+   * Records what replaced a consumed record, unless something already did: true for exactly
+   * one caller, so one used refresh token never has two successors.
+   */
+  recordSuccessor(model: string, id: string, successorId: string): Promise<boolean>;
+  /**
+   * Undoes a consumption that produced nothing (its request died before recording a successor):
+   * true when the record was still consumed at exactly `consumedAt` with no successor.
+   */
+  releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /** Deletes this model's records of the grant; no other model's and none of our own data. */
   revokeByGrantId(model: string, grantId: string): Promise<void>;

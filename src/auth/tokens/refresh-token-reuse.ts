@@ -79,19 +79,27 @@ export class RefreshTokenReuse {
 
   /**
    * The token to answer with when `id` was used inside the window: its successor, or that
-   * one's if it was used too. Undefined when `id` is unused or was used before the window.
+   * one's if it was used too. Undefined when `id` is unused (again) or was used before the
+   * window.
    */
   private async successorWithinGrace(id: string): Promise<string | undefined> {
     let current = id;
-    for (let hop = 0; hop < MAX_HOPS; hop++) {
+    for (let step = 0; step < MAX_HOPS; step++) {
       const used = await this.store.consumption(MODEL, current);
       if (!used || Date.now() - used.consumedAt >= this.graceSeconds * 1000) {
-        return hop === 0 ? undefined : current;
+        return current === id ? undefined : current;
       }
       const next = used.successorId ?? (await this.waitForSuccessor(current));
-      // The request that used it failed after consuming it: nothing to hand out.
-      if (next === undefined) throw new errors.InvalidGrant('refresh token already used');
-      current = next;
+      if (next !== undefined) {
+        current = next;
+        continue;
+      }
+      // Consumed, yet nothing replaced it: the request that used it died first (a crash, a
+      // failed write), so its client never received a successor. Give the token back, once;
+      // whoever races for it next goes through the ordinary single-use consumption.
+      if (!(await this.store.releaseConsumption(MODEL, current, used.consumedAt)))
+        throw new errors.InvalidGrant('refresh token already used');
+      return current === id ? undefined : current;
     }
     return current;
   }
@@ -106,9 +114,16 @@ export class RefreshTokenReuse {
     return undefined;
   }
 
+  /**
+   * Records the new token as the used one's only successor. Should another request have
+   * recorded one first (possible only after a consumption was given back, see above), this
+   * request's token is withdrawn and the client, asking again, gets that successor: one family.
+   */
   private async recordRotation(ctx: KoaContextWithOIDC): Promise<void> {
     const { RotatedRefreshToken: used, RefreshToken: issued } = ctx.oidc.entities;
     if (!used?.jti || !issued?.jti || used.jti === issued.jti) return;
-    await this.store.recordSuccessor(MODEL, used.jti, issued.jti);
+    if (await this.store.recordSuccessor(MODEL, used.jti, issued.jti)) return;
+    await this.store.destroy(MODEL, issued.jti);
+    throw new errors.InvalidGrant('refresh token already used');
   }
 }
