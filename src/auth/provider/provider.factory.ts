@@ -16,6 +16,7 @@ import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { UserDirectory } from '../users/users';
 import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
+import { loadExistingGrant } from '../account/account-client';
 
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
@@ -78,6 +79,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       return { accountId: sub, claims: () => ({ ...user }) };
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant,
     routes: { ...ROUTES },
     responseTypes: ['code'],
     pkce: { required: () => true },
