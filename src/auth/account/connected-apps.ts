@@ -4,12 +4,12 @@ import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { AUTH_STORE, type AccountGrant, AuthStore } from '../../storage/store';
 import { AuditLog } from '../audit/audit-log';
-import { clientKind, redirectTarget } from '../interaction/client-view';
 import { OIDC_PROVIDER } from '../oidc.tokens';
 import { seedClients } from '../provider/clients';
 import { ResourceRegistry } from '../provider/resources';
 import { ACCOUNT_CLIENT_ID } from './account-client';
 import type { ConnectedAppView } from './account-views';
+import { appIdentity, identityScopes } from './app-identity';
 
 /** More than any person grants by hand; the page stays bounded whatever the store holds. */
 const MAX_APPS = 200;
@@ -71,31 +71,19 @@ export class ConnectedApps {
     if (clientId === '' || clientId === ACCOUNT_CLIENT_ID) return undefined;
     const client = await this.findClient(clientId);
     const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
+    const resources = Object.entries(stringRecord(payload.resources)).map(([id, scopes]) => ({
+      id,
+      name: this.resources.find(id)?.name ?? id,
+      scopes: words(scopes),
+    }));
     return {
       grantId: grant.grantId,
-      ...this.identity(clientId, client),
-      scopes: words(field(payload.openid, 'scope')),
-      resources: Object.entries(stringRecord(payload.resources)).map(([id, scopes]) => ({
-        id,
-        name: this.resources.find(id)?.name ?? id,
-        scopes: words(scopes),
-      })),
+      ...appIdentity(clientId, client, this.configuredClients),
+      scopes: identityScopes(words(field(payload.openid, 'scope')), resources),
+      resources,
       grantedAt: iat === undefined ? undefined : new Date(iat * 1000),
       lastUsedAt: grant.lastUsedAt === undefined ? undefined : new Date(grant.lastUsedAt),
     };
-  }
-
-  /** As the login page tells them apart (client-view.ts): only configured clients are vouched for. */
-  private identity(
-    clientId: string,
-    client: Client | undefined,
-  ): Pick<ConnectedAppView, 'name' | 'unverified'> {
-    const kind = clientKind(clientId, this.configuredClients);
-    const metadataHost = kind === 'metadata_document' ? URL.parse(clientId)?.host : undefined;
-    const name = client?.clientName ?? metadataHost ?? clientId;
-    if (kind === 'configured') return { name };
-    const redirectHosts = [...new Set((client?.redirectUris ?? []).map(redirectTarget))];
-    return { name, unverified: { redirectHosts, ...(metadataHost ? { metadataHost } : {}) } };
   }
 
   /**
