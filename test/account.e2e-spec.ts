@@ -10,6 +10,8 @@ describe('/account: connected apps', () => {
   let sys: TestSystem;
   const alice = new TestBrowser();
   let spa: TokenResponse;
+  let bob: TestBrowser;
+  let bobSpa: TokenResponse;
   let helper: { clientId: string; redirectUri: string; tokens: TokenResponse };
 
   const account = () => `${sys.urls.issuer}/account`;
@@ -118,7 +120,7 @@ describe('/account: connected apps', () => {
   });
 
   it("does not let another user revoke alice's grant", async () => {
-    const bob = new TestBrowser();
+    bob = new TestBrowser();
     const first = await bob.request(account());
     await bob.authorize(first.headers.get('location')!, {
       username: 'bob',
@@ -126,7 +128,7 @@ describe('/account: connected apps', () => {
       redirectUri: `${account()}/signed-in`,
     });
     // Bob connects an app too, so his page has a revoke form (and its token) to misuse.
-    await codeFlow(sys, { browser: bob, username: 'bob', password: 'bob' });
+    bobSpa = await codeFlow(sys, { browser: bob, username: 'bob', password: 'bob' });
     const bobPage = await accountPage(bob);
     expect(entries(bobPage)).toHaveLength(1);
     expect(bobPage).toContain('Signed in as <strong>Bob Smith</strong>');
@@ -138,6 +140,22 @@ describe('/account: connected apps', () => {
     expect(refused.status).toBe(404);
     expect(entries(await accountPage(alice))).toHaveLength(2);
     expect((await getWeather(sys, spa.access_token)).status).toBe(200);
+  });
+
+  it('revokes once when the same form is posted many times at once', async () => {
+    const page = await accountPage(bob);
+    const fields = { grant: fieldOf(page, 'grant')!, csrf: fieldOf(page, 'csrf')! };
+    expect((await getWeather(sys, bobSpa.access_token)).status).toBe(200);
+
+    const answers = await Promise.all(Array.from({ length: 8 }, () => revoke(bob, fields)));
+
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.every((status) => status === 303 || status === 404)).toBe(true);
+    expect(statuses).toContain(303);
+    expect(entries(await accountPage(bob))).toHaveLength(0);
+    expect((await getWeather(sys, bobSpa.access_token)).status).toBe(401);
+    // Alice's apps are untouched.
+    expect(entries(await accountPage(alice))).toHaveLength(2);
   });
 
   it('revokes one app: its tokens stop working at once, the other app keeps working', async () => {
