@@ -3,8 +3,11 @@ import type { Provider } from 'oidc-provider';
 import type { AuthConfig } from '../config/config';
 import { AUTH_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
-import { AuthStore } from '../storage/store';
+import { AUTH_STORE, AuthStore } from '../storage/store';
 import { RoleContext } from '../core/role-context';
+import { AccountController } from './account/account.controller';
+import { AccountService } from './account/account.service';
+import { ConnectedApps } from './account/connected-apps';
 import { AuditLog } from './audit/audit-log';
 import { CsrfTokens } from './interaction/csrf';
 import { FaviconController } from './interaction/favicon.controller';
@@ -28,16 +31,17 @@ export interface AuthServerParts {
   readonly signingKeys: SigningKeyRing;
 }
 
-/** Root module of the AuthServer role: oidc-provider plus our interaction pages. */
+/** Root module of the AuthServer role: oidc-provider plus our interaction and account pages. */
 @Module({})
 export class AuthModule {
   static forRoot(context: RoleContext, parts: AuthServerParts): DynamicModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
-      controllers: [InteractionController, FaviconController, JwksController],
+      controllers: [InteractionController, AccountController, FaviconController, JwksController],
       providers: [
         { provide: AUTH_CONFIG, useValue: parts.config },
+        { provide: AUTH_STORE, useValue: parts.store },
         { provide: OIDC_PROVIDER, useValue: parts.provider },
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
@@ -49,6 +53,8 @@ export class AuthModule {
         SameSiteFormGuard,
         { provide: SIGNING_KEY_RING, useValue: parts.signingKeys },
         InteractionService,
+        ConnectedApps,
+        AccountService,
       ],
     };
   }

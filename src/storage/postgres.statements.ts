@@ -23,6 +23,17 @@ export const POSTGRES = {
     WHERE model = $1 AND id = $2 AND consumed_at = $3 AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = $1 AND id = $2',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = $1 AND grant_id = $2',
+  // The grant's codes and refresh tokens tell when its client last got tokens (JWT access
+  // tokens are not stored). Grants are keyed by id, so the account is read from the payload.
+  grantsOfAccount: `SELECT g.id, g.payload, (
+      SELECT max(GREATEST(COALESCE((t.payload->>'iat')::bigint, 0) * 1000, COALESCE(t.consumed_at, 0)))
+      FROM oidc_records t
+      WHERE t.grant_id = g.id AND t.model IN ('AuthorizationCode', 'RefreshToken')
+    ) AS last_used_at
+    FROM oidc_records g
+    WHERE g.model = 'Grant' AND g.payload->>'accountId' = $1
+      AND (g.expires_at IS NULL OR g.expires_at > $2)
+    ORDER BY (g.payload->>'iat')::bigint DESC NULLS LAST, g.id LIMIT $3`,
   revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
     ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_access_tokens.expires_at, EXCLUDED.expires_at)`,
   revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES ($1, $2)

@@ -2,6 +2,9 @@ import { Pool, PoolClient } from 'pg';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { POSTGRES } from './postgres.statements';
 import {
+  AccountGrant,
+  accountGrant,
+  AccountGrantRow,
   AuthStore,
   Consumption,
   expiryFrom,
@@ -92,6 +95,15 @@ export class PostgresAuthStore implements AuthStore {
 
   async revokeByGrantId(model: string, grantId: string) {
     await this.pool.query(POSTGRES.revokeByGrantId, [model, grantId]);
+  }
+
+  async grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
+    const { rows } = await this.pool.query<AccountGrantRow>(POSTGRES.grantsOfAccount, [
+      accountId,
+      Date.now(),
+      limit,
+    ]);
+    return rows.map(accountGrant);
   }
 
   async revokeAccessToken(jti: string, expiresAt: number) {

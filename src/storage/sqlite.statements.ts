@@ -20,6 +20,17 @@ export const SQLITE = {
     WHERE model = ? AND id = ? AND consumed_at = ? AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = ? AND id = ?',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = ? AND grant_id = ?',
+  // The grant's codes and refresh tokens tell when its client last got tokens (JWT access
+  // tokens are not stored). Grants are keyed by id, so the account is read from the payload.
+  grantsOfAccount: `SELECT g.id, g.payload, (
+      SELECT max(max(coalesce(json_extract(t.payload, '$.iat'), 0) * 1000, coalesce(t.consumed_at, 0)))
+      FROM oidc_records t
+      WHERE t.grant_id = g.id AND t.model IN ('AuthorizationCode', 'RefreshToken')
+    ) AS last_used_at
+    FROM oidc_records g
+    WHERE g.model = 'Grant' AND json_extract(g.payload, '$.accountId') = ?
+      AND (g.expires_at IS NULL OR g.expires_at > ?)
+    ORDER BY json_extract(g.payload, '$.iat') DESC, g.id LIMIT ?`,
   revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)
     ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
   revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES (?, ?)

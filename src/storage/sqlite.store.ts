@@ -3,6 +3,9 @@ import { prepareDataFile } from './data-files';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { SQLITE } from './sqlite.statements';
 import {
+  AccountGrant,
+  accountGrant,
+  AccountGrantRow,
   AuthStore,
   Consumption,
   expiryFrom,
@@ -90,6 +93,15 @@ export class SqliteAuthStore implements AuthStore {
   revokeByGrantId(model: string, grantId: string): Promise<void> {
     this.sql(SQLITE.revokeByGrantId).run(model, grantId);
     return Promise.resolve();
+  }
+
+  grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
+    const rows = this.sql(SQLITE.grantsOfAccount).all(
+      accountId,
+      Date.now(),
+      limit,
+    ) as AccountGrantRow[];
+    return Promise.resolve(rows.map(accountGrant));
   }
 
   revokeAccessToken(jti: string, expiresAt: number): Promise<void> {

@@ -97,6 +97,46 @@ onEveryEngine((open: OpenStore) => {
     expect(await store.find('Grant', 'x')).toEqual({ b: 2 });
   });
 
+  it("lists an account's live grants, newest first, with when their client last got tokens", async () => {
+    const store = await open();
+    const grant = (accountId: string, iat: number) => ({ accountId, clientId: 'c', iat });
+    await store.upsert('Grant', 'g-old', grant('alice', 1_000), 60);
+    await store.upsert('Grant', 'g-new', grant('alice', 2_000), 60);
+    await store.upsert('Grant', 'g-bob', grant('bob', 3_000), 60);
+    await store.upsert('Grant', 'g-gone', grant('alice', 4_000), -1);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g-old', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt1', { grantId: 'g-old', iat: 1_200 }, 60);
+    await store.upsert('RefreshToken', 'rt2', { grantId: 'g-old', iat: 1_300 }, 60);
+    // An access token record is not a sign of use here (JWTs are never stored).
+    await store.upsert('AccessToken', 'at', { grantId: 'g-old', iat: 9_000 }, 60);
+    await store.upsert('RefreshToken', 'rt-other', { grantId: 'g-bob', iat: 5_000 }, 60);
+    await store.consume('RefreshToken', 'rt2');
+
+    const grants = await store.grantsOfAccount('alice', 10);
+
+    expect(grants.map((g) => g.grantId)).toEqual(['g-new', 'g-old']);
+    expect(grants[0]).toEqual({
+      grantId: 'g-new',
+      payload: grant('alice', 2_000),
+      lastUsedAt: undefined,
+    });
+    // rt2 was consumed just now, which is later than any iat above.
+    expect(grants[1]!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(await store.grantsOfAccount('alice', 1)).toHaveLength(1);
+    expect(await store.grantsOfAccount('carol', 10)).toEqual([]);
+  });
+
+  it('dates last use by the newest code or refresh token issued when none was redeemed', async () => {
+    const store = await open();
+    await store.upsert('Grant', 'g', { accountId: 'alice', clientId: 'c', iat: 1_000 }, 60);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt', { grantId: 'g', iat: 1_300 }, 60);
+
+    const [only] = await store.grantsOfAccount('alice', 10);
+
+    expect(only?.lastUsedAt).toBe(1_300_000);
+  });
+
   it('putSecretIfAbsent keeps the first value written', async () => {
     const store = await open();
 

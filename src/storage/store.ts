@@ -21,6 +21,18 @@ export interface LoginFailureCount {
   readonly firstAt: number;
 }
 
+/** One of oidc-provider's grants of an account, as the account page lists it. */
+export interface AccountGrant {
+  readonly grantId: string;
+  /** oidc-provider's Grant payload (accountId, clientId, openid, resources, iat, exp). */
+  readonly payload: Record<string, unknown>;
+  /**
+   * Epoch milliseconds of the newest code or refresh token issued or redeemed under the grant:
+   * when its client last got tokens. Undefined when none is on record any more.
+   */
+  readonly lastUsedAt: number | undefined;
+}
+
 export interface AuthStore {
   upsert(
     model: string,
@@ -52,6 +64,9 @@ export interface AuthStore {
   destroy(model: string, id: string): Promise<void>;
   /** Deletes this model's records of the grant; no other model's and none of our own data. */
   revokeByGrantId(model: string, grantId: string): Promise<void>;
+
+  /** The account's live grants, newest first, at most `limit` (the account page). */
+  grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]>;
 
   /** Remembers a revoked access token (`jti`) until `expiresAt` (epoch ms). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
@@ -98,4 +113,23 @@ export function withConsumed(
 
 export function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/** A row of the grantsOfAccount statement, on either engine. */
+export interface AccountGrantRow {
+  id: string;
+  payload: string | Record<string, unknown>;
+  last_used_at: number | string | null;
+}
+
+export function accountGrant(row: AccountGrantRow): AccountGrant {
+  const lastUsed = row.last_used_at === null ? 0 : Number(row.last_used_at);
+  return {
+    grantId: row.id,
+    payload:
+      typeof row.payload === 'string'
+        ? (JSON.parse(row.payload) as Record<string, unknown>)
+        : row.payload,
+    lastUsedAt: lastUsed > 0 ? lastUsed : undefined,
+  };
 }

@@ -15,6 +15,7 @@ export type AuditEvent =
   | 'client.registered'
   | 'token.exchanged'
   | 'token.revoked'
+  | 'grant.revoked_by_user'
   | 'signing_key.used';
 
 export type SignInFailure = 'wrong_credentials' | 'throttled';
@@ -102,6 +103,11 @@ export class AuditLog {
     readonly grantId?: string;
   }): void {
     this.emit('token.revoked', { ...revocation });
+  }
+
+  /** The user revoked an app's access on the account page: its grant and tokens ended. */
+  grantRevokedByUser(who: ConsentSubject & { readonly grantId: string }): void {
+    this.emit('grant.revoked_by_user', { ...who });
   }
 
   /** For signing keys: which key id signed or was rotated, never key material. */

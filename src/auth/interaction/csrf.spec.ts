@@ -36,4 +36,12 @@ describe('CsrfTokens', () => {
   it('refuses an array holding the right token, as a repeated form field would arrive', () => {
     expect(tokens.verify('uid-1', [tokens.issue('uid-1')])).toBe(false);
   });
+
+  it('keeps session tokens apart from interaction tokens of the same id', () => {
+    expect(tokens.verifyForSession('s-1', tokens.issueForSession('s-1'))).toBe(true);
+    expect(tokens.verifyForSession('s-2', tokens.issueForSession('s-1'))).toBe(false);
+    // An interaction's token is no account-page token, even for an equal id, and vice versa.
+    expect(tokens.verifyForSession('x', tokens.issue('x'))).toBe(false);
+    expect(tokens.verify('x', tokens.issueForSession('x'))).toBe(false);
+  });
 });

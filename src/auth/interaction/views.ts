@@ -18,7 +18,8 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'same-origin',
 };
 
-export function page(title: string, body: SafeHtml): string {
+/** `wide` gives the card room for a list (the account page). */
+export function page(title: string, body: SafeHtml, width: 'narrow' | 'wide' = 'narrow'): string {
   return markup`<!doctype html>
     <html lang="en">
       <head>
@@ -29,7 +30,7 @@ export function page(title: string, body: SafeHtml): string {
         <link rel="icon" href="/favicon.ico" type="image/svg+xml" />
       </head>
       <body>
-        <main class="card">
+        <main class="${width === 'wide' ? 'card wide' : 'card'}">
           <p class="brand">api-mcp-auth</p>
           ${body}
         </main>

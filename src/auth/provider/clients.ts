@@ -1,6 +1,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
+import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
 
 export const M2M_CLIENT_ID = 'm2m.client';
@@ -15,8 +16,9 @@ export const MACHINE_CLIENT_SCOPES: ReadonlyMap<string, readonly string[]> = new
 ]);
 
 /**
- * The contract's pre-registered clients, plus three of our own: the terminal's and Swagger
- * UI's public clients and the MCP server's confidential client for token exchange.
+ * The contract's pre-registered clients, plus four of our own: the terminal's and Swagger
+ * UI's public clients, the MCP server's confidential client for token exchange, and the
+ * account page's sign-in.
  */
 export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMetadata[] {
   const { clientIds } = shared;
@@ -87,6 +89,7 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       // What it may exchange for: a token for the API.
       scope: RESOURCES.api.scopes.join(' '),
     },
+    accountClient(shared),
   ];
 }
 

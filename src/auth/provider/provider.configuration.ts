@@ -1,5 +1,6 @@
 import type { Adapter, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
+import { loadExistingGrant } from '../account/account-client';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
@@ -48,6 +49,7 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       return { accountId: sub, claims: () => ({ ...user }) };
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant,
     routes: { ...ROUTES },
     responseTypes: ['code'],
     pkce: { required: () => true },

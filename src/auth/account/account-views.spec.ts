@@ -1,0 +1,66 @@
+import { accountPage, type AccountView, type ConnectedAppView } from './account-views';
+
+const app = (overrides: Partial<ConnectedAppView> = {}): ConnectedAppView => ({
+  grantId: 'grant-1',
+  name: 'Weather SPA',
+  scopes: ['openid', 'profile'],
+  resources: [{ id: 'http://localhost:5000', name: 'Weather API', scopes: ['weatherget'] }],
+  grantedAt: new Date('2026-11-30T08:15:30Z'),
+  lastUsedAt: undefined,
+  ...overrides,
+});
+
+const view = (overrides: Partial<AccountView> = {}): AccountView => ({
+  userName: 'Alice Smith',
+  csrf: 'token-1',
+  revokeAction: '/account/revoke',
+  signOutHref: '/connect/endsession',
+  apps: [app()],
+  revoked: false,
+  ...overrides,
+});
+
+describe('accountPage', () => {
+  it('lists each app with its scopes, resources, dates and its own revoke form', () => {
+    const html = accountPage(view());
+
+    expect(html).toContain('<main class="card wide">');
+    expect(html).toContain('<span class="app-name">Weather SPA</span>');
+    expect(html).toContain('<code>openid</code> <code>profile</code>');
+    expect(html).toContain('<strong>Weather API</strong> <code>http://localhost:5000</code>');
+    expect(html).toContain('<time datetime="2026-11-30T08:15:30.000Z">2026-11-30 08:15 UTC</time>');
+    expect(html).toMatch(/Last used<\/dt>\s*<dd>not on record<\/dd>/);
+    expect(html).toContain('<form method="post" action="/account/revoke"');
+    expect(html).toContain('<input type="hidden" name="csrf" value="token-1" />');
+    expect(html).toContain('<input type="hidden" name="grant" value="grant-1" />');
+    expect(html).not.toContain('Unverified');
+    expect(html).not.toContain('<script');
+  });
+
+  it('marks a self-named app unverified and escapes what it chose to call itself', () => {
+    const html = accountPage(
+      view({
+        apps: [
+          app({
+            name: '<img src=x onerror=alert(1)>',
+            unverified: { redirectHosts: ['127.0.0.1:4567'], metadataHost: 'tools.example' },
+          }),
+        ],
+      }),
+    );
+
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('<span class="badge">Unverified</span>');
+    expect(html).toContain('<dt>Sends you to</dt>\n    <dd>127.0.0.1:4567</dd>');
+    expect(html).toContain('<dt>Described at</dt><dd>tools.example</dd>');
+  });
+
+  it('says when nothing is connected, and confirms a revocation', () => {
+    const html = accountPage(view({ apps: [], revoked: true }));
+
+    expect(html).toContain('No app has access to your account.');
+    expect(html).toContain('<p class="notice" role="status">Access revoked.</p>');
+    expect(html).not.toContain('<form');
+  });
+});

@@ -1,0 +1,98 @@
+import { markup, type SafeHtml } from '../interaction/html';
+import { page } from '../interaction/views';
+
+/** One app the user has granted access, as the account page shows it. */
+export interface ConnectedAppView {
+  readonly grantId: string;
+  readonly name: string;
+  /** Set for apps that registered themselves or name a metadata URL: their name proves nothing. */
+  readonly unverified?: {
+    /** Hosts the app's redirect URIs send the browser to. */
+    readonly redirectHosts: readonly string[];
+    /** A Client ID Metadata Document client's own host. */
+    readonly metadataHost?: string;
+  };
+  readonly scopes: readonly string[];
+  readonly resources: readonly { id: string; name: string; scopes: readonly string[] }[];
+  readonly grantedAt: Date | undefined;
+  readonly lastUsedAt: Date | undefined;
+}
+
+export interface AccountView {
+  readonly userName: string;
+  readonly csrf: string;
+  readonly revokeAction: string;
+  readonly signOutHref: string;
+  readonly apps: readonly ConnectedAppView[];
+  /** After a revocation (POST, then redirect here), the page says it happened. */
+  readonly revoked: boolean;
+}
+
+/** UTC, minute precision: the page has no script to localise a time, so it says which zone. */
+function when(date: Date | undefined): SafeHtml | string {
+  if (!date) return 'not on record';
+  const text = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return markup`<time datetime="${date.toISOString()}">${text}</time>`;
+}
+
+function codes(values: readonly string[]): SafeHtml[] {
+  return values.map((v) => markup`<code>${v}</code> `);
+}
+
+function unverifiedFacts(app: ConnectedAppView): SafeHtml {
+  const facts = app.unverified;
+  if (!facts) return markup``;
+  return markup`${facts.metadataHost && markup`<dt>Described at</dt><dd>${facts.metadataHost}</dd>`}
+    <dt>Sends you to</dt>
+    <dd>${facts.redirectHosts.length > 0 ? facts.redirectHosts.join(', ') : 'no web address'}</dd>`;
+}
+
+function appEntry(app: ConnectedAppView, view: AccountView): SafeHtml {
+  const resources = app.resources.map(
+    (r) => markup`<div><strong>${r.name}</strong> <code>${r.id}</code> ${codes(r.scopes)}</div>`,
+  );
+  return markup`<li class="app">
+    <h2>
+      <span class="app-name">${app.name}</span>
+      ${app.unverified && markup`<span class="badge">Unverified</span>`}
+    </h2>
+    <dl>
+      ${unverifiedFacts(app)}
+      <dt>Can</dt>
+      <dd>${app.scopes.length > 0 ? codes(app.scopes) : 'nothing beyond signing you in'}</dd>
+      ${resources.length > 0 && markup`<dt>At</dt><dd>${resources}</dd>`}
+      <dt>Granted</dt>
+      <dd>${when(app.grantedAt)}</dd>
+      <dt>Last used</dt>
+      <dd>${when(app.lastUsedAt)}</dd>
+    </dl>
+    <form method="post" action="${view.revokeAction}" class="actions">
+      <input type="hidden" name="csrf" value="${view.csrf}" />
+      <input type="hidden" name="grant" value="${app.grantId}" />
+      <button type="submit" class="danger" aria-label="Revoke access of ${app.name}">
+        Revoke access
+      </button>
+    </form>
+  </li>`;
+}
+
+export function accountPage(view: AccountView): string {
+  return page(
+    'Connected apps',
+    markup`<h1>Connected apps</h1>
+      <p class="lead">
+        Signed in as <strong>${view.userName}</strong>. These apps can act for you until you
+        revoke their access; revoking signs the app out at once.
+      </p>
+      ${view.revoked && markup`<p class="notice" role="status">Access revoked.</p>`}
+      ${
+        view.apps.length > 0
+          ? markup`<ul class="apps">
+              ${view.apps.map((app) => appEntry(app, view))}
+            </ul>`
+          : markup`<p>No app has access to your account.</p>`
+      }
+      <p class="hint"><a href="${view.signOutHref}">Sign out</a></p>`,
+    'wide',
+  );
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Provider } from 'oidc-provider';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { SharedConfig } from '../../config/config';
+import { CsrfTokens } from '../interaction/csrf';
+import { pageReply, type InteractionReply } from '../interaction/interaction-reply';
+import { messagePage } from '../interaction/views';
+import { OIDC_PROVIDER } from '../oidc.tokens';
+import { ROUTES } from '../provider/routes';
+import { UserDirectory } from '../users/users';
+import { ACCOUNT_PATH, accountSignInUrl } from './account-client';
+import { assertSameSiteForm, parseRevokeForm } from './account-form';
+import { signedIn } from './account-session';
+import { accountPage } from './account-views';
+import { ConnectedApps } from './connected-apps';
+
+/** The raw request and response oidc-provider reads its session cookie from. */
+export interface AccountExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The Origin header, when the browser sent one. */
+  readonly origin: string | undefined;
+}
+
+/** The account page: who is signed in, their connected apps, and revoking one. */
+@Injectable()
+export class AccountService {
+  private readonly issuer: string;
+  private readonly origin: string;
+
+  constructor(
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
+    @Inject(SHARED_CONFIG) shared: SharedConfig,
+    private readonly users: UserDirectory,
+    private readonly csrf: CsrfTokens,
+    private readonly apps: ConnectedApps,
+  ) {
+    this.issuer = shared.issuer;
+    this.origin = new URL(shared.issuer).origin;
+  }
+
+  async show({ req, res }: AccountExchange, revoked: boolean): Promise<InteractionReply> {
+    const who = await signedIn(this.provider, req, res);
+    if (!who) return this.signIn();
+    const user = this.users.findBySubject(who.accountId);
+    if (!user) return unavailable();
+    const html = accountPage({
+      userName: user.name ?? user.preferred_username,
+      csrf: this.csrf.issueForSession(who.sessionUid),
+      revokeAction: `${ACCOUNT_PATH}/revoke`,
+      signOutHref: ROUTES.end_session,
+      apps: await this.apps.list(who.accountId),
+      revoked,
+    });
+    return pageReply(200, html);
+  }
+
+  /** Back from the sign-in: the session cookie is set; the code is never redeemed. */
+  signedIn(error: unknown): InteractionReply {
+    if (error === undefined) return { kind: 'redirect', location: ACCOUNT_PATH };
+    return pageReply(
+      400,
+      messagePage('Not signed in', 'The sign-in did not finish. Open your account to try again.'),
+    );
+  }
+
+  async revoke({ req, res, origin }: AccountExchange, body: unknown): Promise<InteractionReply> {
+    const form = parseRevokeForm(body);
+    const who = await signedIn(this.provider, req, res);
+    if (!who) return this.signIn();
+    assertSameSiteForm(origin, this.origin, this.csrf.verifyForSession(who.sessionUid, form.csrf));
+    const outcome = await this.apps.revoke(who.accountId, form.grantId);
+    switch (outcome) {
+      case 'revoked':
+        return { kind: 'redirect', location: `${ACCOUNT_PATH}?revoked=1` };
+      case 'not_found':
+        return pageReply(
+          404,
+          messagePage('Nothing to revoke', 'That app has no access to your account (any more).'),
+        );
+    }
+  }
+
+  private signIn(): InteractionReply {
+    return { kind: 'redirect', location: accountSignInUrl(this.issuer, ROUTES.authorization) };
+  }
+}
+
+/** A session whose user has since been removed from the directory. */
+function unavailable(): InteractionReply {
+  return pageReply(403, messagePage('Account unavailable', 'This account cannot be used.'));
+}

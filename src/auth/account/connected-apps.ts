@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client, Provider } from 'oidc-provider';
+import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
+import type { AuthConfig, SharedConfig } from '../../config/config';
+import { AUTH_STORE, type AccountGrant, AuthStore } from '../../storage/store';
+import { AuditLog } from '../audit/audit-log';
+import { OIDC_PROVIDER } from '../oidc.tokens';
+import { seedClients } from '../provider/clients';
+import { ResourceRegistry } from '../provider/resources';
+import { ACCOUNT_CLIENT_ID } from './account-client';
+import type { ConnectedAppView } from './account-views';
+import { appIdentity, identityScopes } from './app-identity';
+
+/** More than any person grants by hand; the page stays bounded whatever the store holds. */
+const MAX_APPS = 200;
+
+export type RevokeOutcome = 'revoked' | 'not_found';
+
+/**
+ * The apps a user has granted access (oidc-provider grants), and revoking one: the grant, the
+ * codes and refresh tokens issued under it, and (through the revocation list) its JWT access
+ * tokens, which resource servers refuse by their `gid` from then on.
+ */
+@Injectable()
+export class ConnectedApps {
+  private readonly resources: ResourceRegistry;
+  private readonly configuredClients: ReadonlySet<string>;
+
+  constructor(
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
+    @Inject(AUTH_STORE) private readonly store: AuthStore,
+    @Inject(SHARED_CONFIG) shared: SharedConfig,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+    private readonly audit: AuditLog,
+  ) {
+    this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
+    this.configuredClients = new Set(seedClients(shared, config).map((c) => c.client_id));
+  }
+
+  async list(accountId: string): Promise<ConnectedAppView[]> {
+    const grants = await this.store.grantsOfAccount(accountId, MAX_APPS);
+    const apps = await Promise.all(grants.map((grant) => this.view(grant)));
+    return apps.filter((app): app is ConnectedAppView => app !== undefined);
+  }
+
+  /** Only the account's own grant can be revoked; any other id is `not_found`, not a hint. */
+  async revoke(accountId: string, grantId: string): Promise<RevokeOutcome> {
+    const grant = await this.provider.Grant.find(grantId);
+    if (!grant || grant.accountId !== accountId) return 'not_found';
+    // Destroying the grant first puts it on the revocation list (the adapter's onGrantRevoked):
+    // from here its access tokens are refused and its refresh tokens find no grant to refresh.
+    await grant.destroy();
+    const { AccessToken, AuthorizationCode, RefreshToken, DeviceCode } = this.provider;
+    await Promise.all(
+      [AccessToken, AuthorizationCode, RefreshToken, DeviceCode].map((model) =>
+        model.revokeByGrantId(grantId),
+      ),
+    );
+    this.audit.grantRevokedByUser({
+      subject: accountId,
+      clientId: grant.clientId ?? '',
+      grantId,
+    });
+    return 'revoked';
+  }
+
+  private async view(grant: AccountGrant): Promise<ConnectedAppView | undefined> {
+    const { payload } = grant;
+    const clientId = typeof payload.clientId === 'string' ? payload.clientId : '';
+    // The account page's own sign-in is not an app the user connected.
+    if (clientId === '' || clientId === ACCOUNT_CLIENT_ID) return undefined;
+    const client = await this.findClient(clientId);
+    const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
+    const resources = Object.entries(stringRecord(payload.resources)).map(([id, scopes]) => ({
+      id,
+      name: this.resources.find(id)?.name ?? id,
+      scopes: words(scopes),
+    }));
+    return {
+      grantId: grant.grantId,
+      ...appIdentity(clientId, client, this.configuredClients),
+      scopes: identityScopes(words(field(payload.openid, 'scope')), resources),
+      resources,
+      grantedAt: iat === undefined ? undefined : new Date(iat * 1000),
+      lastUsedAt: grant.lastUsedAt === undefined ? undefined : new Date(grant.lastUsedAt),
+    };
+  }
+
+  /**
+   * A registered client may have been removed, and a metadata document may not load right now;
+   * the grant is still listed (and revocable) under its client id.
+   */
+  private async findClient(clientId: string): Promise<Client | undefined> {
+    try {
+      return await this.provider.Client.find(clientId);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+}
+
+function words(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(' ').filter((w) => w !== '') : [];
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
