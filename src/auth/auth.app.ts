@@ -8,9 +8,12 @@ import { AuditLog } from './audit/audit-log';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
 import { ASSETS_DIR } from './interaction/favicon.controller';
+import { NotReady } from '../core/readiness';
+import { seedClients } from './provider/clients';
 import { loadCookieKeys, loadSigningKeys } from './provider/keys';
+import { countIssuedTokens } from './provider/token-metrics';
 import { oidcProviderPlugin } from './provider/provider.mount';
-import { createProvider } from './provider/provider.factory';
+import { createProvider, OIDC_PATHS } from './provider/provider.factory';
 import { UserDirectory } from './users/users';
 
 /** What the AuthServer needs besides the role context: its section, the store, outbound HTTP. */
@@ -40,6 +43,12 @@ export async function createAuthApp(
     cookieKeys,
     fetch,
   });
+  const configuredClients = new Set(seedClients(context.shared, config).map((c) => c.client_id));
+  countIssuedTokens(provider, context.metrics, configuredClients);
+  context.readiness.add('signing_keys', async () => {
+    if (!signingKeys.keys.some((key) => key.d !== undefined))
+      throw new NotReady('no private signing key is loaded');
+  });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const audit = new AuditLog(context.logger.child({ role: context.role }));
@@ -56,7 +65,7 @@ export async function createAuthApp(
     index: false,
     maxAge: '1h',
   });
-  await app.register(oidcProviderPlugin(provider));
+  await app.register(oidcProviderPlugin(provider, OIDC_PATHS));
   return app;
 }
 

@@ -41,7 +41,12 @@ export class AuthModule {
         { provide: AuditLog, useValue: parts.audit },
         {
           provide: SignIn,
-          useValue: new SignIn(parts.users, new LoginThrottle(parts.store), parts.audit),
+          useValue: new SignIn(
+            parts.users,
+            new LoginThrottle(parts.store),
+            parts.audit,
+            context.metrics,
+          ),
         },
         SameSiteFormGuard,
         InteractionService,

@@ -4,6 +4,7 @@ import { LoginThrottle } from '../interaction/login-throttle';
 import { SignIn } from '../interaction/sign-in';
 import { UserDirectory } from '../users/users';
 import { AuditLog } from './audit-log';
+import { Metrics } from '../../core/metrics/metrics';
 
 /** A pino logger whose JSON lines land in an array, as a log shipper would read them. */
 function capturingLogger() {
@@ -79,7 +80,7 @@ describe('sign-in audit events', () => {
       accountAttempts: 20,
       windowSeconds: 600,
     });
-    return { ...capture, signIn: new SignIn(users, throttle, new AuditLog(capture.logger)) };
+    return { ...capture, signIn: new SignIn(users, throttle, new AuditLog(capture.logger), new Metrics()) };
   }
   const who = { username: 'alice', clientId: 'interactive', address: '10.0.0.7' };
 

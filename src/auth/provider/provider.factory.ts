@@ -40,6 +40,20 @@ export const ROUTES = {
   jwks: '/.well-known/openid-configuration/jwks',
 } as const;
 
+/**
+ * The route patterns oidc-provider serves under ROUTES, mounted one by one so a request's
+ * route (in metrics and logs) names its endpoint; anything else still reaches the provider.
+ */
+export const OIDC_PATHS: readonly string[] = [
+  ...Object.values(ROUTES),
+  `${ROUTES.authorization}/:uid`,
+  `${ROUTES.registration}/:clientId`,
+  `${ROUTES.end_session}/confirm`,
+  `${ROUTES.end_session}/success`,
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+];
+
 const DAY = 24 * 60 * 60;
 
 export function createProvider(deps: ProviderDependencies): Provider {

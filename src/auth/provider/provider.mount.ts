@@ -5,8 +5,9 @@ import type { Provider } from 'oidc-provider';
  * Mounts oidc-provider at the root of a Fastify instance as an encapsulated plugin. Inside it no
  * body parser runs, so oidc-provider reads the request stream itself; every path it does not
  * share with a more specific Nest route (interaction pages, /health) goes to provider.callback().
+ * The provider's own `paths` are routes of their own, so metrics see each endpoint apart.
  */
-export function oidcProviderPlugin(provider: Provider) {
+export function oidcProviderPlugin(provider: Provider, paths: readonly string[]) {
   const callback = provider.callback();
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -15,6 +16,7 @@ export function oidcProviderPlugin(provider: Provider) {
   return (instance: FastifyInstance, _options: unknown, done: (error?: Error) => void): void => {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined));
+    for (const path of paths) instance.all(path, handle);
     instance.all('/', handle);
     instance.all('/*', handle);
     done();
