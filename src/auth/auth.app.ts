@@ -45,7 +45,7 @@ export async function createAuthApp(
   });
   const configuredClients = new Set(seedClients(context.shared, config).map((c) => c.client_id));
   countIssuedTokens(provider, context.metrics, configuredClients);
-  context.readiness.add('signing_keys', async () => {
+  context.readiness.add('signing_keys', () => {
     if (!signingKeys.keys.some((key) => key.d !== undefined))
       throw new NotReady('no private signing key is loaded');
   });

@@ -7,7 +7,7 @@ export class NotReady extends Error {
 }
 
 /** Resolves when the dependency answers; throws NotReady (or anything, logged) when not. */
-export type ReadinessCheck = () => Promise<void>;
+export type ReadinessCheck = () => Promise<void> | void;
 
 export type CheckResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -47,7 +47,7 @@ export class Readiness {
       );
     });
     try {
-      await Promise.race([check(), timeout]);
+      await Promise.race([Promise.resolve().then(check), timeout]);
       return { ok: true };
     } catch (error) {
       this.logger.warn({ err: error, check: name }, 'readiness check failed');

@@ -41,7 +41,10 @@ describe('WeatherController', () => {
       controllers: [WeatherController],
       providers: [
         { provide: RESOURCE_SERVER, useValue: options },
-        { provide: IssuerKeys, useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }) },
+        {
+          provide: IssuerKeys,
+          useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }),
+        },
         { provide: REVOCATION_VIEW, useValue: new RevocationList(store) },
         ApiJwtStrategy,
         WeatherService,

@@ -88,9 +88,7 @@ export class Metrics {
   }
 
   httpRequest(role: Role, route: string, method: string, status: number, seconds: number): void {
-    this.httpRequests
-      .labels({ role, route, method, status_code: String(status) })
-      .observe(seconds);
+    this.httpRequests.labels({ role, route, method, status_code: String(status) }).observe(seconds);
   }
 
   tokenIssued(grantType: string, kind: ClientKind, configuredClientId: string | undefined): void {
