@@ -7,7 +7,7 @@ import { createApiApp } from '../weather/api.app';
 import { RoleContext } from '../core/role-context';
 import { measuredRevocations } from '../bearer/measured-revocations';
 import { RevocationList } from '../storage/revocation-list';
-import { storeAnswers } from '../storage/store-probe';
+import { storeAnswers } from './store-probe';
 import { RevocationView } from '../storage/revocation-view';
 import { AuthStore } from '../storage/store';
 

@@ -1,5 +1,5 @@
 import { NotReady } from '../core/readiness';
-import { RevocationView } from './revocation-view';
+import { RevocationView } from '../storage/revocation-view';
 
 /** A `jti` no token carries: the lookup touches the revocation tables and finds nothing. */
 const PROBE_JTI = 'readiness-probe';
