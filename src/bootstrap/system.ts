@@ -23,8 +23,9 @@ export interface RunningSystem {
   /** Stops at once: closes every port and the store. */
   close(): Promise<void>;
   /**
-   * Stops gracefully: /health answers 503 for `drainDelayMs` (so a load balancer notices), then
-   * every port stops accepting and the requests in flight finish, then the store closes.
+   * Stops gracefully: /health and /ready answer 503 for `drainDelayMs` (so a load balancer
+   * notices), then every port stops accepting and the requests in flight finish, then the
+   * store closes.
    * Rejects with ShutdownTimeoutError when that takes longer than `timeoutMs`.
    */
   shutdown(options: ShutdownOptions): Promise<void>;
