@@ -26,5 +26,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 5000 5001 8010 5173
-HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 5001) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Readiness, not liveness: healthy once the role's store answers, its keys are loaded and (API,
+# MCP) the issuer's JWKS is fetched; unhealthy while it drains. HEALTH_PORT names the role's port.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 5001) + '/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -8,12 +8,16 @@ import { AuditLog } from './audit/audit-log';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
 import { ASSETS_DIR } from './interaction/favicon.controller';
+import { NotReady } from '../core/readiness';
 import { keyPolicy } from './keys/key-policy';
 import { SigningKeyRing } from './keys/signing-key-ring';
+import { seedClients } from './provider/clients';
 import { loadCookieKeys } from './provider/keys';
+import { countIssuedTokens } from './provider/token-metrics';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { RegistrationThrottle } from './provider/registration-throttle';
 import { createProvider } from './provider/provider.factory';
+import { OIDC_PATHS } from './provider/routes';
 import { UserDirectory } from './users/users';
 
 /** Per client address; enough for a person setting up a few MCP clients, not for a flood. */
@@ -45,6 +49,14 @@ export async function createAuthApp(
     cookieKeys,
     fetch,
   });
+  const configuredClients = new Set(seedClients(context.shared, config).map((c) => c.client_id));
+  countIssuedTokens(provider, context.metrics, configuredClients);
+  context.readiness.add('signing_keys', () => {
+    // The active key must be one this process holds the private half of.
+    const active = signingKeys.publishedKidsActiveFirst()[0];
+    if (active === undefined || signingKeys.publicKey(active) === undefined)
+      throw new NotReady('no signing key is active');
+  });
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const audit = new AuditLog(context.logger.child({ role: context.role }));
@@ -62,7 +74,7 @@ export async function createAuthApp(
     maxAge: '1h',
   });
   await app.register(
-    oidcProviderPlugin(provider, {
+    oidcProviderPlugin(provider, OIDC_PATHS, {
       registrationThrottle: new RegistrationThrottle(REGISTRATIONS_PER_MINUTE, 60_000),
     }),
   );

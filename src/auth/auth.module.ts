@@ -48,7 +48,12 @@ export class AuthModule {
         { provide: AuditLog, useValue: parts.audit },
         {
           provide: SignIn,
-          useValue: new SignIn(parts.users, new LoginThrottle(parts.store), parts.audit),
+          useValue: new SignIn(
+            parts.users,
+            new LoginThrottle(parts.store),
+            parts.audit,
+            context.metrics,
+          ),
         },
         SameSiteFormGuard,
         { provide: SIGNING_KEY_RING, useValue: parts.signingKeys },

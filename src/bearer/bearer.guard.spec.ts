@@ -24,6 +24,8 @@ import { jwtStrategyFor } from './jwt.strategy';
 import type { Principal } from './principal';
 import { RESOURCE_SERVER, type ResourceServerOptions } from './resource-server.options';
 import { RequireScopes } from './scopes.decorator';
+import { IssuerKeys } from './issuer-keys';
+import { Metrics } from '../core/metrics/metrics';
 
 const ISSUER = 'https://issuer.spec.test';
 const AUDIENCE_A = 'https://api.spec.test';
@@ -61,6 +63,10 @@ async function startResourceServer(
     controllers: [SpecController],
     providers: [
       { provide: RESOURCE_SERVER, useValue: options },
+      {
+        provide: IssuerKeys,
+        useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }),
+      },
       { provide: REVOCATION_VIEW, useValue: revocations },
       jwtStrategyFor(strategyName),
       { provide: APP_FILTER, useClass: AllExceptionsFilter },

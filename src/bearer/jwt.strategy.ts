@@ -39,10 +39,11 @@ export function jwtStrategyFor(strategyName: string): Type {
     constructor(
       @Inject(RESOURCE_SERVER) options: ResourceServerOptions,
       @Inject(REVOCATION_VIEW) private readonly revocations: RevocationView,
+      issuerKeys: IssuerKeys,
     ) {
       super({
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKeyProvider: new IssuerKeys(options).secretOrKeyProvider,
+        secretOrKeyProvider: issuerKeys.secretOrKeyProvider,
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256'],

@@ -5,7 +5,10 @@ import { createAuthApp } from '../auth/auth.app';
 import { createSpaApp } from '../spa/spa.app';
 import { createApiApp } from '../weather/api.app';
 import { RoleContext } from '../core/role-context';
+import { measuredRevocations } from '../bearer/measured-revocations';
 import { RevocationList } from '../storage/revocation-list';
+import { storeAnswers } from './store-probe';
+import { RevocationView } from '../storage/revocation-view';
 import { AuthStore } from '../storage/store';
 
 /** What the process holds for its roles; the store is opened on first request only. */
@@ -20,24 +23,34 @@ type RoleApp = (context: RoleContext, process: ProcessServices) => Promise<NestF
 
 /**
  * Each role gets its own config section and only the services it needs: the AuthServer the
- * store, the resource servers a read-only revocation view, the SPA host nothing.
+ * store, the resource servers a read-only revocation view (measured), the SPA host nothing.
+ * A role that uses the store is ready only while the store answers.
  */
 export const ROLE_APPS: Record<Role, RoleApp> = {
-  auth: async (context, process) =>
-    createAuthApp(context, {
-      config: process.config.auth,
-      store: await process.store(),
-      fetch: process.fetch,
-    }),
+  auth: async (context, process) => {
+    const store = await process.store();
+    const revocations = new RevocationList(store);
+    context.readiness.add('store', () => storeAnswers(revocations));
+    return createAuthApp(context, { config: process.config.auth, store, fetch: process.fetch });
+  },
   api: async (context, process) =>
     createApiApp(context, {
       config: process.config.api,
-      revocations: new RevocationList(await process.store()),
+      revocations: await resourceServerRevocations(context, process),
     }),
   mcp: async (context, process) =>
     createMcpApp(context, {
       config: process.config.mcp,
-      revocations: new RevocationList(await process.store()),
+      revocations: await resourceServerRevocations(context, process),
     }),
   spa: (context, process) => createSpaApp(context, { config: process.config.spa }),
 };
+
+async function resourceServerRevocations(
+  context: RoleContext,
+  process: ProcessServices,
+): Promise<RevocationView> {
+  const revocations = new RevocationList(await process.store());
+  context.readiness.add('store', () => storeAnswers(revocations));
+  return measuredRevocations(revocations, context.metrics, context.role);
+}

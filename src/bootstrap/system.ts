@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { AppConfig, Role, ROLES } from '../config/config';
 import { Lifecycle } from '../core/lifecycle';
 import { createLogger } from '../core/logging';
+import { Metrics } from '../core/metrics/metrics';
+import { MetricsServer, serveMetrics } from '../core/metrics/metrics-server';
+import { Readiness } from '../core/readiness';
 import { openStore } from '../storage/open-store';
 import { AuthStore } from '../storage/store';
 import { readyBanner } from './banner';
@@ -15,11 +18,14 @@ export interface RunningSystem {
   readonly apps: ReadonlyMap<Role, NestFastifyApplication>;
   /** Actual listening URL per role (ports may have been chosen by the OS). */
   readonly listening: ReadonlyMap<Role, string>;
+  /** Where Prometheus scrapes this process (METRICS_PORT), if anywhere. */
+  readonly metricsUrl: string | undefined;
   /** Stops at once: closes every port and the store. */
   close(): Promise<void>;
   /**
-   * Stops gracefully: /health answers 503 for `drainDelayMs` (so a load balancer notices), then
-   * every port stops accepting and the requests in flight finish, then the store closes.
+   * Stops gracefully: /health and /ready answer 503 for `drainDelayMs` (so a load balancer
+   * notices), then every port stops accepting and the requests in flight finish, then the
+   * store closes.
    * Rejects with ShutdownTimeoutError when that takes longer than `timeoutMs`.
    */
   shutdown(options: ShutdownOptions): Promise<void>;
@@ -58,10 +64,13 @@ export async function startSystem(
   let cleanup: NodeJS.Timeout | undefined;
 
   const lifecycle = new Lifecycle();
+  const metrics = new Metrics();
+  let metricsServer: MetricsServer | undefined;
 
   const close = async () => {
     lifecycle.startDraining();
     if (cleanup) clearInterval(cleanup);
+    await metricsServer?.close();
     // Fastify's close stops accepting, lets in-flight requests finish and answers 503 to new
     // requests on kept-alive connections; the ports close together so no role outlives another.
     await Promise.all([...apps.values()].map((app) => app.close()));
@@ -93,6 +102,8 @@ export async function startSystem(
         trustProxy: config.http.trustProxy,
         logger,
         lifecycle,
+        metrics,
+        readiness: new Readiness(logger.child({ role })),
       };
       const app = await ROLE_APPS[role](context, services);
       apps.set(role, app);
@@ -106,11 +117,18 @@ export async function startSystem(
       const port = typeof address === 'object' && address ? address.port : ports[role];
       listening.set(role, `http://${host}:${port}`);
     }
+    if (config.metrics.port !== undefined) {
+      metrics.collectProcessMetrics();
+      metricsServer = await serveMetrics(metrics, { ...config.metrics, port: config.metrics.port });
+    }
   } catch (error) {
     await close();
     throw error;
   }
-  logger.info({ listening: Object.fromEntries(listening) }, readyBanner(config));
+  logger.info(
+    { listening: Object.fromEntries(listening), metrics: metricsServer?.url },
+    readyBanner(config),
+  );
 
   if (config.roles.has('auth') && store) {
     const cleaned = store;
@@ -123,5 +141,5 @@ export async function startSystem(
     cleanup.unref();
   }
 
-  return { store, apps, listening, close, shutdown };
+  return { store, apps, listening, metricsUrl: metricsServer?.url, close, shutdown };
 }

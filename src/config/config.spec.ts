@@ -260,6 +260,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('serves no metrics unless METRICS_PORT is set, then on loopback unless METRICS_HOST says', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, host: '127.0.0.1' });
+    expect(loadConfig(PRODUCTION_ENV).metrics.port).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: 'OFF' }).metrics.port).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+    });
+    expect(() => loadConfig({ METRICS_PORT: '65536', METRICS_HOST: 'not a host' })).toThrow(
+      /METRICS_PORT must be off or a port in \[0, 65535\], got 65536[\s\S]*METRICS_HOST/,
+    );
+  });
+
   it("accepts pino's log levels only, silent by default under test", () => {
     expect(loadConfig({}).logging.level).toBe('info');
     expect(loadConfig({ NODE_ENV: 'test' }).logging.level).toBe('silent');

@@ -6,6 +6,7 @@ import {
   httpSchema,
   loggingSchema,
   mcpSchema,
+  metricsSchema,
   Role,
   rolesSchema,
   SectionContext,
@@ -105,6 +106,12 @@ export interface SpaConfig {
   readonly distDir: string;
 }
 
+/** The process's Prometheus listener; `port` undefined means no metrics are served. */
+export interface MetricsConfig {
+  readonly port: number | undefined;
+  readonly host: string;
+}
+
 export interface LoggingConfig {
   readonly level: string;
   /** `json` always; `pretty` for people; `auto` is pretty on a terminal outside production. */
@@ -122,6 +129,7 @@ export interface AppConfig {
   readonly mcp: McpConfig;
   readonly spa: SpaConfig;
   readonly logging: LoggingConfig;
+  readonly metrics: MetricsConfig;
 }
 
 export class ConfigError extends StartupError {
@@ -169,8 +177,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const mcp = parse(mcpSchema(context));
   const spa = parse(spaSchema);
   const logging = parse(loggingSchema(context, env.NODE_ENV));
+  const metrics = parse(metricsSchema);
 
-  if (!roles || !urls || !http || !storage || !auth || !api || !mcp || !spa || !logging) {
+  if (
+    !roles ||
+    !urls ||
+    !http ||
+    !storage ||
+    !auth ||
+    !api ||
+    !mcp ||
+    !spa ||
+    !logging ||
+    !metrics
+  ) {
     throw new ConfigError([...problems]);
   }
   return {
@@ -226,5 +246,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mcp: { corsOrigins: mcp.CORS_ORIGINS, clientSecret: mcp.MCP_SERVER_CLIENT_SECRET },
     spa: { distDir: spa.SPA_DIST_DIR },
     logging: { level: logging.LOG_LEVEL, format: logging.LOG_FORMAT },
+    metrics: { port: metrics.METRICS_PORT, host: metrics.METRICS_HOST },
   };
 }

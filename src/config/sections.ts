@@ -168,6 +168,24 @@ export function mcpSchema(context: SectionContext) {
   });
 }
 
+/**
+ * Where Prometheus scrapes this process: its own listener, never a role's public port. Off
+ * unless METRICS_PORT is set; on loopback unless METRICS_HOST says otherwise (a scraper in
+ * another container needs 0.0.0.0, with the port left unpublished).
+ */
+export const metricsSchema = z.object({
+  METRICS_PORT: text('off').transform((raw, ctx): number | undefined => {
+    if (/^off$/i.test(raw)) return undefined;
+    const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (port >= 0 && port <= 65535) return port;
+    ctx.addIssue({ code: 'custom', message: `must be off or a port in [0, 65535], got ${raw}` });
+    return z.NEVER;
+  }),
+  METRICS_HOST: text('127.0.0.1').refine(isHostOrIp, {
+    error: (issue) => `must be an IP address or a host name, got ${String(issue.input)}`,
+  }),
+});
+
 export const spaSchema = z.object({ SPA_DIST_DIR: absolutePath('./spa/dist') });
 
 export function loggingSchema({ production }: SectionContext, nodeEnv: string | undefined) {

@@ -4,11 +4,14 @@ import { SHARED_CONFIG } from '../config/config.module';
 import { HealthController, ROLE } from './health.controller';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { Lifecycle } from './lifecycle';
+import { Metrics } from './metrics/metrics';
+import { Readiness } from './readiness';
+import { ReadyController } from './ready.controller';
 import { RoleContext } from './role-context';
 
 /**
  * What every role application gets: the shared config (URLs and identifiers, no secrets),
- * its role name, /health and the exception filter. Storage is not here: only the roles that
+ * its role name, the process's metrics, /health, /ready and the exception filter. Storage is not here: only the roles that
  * need it are given it.
  */
 @Global()
@@ -17,14 +20,16 @@ export class CoreModule {
   static forRole(context: RoleContext): DynamicModule {
     return {
       module: CoreModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ReadyController],
       providers: [
         { provide: SHARED_CONFIG, useValue: context.shared },
         { provide: ROLE, useValue: context.role },
         { provide: Lifecycle, useValue: context.lifecycle },
+        { provide: Metrics, useValue: context.metrics },
+        { provide: Readiness, useValue: context.readiness },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [SHARED_CONFIG, ROLE],
+      exports: [SHARED_CONFIG, ROLE, Metrics],
     };
   }
 }

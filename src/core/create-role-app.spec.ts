@@ -4,6 +4,8 @@ import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { Lifecycle } from './lifecycle';
 import { createRoleApp } from './create-role-app';
+import { Metrics } from './metrics/metrics';
+import { Readiness } from './readiness';
 
 @Controller('ip')
 class IpController {
@@ -19,13 +21,16 @@ class IpModule {}
 /** A role app built as the system builds one, with TRUST_PROXY as an operator would set it. */
 async function appWith(env: Record<string, string>): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
+  const logger = pino({ level: 'silent' });
   const module: DynamicModule = { module: IpModule };
   const app = await createRoleApp(module, {
     role: 'api',
     shared: config.shared,
     trustProxy: config.http.trustProxy,
     lifecycle: new Lifecycle(),
-    logger: pino({ level: 'silent' }),
+    logger,
+    metrics: new Metrics(),
+    readiness: new Readiness(logger),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;

@@ -3,13 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestPinoLogger, roleLogger } from './logging';
 import type { TrustProxy } from '../config/config';
+import { observeHttp } from './metrics/http-metrics';
 import { DebugRequestLog } from './request-log';
 import { RoleContext } from './role-context';
 import { registerSecurityHeaders } from './security-headers';
 
 /**
  * One role's Nest application on its own Fastify instance. Nest and Fastify log through the
- * role's pino logger; per-request lines are at debug level.
+ * role's pino logger; per-request lines are at debug level; every response is counted in the
+ * process's metrics.
  * X-Forwarded-* counts only from the proxies TRUST_PROXY names (a hop count takes the
  * right-most entries, which the client cannot forge): with it off, `request.ip` is the peer.
  */
@@ -23,6 +25,7 @@ export async function createRoleApp(
     loggerInstance: logger,
     logController: new DebugRequestLog(),
   });
+  observeHttp(adapter.getInstance(), context.metrics, context.role);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(logger),
   });

@@ -4,6 +4,7 @@ import type { McpConfig } from '../config/config';
 import { MCP_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
+import { issuerKeysProvider } from '../bearer/issuer-keys.provider';
 import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
 import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
@@ -55,6 +56,7 @@ export class McpModule {
       providers: [
         { provide: MCP_CONFIG, useValue: config },
         { provide: RESOURCE_SERVER, useValue: resourceServer },
+        issuerKeysProvider(resourceServer, context),
         { provide: REVOCATION_VIEW, useValue: revocations },
         { provide: OriginPolicy, useValue: OriginPolicy.fromConfig(shared, config) },
         McpJwtStrategy,

@@ -12,6 +12,8 @@ import { WeatherController } from './weather.controller';
 import type { SummaryBand, WeatherForecast } from './weather.service';
 import { SUMMARIES } from './weather.service';
 import { WeatherService } from './weather.service';
+import { IssuerKeys } from '../bearer/issuer-keys';
+import { Metrics } from '../core/metrics/metrics';
 
 const ISSUER = 'https://issuer.spec.test';
 const API = 'https://api.spec.test';
@@ -39,6 +41,10 @@ describe('WeatherController', () => {
       controllers: [WeatherController],
       providers: [
         { provide: RESOURCE_SERVER, useValue: options },
+        {
+          provide: IssuerKeys,
+          useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }),
+        },
         { provide: REVOCATION_VIEW, useValue: new RevocationList(store) },
         ApiJwtStrategy,
         WeatherService,

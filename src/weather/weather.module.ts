@@ -4,6 +4,7 @@ import { CoreModule } from '../core/core.module';
 import { RESOURCES } from '../core/protocol';
 import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
+import { issuerKeysProvider } from '../bearer/issuer-keys.provider';
 import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
 import { ApiJwtStrategy } from './api-auth';
 import { ProtectedResourceController } from './protected-resource.controller';
@@ -28,6 +29,7 @@ export class WeatherModule {
       controllers: [WeatherController, ProtectedResourceController],
       providers: [
         { provide: RESOURCE_SERVER, useValue: resourceServer },
+        issuerKeysProvider(resourceServer, context),
         { provide: REVOCATION_VIEW, useValue: revocations },
         ApiJwtStrategy,
         WeatherService,

@@ -4,6 +4,8 @@ import { LoginThrottle } from '../interaction/login-throttle';
 import { SignIn } from '../interaction/sign-in';
 import { UserDirectory } from '../users/users';
 import { AuditLog } from './audit-log';
+import { Metrics } from '../../core/metrics/metrics';
+import { parsePrometheusText, sampleSum } from '../../../test/support/prometheus-text';
 
 /** A pino logger whose JSON lines land in an array, as a log shipper would read them. */
 function capturingLogger() {
@@ -79,16 +81,25 @@ describe('sign-in audit events', () => {
       accountAttempts: 20,
       windowSeconds: 600,
     });
-    return { ...capture, signIn: new SignIn(users, throttle, new AuditLog(capture.logger)) };
+    const metrics = new Metrics();
+    const signIn = new SignIn(users, throttle, new AuditLog(capture.logger), metrics);
+    const signIns = async (outcome: string) =>
+      sampleSum(parsePrometheusText(await metrics.registry.metrics()), 'auth_sign_ins_total', {
+        outcome,
+      });
+    return { ...capture, signIn, signIns };
   }
   const who = { username: 'alice', clientId: 'interactive', address: '10.0.0.7' };
 
   it('records failures, the lockout and the throttled attempt, without the passwords', async () => {
-    const { signIn: attempt, records, lines } = signIn();
+    const { signIn: attempt, records, lines, signIns } = signIn();
 
     expect((await attempt.attempt(who, WRONG_PASSWORD)).kind).toBe('wrong_credentials');
     expect((await attempt.attempt(who, WRONG_PASSWORD)).kind).toBe('wrong_credentials');
     expect((await attempt.attempt(who, 'alice')).kind).toBe('throttled');
+    expect(await signIns('wrong_credentials')).toBe(2);
+    expect(await signIns('throttled')).toBe(1);
+    expect(await signIns('success')).toBe(0);
 
     expect(records().map((r) => [r.event, r.reason])).toEqual([
       ['sign_in.failed', 'wrong_credentials'],

@@ -13,8 +13,13 @@ export interface MountOptions {
  * body parser runs, so oidc-provider reads the request stream itself; every path it does not
  * share with a more specific Nest route (interaction pages, /health) goes to provider.callback().
  * Size limits and the registration rate limit run first, before oidc-provider reads anything.
+ * The provider's own `paths` are routes of their own, so metrics see each endpoint apart.
  */
-export function oidcProviderPlugin(provider: Provider, options: MountOptions) {
+export function oidcProviderPlugin(
+  provider: Provider,
+  paths: readonly string[],
+  options: MountOptions,
+) {
   const callback = provider.callback();
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -32,6 +37,7 @@ export function oidcProviderPlugin(provider: Provider, options: MountOptions) {
         .header('cache-control', 'no-store')
         .send({ error: refusal.error, error_description: refusal.description });
     });
+    for (const path of paths) instance.all(path, handle);
     instance.all('/', handle);
     instance.all('/*', handle);
     done();

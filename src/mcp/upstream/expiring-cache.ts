@@ -10,6 +10,8 @@ export interface ExpiringCacheOptions {
   /** An entry is treated as gone this long before it expires, so it is never used at the edge. */
   readonly marginMs: number;
   readonly now?: () => number;
+  /** Told how each lookup was served (for the hit ratio). */
+  readonly onLookup?: (result: 'hit' | 'joined' | 'miss') => void;
 }
 
 /**
@@ -31,9 +33,16 @@ export class ExpiringCache<T> {
 
   async getOrCreate(key: string, create: () => Promise<Expiring<T>>): Promise<T> {
     const hit = this.fresh(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.options.onLookup?.('hit');
+      return hit;
+    }
     const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      this.options.onLookup?.('joined');
+      return inFlight;
+    }
+    this.options.onLookup?.('miss');
 
     const creation = create().then((created) => {
       this.store(key, created);

@@ -4,6 +4,8 @@ import { Principal } from '../../bearer/principal';
 import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
+import { Metrics } from '../../core/metrics/metrics';
+import { parsePrometheusText, sampleSum } from '../../../test/support/prometheus-text';
 
 interface Reply {
   status: number;
@@ -88,15 +90,19 @@ const caller = (token: string): Principal => ({
 describe('TokenExchangeClient', () => {
   const as = new FakeAuthServer();
   let client: TokenExchangeClient;
+  let metrics: Metrics;
 
   beforeAll(() => as.start());
   afterAll(() => as.stop());
   const clientFor = (env: Record<string, string>) =>
-    new TokenExchangeClient(exchangeMetadata(loadConfig(env)));
+    new TokenExchangeClient(exchangeMetadata(loadConfig(env)), metrics);
+  const counted = async (name: string, labels: Record<string, string>) =>
+    sampleSum(parsePrometheusText(await metrics.registry.metrics()), name, labels);
 
   beforeEach(() => {
     as.requests.length = 0;
     as.metadataIssuer = undefined;
+    metrics = new Metrics();
     client = clientFor({ ISSUER_URL: as.issuer, API_BASE_URL: 'http://localhost:5000' });
   });
 
@@ -134,6 +140,11 @@ describe('TokenExchangeClient', () => {
     client.forget(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
     await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
     expect(as.requests).toHaveLength(3);
+    const lookups = 'mcp_token_exchange_cache_lookups_total';
+    expect(await counted(lookups, { result: 'hit' })).toBe(1);
+    expect(await counted(lookups, { result: 'miss' })).toBe(3);
+    const exchanges = 'mcp_token_exchange_duration_seconds_count';
+    expect(await counted(exchanges, { outcome: 'issued' })).toBe(3);
   });
 
   it.each([
@@ -176,6 +187,8 @@ describe('TokenExchangeClient', () => {
     const failure = client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
     await expect(failure).rejects.toBeInstanceOf(UpstreamError);
     await expect(failure).rejects.toMatchObject({ code });
+    const outcome = code === 'exchange_refused' ? 'refused' : 'unavailable';
+    expect(await counted('mcp_token_exchange_duration_seconds_count', { outcome })).toBe(1);
   });
 
   it('does not keep a token that expires within the 30 s margin', async () => {
@@ -197,6 +210,9 @@ describe('TokenExchangeClient', () => {
     );
     expect(new Set(tokens)).toEqual(new Set(['api-token-1']));
     expect(as.requests).toHaveLength(1);
+    const lookups = 'mcp_token_exchange_cache_lookups_total';
+    expect(await counted(lookups, { result: 'miss' })).toBe(1);
+    expect(await counted(lookups, { result: 'joined' })).toBe(4);
   });
 
   it.each([['http://evil.example'], [() => `${as.issuer}/`]])(

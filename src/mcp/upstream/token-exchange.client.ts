@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import * as oauth from 'openid-client';
 import { Principal } from '../../bearer/principal';
+import { Metrics, secondsSince } from '../../core/metrics/metrics';
 import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
 import { ExpiringCache, Expiring } from './expiring-cache';
 import { UpstreamError } from './upstream.error';
@@ -18,13 +19,22 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
  */
 @Injectable()
 export class TokenExchangeClient {
-  private readonly cache = new ExpiringCache<string>({ maxEntries: 1000, marginMs: 30_000 });
+  private readonly cache: ExpiringCache<string>;
 
-  constructor(private readonly metadata: AuthorizationServerMetadata) {}
+  constructor(
+    private readonly metadata: AuthorizationServerMetadata,
+    private readonly metrics: Metrics,
+  ) {
+    this.cache = new ExpiringCache<string>({
+      maxEntries: 1000,
+      marginMs: 30_000,
+      onLookup: (result) => metrics.exchangeCacheLookup(result),
+    });
+  }
 
   tokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
     return this.cache.getOrCreate(this.key(caller, resource, scope), () =>
-      this.exchange(caller.token, resource, scope),
+      this.measuredExchange(caller.token, resource, scope),
     );
   }
 
@@ -36,6 +46,23 @@ export class TokenExchangeClient {
   private key(caller: Principal, resource: string, scope: string): string {
     const subject = createHash('sha256').update(caller.token).digest('base64url');
     return `${subject} ${resource} ${scope}`;
+  }
+
+  private async measuredExchange(
+    subjectToken: string,
+    resource: string,
+    scope: string,
+  ): Promise<Expiring<string>> {
+    const start = performance.now();
+    try {
+      const token = await this.exchange(subjectToken, resource, scope);
+      this.metrics.tokenExchange('issued', secondsSince(start));
+      return token;
+    } catch (error) {
+      const refused = error instanceof UpstreamError && error.code === 'exchange_refused';
+      this.metrics.tokenExchange(refused ? 'refused' : 'unavailable', secondsSince(start));
+      throw error;
+    }
   }
 
   private async exchange(
