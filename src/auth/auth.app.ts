@@ -11,6 +11,7 @@ import { ASSETS_DIR } from './interaction/favicon.controller';
 import { loadCookieKeys, loadSigningKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
+import { seedUsers, type SeedReport } from './users/seed-users';
 import { UserDirectory } from './users/users';
 
 /** What the AuthServer needs besides the role context: its section, the store, outbound HTTP. */
@@ -24,12 +25,13 @@ export async function createAuthApp(
   context: RoleContext,
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
-  const [signingKeys, cookieKeys, users] = await Promise.all([
+  const [signingKeys, cookieKeys, seeded] = await Promise.all([
     loadSigningKeys(store),
     loadCookieKeys(store, config.cookieKeys),
-    UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
+    seedUsers(store.accounts, { devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
-  announceUsers(context, config, users);
+  const users = new UserDirectory(store.accounts, { devUsers: config.devUsers });
+  announceUsers(context, config, seeded, await users.countUsable());
   const provider = createProvider({
     shared: context.shared,
     config,
@@ -64,20 +66,25 @@ export async function createAuthApp(
 function announceUsers(
   { shared, logger, role }: RoleContext,
   config: AuthConfig,
-  users: UserDirectory,
+  seeded: SeedReport,
+  usable: number,
 ) {
-  const facts = { role, users: users.size, usersFile: config.usersFile, devUsers: config.devUsers };
-  if (users.size > 0) {
+  const facts = {
+    role,
+    users: usable,
+    usersFile: config.usersFile,
+    imported: seeded.imported,
+    devUsers: config.devUsers,
+  };
+  if (usable > 0) {
     logger.info(facts, 'users loaded');
     return;
   }
   const devUsers = shared.production ? 'never loaded in production' : 'off (DEV_USERS=false)';
   logger.warn(
     facts,
-    config.usersFile
-      ? `NOBODY CAN SIGN IN: the users file ${config.usersFile} lists no users`
-      : `NOBODY CAN SIGN IN: no users are configured. Development users are ${devUsers}; ` +
-          'point USERS_FILE at a users file (README: "Users in production"). ' +
-          'Client credentials still work.',
+    `NOBODY CAN SIGN IN: the store holds no enabled users. Development users are ${devUsers}; ` +
+      'add one with `npm run admin -- users add <name>` or import a users file with USERS_FILE ' +
+      '(README: "Users in production"). Client credentials still work.',
   );
 }
