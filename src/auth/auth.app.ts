@@ -11,6 +11,8 @@ import { ASSETS_DIR } from './interaction/favicon.controller';
 import { loadCookieKeys, loadSigningKeys } from './provider/keys';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { createProvider } from './provider/provider.factory';
+import { recordClientActivity } from './provider/client-activity';
+import { seedClients } from './provider/clients';
 import { seedUsers, type SeedReport } from './users/seed-users';
 import { UserDirectory } from './users/users';
 
@@ -42,6 +44,12 @@ export async function createAuthApp(
     cookieKeys,
     fetch,
   });
+  recordClientActivity(
+    provider,
+    store.accounts,
+    seedClients(context.shared, config).map((client) => client.client_id),
+    (error) => context.logger.warn({ err: error }, 'could not record client activity'),
+  );
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const audit = new AuditLog(context.logger.child({ role: context.role }));
