@@ -19,6 +19,9 @@ interface Run {
  * store, while the system serves; users it adds sign in through the real login page, and
  * disabling one ends their tokens at the API and the MCP server.
  */
+// Each command is a new Node process loading the build: seconds apiece on a busy machine.
+jest.setTimeout(180_000);
+
 describe('npm run admin', () => {
   let sys: TestSystem;
   beforeAll(async () => {
@@ -165,7 +168,7 @@ describe('npm run admin', () => {
     expect(users.find((u) => u.username === 'ivy')).toMatchObject({
       origin: 'admin',
       disabled: true,
-      disabledAt: expect.any(Number),
+      disabledAt: expect.any(Number) as number,
     });
   });
 
@@ -227,8 +230,8 @@ describe('npm run admin', () => {
         clientId,
         kind: 'registered',
         name: 'Forecast Helper',
-        registeredAt: expect.any(Number),
-        lastUsed: expect.any(Number),
+        registeredAt: expect.any(Number) as number,
+        lastUsed: expect.any(Number) as number,
         redirectHosts: ['127.0.0.1:9999'],
         redirectUris: [redirectUri],
       });

@@ -21,8 +21,8 @@ onEveryEngine((open: OpenStore) => {
       expect(found).toEqual({
         ...carol,
         disabledAt: undefined,
-        createdAt: expect.any(Number),
-        updatedAt: expect.any(Number),
+        createdAt: expect.any(Number) as number,
+        updatedAt: expect.any(Number) as number,
       });
       expect(await accounts.findUserBySubject('c-1')).toEqual(found);
       expect(await accounts.findUser('dave')).toBeUndefined();

@@ -82,7 +82,9 @@ export class SqliteAccountStore implements AccountStore {
         ? this.sql(SQL.grantsOfAccount).all(owner.accountId, Date.now())
         : this.sql(SQL.grantsOfClient).all(owner.clientId, Date.now())
     ) as { id: string; payload: string }[];
-    return Promise.resolve(rows.map((row) => grantFrom(row.id, JSON.parse(row.payload))));
+    return Promise.resolve(
+      rows.map((row) => grantFrom(row.id, JSON.parse(row.payload) as Record<string, unknown>)),
+    );
   }
 
   deleteGrant(grantId: string): Promise<number> {

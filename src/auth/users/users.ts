@@ -59,5 +59,5 @@ export class UserDirectory {
 }
 
 function claimsOf(user: StoredUser): UserClaims {
-  return { preferred_username: user.username, ...user.claims, sub: user.sub } as UserClaims;
+  return { preferred_username: user.username, ...user.claims, sub: user.sub };
 }
