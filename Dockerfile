@@ -22,6 +22,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/spa/dist ./spa/dist
+# `docker compose exec auth npm run admin -- users add <name>` (README: Operations).
+COPY --from=build /app/scripts/admin.mjs ./scripts/admin.mjs
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

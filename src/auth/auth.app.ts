@@ -18,6 +18,8 @@ import { oidcProviderPlugin } from './provider/provider.mount';
 import { RegistrationThrottle } from './provider/registration-throttle';
 import { createProvider } from './provider/provider.factory';
 import { OIDC_PATHS } from './provider/routes';
+import { recordClientActivity } from './provider/client-activity';
+import { seedUsers, type SeedReport } from './users/seed-users';
 import { UserDirectory } from './users/users';
 
 /** Per client address; enough for a person setting up a few MCP clients, not for a flood. */
@@ -34,12 +36,13 @@ export async function createAuthApp(
   context: RoleContext,
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
-  const [signingKeys, cookieKeys, users] = await Promise.all([
+  const [signingKeys, cookieKeys, seeded] = await Promise.all([
     SigningKeyRing.open(store, keyPolicy(config), context.logger),
     loadCookieKeys(store, config.cookieKeys),
-    UserDirectory.create({ devUsers: config.devUsers, usersFile: config.usersFile }),
+    seedUsers(store.accounts, { devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
-  announceUsers(context, config, users);
+  const users = new UserDirectory(store.accounts, { devUsers: config.devUsers });
+  announceUsers(context, config, seeded, await users.countUsable());
   const provider = createProvider({
     shared: context.shared,
     config,
@@ -49,14 +52,17 @@ export async function createAuthApp(
     cookieKeys,
     fetch,
   });
-  const configuredClients = new Set(seedClients(context.shared, config).map((c) => c.client_id));
-  countIssuedTokens(provider, context.metrics, configuredClients);
+  const configuredClients = seedClients(context.shared, config).map((c) => c.client_id);
+  countIssuedTokens(provider, context.metrics, new Set(configuredClients));
   context.readiness.add('signing_keys', () => {
     // The active key must be one this process holds the private half of.
     const active = signingKeys.publishedKidsActiveFirst()[0];
     if (active === undefined || signingKeys.publicKey(active) === undefined)
       throw new NotReady('no signing key is active');
   });
+  recordClientActivity(provider, store.accounts, configuredClients, (error) =>
+    context.logger.warn({ err: error }, 'could not record client activity'),
+  );
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
   const audit = new AuditLog(context.logger.child({ role: context.role }));
@@ -85,20 +91,25 @@ export async function createAuthApp(
 function announceUsers(
   { shared, logger, role }: RoleContext,
   config: AuthConfig,
-  users: UserDirectory,
+  seeded: SeedReport,
+  usable: number,
 ) {
-  const facts = { role, users: users.size, usersFile: config.usersFile, devUsers: config.devUsers };
-  if (users.size > 0) {
+  const facts = {
+    role,
+    users: usable,
+    usersFile: config.usersFile,
+    imported: seeded.imported,
+    devUsers: config.devUsers,
+  };
+  if (usable > 0) {
     logger.info(facts, 'users loaded');
     return;
   }
   const devUsers = shared.production ? 'never loaded in production' : 'off (DEV_USERS=false)';
   logger.warn(
     facts,
-    config.usersFile
-      ? `NOBODY CAN SIGN IN: the users file ${config.usersFile} lists no users`
-      : `NOBODY CAN SIGN IN: no users are configured. Development users are ${devUsers}; ` +
-          'point USERS_FILE at a users file (README: "Users in production"). ' +
-          'Client credentials still work.',
+    `NOBODY CAN SIGN IN: the store holds no enabled users. Development users are ${devUsers}; ` +
+      'add one with `npm run admin -- users add <name>` or import a users file with USERS_FILE ' +
+      '(README: "Users in production"). Client credentials still work.',
   );
 }

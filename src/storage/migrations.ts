@@ -64,6 +64,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `DELETE FROM oidc_records WHERE model IN ('RevokedAccessToken', 'RevokedGrant', 'LoginFailures')`,
     ],
   },
+  {
+    version: 3,
+    name: 'users and client activity',
+    statements: [
+      // username_key is the lowercased username: sign-in matches usernames case-insensitively.
+      // claims is JSON text in both engines: read whole, never queried into.
+      `CREATE TABLE users (
+         username_key TEXT PRIMARY KEY, username TEXT NOT NULL, sub TEXT NOT NULL UNIQUE,
+         password_hash TEXT NOT NULL, claims TEXT NOT NULL, origin TEXT NOT NULL,
+         disabled_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`,
+      // Clients as the operator sees them: registered clients live in oidc_records, Client ID
+      // Metadata Document clients only in oidc-provider's memory, so first and last use are
+      // recorded here for both.
+      `CREATE TABLE client_activity (
+         client_id TEXT PRIMARY KEY, kind TEXT NOT NULL, client_name TEXT,
+         redirect_uris TEXT NOT NULL, first_seen BIGINT NOT NULL, last_used BIGINT NOT NULL)`,
+    ],
+  },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

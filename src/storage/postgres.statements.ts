@@ -62,3 +62,33 @@ export const POSTGRES = {
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
 } as const;
+
+/** The operator's data (account-store.ts). */
+export const POSTGRES_ACCOUNTS = {
+  addUser: `INSERT INTO users (username_key, username, sub, password_hash, claims, origin,
+      disabled_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7)
+    ON CONFLICT DO NOTHING`,
+  findUser: 'SELECT * FROM users WHERE username_key = $1',
+  findUserBySubject: 'SELECT * FROM users WHERE sub = $1',
+  listUsers: 'SELECT * FROM users ORDER BY username_key',
+  setUserDisabled: 'UPDATE users SET disabled_at = $2, updated_at = $3 WHERE username_key = $1',
+  setUserPassword: 'UPDATE users SET password_hash = $2, updated_at = $3 WHERE username_key = $1',
+  removeUser: 'DELETE FROM users WHERE username_key = $1',
+  grantsOfAccount: `SELECT id, payload FROM oidc_records WHERE model = 'Grant'
+    AND payload->>'accountId' = $1 AND (expires_at IS NULL OR expires_at > $2)`,
+  grantsOfClient: `SELECT id, payload FROM oidc_records WHERE model = 'Grant'
+    AND payload->>'clientId' = $1 AND (expires_at IS NULL OR expires_at > $2)`,
+  deleteGrant: `DELETE FROM oidc_records WHERE grant_id = $1 OR (model = 'Grant' AND id = $1)`,
+  deleteSessionsOf: `DELETE FROM oidc_records WHERE model = 'Session'
+    AND payload->>'accountId' = $1`,
+  registeredClients: `SELECT payload FROM oidc_records WHERE model = 'Client' ORDER BY id`,
+  recordClientUse: `INSERT INTO client_activity (client_id, kind, client_name, redirect_uris,
+      first_seen, last_used) VALUES ($1, $2, $3, $4, $5, $5)
+    ON CONFLICT (client_id) DO UPDATE SET kind = EXCLUDED.kind, client_name = EXCLUDED.client_name,
+      redirect_uris = EXCLUDED.redirect_uris, last_used = EXCLUDED.last_used`,
+  clientActivity: 'SELECT * FROM client_activity ORDER BY client_id',
+  // Both deletes in one statement, so the answer says whether either found something.
+  removeClient: `WITH a AS (DELETE FROM client_activity WHERE client_id = $1 RETURNING 1),
+      r AS (DELETE FROM oidc_records WHERE model = 'Client' AND id = $1 RETURNING 1)
+    SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM r) AS removed`,
+} as const;

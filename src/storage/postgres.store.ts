@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { PostgresAccountStore } from './postgres.accounts';
 import { POSTGRES } from './postgres.statements';
 import {
   AccountGrant,
@@ -18,7 +19,11 @@ type Bigint = string;
 
 /** Shared state for several AuthServer processes. */
 export class PostgresAuthStore implements AuthStore {
-  private constructor(private readonly pool: Pool) {}
+  readonly accounts: PostgresAccountStore;
+
+  private constructor(private readonly pool: Pool) {
+    this.accounts = new PostgresAccountStore(pool);
+  }
 
   static async connect(url: string): Promise<PostgresAuthStore> {
     const pool = new Pool({ connectionString: url, max: 10 });

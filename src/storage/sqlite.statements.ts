@@ -56,3 +56,31 @@ export const SQLITE = {
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
 } as const;
+
+/** The operator's data (account-store.ts). */
+export const SQLITE_ACCOUNTS = {
+  addUser: `INSERT INTO users (username_key, username, sub, password_hash, claims, origin,
+      disabled_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)
+    ON CONFLICT DO NOTHING`,
+  findUser: 'SELECT * FROM users WHERE username_key = ?',
+  findUserBySubject: 'SELECT * FROM users WHERE sub = ?',
+  listUsers: 'SELECT * FROM users ORDER BY username_key',
+  setUserDisabled: 'UPDATE users SET disabled_at = ?, updated_at = ? WHERE username_key = ?',
+  setUserPassword: 'UPDATE users SET password_hash = ?, updated_at = ? WHERE username_key = ?',
+  removeUser: 'DELETE FROM users WHERE username_key = ?',
+  grantsOfAccount: `SELECT id, payload FROM oidc_records WHERE model = 'Grant'
+    AND json_extract(payload, '$.accountId') = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  grantsOfClient: `SELECT id, payload FROM oidc_records WHERE model = 'Grant'
+    AND json_extract(payload, '$.clientId') = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  deleteGrant: `DELETE FROM oidc_records WHERE grant_id = ? OR (model = 'Grant' AND id = ?)`,
+  deleteSessionsOf: `DELETE FROM oidc_records WHERE model = 'Session'
+    AND json_extract(payload, '$.accountId') = ?`,
+  registeredClients: `SELECT payload FROM oidc_records WHERE model = 'Client' ORDER BY id`,
+  recordClientUse: `INSERT INTO client_activity (client_id, kind, client_name, redirect_uris,
+      first_seen, last_used) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (client_id) DO UPDATE SET kind = excluded.kind, client_name = excluded.client_name,
+      redirect_uris = excluded.redirect_uris, last_used = excluded.last_used`,
+  clientActivity: 'SELECT * FROM client_activity ORDER BY client_id',
+  forgetClientActivity: 'DELETE FROM client_activity WHERE client_id = ?',
+  deleteRegisteredClient: `DELETE FROM oidc_records WHERE model = 'Client' AND id = ?`,
+} as const;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { prepareDataFile } from './data-files';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { SqliteAccountStore } from './sqlite.accounts';
 import { SQLITE } from './sqlite.statements';
 import {
   AccountGrant,
@@ -27,6 +28,7 @@ interface RecordRow {
 export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  readonly accounts: SqliteAccountStore;
 
   constructor(path: string) {
     if (path !== ':memory:') prepareDataFile(path);
@@ -34,6 +36,10 @@ export class SqliteAuthStore implements AuthStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.accounts = new SqliteAccountStore(
+      (text) => this.sql(text),
+      (work) => this.db.transaction(work)(),
+    );
   }
 
   upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {

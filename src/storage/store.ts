@@ -5,8 +5,11 @@
  *   atomic claim so a single-use artifact is used once across every process;
  * - the project's own data in its own tables: the access-token revocation list and the login
  *   failure counters;
- * - the server's own secrets (signing keys, cookie keys).
+ * - the server's own secrets (signing keys, cookie keys);
+ * - the operator's data: users, and what clients were used (account-store.ts).
  */
+import type { AccountStore } from './account-store';
+
 export interface Consumption {
   /** Epoch milliseconds of the first consumption. */
   readonly consumedAt: number;
@@ -34,6 +37,8 @@ export interface AccountGrant {
 }
 
 export interface AuthStore {
+  readonly accounts: AccountStore;
+
   upsert(
     model: string,
     id: string,

@@ -43,7 +43,7 @@ export class AccountService {
   async show({ req, res }: AccountExchange, revoked: boolean): Promise<InteractionReply> {
     const who = await signedIn(this.provider, req, res);
     if (!who) return this.signIn();
-    const user = this.users.findBySubject(who.accountId);
+    const user = await this.users.findBySubject(who.accountId);
     if (!user) return unavailable();
     const html = accountPage({
       userName: user.name ?? user.preferred_username,

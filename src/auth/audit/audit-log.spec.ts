@@ -2,6 +2,7 @@ import pino from 'pino';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
 import { LoginThrottle } from '../interaction/login-throttle';
 import { SignIn } from '../interaction/sign-in';
+import { seedUsers } from '../users/seed-users';
 import { UserDirectory } from '../users/users';
 import { AuditLog } from './audit-log';
 import { Metrics } from '../../core/metrics/metrics';
@@ -66,11 +67,10 @@ describe('AuditLog', () => {
 describe('sign-in audit events', () => {
   let store: SqliteAuthStore;
   let users: UserDirectory;
-  beforeAll(async () => {
-    users = await UserDirectory.create({ devUsers: true });
-  });
-  beforeEach(() => {
+  beforeEach(async () => {
     store = new SqliteAuthStore(':memory:');
+    await seedUsers(store.accounts, { devUsers: true });
+    users = new UserDirectory(store.accounts, { devUsers: true });
   });
   afterEach(() => store.close());
 

@@ -131,7 +131,7 @@ export class InteractionService {
       action: `/interaction/${uid}/confirm`,
       csrf: this.csrf.issue(uid),
       client: await this.client(details),
-      userName: this.users.findBySubject(accountId)?.name ?? accountId,
+      userName: (await this.users.findBySubject(accountId))?.name ?? accountId,
       scopes: requestedScopes(missing).map((name) => ({
         name,
         description: SCOPE_DESCRIPTIONS[name] ?? name,

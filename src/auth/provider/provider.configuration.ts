@@ -43,8 +43,9 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     // The SPA reads profile claims from the ID token: its access tokens are bound to resource
     // servers, so userinfo (which needs a userinfo-audience token) is not its source.
     conformIdTokenClaims: false,
-    findAccount: (_ctx, sub) => {
-      const user = users.findBySubject(sub);
+    // A disabled or removed user is no account: refreshing their tokens fails (invalid_grant).
+    findAccount: async (_ctx, sub) => {
+      const user = await users.findBySubject(sub);
       if (!user) return undefined;
       return { accountId: sub, claims: () => ({ ...user }) };
     },

@@ -5,7 +5,8 @@ import type { UserClaims } from './users';
 import { StartupError } from '../../core/startup-error';
 
 /**
- * The users file (USERS_FILE), the only source of users in production:
+ * The users file (USERS_FILE), an import format: its users are added to the store at start-up
+ * (seed-users.ts), where `npm run admin` manages them from then on:
  *
  *   { "users": [ { "username": "carol", "passwordHash": "scrypt$…",
  *                  "claims": { "sub": "c-123", "name": "Carol Jones", "email": "…" } } ] }

@@ -1,0 +1,12 @@
+// `npm run admin -- users|clients|sessions …`: the operator's commands (src/admin/admin.cli.ts,
+// used from dist/), against the store the server uses (DATABASE_URL or SQLITE_PATH).
+// Passwords come from a prompt or stdin, never from arguments.
+let runAdmin;
+try {
+  ({ runAdmin } = await import(new URL('../dist/admin/admin.cli.js', import.meta.url).href));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write('admin: dist/admin/admin.cli.js is missing: run `npm run build` first\n');
+  process.exit(1);
+}
+process.exitCode = await runAdmin(process.argv.slice(2));

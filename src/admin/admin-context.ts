@@ -1,0 +1,19 @@
+import type { AuthStore } from '../storage/store';
+
+/** What every command gets: the server's store and settings, its options, and the terminal. */
+export interface AdminContext {
+  readonly store: AuthStore;
+  /** The longest access-token lifetime: how long a revoked grant stays on the list. */
+  readonly tokenLifetimeSeconds: number;
+  /** The clients configured in code, which `clients remove` leaves alone. */
+  readonly seedClientIds: readonly string[];
+  readonly json: boolean;
+  readonly options: ReadonlyMap<string, string>;
+  out(text: string): void;
+  readPassword(): Promise<string>;
+}
+
+/** A command's result: a table for people or a value for `--json`. */
+export function print(context: AdminContext, forPeople: string, forScripts: unknown): void {
+  context.out(context.json ? `${JSON.stringify(forScripts, null, 2)}\n` : forPeople);
+}

@@ -1,0 +1,21 @@
+/** Rows as aligned columns under a header, for people; `--json` is for scripts. */
+export function formatTable(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = columns.map((column, i) =>
+    Math.max(column.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Epoch milliseconds as an ISO date and time to the minute, in UTC; '-' for never. */
+export function formatTime(epochMs: number | undefined): string {
+  if (epochMs === undefined) return '-';
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}

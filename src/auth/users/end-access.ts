@@ -1,0 +1,32 @@
+import type { AuthStore } from '../../storage/store';
+import { RevocationList } from '../../storage/revocation-list';
+
+export interface EndedAccess {
+  readonly grants: number;
+  readonly sessions: number;
+}
+
+/**
+ * Ends what a user (by `sub`) or a client holds at the AuthServer: each grant goes on the
+ * revocation list first, so its JWT access tokens are refused at the resource servers from
+ * the next request, then the grant and everything issued under it (codes, refresh tokens)
+ * are deleted; a user's browser sessions go too, so the next authorization asks them to sign
+ * in. `tokenLifetimeSeconds` is the longest access-token lifetime: how long the list must
+ * remember a grant.
+ */
+export async function endAccess(
+  store: AuthStore,
+  owner: { accountId: string } | { clientId: string },
+  tokenLifetimeSeconds: number,
+): Promise<EndedAccess> {
+  const revocations = new RevocationList(store);
+  const until = Math.floor(Date.now() / 1000) + tokenLifetimeSeconds;
+  const grants = await store.accounts.grantsOf(owner);
+  for (const { grantId } of grants) {
+    await revocations.revokeGrant(grantId, until);
+    await store.accounts.deleteGrant(grantId);
+  }
+  const sessions =
+    'accountId' in owner ? await store.accounts.deleteSessionsOf(owner.accountId) : 0;
+  return { grants: grants.length, sessions };
+}
