@@ -1,7 +1,11 @@
 import { fetchOk } from '../http/http-problem';
 import { McpProtocolError, parseMcpResponse, resultOf, type JsonRpcId } from './json-rpc';
 
-export const MCP_PROTOCOL_VERSION = '2025-06-18';
+/**
+ * The revision this client offers in `initialize` and names in the MCP-Protocol-Version header
+ * until the server answers with the one it agreed to (MCP lifecycle, version negotiation).
+ */
+export const MCP_PROTOCOL_VERSION = '2026-07-28';
 export const MCP_SERVICE = 'the MCP server';
 
 export interface McpTool {
