@@ -97,8 +97,13 @@ describe('McpHttpClient', () => {
       expect(headers.get('authorization')).toBe('Bearer mcp-token');
       expect(headers.get('content-type')).toBe('application/json');
       expect(headers.get('accept')).toBe('application/json, text/event-stream');
-      expect(headers.get('mcp-protocol-version')).toBe('2026-07-28');
     }
+    expect(sent.map((s) => s.headers.get('mcp-protocol-version'))).toEqual([
+      null,
+      '2026-07-28',
+      '2026-07-28',
+      '2026-07-28',
+    ]);
     expect(
       fetchFn.mock.calls.every(([url, init]) => url === ENDPOINT && init?.method === 'POST'),
     ).toBe(true);
@@ -118,7 +123,7 @@ describe('McpHttpClient', () => {
     expect(sent[0]?.body.params).toMatchObject({ protocolVersion: '2026-07-28' });
     // MCP lifecycle, version negotiation: later requests carry the version agreed on.
     expect(sent.map((s) => s.headers.get('mcp-protocol-version'))).toEqual([
-      '2026-07-28',
+      null,
       '2025-11-25',
       '2025-11-25',
     ]);
