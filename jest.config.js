@@ -35,7 +35,9 @@ const swc = [
 const common = {
   testEnvironment: '<rootDir>/../test/support/node-environment.js',
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Judged by the innermost node_modules folder, so a nested ESM-only copy (cookie under
+  // light-my-request) is transpiled too.
+  transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
 

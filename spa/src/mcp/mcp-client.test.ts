@@ -25,12 +25,12 @@ function scriptedServer(...answers: ((id: number | undefined) => Response)[]) {
   return { fetchFn, sent };
 }
 
-const initializeResult = (id: number | undefined) =>
+const initializeResult = (id: number | undefined, protocolVersion = '2026-07-28') =>
   jsonResponse({
     jsonrpc: '2.0',
     id,
     result: {
-      protocolVersion: '2025-06-18',
+      protocolVersion,
       capabilities: { tools: {} },
       serverInfo: { name: 'weather-mcp', version: '1.0.0' },
     },
@@ -73,7 +73,7 @@ describe('McpHttpClient', () => {
     expect(await client.initialize()).toEqual({
       name: 'weather-mcp',
       version: '1.0.0',
-      protocolVersion: '2025-06-18',
+      protocolVersion: '2026-07-28',
     });
     expect(await client.listTools()).toEqual([
       { name: 'get-weather-forecast', description: 'Five-day forecast', requiredArguments: [] },
@@ -90,17 +90,43 @@ describe('McpHttpClient', () => {
       'tools/list',
       'tools/call',
     ]);
+    expect(sent[0]?.body.params).toMatchObject({ protocolVersion: '2026-07-28' });
     expect(sent[1]?.body.id).toBeUndefined();
     expect(sent[3]?.body.params).toEqual({ name: 'get-weather-forecast', arguments: {} });
     for (const { headers } of sent) {
       expect(headers.get('authorization')).toBe('Bearer mcp-token');
       expect(headers.get('content-type')).toBe('application/json');
       expect(headers.get('accept')).toBe('application/json, text/event-stream');
-      expect(headers.get('mcp-protocol-version')).toBe('2025-06-18');
     }
+    expect(sent.map((s) => s.headers.get('mcp-protocol-version'))).toEqual([
+      null,
+      '2026-07-28',
+      '2026-07-28',
+      '2026-07-28',
+    ]);
     expect(
       fetchFn.mock.calls.every(([url, init]) => url === ENDPOINT && init?.method === 'POST'),
     ).toBe(true);
+  });
+
+  it('offers 2026-07-28 and follows a server that negotiates an earlier revision', async () => {
+    const { fetchFn, sent } = scriptedServer(
+      (id) => initializeResult(id, '2025-11-25'),
+      accepted,
+      (id) => jsonResponse({ jsonrpc: '2.0', id, result: { tools: [] } }),
+    );
+    const client = new McpHttpClient(ENDPOINT, token('mcp-token'), fetchFn);
+
+    expect((await client.initialize()).protocolVersion).toBe('2025-11-25');
+    await client.listTools();
+
+    expect(sent[0]?.body.params).toMatchObject({ protocolVersion: '2026-07-28' });
+    // MCP lifecycle, version negotiation: later requests carry the version agreed on.
+    expect(sent.map((s) => s.headers.get('mcp-protocol-version'))).toEqual([
+      null,
+      '2025-11-25',
+      '2025-11-25',
+    ]);
   });
 
   it('echoes a session id when a stateful server assigns one', async () => {

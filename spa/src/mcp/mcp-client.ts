@@ -1,7 +1,13 @@
 import { fetchOk } from '../http/http-problem';
 import { McpProtocolError, parseMcpResponse, resultOf, type JsonRpcId } from './json-rpc';
 
-export const MCP_PROTOCOL_VERSION = '2025-06-18';
+/**
+ * The revision this client offers in `initialize`; later requests name the one the server
+ * agreed to in the MCP-Protocol-Version header (MCP lifecycle, version negotiation). The
+ * `initialize` request itself carries no such header: servers refuse a 2026-07-28 header on
+ * the legacy handshake, where 2026-07-28 proper is stateless with a per-request `_meta`.
+ */
+export const MCP_PROTOCOL_VERSION = '2026-07-28';
 export const MCP_SERVICE = 'the MCP server';
 
 export interface McpTool {
@@ -39,7 +45,7 @@ function optionalString(value: unknown): string | undefined {
 export class McpHttpClient {
   private nextId = 1;
   private sessionId: string | undefined;
-  private protocolVersion = MCP_PROTOCOL_VERSION;
+  private protocolVersion: string | undefined;
 
   constructor(
     private readonly endpoint: string,
@@ -116,7 +122,7 @@ export class McpHttpClient {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
       Authorization: `Bearer ${await this.accessToken()}`,
-      'MCP-Protocol-Version': this.protocolVersion,
+      ...(this.protocolVersion !== undefined && { 'MCP-Protocol-Version': this.protocolVersion }),
       ...(this.sessionId !== undefined && { 'Mcp-Session-Id': this.sessionId }),
     };
   }

@@ -14,8 +14,8 @@ export function McpPage() {
       <h1 id="mcp-title">MCP server</h1>
       <p className="lead">
         The browser speaks JSON-RPC to <code>POST {config.mcpResource}</code> (Streamable HTTP,
-        protocol 2025-06-18) with the access token whose audience is the MCP server. The weather
-        tool then calls the API with a token of its own.
+        offering protocol 2026-07-28) with the access token whose audience is the MCP server. The
+        weather tool then calls the API with a token of its own.
       </p>
       <McpPanel
         endpoint={config.mcpResource}

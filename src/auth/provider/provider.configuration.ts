@@ -4,8 +4,10 @@ import { loadExistingGrant } from '../account/account-client';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
-import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
+import { messagePage, PAGE_HEADERS } from '../interaction/views';
 import { ConfiguredClients } from './clients';
+import { defaultScope } from './default-scope';
+import { logoutPages } from './logout';
 import { registrationPolicy } from './registration.policy';
 import { ResourceRegistry } from './resources';
 import { ROUTES } from './routes';
@@ -35,7 +37,8 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
   return {
     adapter: parts.adapter,
     clients: [...parts.clients.metadata],
-    extraClientMetadata: registrationPolicy(parts.clients),
+    extraClientMetadata: registrationPolicy(parts.clients, SCOPES),
+    extraParams: { scope: defaultScope(parts.resources) },
     jwks: parts.signingKeys,
     cookies: { keys: parts.cookieKeys },
     scopes: [...SCOPES],
@@ -121,18 +124,4 @@ function tokenLifetimes(config: AuthConfig): Configuration['ttl'] {
 function ownedBy(mayAccess: TokenAccessPolicy) {
   return (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: TokenOwnership) =>
     mayAccess(client.clientId, token);
-}
-
-function logoutPages() {
-  return {
-    enabled: true,
-    logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
-      ctx.set(PAGE_HEADERS);
-      ctx.body = logoutPage(form, ctx.oidc.client?.clientName);
-    },
-    postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
-      ctx.set(PAGE_HEADERS);
-      ctx.body = messagePage('Signed out', 'You are signed out. You can close this window.');
-    },
-  };
 }

@@ -35,7 +35,8 @@ type Metadata = Readonly<Record<string, unknown>>;
  * it enforces what the server allows them (RFC 7591 §2: the server may reject or replace any
  * metadata), answering `invalid_client_metadata` (RFC 7591 §3.2.2) or `invalid_redirect_uri`.
  */
-export function registrationPolicy(configured: ConfiguredClients) {
+export function registrationPolicy(configured: ConfiguredClients, knownScopes: readonly string[]) {
+  const known: ReadonlySet<string> = new Set(knownScopes);
   return {
     // The hook runs once per listed property; client_name is present in every schema.
     properties: ['client_name'],
@@ -49,6 +50,7 @@ export function registrationPolicy(configured: ConfiguredClients) {
       const clientId = metadata.client_id;
       if (typeof clientId === 'string' && configured.has(clientId)) return;
       checkSizes(metadata);
+      narrowScope(metadata, known);
       checkName(metadata.client_name, configured);
       checkGrants(metadata);
       checkRedirects(metadata);
@@ -58,6 +60,21 @@ export function registrationPolicy(configured: ConfiguredClients) {
 
 function invalid(description: string): never {
   throw new errors.InvalidClientMetadata(description);
+}
+
+/**
+ * Drops the scopes this server does not know instead of refusing the registration: RFC 7591 §2
+ * lets the server replace requested metadata, and clients ask for scopes they saw in some other
+ * server's metadata. The response's `scope` then tells the client what it got (RFC 7591 §3.2.1).
+ * It runs before oidc-provider checks `scope`, so what is left always passes that check.
+ */
+function narrowScope(metadata: ClientMetadata, known: ReadonlySet<string>): void {
+  if (typeof metadata.scope !== 'string') return;
+  const kept = metadata.scope.split(' ').filter((scope) => known.has(scope));
+  // Nothing known left: the client is registered as if it had asked for no scope, which
+  // restricts it to nothing narrower than consent and the resources already allow.
+  if (kept.length === 0) delete metadata.scope;
+  else metadata.scope = kept.join(' ');
 }
 
 function checkSizes(metadata: Metadata): void {

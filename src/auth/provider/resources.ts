@@ -7,6 +7,8 @@ export interface ProtectedResource {
   readonly id: string;
   readonly name: string;
   readonly scopes: readonly string[];
+  /** What a request that names this resource but no scope gets (default-scope.ts). */
+  readonly challengeScopes: readonly string[];
 }
 
 /**
