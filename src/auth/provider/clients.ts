@@ -2,13 +2,20 @@ import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import type { ResourceRegistry } from './resources';
 
 /**
  * The contract's pre-registered clients, plus three of our own: the terminal's and Swagger
  * UI's public clients and the MCP server's confidential client for token exchange.
  */
-export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMetadata[] {
+export function seedClients(
+  shared: SharedConfig,
+  config: AuthConfig,
+  resources: ResourceRegistry,
+): ClientMetadata[] {
   const { clientIds } = shared;
+  // Interactive clients may ask for the OpenID scopes and every scope of every resource.
+  const everyScope = [...new Set([...SCOPES, ...resources.scopes])].join(' ');
   return [
     {
       client_id: clientIds.interactive,
@@ -19,7 +26,7 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       response_types: ['code'],
       redirect_uris: [`${shared.spaUrl}/signin-oidc`],
       post_logout_redirect_uris: [`${shared.spaUrl}/signout-callback-oidc`],
-      scope: SCOPES.join(' '),
+      scope: everyScope,
     },
     {
       client_id: 'mcpclient',
@@ -31,7 +38,7 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: ['http://localhost:3334/oauth/callback'],
-      scope: SCOPES.join(' '),
+      scope: everyScope,
     },
     {
       // scripts/get-token.mjs: a public native client, so nothing secret ships with the script
@@ -73,8 +80,8 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       grant_types: [TOKEN_EXCHANGE_GRANT],
       response_types: [],
       redirect_uris: [],
-      // What it may exchange for: a token for the API.
-      scope: RESOURCES.api.scopes.join(' '),
+      // What it may exchange for: a token for any configured API.
+      scope: [...new Set(resources.apis.flatMap((r) => r.scopes))].join(' '),
     },
   ];
 }

@@ -64,10 +64,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
       onGrantRevoked: (grantId) =>
         revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
     }),
-    clients: seedClients(shared, config),
+    clients: seedClients(shared, config, resources),
     jwks: deps.signingKeys,
     cookies: { keys: deps.cookieKeys },
-    scopes: [...SCOPES],
+    scopes: [...new Set([...SCOPES, ...resources.scopes])],
     claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
     // The SPA reads profile claims from the ID token: its access tokens are bound to resource
     // servers, so userinfo (which needs a userinfo-audience token) is not its source.
@@ -152,7 +152,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     {
       clientId: shared.clientIds.mcpServer,
       subjectAudience: resources.mcp.id,
-      targets: [resources.api.id],
+      targets: resources.apis.map((r) => r.id),
       ttlSeconds: config.exchangedTokenTtlSeconds,
     },
   ]);

@@ -91,7 +91,8 @@ export function registerTokenExchange(
     const scope = (requested ?? offered).join(' ');
 
     const now = Math.floor(Date.now() / 1000);
-    const ttl = Math.max(1, Math.min(policy.ttlSeconds, subject.exp - now));
+    const ceiling = Math.min(policy.ttlSeconds, target.ttlSeconds ?? policy.ttlSeconds);
+    const ttl = Math.max(1, Math.min(ceiling, subject.exp - now));
     const token = new provider.AccessToken({
       client,
       accountId: subject.sub,
