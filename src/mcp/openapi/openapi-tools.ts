@@ -59,13 +59,13 @@ export class OpenApiTools implements OnApplicationBootstrap {
   async ensureLoaded(): Promise<void> {
     const now = Date.now();
     await Promise.all(
-      [...this.states].map(([api, state]) => {
-        if (state.loaded) return undefined;
+      [...this.states].map(([api, state]): Promise<void> => {
+        if (state.loaded) return Promise.resolve();
         if (!state.attempt && now - state.lastAttempt >= RETRY_MS) {
           state.lastAttempt = now;
           state.attempt = this.load(api, state).finally(() => (state.attempt = undefined));
         }
-        return state.attempt;
+        return state.attempt ?? Promise.resolve();
       }),
     );
   }

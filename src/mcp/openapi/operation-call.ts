@@ -102,7 +102,7 @@ export function toolResultOf(tool: OperationTool, answer: UpstreamAnswer): CallT
     if (!tool.output || typeof body === 'string') return { content };
     const structured = tool.output.wrapKey ? { [tool.output.wrapKey]: body } : body;
     return typeof structured === 'object' && structured !== null && !Array.isArray(structured)
-      ? { content, structuredContent: structured as Record<string, unknown> }
+      ? { content, structuredContent: structured }
       : { content };
   }
   return failure(status, status === 401 || status === 403 ? authDetails(status) : body);
