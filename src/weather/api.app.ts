@@ -1,11 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { ApiConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
 import { RESOURCES } from '../core/protocol';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
-import { OIDC_SECURITY } from './weather.controller';
+import { weatherOpenApiDocument } from './openapi-document';
 import { WeatherModule } from './weather.module';
 
 /** What the API needs besides the role context: its section and the revocation view. */
@@ -28,22 +28,8 @@ export async function createApiApp(
     maxAge: 600,
   });
 
-  const document = new DocumentBuilder()
-    .setTitle('Weather API')
-    .setDescription(
-      'Protected by api-mcp-auth: authorize with the authorization code flow + PKCE, ' +
-        `as the built-in \`${shared.clientIds.swagger}\` client, to call the API with a ` +
-        `\`${RESOURCES.api.challengeScopes.join(' ')}\` token.`,
-    )
-    .setVersion('1.0')
-    // OpenAPI 3 `openIdConnect`: Swagger UI reads the endpoints from the issuer's discovery
-    // document, so this role names no AuthServer path.
-    .addSecurity(OIDC_SECURITY, {
-      type: 'openIdConnect',
-      openIdConnectUrl: `${shared.issuer}/.well-known/openid-configuration`,
-    })
-    .build();
-  SwaggerModule.setup('swagger', app, SwaggerModule.createDocument(app, document), {
+  // Served at /swagger-json too: the MCP server builds its weather tools from that document.
+  SwaggerModule.setup('swagger', app, weatherOpenApiDocument(app, shared), {
     swaggerOptions: {
       oauth2RedirectUrl: `${shared.apiBaseUrl}/swagger/oauth2-redirect.html`,
       initOAuth: {

@@ -14,11 +14,10 @@ const MAX_BYTES = 5 * 1024 * 1024;
  */
 export async function loadOpenApiDocument(api: ProtectedApi): Promise<OpenAPIV3.Document> {
   const remote = /^https?:\/\//.test(api.openapi);
-  const source = remote ? await fetchDocument(api.openapi) : api.openapi;
-  const document = await SwaggerParser.dereference(source as string, {
-    resolve: { external: !remote },
-    dereference: { circular: true },
-  });
+  const options = { resolve: { external: !remote }, dereference: { circular: true } };
+  const document = remote
+    ? await SwaggerParser.dereference(await fetchDocument(api.openapi), options)
+    : await SwaggerParser.dereference(api.openapi, options);
   if (!('openapi' in document) || !String(document.openapi).startsWith('3.')) {
     throw new Error(`${api.openapi} is not an OpenAPI 3 document`);
   }
