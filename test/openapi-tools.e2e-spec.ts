@@ -142,7 +142,17 @@ describe('an API added by configuration (Swagger Petstore)', () => {
       arguments: { body: { id: 2, name: 'Rex', photoUrls: [], status: 'pending' } },
     });
     expect(added.isError).toBeFalsy();
-    expect(petstore.pets.map((p) => p.name)).toEqual(['doggie', 'Rex']);
+    expect(petstore.pets.map((p) => p.name)).toEqual(['doggie', undefined, 'Rex']);
+
+    // An answer outside the document's schema is a tool error, not a result clients refuse.
+    const offSpec = await client.callTool({
+      name: 'petstore-findPetsByStatus',
+      arguments: { status: ['sold'] },
+    });
+    expect(offSpec.isError).toBe(true);
+    expect(JSON.parse((offSpec.content as { text: string }[])[0]!.text)).toMatchObject({
+      status: 502,
+    });
 
     // The Petstore never saw the caller's token: only tokens minted for it, acting as the MCP server.
     const callerTokens = new Set(provider.savedTokens.map((t) => t.access_token));

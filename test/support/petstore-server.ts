@@ -18,6 +18,8 @@ export class PetstoreServer {
   readonly seen: SeenToken[] = [];
   readonly pets: Record<string, unknown>[] = [
     { id: 1, name: 'doggie', photoUrls: [], status: 'available' },
+    // Breaks the document's Pet schema (no name, no photoUrls): an API answering off-spec.
+    { id: 9, status: 'sold' },
   ];
   issuer = '';
   private server?: Server;

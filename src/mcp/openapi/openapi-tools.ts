@@ -9,7 +9,11 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import {
+  fromJsonSchema,
+  type CallToolResult,
+  type JsonSchemaType,
+} from '@modelcontextprotocol/server';
 import { McpStrategy } from '@rekog/mcp-nest';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { ProtectedApi, SharedConfig } from '../../config/config';
@@ -96,6 +100,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
 
   private register(api: ProtectedApi, tool: OperationTool): void {
     this.registered.add(tool.name);
+    const output = tool.output && fromJsonSchema(tool.output.schema as JsonSchemaType);
     this.strategy.registerTool({
       name: tool.name,
       description: tool.description,
@@ -107,7 +112,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
       requiredScopesMatch: 'all',
       handler: (args, _context, request: { user?: Principal } | undefined) =>
         request?.user
-          ? this.call(api, tool, args, request.user)
+          ? this.call(api, tool, args, request.user).then((result) => conforming(result, output))
           : failure(401, { title: 'No authenticated caller' }),
     });
   }
@@ -137,6 +142,20 @@ export class OpenApiTools implements OnApplicationBootstrap {
     if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
     return toolResultOf(tool, answer);
   }
+}
+
+/**
+ * MCP tools spec: with an `outputSchema`, structured results MUST conform to it. An API that
+ * answers outside its own description gets a tool error rather than a result clients refuse.
+ */
+async function conforming(
+  result: CallToolResult,
+  output: ReturnType<typeof fromJsonSchema> | undefined,
+): Promise<CallToolResult> {
+  if (!output || !result.structuredContent) return result;
+  const checked = await output['~standard'].validate(result.structuredContent);
+  if (!checked.issues) return result;
+  return failure(502, { title: "The API's answer does not match its OpenAPI description" });
 }
 
 function exchangeFailure(error: unknown): CallToolResult {

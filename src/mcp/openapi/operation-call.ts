@@ -99,11 +99,12 @@ export function toolResultOf(tool: OperationTool, answer: UpstreamAnswer): CallT
   if (status >= 200 && status < 300) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const content: CallToolResult['content'] = [{ type: 'text', text: text || `HTTP ${status}` }];
-    if (!tool.output || typeof body === 'string') return { content };
+    if (!tool.output) return { content };
     const structured = tool.output.wrapKey ? { [tool.output.wrapKey]: body } : body;
-    return typeof structured === 'object' && structured !== null && !Array.isArray(structured)
-      ? { content, structuredContent: structured }
-      : { content };
+    if (typeof body === 'string' || typeof structured !== 'object' || structured === null) {
+      return failure(502, { title: "The API's answer is not the JSON its description promises" });
+    }
+    return { content, structuredContent: structured };
   }
   return failure(status, status === 401 || status === 403 ? authDetails(status) : body);
 }
