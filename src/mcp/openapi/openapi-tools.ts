@@ -89,10 +89,11 @@ export class OpenApiTools implements OnApplicationBootstrap {
       const prefix = this.config.apis.length > 1 ? api.name : undefined;
       const { tools, skipped } = apiTools(api, document, prefix);
       for (const tool of tools) this.register(api, tool);
+      // Debug level: start-up stays quiet (the default weather API always leaves one out).
       for (const s of skipped)
-        this.logger.warn({ msg: 'operation not offered as a tool', api: api.name, ...s });
+        this.logger.debug({ msg: 'operation not offered as a tool', api: api.name, ...s });
       state.loaded = true;
-      this.logger.log({ msg: 'API tools registered', api: api.name, tools: tools.length });
+      this.logger.debug({ msg: 'API tools registered', api: api.name, tools: tools.length });
     } catch (error) {
       this.logger.warn({ msg: 'API description not available yet', api: api.name, err: error });
     }
