@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StartupError } from '../core/startup-error';
+import { loadApis, ProtectedApi } from './apis';
 import {
   apiSchema,
   authSchema,
@@ -17,6 +18,7 @@ import {
 
 export { DEV_SECRETS, LOG_LEVELS, ROLES } from './sections';
 export type { Role } from './sections';
+export type { ProtectedApi } from './apis';
 
 /** URLs and identifiers every role shares; no secrets. */
 export interface SharedConfig {
@@ -36,6 +38,8 @@ export interface SharedConfig {
   /** RFC 8707 resource identifiers. */
   readonly apiResource: string;
   readonly mcpResource: string;
+  /** The APIs behind the AuthServer whose operations the MCP server offers (APIS_FILE). */
+  readonly apis: readonly ProtectedApi[];
   /** Pre-registered clients that more than one role names. */
   readonly clientIds: ClientIds;
 }
@@ -176,10 +180,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const api = parse(apiSchema(context));
   const mcp = parse(mcpSchema(context));
   const spa = parse(spaSchema);
+  const apis = urls
+    ? loadApis(urls.APIS_FILE, {
+        apiResource: urls.API_BASE_URL,
+        apiInternalUrl: urls.API_INTERNAL_URL ?? urls.API_BASE_URL,
+        mcpResource: `${urls.MCP_BASE_URL}/mcp`,
+      })
+    : undefined;
+  if (apis && 'problems' in apis) for (const problem of apis.problems) problems.add(problem);
   const logging = parse(loggingSchema(context, env.NODE_ENV));
   const metrics = parse(metricsSchema);
 
   if (
+    !apis ||
+    'problems' in apis ||
     !roles ||
     !urls ||
     !http ||
@@ -205,6 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiInternalUrl: urls.API_INTERNAL_URL ?? urls.API_BASE_URL,
       apiResource: urls.API_BASE_URL,
       mcpResource: `${urls.MCP_BASE_URL}/mcp`,
+      apis: apis.apis,
       clientIds: {
         interactive: 'interactive',
         swagger: 'swagger',

@@ -64,6 +64,7 @@ export const urlsSchema = z.object({
   AUTH_INTERNAL_URL: optionalHttpUrl(),
   API_INTERNAL_URL: optionalHttpUrl(),
   MCP_SERVER_CLIENT_ID: text('mcp.server'),
+  APIS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
 });
 
 export function httpSchema({ production, urls }: SectionContext) {

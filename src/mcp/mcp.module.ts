@@ -9,7 +9,7 @@ import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-serve
 import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
-import { MCP_SCOPES, McpJwtStrategy } from './transport/mcp-auth';
+import { mcpScopes, McpJwtStrategy } from './transport/mcp-auth';
 import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';
 import { McpOriginGuard } from './transport/origin.guard';
 import { OriginPolicy } from './transport/origin-policy';
@@ -18,7 +18,7 @@ import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { WeatherApiClient } from './upstream/weather-api.client';
-import { WeatherTools } from './tools/weather.tools';
+import { MCP_STRATEGY_REF, OpenApiTools, OpenApiToolsReadyGuard } from './openapi/openapi-tools';
 
 /** What the MCP role's module is built from besides the role context. */
 export interface McpModuleParts {
@@ -40,14 +40,13 @@ export class McpModule {
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.mcpResource,
       resourceMetadataUrl: resourceMetadataUrl(shared),
-      challengeScopes: MCP_SCOPES,
+      challengeScopes: mcpScopes(shared),
     };
     return {
       module: McpModule,
       imports: [CoreModule.forRole(context), PassportModule],
       controllers: [
         endpoint.controller,
-        WeatherTools,
         SessionTools,
         RestTwinsController,
         McpProtectedResourceController,
@@ -64,6 +63,9 @@ export class McpModule {
         AuthorizationServerMetadata,
         TokenExchangeClient,
         WeatherApiClient,
+        { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
+        OpenApiTools,
+        OpenApiToolsReadyGuard,
       ],
     };
   }

@@ -1,11 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { ApiConfig, SharedConfig } from '../config/config';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { ApiConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
 import { RESOURCES } from '../core/protocol';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
-import { OIDC_SECURITY } from './weather.controller';
+import { weatherOpenApiDocument } from './openapi-document';
 import { WeatherModule } from './weather.module';
 
 /** What the API needs besides the role context: its section and the revocation view. */
@@ -18,6 +18,7 @@ export async function createApiApp(
   context: RoleContext,
   { config, revocations }: ApiServices,
 ): Promise<NestFastifyApplication> {
+  const { shared } = context;
   const app = await createRoleApp(WeatherModule.forRoot(context, revocations), context);
   app.enableCors({
     origin: [...config.corsOrigins],
@@ -27,28 +28,11 @@ export async function createApiApp(
     maxAge: 600,
   });
 
-  // Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
-  if (config.swaggerUi) setUpSwaggerUi(app, context.shared);
-  return app;
-}
-
-function setUpSwaggerUi(app: NestFastifyApplication, shared: SharedConfig): void {
-  const document = new DocumentBuilder()
-    .setTitle('Weather API')
-    .setDescription(
-      'Protected by api-mcp-auth: authorize with the authorization code flow + PKCE, ' +
-        `as the built-in \`${shared.clientIds.swagger}\` client, to call the API with a ` +
-        `\`${RESOURCES.api.challengeScopes.join(' ')}\` token.`,
-    )
-    .setVersion('1.0')
-    // OpenAPI 3 `openIdConnect`: Swagger UI reads the endpoints from the issuer's discovery
-    // document, so this role names no AuthServer path.
-    .addSecurity(OIDC_SECURITY, {
-      type: 'openIdConnect',
-      openIdConnectUrl: `${shared.issuer}/.well-known/openid-configuration`,
-    })
-    .build();
-  SwaggerModule.setup('swagger', app, SwaggerModule.createDocument(app, document), {
+  // The OpenAPI document is always served at /swagger-json: the MCP server builds its weather
+  // tools from it. Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
+  SwaggerModule.setup('swagger', app, weatherOpenApiDocument(app, shared), {
+    ui: config.swaggerUi,
+    raw: ['json'],
     swaggerOptions: {
       oauth2RedirectUrl: `${shared.apiBaseUrl}/swagger/oauth2-redirect.html`,
       initOAuth: {
@@ -61,4 +45,5 @@ function setUpSwaggerUi(app: NestFastifyApplication, shared: SharedConfig): void
       persistAuthorization: false,
     },
   });
+  return app;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import {
+  ApiExtension,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -26,7 +27,15 @@ export class WeatherController {
   @Get()
   @RequireScopes(SCOPE.weatherget)
   @ApiSecurity(OIDC_SECURITY, [SCOPE.weatherget])
-  @ApiOperation({ summary: 'Five days of weather forecasts' })
+  // The operationId is the MCP tool's name: the MCP server builds its tools from this document.
+  @ApiOperation({
+    operationId: 'get-weather-forecast',
+    summary: 'Weather forecast',
+    description:
+      'Get the weather forecast for the next five days: for each day its date, temperature in ' +
+      'Celsius and Fahrenheit, and a one-word summary. Takes no arguments.',
+  })
+  @ApiExtension('x-mcp-result-name', 'forecasts')
   @ApiOkResponse({ type: WeatherForecastDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No valid access token for this API' })
   @ApiForbiddenResponse({ description: `The access token lacks the ${SCOPE.weatherget} scope` })
@@ -38,7 +47,11 @@ export class WeatherController {
   @Get('summaries')
   @RequireScopes(SCOPE.api)
   @ApiSecurity(OIDC_SECURITY, [SCOPE.api])
-  @ApiOperation({ summary: 'Which summary each temperature range gets, coldest first' })
+  @ApiOperation({
+    operationId: 'get-weather-summaries',
+    summary: 'Which summary each temperature range gets, coldest first',
+  })
+  @ApiExtension('x-mcp-result-name', 'bands')
   @ApiOkResponse({ type: SummaryBandDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No valid access token for this API' })
   @ApiForbiddenResponse({ description: `The access token lacks the ${SCOPE.api} scope` })

@@ -74,6 +74,8 @@ describe('Swagger UI', () => {
     const sys = await startTestSystem({ env: { ROLES: 'api', ...env } });
     try {
       expect((await fetch(`${sys.urls.api}/swagger`)).status).toBe(status);
+      // The OpenAPI document stays: the MCP server builds its weather tools from it.
+      expect((await fetch(`${sys.urls.api}/swagger-json`)).status).toBe(200);
     } finally {
       await sys.close();
     }

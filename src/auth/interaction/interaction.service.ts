@@ -47,7 +47,9 @@ export class InteractionService {
     private readonly audit: AuditLog,
   ) {
     this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
-    this.configuredClients = new Set(seedClients(shared, config).map((c) => c.client_id));
+    this.configuredClients = new Set(
+      seedClients(shared, config, this.resources).map((c) => c.client_id),
+    );
   }
 
   async show(uid: string, exchange: InteractionExchange): Promise<InteractionReply> {

@@ -3,6 +3,7 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { ResourceRegistry } from './resources';
 
 export const M2M_CLIENT_ID = 'm2m.client';
 
@@ -20,8 +21,14 @@ export const MACHINE_CLIENT_SCOPES: ReadonlyMap<string, readonly string[]> = new
  * UI's public clients, the MCP server's confidential client for token exchange, and the
  * account page's sign-in.
  */
-export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMetadata[] {
+export function seedClients(
+  shared: SharedConfig,
+  config: AuthConfig,
+  resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds),
+): ClientMetadata[] {
   const { clientIds } = shared;
+  // Interactive clients may ask for the OpenID scopes and every scope of every resource.
+  const everyScope = [...new Set([...SCOPES, ...resources.scopes])].join(' ');
   return [
     {
       client_id: clientIds.interactive,
@@ -32,7 +39,7 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       response_types: ['code'],
       redirect_uris: [`${shared.spaUrl}/signin-oidc`],
       post_logout_redirect_uris: [`${shared.spaUrl}/signout-callback-oidc`],
-      scope: SCOPES.join(' '),
+      scope: everyScope,
     },
     {
       client_id: 'mcpclient',
@@ -44,7 +51,7 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: ['http://localhost:3334/oauth/callback'],
-      scope: SCOPES.join(' '),
+      scope: everyScope,
     },
     {
       // scripts/get-token.mjs: a public native client, so nothing secret ships with the script
@@ -86,8 +93,8 @@ export function seedClients(shared: SharedConfig, config: AuthConfig): ClientMet
       grant_types: [TOKEN_EXCHANGE_GRANT],
       response_types: [],
       redirect_uris: [],
-      // What it may exchange for: a token for the API.
-      scope: RESOURCES.api.scopes.join(' '),
+      // What it may exchange for: a token for any configured API.
+      scope: [...new Set(resources.apis.flatMap((r) => r.scopes))].join(' '),
     },
     accountClient(shared),
   ];

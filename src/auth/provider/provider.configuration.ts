@@ -34,14 +34,16 @@ export interface ConfigurationParts {
 /** oidc-provider's configuration: our hooks and policies, its protocol code. */
 export function providerConfiguration(parts: ConfigurationParts): Configuration {
   const { config, users } = parts;
+  // The OpenID scopes and every scope of every resource (the configured APIs' too).
+  const allScopes = [...new Set([...SCOPES, ...parts.resources.scopes])];
   return {
     adapter: parts.adapter,
     clients: [...parts.clients.metadata],
-    extraClientMetadata: registrationPolicy(parts.clients, SCOPES),
+    extraClientMetadata: registrationPolicy(parts.clients, allScopes),
     extraParams: { scope: defaultScope(parts.resources) },
     jwks: parts.signingKeys,
     cookies: { keys: parts.cookieKeys },
-    scopes: [...SCOPES],
+    scopes: [...allScopes],
     claims: Object.fromEntries(Object.entries(CLAIMS).map(([k, v]) => [k, [...v]])),
     // The SPA reads profile claims from the ID token: its access tokens are bound to resource
     // servers, so userinfo (which needs a userinfo-audience token) is not its source.

@@ -34,7 +34,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { shared, config, store } = deps;
   const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   const revocations = new RevocationList(store);
-  const clients = new ConfiguredClients(seedClients(shared, config));
+  const clients = new ConfiguredClients(seedClients(shared, config, resources));
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 
@@ -72,7 +72,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       {
         clientId: shared.clientIds.mcpServer,
         subjectAudience: resources.mcp.id,
-        targets: [resources.api.id],
+        targets: resources.apis.map((r) => r.id),
         ttlSeconds: config.exchangedTokenTtlSeconds,
       },
     ],

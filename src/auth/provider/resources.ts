@@ -1,5 +1,6 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
+import { apiScopes } from '../../config/apis';
 import { RESOURCES } from '../../core/protocol';
 import { REQUEST_LIMITS } from './request-limits';
 
@@ -9,26 +10,65 @@ export interface ProtectedResource {
   readonly scopes: readonly string[];
   /** What a request that names this resource but no scope gets (default-scope.ts). */
   readonly challengeScopes: readonly string[];
+  /** Token lifetime for this resource, when it wants one shorter than the default. */
+  readonly ttlSeconds?: number;
 }
 
 /**
  * The resource servers this authorization server issues tokens for (RFC 8707). Each access
- * token has exactly one audience: the resource it was requested for.
+ * token has exactly one audience: the resource it was requested for. They are our own weather
+ * API, every API of the APIs configuration (APIS_FILE), and the MCP server, whose tokens may
+ * carry every scope a tool of those APIs can need.
  */
 export class ResourceRegistry {
   readonly api: ProtectedResource;
   readonly mcp: ProtectedResource;
+  /** The configured APIs other than the weather API. */
+  readonly others: readonly ProtectedResource[];
 
   constructor(
     shared: SharedConfig,
     private readonly accessTokenTtlSeconds: number,
   ) {
-    this.api = { id: shared.apiResource, ...RESOURCES.api };
-    this.mcp = { id: shared.mcpResource, ...RESOURCES.mcp };
+    const own = shared.apis.find((api) => api.resource === shared.apiResource);
+    this.api = {
+      id: shared.apiResource,
+      name: RESOURCES.api.name,
+      scopes: [...new Set([...RESOURCES.api.scopes, ...(own?.scopes ?? [])])],
+      challengeScopes: RESOURCES.api.challengeScopes,
+      ttlSeconds: own?.tokenTtlSeconds,
+    };
+    const mcpScopes = apiScopes(shared.apis);
+    const mcpDefaults = RESOURCES.mcp.challengeScopes.filter((s) => mcpScopes.includes(s));
+    this.mcp = {
+      id: shared.mcpResource,
+      name: RESOURCES.mcp.name,
+      scopes: mcpScopes,
+      challengeScopes: mcpDefaults.length ? mcpDefaults : mcpScopes,
+    };
+    this.others = shared.apis
+      .filter((api) => api !== own)
+      .map((api) => ({
+        id: api.resource,
+        name: api.name,
+        scopes: api.scopes,
+        challengeScopes: api.scopes,
+        ttlSeconds: api.tokenTtlSeconds,
+      }));
   }
 
   get all(): readonly ProtectedResource[] {
-    return [this.api, this.mcp];
+    return [this.api, ...this.others, this.mcp];
+  }
+
+  /** The resources the MCP server may exchange its callers' tokens for. */
+  get apis(): readonly ProtectedResource[] {
+    return [this.api, ...this.others];
+  }
+
+  /** Every scope a token of any resource can carry. */
+  get scopes(): readonly string[] {
+    return [...new Set(this.all.flatMap((r) => r.scopes))];
   }
 
   /**
@@ -42,13 +82,13 @@ export class ResourceRegistry {
     return this.all.find((r) => r.id === wanted);
   }
 
-  serverInfo(indicator: string, ttlSeconds = this.accessTokenTtlSeconds): ResourceServer {
+  serverInfo(indicator: string, ttlSeconds?: number): ResourceServer {
     const resource = this.find(indicator);
     if (!resource) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
     return {
       scope: resource.scopes.join(' '),
       audience: resource.id,
-      accessTokenTTL: ttlSeconds,
+      accessTokenTTL: ttlSeconds ?? resource.ttlSeconds ?? this.accessTokenTtlSeconds,
       accessTokenFormat: 'jwt',
       jwt: { sign: { alg: 'RS256' } },
     };

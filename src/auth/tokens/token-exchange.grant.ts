@@ -58,7 +58,7 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
       scope,
       resourceServer: new deps.provider.ResourceServer(
         target.id,
-        deps.resources.serverInfo(target.id, exchangedTtl(policy, subject)),
+        deps.resources.serverInfo(target.id, exchangedTtl(policy, target, subject)),
       ),
     });
 
@@ -109,10 +109,18 @@ async function verifySubject(
   }
 }
 
-/** Never longer than the policy allows, nor than the subject token still lives. */
-function exchangedTtl(policy: ExchangePolicy, subject: IssuedAccessToken): number {
+/**
+ * Never longer than the policy allows, than the target API wants its tokens to live, nor than
+ * the subject token still lives.
+ */
+function exchangedTtl(
+  policy: ExchangePolicy,
+  target: ProtectedResource,
+  subject: IssuedAccessToken,
+): number {
   const now = Math.floor(Date.now() / 1000);
-  return Math.max(1, Math.min(policy.ttlSeconds, subject.exp - now));
+  const ceiling = Math.min(policy.ttlSeconds, target.ttlSeconds ?? policy.ttlSeconds);
+  return Math.max(1, Math.min(ceiling, subject.exp - now));
 }
 
 /**

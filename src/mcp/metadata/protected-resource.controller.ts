@@ -5,7 +5,7 @@ import {
   protectedResourceMetadata,
   ProtectedResourceMetadata,
 } from '../../bearer/protected-resource-metadata';
-import { MCP_SCOPES } from '../transport/mcp-auth';
+import { mcpScopes } from '../transport/mcp-auth';
 
 /**
  * RFC 9728 metadata for the MCP endpoint. §3.1 puts it at the path-inserted URL
@@ -31,7 +31,7 @@ export class McpProtectedResourceController {
     return protectedResourceMetadata({
       resource: this.config.mcpResource,
       issuer: this.config.issuer,
-      scopes: MCP_SCOPES,
+      scopes: mcpScopes(this.config),
       name: 'Weather MCP server',
     });
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SharedConfig } from '../../config/config';
-import { MCP_SCOPES } from '../transport/mcp-auth';
+import { mcpScopes } from '../transport/mcp-auth';
 
 export const serverInfoSchema = z.object({
   message: z.string(),
@@ -17,6 +17,6 @@ export function serverInfo(config: SharedConfig): ServerInfo {
     message: 'This is public information from the weather MCP server; no scope is needed.',
     resource: config.mcpResource,
     authorizationServer: config.issuer,
-    scopesSupported: [...MCP_SCOPES],
+    scopesSupported: [...mcpScopes(config)],
   };
 }

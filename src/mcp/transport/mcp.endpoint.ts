@@ -2,6 +2,7 @@ import { Controller, Type, UseGuards } from '@nestjs/common';
 import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import type { SharedConfig } from '../../config/config';
 import { McpBearerGuard } from './mcp-auth';
+import { OpenApiToolsReadyGuard } from '../openapi/openapi-tools';
 import { McpOriginGuard } from './origin.guard';
 
 export interface McpEndpoint {
@@ -15,7 +16,8 @@ export const MCP_SERVER_VERSION = '1.0.0';
 /**
  * One MCP server per application: the strategy (the tools' microservice), its stateless
  * Streamable HTTP transport, and the controller that owns `/mcp` so Nest guards run first:
- * Origin check, then bearer authentication. Built per app, not per module import, because
+ * Origin check, bearer authentication, then a last try at
+ * registering the tools of APIs that were not up yet. Built per app, not per module import, because
  * several role applications can live in one process.
  */
 export function createMcpEndpoint(config: SharedConfig): McpEndpoint {
@@ -32,13 +34,14 @@ export function createMcpEndpoint(config: SharedConfig): McpEndpoint {
     title: 'Weather MCP server',
     version: MCP_SERVER_VERSION,
     instructions:
-      'Weather forecasts for the signed-in user. Call get-weather-forecast for the next five days; ' +
-      'who-am-i explains which permissions the user granted.',
+      'Tools of the APIs behind this server, each called with a token minted for that API alone ' +
+      '(get-weather-forecast gives the next five days); who-am-i explains which permissions the ' +
+      'user granted.',
     transports: [transport],
   });
 
   @Controller('mcp')
-  @UseGuards(McpOriginGuard, McpBearerGuard)
+  @UseGuards(McpOriginGuard, McpBearerGuard, OpenApiToolsReadyGuard)
   class McpEndpointController extends McpHttpControllerFor(transport) {}
 
   return { strategy, controller: McpEndpointController };

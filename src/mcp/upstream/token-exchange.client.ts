@@ -79,7 +79,8 @@ export class TokenExchangeClient {
         subject_token_type: ACCESS_TOKEN_TYPE,
         requested_token_type: ACCESS_TOKEN_TYPE,
         resource,
-        scope,
+        // No scope: every scope of the resource that the subject token holds (RFC 8693 §2.1).
+        ...(scope ? { scope } : {}),
       });
     } catch (error) {
       throw exchangeFailure(error);

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { load as parseYaml } from 'js-yaml';
+import { z } from 'zod';
+import { RESOURCES, SCOPE } from '../core/protocol';
+
+/** An API behind the AuthServer whose OpenAPI operations the MCP server offers as tools. */
+export interface ProtectedApi {
+  /** Short name: prefixes tool names when several APIs are configured. */
+  readonly name: string;
+  /** RFC 8707 resource identifier: the audience of tokens minted for it. */
+  readonly resource: string;
+  /** Scopes the API defines that MCP tools may need; an MCP token can carry them. */
+  readonly scopes: readonly string[];
+  /** The OpenAPI 3 document: an http(s) URL or an absolute file path. */
+  readonly openapi: string;
+  /** Where its operations are called; paths of the document are appended. */
+  readonly baseUrl: string;
+  /** Lifetime of tokens minted for it, if shorter than the AuthServer's default. */
+  readonly tokenTtlSeconds: number | undefined;
+  /** operationIds to offer (all when absent) and to leave out. */
+  readonly include: readonly string[] | undefined;
+  readonly exclude: readonly string[];
+}
+
+/** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const OPERATION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+function entrySchema(baseDir: string) {
+  return z
+    .object({
+      name: z.string().regex(NAME, { error: 'must be lower-case letters, digits and dashes' }),
+      resource: httpUrl.transform((url) => url.replace(/\/+$/, '')),
+      scopes: z
+        .array(z.string().regex(SCOPE_TOKEN, { error: 'must be an RFC 6749 scope-token' }))
+        .min(1, { error: 'must name at least one scope' }),
+      openapi: z
+        .string()
+        .min(1)
+        .transform((where) =>
+          /^https?:\/\//.test(where) || isAbsolute(where) ? where : resolve(baseDir, where),
+        ),
+      baseUrl: httpUrl.transform((url) => url.replace(/\/+$/, '')),
+      tokenTtlSeconds: z.number().int().min(30).max(86400).optional(),
+      include: z.array(z.string().regex(OPERATION_ID)).optional(),
+      exclude: z.array(z.string().regex(OPERATION_ID)).default([]),
+    })
+    .strict();
+}
+
+const RESERVED_SCOPES = new Set<string>([
+  SCOPE.openid,
+  SCOPE.profile,
+  SCOPE.email,
+  SCOPE.offlineAccess,
+]);
+
+function apisSchema(baseDir: string, mcpResource: string) {
+  return z
+    .array(entrySchema(baseDir))
+    .min(1, { error: 'must list at least one API' })
+    .superRefine((apis, ctx) => {
+      const seen = { names: new Set<string>(), resources: new Set<string>([mcpResource]) };
+      apis.forEach((api, index) => {
+        if (seen.names.has(api.name))
+          ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'is used twice' });
+        if (seen.resources.has(api.resource))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'resource'],
+            message: 'is already the resource of another API or of the MCP server',
+          });
+        for (const scope of api.scopes.filter((s) => RESERVED_SCOPES.has(s)))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'scopes'],
+            message: `names the OpenID Connect scope "${scope}", which is not an API's`,
+          });
+        seen.names.add(api.name);
+        seen.resources.add(api.resource);
+      });
+    });
+}
+
+/** What the default (no APIS_FILE) is built from. */
+export interface ApiDefaults {
+  readonly apiResource: string;
+  readonly apiInternalUrl: string;
+  readonly mcpResource: string;
+}
+
+/**
+ * The weather API exactly as it was before APIs were configurable: the scope its forecast needs,
+ * its own Swagger document, called at its internal URL.
+ */
+export function defaultApis(defaults: ApiDefaults): ProtectedApi[] {
+  return [
+    {
+      name: 'weather',
+      resource: defaults.apiResource,
+      scopes: [...RESOURCES.api.challengeScopes],
+      openapi: `${defaults.apiInternalUrl}/swagger-json`,
+      baseUrl: defaults.apiInternalUrl,
+      tokenTtlSeconds: undefined,
+      include: undefined,
+      exclude: [],
+    },
+  ];
+}
+
+/**
+ * Reads and checks APIS_FILE (JSON or YAML). Every problem is returned at once, each naming the
+ * file and the entry, so one start-up shows all of them.
+ */
+export function loadApis(
+  file: string | undefined,
+  defaults: ApiDefaults,
+): { apis: ProtectedApi[] } | { problems: string[] } {
+  if (!file) return { apis: defaultApis(defaults) };
+  let raw: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    return { problems: [`APIS_FILE ${file} cannot be read: ${(error as Error).message}`] };
+  }
+  const list = isRecord(raw) && Array.isArray(raw.apis) ? raw.apis : raw;
+  const result = apisSchema(dirname(file), defaults.mcpResource).safeParse(list);
+  if (!result.success) {
+    return {
+      problems: result.error.issues.map((issue) => {
+        const [index, ...field] = issue.path;
+        const where = typeof index === 'number' ? `entry ${index + 1}` : 'the list';
+        const name = typeof index === 'number' ? entryName(list, index) : '';
+        const at = field.length ? ` ${field.join('.')}` : '';
+        return `APIS_FILE ${file}: ${where}${name}${at} ${issue.message}`;
+      }),
+    };
+  }
+  return {
+    apis: result.data.map((api) => ({
+      ...api,
+      tokenTtlSeconds: api.tokenTtlSeconds,
+      include: api.include,
+    })),
+  };
+}
+
+function entryName(list: unknown, index: number): string {
+  const entry = Array.isArray(list) ? (list[index] as unknown) : undefined;
+  return isRecord(entry) && typeof entry.name === 'string' ? ` ("${entry.name}")` : '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every scope the configured APIs define, once, in the order they are listed. */
+export function apiScopes(apis: readonly ProtectedApi[]): string[] {
+  return [...new Set(apis.flatMap((api) => api.scopes))];
+}

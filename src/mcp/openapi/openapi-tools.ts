@@ -1,0 +1,218 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import {
+  fromJsonSchema,
+  type CallToolResult,
+  type JsonSchemaType,
+} from '@modelcontextprotocol/server';
+import { McpStrategy } from '@rekog/mcp-nest';
+import { SHARED_CONFIG } from '../../config/config.module';
+import type { ProtectedApi, SharedConfig } from '../../config/config';
+import { Principal } from '../../bearer/principal';
+import { TokenExchangeClient } from '../upstream/token-exchange.client';
+import { UpstreamError } from '../upstream/upstream.error';
+import { loadOpenApiDocument } from './openapi-document';
+import { failure, readAnswer, toolResultOf, upstreamRequest } from './operation-call';
+import type { OperationTool } from './operation-tool';
+import { apiTools } from './operation-tools';
+
+export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
+/** An API that is not up yet is asked again at most this often. */
+const RETRY_MS = 2_000;
+
+interface ApiState {
+  loaded: boolean;
+  lastAttempt: number;
+  attempt: Promise<void> | undefined;
+}
+
+/**
+ * Registers every configured API's operations as MCP tools. Roles start in any order, so an API
+ * that is down does not stop this server: its document is read again, at most every two
+ * seconds, whenever an MCP request arrives (the guard below waits for that attempt).
+ */
+@Injectable()
+export class OpenApiTools implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OpenApiTools.name);
+  private readonly states = new Map<ProtectedApi, ApiState>();
+  private readonly registered = new Set<string>();
+
+  constructor(
+    @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
+    @Inject(MCP_STRATEGY_REF) private readonly strategy: McpStrategy,
+    private readonly exchange: TokenExchangeClient,
+  ) {
+    for (const api of config.apis)
+      this.states.set(api, { loaded: false, lastAttempt: 0, attempt: undefined });
+  }
+
+  onApplicationBootstrap(): void {
+    void this.ensureLoaded();
+  }
+
+  /** Tries every API whose tools are missing; never throws. */
+  async ensureLoaded(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...this.states].map(([api, state]): Promise<void> => {
+        if (state.loaded) return Promise.resolve();
+        if (!state.attempt && now - state.lastAttempt >= RETRY_MS) {
+          state.lastAttempt = now;
+          state.attempt = this.load(api, state).finally(() => (state.attempt = undefined));
+        }
+        return state.attempt ?? Promise.resolve();
+      }),
+    );
+  }
+
+  /** The APIs whose tools are not known yet (their description could not be read). */
+  get missing(): string[] {
+    return [...this.states].filter(([, state]) => !state.loaded).map(([api]) => api.name);
+  }
+
+  has(toolName: string): boolean {
+    return this.registered.has(toolName);
+  }
+
+  private async load(api: ProtectedApi, state: ApiState): Promise<void> {
+    try {
+      const document = await loadOpenApiDocument(api);
+      const prefix = this.config.apis.length > 1 ? api.name : undefined;
+      const { tools, skipped } = apiTools(api, document, prefix);
+      for (const tool of tools) this.register(api, tool);
+      // Debug level: start-up stays quiet (the default weather API always leaves one out).
+      for (const s of skipped)
+        this.logger.debug({ msg: 'operation not offered as a tool', api: api.name, ...s });
+      state.loaded = true;
+      this.logger.debug({ msg: 'API tools registered', api: api.name, tools: tools.length });
+    } catch (error) {
+      this.logger.warn({ msg: 'API description not available yet', api: api.name, err: error });
+    }
+  }
+
+  private register(api: ProtectedApi, tool: OperationTool): void {
+    this.registered.add(tool.name);
+    const output = tool.output && fromJsonSchema(tool.output.schema as JsonSchemaType);
+    this.strategy.registerTool({
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.inputSchema,
+      outputSchema: tool.output?.schema,
+      annotations: tool.annotations,
+      // Hidden from tools/list without these, and a step-up challenge naming them on call.
+      requiredScopes: [...tool.scopes],
+      requiredScopesMatch: 'all',
+      handler: (args, _context, request: { user?: Principal } | undefined) =>
+        request?.user
+          ? this.call(api, tool, args, request.user).then((result) => conforming(result, output))
+          : failure(401, { title: 'No authenticated caller' }),
+    });
+  }
+
+  /** One call: a token for this API alone (RFC 8693), never the caller's own. */
+  private async call(
+    api: ProtectedApi,
+    tool: OperationTool,
+    args: Record<string, unknown>,
+    caller: Principal,
+  ): Promise<CallToolResult> {
+    const scope = tool.scopes.join(' ');
+    let token: string;
+    try {
+      token = await this.exchange.tokenFor(caller, api.resource, scope);
+    } catch (error) {
+      return exchangeFailure(error);
+    }
+    const { url, init } = upstreamRequest(api, tool, args, token);
+    let answer;
+    try {
+      answer = await readAnswer(await fetch(url, init));
+    } catch (error) {
+      this.logger.warn({ msg: 'API unreachable', api: api.name, tool: tool.name, err: error });
+      return failure(503, { title: `${api.name} is unreachable; try again later` });
+    }
+    if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
+    return toolResultOf(tool, answer);
+  }
+}
+
+/**
+ * MCP tools spec: with an `outputSchema`, structured results MUST conform to it. An API that
+ * answers outside its own description gets a tool error rather than a result clients refuse.
+ */
+async function conforming(
+  result: CallToolResult,
+  output: ReturnType<typeof fromJsonSchema> | undefined,
+): Promise<CallToolResult> {
+  if (!output || !result.structuredContent) return result;
+  const checked = await output['~standard'].validate(result.structuredContent);
+  if (!checked.issues) return result;
+  return failure(502, { title: "The API's answer does not match its OpenAPI description" });
+}
+
+function exchangeFailure(error: unknown): CallToolResult {
+  if (error instanceof UpstreamError && error.code === 'exchange_refused') {
+    return failure(401, {
+      title: 'The authorization server refused a token for this API',
+      detail: 'Ask the user to reconnect (sign in again) and retry.',
+    });
+  }
+  return failure(503, { title: 'The authorization server is unavailable; try again later' });
+}
+
+/** Tools written by hand in this server: never an API's. */
+const OWN_TOOLS = new Set(['who-am-i', 'get-server-info']);
+
+/**
+ * Waits, before an MCP request, for APIs whose tools are not registered yet to be tried. While
+ * one is still down, a call of a tool this server does not know may be one of its tools: the
+ * answer is a tool error the model can act on (MCP tools spec, "Error Handling"), not
+ * "unknown tool".
+ */
+@Injectable()
+export class OpenApiToolsReadyGuard implements CanActivate {
+  constructor(private readonly tools: OpenApiTools) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.tools.ensureLoaded();
+    const missing = this.tools.missing;
+    if (!missing.length) return true;
+    const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+    const call = toolCallOf(body);
+    if (!call || OWN_TOOLS.has(call.name) || this.tools.has(call.name)) return true;
+    throw new HttpException(
+      {
+        jsonrpc: '2.0',
+        id: call.id,
+        result: {
+          content: [
+            {
+              type: 'text',
+              text: `The service behind this tool (${missing.join(', ')}) is temporarily unavailable. Try again in a minute.`,
+            },
+          ],
+          isError: true,
+        },
+      },
+      HttpStatus.OK,
+    );
+  }
+}
+
+function toolCallOf(body: unknown): { id: string | number; name: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { method, id, params } = body as Record<string, unknown>;
+  if (method !== 'tools/call' || (typeof id !== 'string' && typeof id !== 'number'))
+    return undefined;
+  const name = (params as Record<string, unknown> | undefined)?.name;
+  return typeof name === 'string' ? { id, name } : undefined;
+}

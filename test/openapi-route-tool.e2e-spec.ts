@@ -1,0 +1,74 @@
+import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ApiOkResponse, ApiOperation, ApiSecurity } from '@nestjs/swagger';
+import { Test } from '@nestjs/testing';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3 } from 'openapi-types';
+import { RESOURCE_SERVER } from '../src/bearer/resource-server.options';
+import { RequireScopes } from '../src/bearer/scopes.decorator';
+import { loadConfig } from '../src/config/config';
+import { SCOPE } from '../src/core/protocol';
+import { apiTools } from '../src/mcp/openapi/operation-tools';
+import { weatherOpenApiDocument } from '../src/weather/openapi-document';
+import { OIDC_SECURITY, WeatherController } from '../src/weather/weather.controller';
+import { WeatherService } from '../src/weather/weather.service';
+
+/** A route someone adds to the weather API: an operationId and the scope decorator. */
+@Controller('WeatherForecast')
+class AlertsController {
+  @Get('alerts')
+  @RequireScopes(SCOPE.weatherget)
+  @ApiSecurity(OIDC_SECURITY, [SCOPE.weatherget])
+  @ApiOperation({ operationId: 'get-weather-alerts', summary: 'Active weather alerts' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { alerts: { type: 'array' } } } })
+  alerts() {
+    return { alerts: [] };
+  }
+}
+
+/** The weather tools come from the API's own OpenAPI document, so a new route is a new tool. */
+describe('a Nest route with an operationId is an MCP tool', () => {
+  const { shared } = loadConfig({});
+  const [weather] = shared.apis;
+  let app: INestApplication;
+
+  async function toolsOf(controllers: Type[]) {
+    const moduleRef = await Test.createTestingModule({
+      controllers,
+      providers: [
+        WeatherService,
+        { provide: RESOURCE_SERVER, useValue: { audience: shared.apiResource } },
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication(new FastifyAdapter());
+    await app.init();
+    const document = weatherOpenApiDocument(app, shared);
+    await app.close();
+    const resolved = await SwaggerParser.dereference(
+      structuredClone(document) as unknown as OpenAPIV3.Document,
+    );
+    return apiTools(weather!, resolved as OpenAPIV3.Document, undefined);
+  }
+
+  it('the weather API alone gives get-weather-forecast; the api-scoped summaries stay out', async () => {
+    const { tools, skipped } = await toolsOf([WeatherController]);
+    expect(tools.map((t) => t.name)).toEqual(['get-weather-forecast']);
+    expect(tools[0]).toMatchObject({
+      scopes: ['weatherget'],
+      annotations: { readOnlyHint: true, destructiveHint: false },
+      output: { wrapKey: 'forecasts' },
+    });
+    expect(skipped.map((s) => s.operation)).toEqual(['get-weather-summaries']);
+  });
+
+  it('adding the route adds the tool, with the route scope', async () => {
+    const { tools } = await toolsOf([WeatherController, AlertsController]);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get-weather-alerts', 'get-weather-forecast']);
+    expect(tools.find((t) => t.name === 'get-weather-alerts')).toMatchObject({
+      scopes: ['weatherget'],
+      method: 'get',
+      path: '/WeatherForecast/alerts',
+      description: 'Active weather alerts',
+    });
+  });
+});
