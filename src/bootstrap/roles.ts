@@ -5,13 +5,15 @@ import { createAuthApp } from '../auth/auth.app';
 import { createSpaApp } from '../spa/spa.app';
 import { createApiApp } from '../weather/api.app';
 import { RoleContext } from '../core/role-context';
-import { RevocationList } from '../storage/revocation-list';
+import { RevocationView } from '../storage/revocation-view';
 import { AuthStore } from '../storage/store';
 
 /** What the process holds for its roles; the store is opened on first request only. */
 export interface ProcessServices {
   readonly config: AppConfig;
   store(): Promise<AuthStore>;
+  /** The process's one in-memory revocation copy, shared by its resource servers. */
+  revocations(): Promise<RevocationView>;
   /** Outbound HTTP for fetching documents named by URL (Client ID Metadata Documents). */
   readonly fetch: typeof fetch;
 }
@@ -32,12 +34,12 @@ export const ROLE_APPS: Record<Role, RoleApp> = {
   api: async (context, process) =>
     createApiApp(context, {
       config: process.config.api,
-      revocations: new RevocationList(await process.store()),
+      revocations: await process.revocations(),
     }),
   mcp: async (context, process) =>
     createMcpApp(context, {
       config: process.config.mcp,
-      revocations: new RevocationList(await process.store()),
+      revocations: await process.revocations(),
     }),
   spa: (context, process) => createSpaApp(context, { config: process.config.spa }),
 };

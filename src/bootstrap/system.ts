@@ -5,6 +5,7 @@ import { AppConfig, Role, ROLES } from '../config/config';
 import { Lifecycle } from '../core/lifecycle';
 import { createLogger } from '../core/logging';
 import { openStore } from '../storage/open-store';
+import { RevocationFeed } from '../storage/revocation-feed';
 import { AuthStore } from '../storage/store';
 import { readyBanner } from './banner';
 import { ProcessServices, ROLE_APPS } from './roles';
@@ -45,12 +46,21 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   let opening: Promise<AuthStore> | undefined;
   let store: AuthStore | undefined;
+  let following: Promise<RevocationFeed> | undefined;
+  let feed: RevocationFeed | undefined;
   const services: ProcessServices = {
     config,
     fetch: outboundFetch,
     store: () => {
       opening ??= openStore(config.storage).then((opened) => (store = opened));
       return opening;
+    },
+    revocations: () => {
+      following ??= services
+        .store()
+        .then(RevocationFeed.open)
+        .then((opened) => (feed = opened));
+      return following;
     },
   };
   const apps = new Map<Role, NestFastifyApplication>();
@@ -65,6 +75,7 @@ export async function startSystem(
     // Fastify's close stops accepting, lets in-flight requests finish and answers 503 to new
     // requests on kept-alive connections; the ports close together so no role outlives another.
     await Promise.all([...apps.values()].map((app) => app.close()));
+    await feed?.close();
     await store?.close();
   };
 
