@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
 import { REVOCATION_CHANNEL } from './postgres.statements';
 
-/** A lost or silent connection is noticed within this; well under the 1 s fail-closed bound. */
+/** A lost or silent connection is noticed within this; well under the fail-closed bound. */
 const HEARTBEAT_MS = 250;
 const RECONNECT_DELAY_MS = 200;
 const CONNECT_TIMEOUT_MS = 2_000;
