@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';

@@ -316,7 +316,9 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
 
     it('keeps a token no later than its exp: then the full check runs, and refuses it once expired', async () => {
       const jwt = await token({}, { expiresIn: 1 });
-      const exp = Number(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).exp);
+      const { exp } = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as {
+        exp: number;
+      };
       expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
 
       await sleepUntil(exp * 1000 + 50);

@@ -58,7 +58,7 @@ export async function startSystem(
     revocations: () => {
       following ??= services
         .store()
-        .then(RevocationFeed.open)
+        .then((opened) => RevocationFeed.open(opened))
         .then((opened) => (feed = opened));
       return following;
     },
