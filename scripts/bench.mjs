@@ -1,16 +1,22 @@
-// `npm run bench`: start-up time, memory and request cost of the built system, measured in one
-// run on this machine and printed as ratios against a baseline from the same run. Loopback only,
-// bounded request counts.
+// `npm run bench`: issue 10's table, measured in one run on this machine. Every row is printed
+// next to its baseline from the same run and its goal. Servers are started on free ports,
+// every measurement is warmed up, baseline and measured requests alternate in rounds, and the
+// median round is reported. Results also go to bench/results/latest.json.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import { codeFlow } from './bench/code-flow.mjs';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const M2M = 'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';
+const M2M = 'Basic ' + Buffer.from(`m2m.client:${M2M_SECRET}`).toString('base64');
+const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -20,17 +26,39 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const rssMiB = (pid) => {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 
+function spawnServer(env, stdout = 'ignore') {
+  return spawn(process.execPath, ['dist/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
+}
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+async function waitHealthy(urls, child, limitMs = 90_000) {
+  const started = performance.now();
+  for (;;) {
+    const up = await Promise.all(urls.map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)));
+    if (up.every(Boolean)) return performance.now() - started;
+    if (child.exitCode !== null) throw new Error('server exited during start-up');
+    if (performance.now() - started > limitMs) throw new Error(`not healthy after ${limitMs} ms`);
+    await delay(20);
+  }
+}
+
 async function boot(extraEnv) {
   const [auth, api, mcp, spa] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const env = {
-    ...process.env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     ISSUER_URL: `http://localhost:${auth}`,
@@ -40,99 +68,205 @@ async function boot(extraEnv) {
     SQLITE_PATH: join(dir, 'auth.sqlite'),
     ...extraEnv,
   };
-  const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const urls = { auth: env.ISSUER_URL, api: env.API_BASE_URL, mcp: env.MCP_BASE_URL, spa: env.SPA_URL };
-  for (;;) {
-    const up = await Promise.all(
-      Object.values(urls).map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)),
-    );
-    if (up.every(Boolean)) break;
-    if (performance.now() - started > 60000) throw new Error('system did not start in 60 s');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const startupMs = performance.now() - started;
+  const child = spawnServer(env);
+  const startupMs = await waitHealthy(Object.values(urls), child);
   return {
+    env,
     urls,
     startupMs,
     pid: child.pid,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-async function load(makeRequest) {
+/** Requests per second over REQUESTS requests at `concurrency`; every answer must be expected. */
+async function load(makeRequest, { requests = REQUESTS, concurrency = CONCURRENCY } = {}) {
   let next = 0;
-  let failures = 0;
+  const latencies = [];
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < REQUESTS) {
-        const response = await makeRequest();
-        await response.arrayBuffer();
-        if (!response.ok) failures++;
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next++ < requests) {
+        const t = performance.now();
+        await makeRequest(worker);
+        latencies.push(performance.now() - t);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  if (failures) throw new Error(`${failures} requests failed`);
-  return REQUESTS / seconds;
+  return { rps: requests / ((performance.now() - started) / 1000), latencies };
 }
 
-const clientCredentials = (urls) => () =>
-  fetch(`${urls.auth}/connect/token`, {
+const expectStatus = async (response, status = 200) => {
+  const body = await response.text();
+  if (response.status !== status) throw new Error(`answered ${response.status}: ${body.slice(0, 200)}`);
+  return body;
+};
+const get = (url, token) => fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {}).then((r) => expectStatus(r));
+const clientCredentials = (issuer) => () =>
+  fetch(`${issuer}/connect/token`, {
     method: 'POST',
     headers: { authorization: M2M, 'content-type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=client_credentials&scope=api',
-  });
+  }).then((r) => expectStatus(r));
+const refresh = (issuer, chains) => (worker) =>
+  fetch(`${issuer}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[worker], client_id: 'interactive' }).toString(),
+  })
+    .then((r) => expectStatus(r))
+    .then((body) => (chains[worker] = JSON.parse(body).refresh_token));
+let rpcId = 0;
+const toolCall = (mcp, token) => () =>
+  fetch(`${mcp}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name: 'get-weather-forecast', arguments: {} } }),
+  })
+    .then((r) => expectStatus(r))
+    .then((body) => {
+      if (!body.includes('temperatureC') || body.includes('"isError":true')) throw new Error(`tool failed: ${body.slice(0, 200)}`);
+    });
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** Alternates the named measurements round by round; round 0 only warms up. */
+async function rounds(measurements) {
+  const results = Object.fromEntries(Object.keys(measurements).map((k) => [k, []]));
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [name, run] of Object.entries(measurements)) {
+      const result = await run();
+      if (round > 0) results[name].push(result.rps);
+    }
+  }
+  return results;
+}
+const ratioOf = (a, b) => median(a.map((value, i) => value / b[i]));
 
-async function measure(label, extraEnv) {
+async function measureSystem(label, extraEnv) {
   const sys = await boot(extraEnv);
   try {
     const idleRss = rssMiB(sys.pid);
-    const token = (await (await clientCredentials(sys.urls)()).json()).access_token;
-    const health = () => fetch(`${sys.urls.api}/health`);
-    // m2m's token lacks weatherget: a 403 still runs the whole verification, so accept it here.
-    const verified = async () => {
-      const r = await fetch(`${sys.urls.api}/WeatherForecast`, { headers: { authorization: `Bearer ${token}` } });
-      return r.status === 403 ? new Response('ok') : r;
-    };
-    const tokens = clientCredentials(sys.urls);
-    // Rounds interleave baseline and measured requests, so a slow moment of the shared machine
-    // affects both; each ratio is taken within one round and the median is reported.
-    const rounds = [];
-    for (let round = 0; round <= ROUNDS; round++) {
-      const result = { health: await load(health), verified: await load(verified), tokens: await load(tokens) };
-      if (round > 0) rounds.push(result); // round 0 warms up (JIT, JWKS cache, connection pools)
-    }
-    const loadedRss = rssMiB(sys.pid);
+    const userToken = (resource, scope = 'openid weatherget') =>
+      codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource, scope });
+    const apiToken = (await userToken(sys.urls.api)).access_token;
+    const chains = [];
+    for (let i = 0; i < CONCURRENCY; i++) chains.push((await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token);
+    const r = await rounds({
+      public: () => load(() => get(`${sys.urls.api}/bench/WeatherForecast`)),
+      protected: () => load(() => get(`${sys.urls.api}/WeatherForecast`, apiToken)),
+      clientCredentials: () => load(clientCredentials(sys.urls.auth)),
+      refresh: () => load(refresh(sys.urls.auth, chains), { requests: REQUESTS / 2 }),
+    });
+    const mcpToken = (await userToken(`${sys.urls.mcp}/mcp`)).access_token;
+    const mcp = await mcpLatency(sys, apiToken, mcpToken);
     return {
       label,
       startupMs: sys.startupMs,
-      idleRss,
-      loadedRss,
-      health: median(rounds.map((r) => r.health)),
-      verified: median(rounds.map((r) => r.verified)),
-      tokens: median(rounds.map((r) => r.tokens)),
-      verifiedRatio: median(rounds.map((r) => r.verified / r.health)),
-      tokensRatio: median(rounds.map((r) => r.tokens / r.health)),
+      idleRssMiB: idleRss,
+      loadedRssMiB: rssMiB(sys.pid),
+      rps: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)])),
+      protectedRatio: ratioOf(r.protected, r.public),
+      clientCredentials: r.clientCredentials,
+      mcp,
+      sys,
     };
-  } finally {
+  } catch (error) {
     await sys.stop();
+    throw error;
   }
 }
 
-async function postgresUrl() {
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+/** MCP tools/call against a direct API call, interleaved: unloaded (one at a time) and loaded. */
+async function mcpLatency(sys, apiToken, mcpToken) {
+  const direct = () => get(`${sys.urls.api}/WeatherForecast`, apiToken);
+  const tool = toolCall(sys.urls.mcp, mcpToken);
+  const out = {};
+  for (const [name, concurrency] of [['unloaded', 1], ['loaded', CONCURRENCY]]) {
+    const d = [];
+    const t = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const a = await load(direct, { requests: 200, concurrency });
+      const b = await load(tool, { requests: 200, concurrency });
+      if (round > 0) d.push(...a.latencies), t.push(...b.latencies);
+    }
+    out[name] = {
+      directP50: percentile(d, 0.5),
+      toolP50: percentile(t, 0.5),
+      addedP50: percentile(t, 0.5) - percentile(d, 0.5),
+      directP99: percentile(d, 0.99),
+      toolP99: percentile(t, 0.99),
+    };
+  }
+  return out;
+}
+
+async function bareProvider() {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['scripts/bench/bare-provider.mjs', String(port), 'http://localhost:5000'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', () => reject(new Error('bare provider exited')));
+  });
+  return { issuer: `http://localhost:${port}`, stop: () => stopChild(child) };
+}
+
+/** RS256 signatures per second on one core, as node:crypto makes them (2048-bit key). */
+function rawSigningRate() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.from('x'.repeat(600));
+  for (let i = 0; i < 200; i++) sign('sha256', data, privateKey);
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() - started < 1000) {
+    sign('sha256', data, privateKey);
+    n++;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** Revoked at the AuthServer, how long until a second API process refuses the token. */
+async function revocationReach(sys) {
+  const port = await freePort();
+  const replica = `http://localhost:${port}`;
+  const child = spawnServer({ ...sys.env, ROLES: 'api', API_PORT: String(port) });
+  await waitHealthy([replica], child);
+  const samples = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const token = (await codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource: sys.urls.api, scope: 'openid weatherget' })).access_token;
+      await get(`${replica}/WeatherForecast`, token);
+      const revokedAt = performance.now();
+      await fetch(`${sys.urls.auth}/connect/revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: 'interactive' }).toString(),
+      }).then((r) => expectStatus(r));
+      for (;;) {
+        const response = await fetch(`${replica}/WeatherForecast`, { headers: { authorization: `Bearer ${token}` } });
+        await response.arrayBuffer();
+        if (response.status === 401) break;
+        if (performance.now() - revokedAt > 5000) throw new Error('revocation did not reach the replica in 5 s');
+      }
+      samples.push(performance.now() - revokedAt);
+    }
+  } finally {
+    await stopChild(child);
+  }
+  return { medianMs: median(samples), maxMs: Math.max(...samples), samples };
+}
+
+async function postgresDatabase() {
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
   try {
     await admin.connect();
   } catch {
@@ -141,10 +275,12 @@ async function postgresUrl() {
   const name = `bench_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
   return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    url: url.toString(),
     drop: async () => {
-      const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+      const c = new pg.Client({ connectionString: PG_ADMIN });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
@@ -152,31 +288,69 @@ async function postgresUrl() {
   };
 }
 
-const results = [await measure('sqlite', {})];
-const pgdb = await postgresUrl();
-if (pgdb) {
-  try {
-    results.push(await measure('postgres', { DATABASE_URL: pgdb.url }));
-  } finally {
-    await pgdb.drop();
-  }
-} else {
-  console.log('PostgreSQL not reachable: PostgreSQL column skipped');
+const benchStarted = performance.now();
+const sqlite = await measureSystem('sqlite', {});
+// Token issuance against its two baselines, interleaved, on the SQLite system.
+const bare = await bareProvider();
+let issuance;
+try {
+  const r = await rounds({
+    ours: () => load(clientCredentials(sqlite.sys.urls.auth)),
+    bare: () => load(clientCredentials(bare.issuer)),
+  });
+  const signing = rawSigningRate();
+  issuance = { ours: median(r.ours), bare: median(r.bare), bareRatio: ratioOf(r.ours, r.bare), rawSigning: signing, rawRatio: median(r.ours) / signing };
+} finally {
+  await bare.stop();
+  await sqlite.sys.stop();
 }
 
-const f = (n, d = 0) => n.toFixed(d);
-console.log(
-  `\n${REQUESTS} requests per measurement, concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds after a warm-up, all roles in one process\n`,
+let postgres;
+let reach;
+const db = await postgresDatabase();
+if (db) {
+  try {
+    postgres = await measureSystem('postgres', { DATABASE_URL: db.url });
+    try {
+      reach = await revocationReach(postgres.sys);
+    } finally {
+      await postgres.sys.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+} else {
+  console.log('PostgreSQL not reachable: its rows are skipped');
+}
+
+const f = (n, d = 0) => (n === undefined ? 'n/a' : n.toFixed(d));
+const rows = [
+  ['protected GET /WeatherForecast (SQLite)', `${f(sqlite.rps.protected)} req/s`, `public twin ${f(sqlite.rps.public)} req/s`, f(sqlite.protectedRatio, 2) + '×', '≥ 0.8×'],
+  ['protected GET /WeatherForecast (PostgreSQL)', `${f(postgres?.rps.protected)} req/s`, `public twin ${f(postgres?.rps.public)} req/s`, f(postgres?.protectedRatio, 2) + '×', '≥ 0.8×'],
+  ['client credentials vs bare oidc-provider', `${f(issuance.ours)} req/s`, `bare ${f(issuance.bare)} req/s`, f(issuance.bareRatio, 2) + '×', '≥ 0.9×'],
+  ['client credentials vs raw RS256 signing (1 core)', `${f(issuance.ours)} req/s`, `node:crypto ${f(issuance.rawSigning)} sig/s`, f(issuance.rawRatio, 2) + '×', '≥ 0.75×'],
+  ['refresh with rotation (SQLite)', `${f(sqlite.rps.refresh)} req/s`, 'in-memory adapter: not measured', '—', '≥ 0.7×'],
+  ['refresh with rotation (PostgreSQL)', `${f(postgres?.rps.refresh)} req/s`, 'in-memory adapter: not measured', '—', '≥ 0.7×'],
+  ...['unloaded', 'loaded'].map((k) => [
+    `MCP tools/call weather, ${k} (SQLite)`,
+    `p50 ${f(sqlite.mcp[k].toolP50, 2)} ms, p99 ${f(sqlite.mcp[k].toolP99, 2)} ms`,
+    `direct API p50 ${f(sqlite.mcp[k].directP50, 2)} ms, p99 ${f(sqlite.mcp[k].directP99, 2)} ms`,
+    `+${f(sqlite.mcp[k].addedP50, 2)} ms p50`,
+    k === 'unloaded' ? 'added p50 < 1 ms' : 'p99 reported',
+  ]),
+  ['revocation reaching another process (PostgreSQL)', reach ? `median ${f(reach.medianMs)} ms, max ${f(reach.maxMs)} ms` : 'n/a', '—', '—', '< 1 s'],
+  ['start-up to all ports healthy', `SQLite ${f(sqlite.startupMs)} ms, PostgreSQL ${f(postgres?.startupMs)} ms`, '—', '—', 'reported'],
+  ['RSS idle / after load', `SQLite ${f(sqlite.idleRssMiB)}/${f(sqlite.loadedRssMiB)} MiB, PostgreSQL ${f(postgres?.idleRssMiB)}/${f(postgres?.loadedRssMiB)} MiB`, '—', '—', 'reported'],
+];
+const machine = `${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`;
+console.log(`\n${machine}; ${REQUESTS} requests per measurement at concurrency ${CONCURRENCY}, median of ${ROUNDS} interleaved rounds after a warm-up, all roles in one process (WORKERS=1)\n`);
+console.log('| path | measured | baseline (same run) | ratio | goal |\n|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log(`\nbench took ${f((performance.now() - benchStarted) / 1000)} s`);
+
+const strip = (m) => m && (({ sys, ...rest }) => rest)(m);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/latest.json',
+  JSON.stringify({ at: new Date().toISOString(), machine, requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, sqlite: strip(sqlite), postgres: strip(postgres), issuance, revocationReach: reach, rows }, null, 2) + '\n',
 );
-for (const r of results) {
-  console.log(`[${r.label}]`);
-  console.log(`  start-up to all four /health ok: ${f(r.startupMs)} ms`);
-  console.log(`  RSS idle ${f(r.idleRss)} MiB, after load ${f(r.loadedRss)} MiB`);
-  console.log(`  API /health:            ${f(r.health)} req/s (baseline)`);
-  console.log(`  API bearer-verified:    ${f(r.verified)} req/s  ratio to baseline ${f(r.verifiedRatio, 2)}`);
-  console.log(`  token endpoint (m2m):   ${f(r.tokens)} req/s  ratio to baseline ${f(r.tokensRatio, 2)}`);
-}
-if (results.length === 2) {
-  const [s, p] = results;
-  console.log(`\npostgres / sqlite: token endpoint ${f(p.tokens / s.tokens, 2)}, start-up ${f(p.startupMs / s.startupMs, 2)}`);
-}

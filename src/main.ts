@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { runPrimary, STOP_MESSAGE } from './bootstrap/cluster';
 import { loadConfig } from './config/config';
 import { startSystem } from './bootstrap/system';
 import { createLogger } from './core/logging';
@@ -9,6 +11,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config.logging, config.shared.production);
+  if (config.http.workers > 1 && cluster.isPrimary) return runPrimary(config.http.workers, logger);
   const system = await startSystem(config, logger);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -32,6 +35,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A cluster worker: the primary forwards its signal as a message, which the terminal's own
+  // SIGINT to the whole process group may have beaten; that is not a second signal.
+  process.on('message', (message) => {
+    if (message === STOP_MESSAGE && !stopping) stop('SIGTERM');
+  });
 }
 
 main().catch((error: unknown) => {

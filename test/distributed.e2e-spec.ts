@@ -18,6 +18,8 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
   let db: TestDatabase | undefined;
   const processes: ChildProcess[] = [];
   const urls = { issuer: '', api: '', mcp: '', spa: '' };
+  /** A second API process: a replica behind the same resource identifier. */
+  let apiReplica = '';
 
   async function startRole(role: string, env: Record<string, string>, healthUrl: string) {
     const child = spawn(process.execPath, [MAIN], {
@@ -53,7 +55,8 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
     db = await createTestDatabase();
     if (!db) throw new Error('PostgreSQL answered the probe but not the test database set-up');
     const database = db;
-    await onFreePorts(4, async ([auth, api, mcp, spa]) => {
+    await onFreePorts(5, async ([auth, api, mcp, spa, replica]) => {
+      apiReplica = `http://localhost:${replica}`;
       Object.assign(urls, {
         issuer: `http://localhost:${auth}`,
         api: `http://localhost:${api}`,
@@ -71,12 +74,13 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
         // The AuthServer first: it creates the schema and the signing key the others rely on.
         await startRole('auth', env, urls.issuer);
         await Promise.all([startRole('api', env, urls.api), startRole('mcp', env, urls.mcp)]);
+        await startRole('api', { ...env, API_PORT: String(replica) }, apiReplica);
       } catch (error) {
         await stopRoles();
         throw error;
       }
     });
-  }, 60_000);
+  }, 120_000);
 
   async function stopRoles() {
     await Promise.all(
@@ -96,6 +100,24 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
     await db?.drop();
   });
 
+  /** Polls until `api` refuses the token; how long after `since` that was, and the challenge. */
+  async function firstRefusal(api: string, token: string, since: number) {
+    for (;;) {
+      const response = await fetch(`${api}/WeatherForecast`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.status !== 200) {
+        expect(response.status).toBe(401);
+        return {
+          afterMs: Date.now() - since,
+          challenge: response.headers.get('www-authenticate') ?? '',
+        };
+      }
+      await response.arrayBuffer();
+      if (Date.now() - since > 5_000) throw new Error(`${api} still accepts a revoked token`);
+    }
+  }
+
   const signIn = async (resource: string) =>
     (await codeFlow({ urls }, { resources: [resource], scope: 'openid weatherget' })).access_token;
 
@@ -112,18 +134,29 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
     });
     expect(sample.status).toBe(200);
 
-    // Revoked at the AuthServer process, refused at once by the API process.
+    // Both replicas have verified (and cached) the token before it is revoked.
+    for (const api of [urls.api, apiReplica]) {
+      const before = await fetch(`${api}/WeatherForecast`, {
+        headers: { authorization: `Bearer ${apiToken}` },
+      });
+      expect(before.status).toBe(200);
+    }
+
+    // Revoked at the AuthServer process, refused by every API process within 1 s.
+    const revokedAt = Date.now();
     const revoke = await fetch(`${urls.issuer}/connect/revocation`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: apiToken, client_id: 'interactive' }).toString(),
     });
     expect(revoke.status).toBe(200);
-    const after = await fetch(`${urls.api}/WeatherForecast`, {
-      headers: { authorization: `Bearer ${apiToken}` },
-    });
-    expect(after.status).toBe(401);
-    expect(after.headers.get('www-authenticate')).toContain('token revoked');
+    const refusals = await Promise.all(
+      [urls.api, apiReplica].map((api) => firstRefusal(api, apiToken, revokedAt)),
+    );
+    for (const refusal of refusals) {
+      expect(refusal.challenge).toContain('token revoked');
+      expect(refusal.afterMs).toBeLessThan(1_000);
+    }
 
     // m2m through the separate processes: 403 for lack of weatherget.
     const m2m = await fetch(`${urls.issuer}/connect/token`, {

@@ -5,7 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import type { FastifyRequest } from 'fastify';
 import { createPublicKey } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SignJWT } from 'jose';
+import { Strategy } from 'passport-jwt';
 import { LocalJwks } from '../../test/support/local-jwks';
 import {
   newSigningKey,
@@ -16,8 +18,12 @@ import {
   type TokenOptions,
 } from '../../test/support/tokens';
 import { AllExceptionsFilter } from '../core/all-exceptions.filter';
-import { RevocationList } from '../storage/revocation-list';
-import { REVOCATION_VIEW } from '../storage/revocation-view';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from '../storage/revocation-list';
+import {
+  REVOCATION_VIEW,
+  RevocationUnavailable,
+  type RevocationView,
+} from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
 import { bearerGuardFor } from './bearer.guard';
 import { jwtStrategyFor } from './jwt.strategy';
@@ -41,7 +47,7 @@ type GuardedRequest = FastifyRequest & {
 async function startResourceServer(
   strategyName: string,
   options: ResourceServerOptions,
-  revocations: RevocationList,
+  revocations: RevocationView,
 ): Promise<NestFastifyApplication> {
   @Controller()
   @UseGuards(bearerGuardFor(strategyName))
@@ -77,6 +83,10 @@ async function startResourceServer(
   });
   await app.listen(0, '127.0.0.1');
   return app;
+}
+
+function sleepUntil(epochMs: number): Promise<void> {
+  return delay(Math.max(0, epochMs - Date.now()));
 }
 
 function options(issuerInternalUrl: string, audience: string): ResourceServerOptions {
@@ -235,6 +245,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
       'token invalid',
     ],
     ['garbage instead of a JWT', () => Promise.resolve('not-a-jwt'), 'token invalid'],
+    ['no jti (RFC 9068 §2.2)', () => token({ jti: undefined }), 'token invalid (no jti)'],
     [
       'typ JWT (an ID token, say) instead of at+jwt',
       () => token({}, { typ: 'JWT' }),
@@ -258,6 +269,114 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
 
     expect(response.status).toBe(401);
     expect(response.challenge).toBe(invalidTokenChallenge('token revoked'));
+  });
+
+  describe('the verified-token cache', () => {
+    type Verifier = (...args: unknown[]) => void;
+    const strategy = Strategy as unknown as { JwtVerifier: Verifier };
+    const original = strategy.JwtVerifier;
+    let coldChecks = 0;
+    beforeAll(() => {
+      strategy.JwtVerifier = (...args) => {
+        coldChecks += 1;
+        original(...args);
+      };
+    });
+    afterAll(() => {
+      strategy.JwtVerifier = original;
+    });
+
+    it('checks signature and claims once per token, then answers from the cache', async () => {
+      const jwt = await token();
+      const before = coldChecks;
+      for (let i = 0; i < 3; i += 1)
+        expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+
+      expect(coldChecks - before).toBe(1);
+      // Another resource server keeps its own cache: its audience was never checked for this token.
+      expect((await get(apiB, '/whoami', `Bearer ${jwt}`)).status).toBe(401);
+    });
+
+    it('still refuses a cached token the moment it is revoked', async () => {
+      const jwt = await token({ jti: 'jti-cached-then-revoked' });
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+      const before = coldChecks;
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+      expect(coldChecks).toBe(before);
+
+      await revocations.revoke('jti-cached-then-revoked', Math.floor(Date.now() / 1000) + 300);
+      const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+
+      expect(response.status).toBe(401);
+      expect(response.challenge).toBe(invalidTokenChallenge('token revoked'));
+    });
+
+    it('refuses a cached token whose grant is revoked', async () => {
+      const jwt = await token({ gid: 'grant-cached' });
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+
+      await revocations.revokeGrant('grant-cached', Math.floor(Date.now() / 1000) + 300);
+
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(401);
+    });
+
+    it('keeps a token no later than its exp: then the full check runs, and refuses it once expired', async () => {
+      const jwt = await token({}, { expiresIn: 1 });
+      const { exp } = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as {
+        exp: number;
+      };
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+
+      await sleepUntil(exp * 1000 + 50);
+      const before = coldChecks;
+      // Past exp but within the 5 s clock tolerance: accepted, by the full check, not the cache.
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+      expect(coldChecks - before).toBe(1);
+
+      await sleepUntil((exp + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+      const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+      expect(response.status).toBe(401);
+      expect(response.challenge).toBe(invalidTokenChallenge('token expired'));
+    }, 15_000);
+
+    it('never caches a token that arrives already past its exp', async () => {
+      const jwt = await token({}, { expiresIn: -2 });
+      const before = coldChecks;
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+      expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);
+
+      expect(coldChecks - before).toBe(2);
+    });
+
+    it('answers every rejected token of the table the same way on a second try', async () => {
+      for (const [, make, description] of refused) {
+        const jwt = await make();
+        await get(apiA, '/whoami', `Bearer ${jwt}`);
+        const again = await get(apiA, '/whoami', `Bearer ${jwt}`);
+        expect(again.status).toBe(401);
+        expect(again.challenge).toBe(invalidTokenChallenge(description));
+      }
+    });
+  });
+
+  it('answers 503 temporarily_unavailable while the revocation list cannot vouch for a token', async () => {
+    // Its own issuer, so the discovery counts of the servers above stay theirs.
+    const own = await LocalJwks.start([key], ISSUER);
+    const blind = await startResourceServer(
+      'spec-jwt-revocation-down',
+      options(own.url, AUDIENCE_A),
+      {
+        isRevoked: () => Promise.reject(new RevocationUnavailable('feed lost')),
+      },
+    );
+    try {
+      const response = await get(blind, '/whoami', `Bearer ${await token()}`);
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await blind.close();
+      await own.close();
+    }
   });
 
   it('answers a token without the required scope with 403 insufficient_scope naming it', async () => {

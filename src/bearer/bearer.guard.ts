@@ -68,8 +68,8 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
           error_description: reason.message,
         });
       }
-      if (keysUnavailable(reason)) {
-        // The issuer's keys could not be fetched: the token may be fine, so this is ours.
+      if (cannotVerifyNow(reason)) {
+        // No keys or no current revocation list: the token may be fine, so this is ours.
         throw new ServiceUnavailableException({
           error: 'temporarily_unavailable',
           error_description: 'access tokens cannot be verified right now',
@@ -162,15 +162,18 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
 }
 
 /**
- * Failures to get the issuer's keys: its discovery document unavailable (IssuerUnavailable),
+ * Failures on our side: the issuer's discovery document unavailable (IssuerUnavailable),
  * jwks-rsa's `JwksError` for a bad JWKS answer, a Node system error (ECONNREFUSED, ETIMEDOUT,
- * ...) when the issuer is down. An unknown `kid` (SigningKeyNotFoundError) or a rate-limited
- * refetch stays a token problem.
+ * ...) when the issuer is down, a revocation list that is not current (RevocationUnavailable,
+ * fail closed). An unknown `kid` (SigningKeyNotFoundError) or a rate-limited refetch stays a
+ * token problem.
  */
-function keysUnavailable(reason: unknown): boolean {
+function cannotVerifyNow(reason: unknown): boolean {
   // Shape, not instanceof: Node's system errors may come from another realm (test runners).
   if (typeof reason !== 'object' || reason === null) return false;
   const { name, code } = reason as { name?: unknown; code?: unknown };
-  if (name === 'JwksError' || name === 'IssuerUnavailable') return true;
+  if (name === 'JwksError' || name === 'IssuerUnavailable' || name === 'RevocationUnavailable') {
+    return true;
+  }
   return typeof code === 'string' && /^E[A-Z_]+$/.test(code);
 }

@@ -7,6 +7,7 @@ import { IssuerKeys } from './issuer-keys';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { TokenRejection } from './token-rejection';
+import { VerifiedToken, VerifiedTokens } from './verified-tokens';
 
 interface VerifiedJwt {
   readonly header: { readonly typ?: string };
@@ -22,6 +23,10 @@ interface VerifiedJwt {
   };
 }
 
+type PassportRequest = Parameters<Strategy['authenticate']>[0];
+
+const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 /** RFC 9068 §4: resource servers must check the `at+jwt` type, so ID tokens are not accepted. */
 function isAccessTokenType(typ: string | undefined): boolean {
   return typ !== undefined && /^(application\/)?at\+jwt$/i.test(typ);
@@ -32,17 +37,22 @@ function isAccessTokenType(typ: string | undefined): boolean {
  * are process-global, and two resource servers in one process must not share one): RS256 only,
  * issuer and audience pinned, keys from the JWKS the issuer's discovery document names, and
  * the revocation view consulted for every token.
+ *
+ * A token that passed once is remembered (VerifiedTokens) until its `exp`, so later requests
+ * skip the signature and claim checks but never the revocation check.
  */
 export function jwtStrategyFor(strategyName: string): Type {
   @Injectable()
   class ResourceServerJwtStrategy extends PassportStrategy(Strategy, strategyName) {
+    private readonly verified = new VerifiedTokens();
+
     constructor(
       @Inject(RESOURCE_SERVER) options: ResourceServerOptions,
       @Inject(REVOCATION_VIEW) private readonly revocations: RevocationView,
       issuerKeys: IssuerKeys,
     ) {
       super({
-        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        jwtFromRequest: extractBearer,
         secretOrKeyProvider: issuerKeys.secretOrKeyProvider,
         issuer: options.issuer,
         audience: options.audience,
@@ -55,28 +65,53 @@ export function jwtStrategyFor(strategyName: string): Type {
       });
     }
 
-    async validate(
-      request: { headers: { authorization?: string } },
-      jwt: VerifiedJwt,
-    ): Promise<Principal> {
+    /** Passport calls this on a per-request copy that carries success() and error(). */
+    override authenticate(request: PassportRequest, options?: unknown): void {
+      const token = extractBearer(request);
+      const known = token ? this.verified.get(token, Date.now()) : undefined;
+      if (!token || !known) return super.authenticate(request, options);
+      this.admit(known, token).then(
+        (principal) => this.success(principal),
+        (error: Error) => this.error(error),
+      );
+    }
+
+    /** The cold path: passport-jwt has checked signature, alg, issuer, audience and expiry. */
+    async validate(request: PassportRequest, jwt: VerifiedJwt): Promise<Principal> {
       if (!isAccessTokenType(jwt.header.typ)) {
         throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
       }
       const { payload } = jwt;
-      if (payload.jti && (await this.revocations.isRevoked(payload.jti, payload.gid))) {
-        throw new TokenRejection('revoked', 'token revoked');
+      // RFC 9068 §2.2: jti is required, and revocation is by jti.
+      if (typeof payload.jti !== 'string' || payload.jti === '') {
+        throw new TokenRejection('invalid', 'token invalid (no jti)');
       }
       const scopes = (payload.scope ?? '').split(' ').filter(Boolean);
-      return {
-        sub: payload.sub,
-        clientId: payload.client_id ?? '',
-        scope: scopes.join(' '),
-        scopes,
-        audience: Array.isArray(payload.aud) ? payload.aud : [payload.aud],
-        expiresAt: payload.exp,
-        ...(payload.act ? { act: payload.act } : {}),
-        token: request.headers.authorization!.slice('Bearer '.length).trim(),
+      const verified: VerifiedToken = {
+        principal: {
+          sub: payload.sub,
+          clientId: payload.client_id ?? '',
+          scope: scopes.join(' '),
+          scopes,
+          audience: Array.isArray(payload.aud) ? payload.aud : [payload.aud],
+          expiresAt: payload.exp,
+          ...(payload.act ? { act: payload.act } : {}),
+        },
+        jti: payload.jti,
+        grantId: payload.gid,
+        expiresAt: payload.exp * 1000,
       };
+      const token = extractBearer(request)!;
+      this.verified.put(token, verified, Date.now());
+      return this.admit(verified, token);
+    }
+
+    /** Runs on every request, cached or not: revocation takes effect at once. */
+    private async admit(verified: VerifiedToken, token: string): Promise<Principal> {
+      if (await this.revocations.isRevoked(verified.jti, verified.grantId)) {
+        throw new TokenRejection('revoked', 'token revoked');
+      }
+      return { ...verified.principal, token };
     }
   }
   Object.defineProperty(ResourceServerJwtStrategy, 'name', { value: `${strategyName}Strategy` });

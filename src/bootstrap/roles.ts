@@ -15,6 +15,8 @@ import { AuthStore } from '../storage/store';
 export interface ProcessServices {
   readonly config: AppConfig;
   store(): Promise<AuthStore>;
+  /** The process's one in-memory revocation copy, shared by its resource servers. */
+  revocations(): Promise<RevocationView>;
   /** Outbound HTTP for fetching documents named by URL (Client ID Metadata Documents). */
   readonly fetch: typeof fetch;
 }
@@ -50,7 +52,9 @@ async function resourceServerRevocations(
   context: RoleContext,
   process: ProcessServices,
 ): Promise<RevocationView> {
-  const revocations = new RevocationList(await process.store());
-  context.readiness.add('store', () => storeAnswers(revocations));
-  return measuredRevocations(revocations, context.metrics, context.role);
+  // Requests read the process's in-memory copy (fed by the store's revocation feed); readiness
+  // asks the store itself.
+  const probe = new RevocationList(await process.store());
+  context.readiness.add('store', () => storeAnswers(probe));
+  return measuredRevocations(await process.revocations(), context.metrics, context.role);
 }

@@ -8,6 +8,7 @@ import { Metrics } from '../core/metrics/metrics';
 import { MetricsServer, serveMetrics } from '../core/metrics/metrics-server';
 import { Readiness } from '../core/readiness';
 import { openStore } from '../storage/open-store';
+import { RevocationFeed } from '../storage/revocation-feed';
 import { AuthStore } from '../storage/store';
 import { readyBanner } from './banner';
 import { ProcessServices, ROLE_APPS } from './roles';
@@ -51,12 +52,21 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   let opening: Promise<AuthStore> | undefined;
   let store: AuthStore | undefined;
+  let following: Promise<RevocationFeed> | undefined;
+  let feed: RevocationFeed | undefined;
   const services: ProcessServices = {
     config,
     fetch: outboundFetch,
     store: () => {
       opening ??= openStore(config.storage).then((opened) => (store = opened));
       return opening;
+    },
+    revocations: () => {
+      following ??= services
+        .store()
+        .then((opened) => RevocationFeed.open(opened))
+        .then((opened) => (feed = opened));
+      return following;
     },
   };
   const apps = new Map<Role, NestFastifyApplication>();
@@ -74,6 +84,7 @@ export async function startSystem(
     // Fastify's close stops accepting, lets in-flight requests finish and answers 503 to new
     // requests on kept-alive connections; the ports close together so no role outlives another.
     await Promise.all([...apps.values()].map((app) => app.close()));
+    await feed?.close();
     await store?.close();
   };
 

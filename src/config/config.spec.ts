@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { StartupError } from '../core/startup-error';
 import { ConfigError, loadConfig } from './config';
@@ -281,6 +282,22 @@ describe('loadConfig', () => {
     expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([
       expect.stringMatching(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace/),
     ]);
+  });
+
+  describe('WORKERS', () => {
+    it('is one process unless set; auto means one per available core', () => {
+      expect(loadConfig({}).http.workers).toBe(1);
+      expect(loadConfig({ WORKERS: '3' }).http.workers).toBe(3);
+      expect(loadConfig({ WORKERS: 'auto' }).http.workers).toBe(availableParallelism());
+    });
+
+    it('refuses zero, negatives and words', () => {
+      for (const value of ['0', '-1', 'many', '2.5']) {
+        expect(problemsOf({ WORKERS: value })).toEqual([
+          expect.stringMatching(/^WORKERS must be auto or an integer in \[1, 256\]/),
+        ]);
+      }
+    });
   });
 
   describe('TRUST_PROXY', () => {

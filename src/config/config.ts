@@ -62,6 +62,8 @@ export interface HttpConfig {
   readonly trustProxy: TrustProxy;
   /** Graceful stop: how long /health says 503 before the ports close, and the bound on it all. */
   readonly shutdown: { readonly drainDelayMs: number; readonly timeoutMs: number };
+  /** Processes serving the HTTP roles (node:cluster); 1 is a single process, no primary. */
+  readonly workers: number;
 }
 
 export type StorageConfig =
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         drainDelayMs: http.SHUTDOWN_DRAIN_SECONDS * 1000,
         timeoutMs: http.SHUTDOWN_TIMEOUT_SECONDS * 1000,
       },
+      workers: http.WORKERS,
     },
     storage: storage.DATABASE_URL
       ? { kind: 'postgres', url: storage.DATABASE_URL }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -79,6 +80,17 @@ export function httpSchema({ production, urls }: SectionContext) {
     TRUST_PROXY: trustProxy(),
     SHUTDOWN_DRAIN_SECONDS: integer(0, 0, 300),
     SHUTDOWN_TIMEOUT_SECONDS: integer(10, 1, 600),
+    WORKERS: workers(),
+  });
+}
+
+/** How many processes serve the HTTP roles: a count, or `auto` for one per available core. */
+function workers() {
+  return text('1').transform((raw, ctx): number => {
+    if (/^auto$/i.test(raw)) return availableParallelism();
+    if (/^\d{1,3}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 256) return Number(raw);
+    ctx.addIssue({ code: 'custom', message: `must be auto or an integer in [1, 256], got ${raw}` });
+    return z.NEVER;
   });
 }
 

@@ -1,3 +1,6 @@
+/** The LISTEN/NOTIFY channel on which revocations reach every resource-server process. */
+export const REVOCATION_CHANNEL = 'auth_revocations';
+
 /** Every statement the PostgreSQL store runs, in one place; values are always bound parameters. */
 export const POSTGRES = {
   upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
@@ -34,10 +37,19 @@ export const POSTGRES = {
     WHERE g.model = 'Grant' AND g.payload->>'accountId' = $1
       AND (g.expires_at IS NULL OR g.expires_at > $2)
     ORDER BY (g.payload->>'iat')::bigint DESC NULLS LAST, g.id LIMIT $3`,
-  revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
-    ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_access_tokens.expires_at, EXCLUDED.expires_at)`,
-  revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES ($1, $2)
-    ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(revoked_grants.expires_at, EXCLUDED.expires_at)`,
+  // Each revocation tells every listening process in the same statement: NOTIFY is
+  // transactional, so it is delivered exactly when the row is committed.
+  revokeAccessToken: `WITH r AS (INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)
+      ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(revoked_access_tokens.expires_at, EXCLUDED.expires_at)
+      RETURNING expires_at)
+    SELECT pg_notify('${REVOCATION_CHANNEL}', json_build_object('kind', 'token', 'id', $1::text, 'expiresAt', expires_at)::text) FROM r`,
+  revokeGrant: `WITH r AS (INSERT INTO revoked_grants (grant_id, expires_at) VALUES ($1, $2)
+      ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(revoked_grants.expires_at, EXCLUDED.expires_at)
+      RETURNING expires_at)
+    SELECT pg_notify('${REVOCATION_CHANNEL}', json_build_object('kind', 'grant', 'id', $1::text, 'expiresAt', expires_at)::text) FROM r`,
+  liveRevocations: `SELECT 'token' AS kind, jti AS id, expires_at FROM revoked_access_tokens
+    WHERE expires_at > $1 UNION ALL
+    SELECT 'grant' AS kind, grant_id AS id, expires_at FROM revoked_grants WHERE expires_at > $1`,
   isRevoked: `SELECT 1 FROM revoked_access_tokens WHERE jti = $1 AND expires_at > $3
     UNION ALL SELECT 1 FROM revoked_grants WHERE grant_id = $2 AND expires_at > $3 LIMIT 1`,
   // A window that has ended starts again at this failure.

@@ -1,7 +1,9 @@
 import { Pool, PoolClient } from 'pg';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { PostgresAccountStore } from './postgres.accounts';
+import { PostgresRevocationWatch } from './postgres-revocation-watch';
 import { POSTGRES } from './postgres.statements';
+import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
 import {
   AccountGrant,
   accountGrant,
@@ -21,7 +23,10 @@ type Bigint = string;
 export class PostgresAuthStore implements AuthStore {
   readonly accounts: PostgresAccountStore;
 
-  private constructor(private readonly pool: Pool) {
+  private constructor(
+    private readonly pool: Pool,
+    private readonly url: string,
+  ) {
     this.accounts = new PostgresAccountStore(pool);
   }
 
@@ -41,7 +46,7 @@ export class PostgresAuthStore implements AuthStore {
       throw error;
     }
     client.release();
-    return new PostgresAuthStore(pool);
+    return new PostgresAuthStore(pool, url);
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
@@ -123,6 +128,19 @@ export class PostgresAuthStore implements AuthStore {
     // A NULL grant id matches no row.
     const result = await this.pool.query(POSTGRES.isRevoked, [jti, grantId ?? null, Date.now()]);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async liveRevocations(): Promise<Revocation[]> {
+    const result = await this.pool.query<{
+      kind: Revocation['kind'];
+      id: string;
+      expires_at: Bigint;
+    }>(POSTGRES.liveRevocations, [Date.now()]);
+    return result.rows.map((r) => ({ kind: r.kind, id: r.id, expiresAt: Number(r.expires_at) }));
+  }
+
+  watchRevocations(listener: RevocationListener): Promise<RevocationWatch> {
+    return PostgresRevocationWatch.start(this.url, listener);
   }
 
   async countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {

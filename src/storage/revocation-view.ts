@@ -4,7 +4,14 @@
  * this and never the whole AuthStore.
  */
 export interface RevocationView {
+  /** Rejects with RevocationUnavailable when the answer cannot be trusted right now. */
   isRevoked(jti: string, grantId?: string): Promise<boolean>;
 }
 
 export const REVOCATION_VIEW = Symbol('REVOCATION_VIEW');
+
+/** The view lost its feed for too long to vouch for any token: fail closed, briefly. */
+export class RevocationUnavailable extends Error {
+  override readonly name = 'RevocationUnavailable';
+  readonly code = 'ERR_REVOCATION_UNAVAILABLE';
+}

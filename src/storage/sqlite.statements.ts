@@ -37,6 +37,9 @@ export const SQLITE = {
     ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
   isRevoked: `SELECT 1 FROM revoked_access_tokens WHERE jti = ? AND expires_at > ?
     UNION ALL SELECT 1 FROM revoked_grants WHERE grant_id = ? AND expires_at > ? LIMIT 1`,
+  liveRevocations: `SELECT 'token' AS kind, jti AS id, expires_at FROM revoked_access_tokens
+    WHERE expires_at > ? UNION ALL
+    SELECT 'grant' AS kind, grant_id AS id, expires_at FROM revoked_grants WHERE expires_at > ?`,
   // A window that has ended starts again at this failure.
   countLoginFailure: `INSERT INTO login_failures (key, count, first_at, expires_at) VALUES (?, 1, ?, ?)
     ON CONFLICT (key) DO UPDATE SET

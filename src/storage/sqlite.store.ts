@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { prepareDataFile } from './data-files';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { SqliteAccountStore } from './sqlite.accounts';
+import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
 import { SQLITE } from './sqlite.statements';
 import {
   AccountGrant,
@@ -14,6 +15,9 @@ import {
   stringOrNull,
   withConsumed,
 } from './store';
+
+/** Another process's revocation reaches this one's resource servers within this (< 1 s). */
+const SQLITE_CATCH_UP_MS = 300;
 
 interface RecordRow {
   payload: string;
@@ -29,6 +33,7 @@ export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   readonly accounts: SqliteAccountStore;
+  private readonly listeners = new Set<RevocationListener>();
 
   constructor(path: string) {
     if (path !== ':memory:') prepareDataFile(path);
@@ -112,11 +117,13 @@ export class SqliteAuthStore implements AuthStore {
 
   revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
     this.sql(SQLITE.revokeAccessToken).run(jti, expiresAt);
+    this.tell({ kind: 'token', id: jti, expiresAt });
     return Promise.resolve();
   }
 
   revokeGrant(grantId: string, expiresAt: number): Promise<void> {
     this.sql(SQLITE.revokeGrant).run(grantId, expiresAt);
+    this.tell({ kind: 'grant', id: grantId, expiresAt });
     return Promise.resolve();
   }
 
@@ -125,6 +132,32 @@ export class SqliteAuthStore implements AuthStore {
     // A grant id never equals '' in oidc-provider, so '' matches no grant.
     const row = this.sql(SQLITE.isRevoked).get(jti, now, grantId ?? '', now);
     return Promise.resolve(row !== undefined);
+  }
+
+  liveRevocations(): Promise<Revocation[]> {
+    const now = Date.now();
+    const rows = this.sql(SQLITE.liveRevocations).all(now, now) as {
+      kind: Revocation['kind'];
+      id: string;
+      expires_at: number;
+    }[];
+    return Promise.resolve(rows.map((r) => ({ kind: r.kind, id: r.id, expiresAt: r.expires_at })));
+  }
+
+  /**
+   * In this process every write is told at once; another process sharing the file is only seen
+   * by reading the list again, hence the short catch-up period.
+   */
+  watchRevocations(listener: RevocationListener): Promise<RevocationWatch> {
+    this.listeners.add(listener);
+    return Promise.resolve({
+      confirmedAt: () => Date.now(),
+      catchUpEveryMs: SQLITE_CATCH_UP_MS,
+      close: () => {
+        this.listeners.delete(listener);
+        return Promise.resolve();
+      },
+    });
   }
 
   countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {
@@ -175,6 +208,10 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   /** BEGIN IMMEDIATE takes the write lock first, so two processes starting at once queue. */
+  private tell(revocation: Revocation): void {
+    for (const listener of this.listeners) listener.revoked(revocation);
+  }
+
   private migrate(): void {
     this.db
       .transaction(() => {

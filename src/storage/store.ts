@@ -1,3 +1,5 @@
+import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
+
 /**
  * What the authorization server persists, implemented by SQLite (embedded default) and
  * PostgreSQL (shared by several processes) over the same migrations (migrations.ts):
@@ -77,8 +79,12 @@ export interface AuthStore {
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   /** Remembers a revoked grant until `expiresAt` (epoch ms); a later date wins. */
   revokeGrant(grantId: string, expiresAt: number): Promise<void>;
-  /** Whether the token or its grant is on the revocation list: one round trip, hot path. */
+  /** Whether the token or its grant is on the revocation list: one round trip. */
   isRevoked(jti: string, grantId: string | undefined): Promise<boolean>;
+  /** Every revocation still in force, for a resource server's in-memory copy. */
+  liveRevocations(): Promise<Revocation[]>;
+  /** Tells `listener` of every revocation recorded from now on, by any process. */
+  watchRevocations(listener: RevocationListener): Promise<RevocationWatch>;
 
   /**
    * Counts one failure under `key` in one atomic statement and returns the count so far: a

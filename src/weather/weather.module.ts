@@ -7,6 +7,7 @@ import { RoleContext } from '../core/role-context';
 import { issuerKeysProvider } from '../bearer/issuer-keys.provider';
 import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
 import { ApiJwtStrategy } from './api-auth';
+import { BenchBaselineController } from './bench-baseline.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
 import { WeatherController } from './weather.controller';
 import { WeatherService } from './weather.service';
@@ -26,7 +27,11 @@ export class WeatherModule {
     return {
       module: WeatherModule,
       imports: [CoreModule.forRole(context), PassportModule],
-      controllers: [WeatherController, ProtectedResourceController],
+      controllers: [
+        WeatherController,
+        ProtectedResourceController,
+        ...(shared.production ? [] : [BenchBaselineController]),
+      ],
       providers: [
         { provide: RESOURCE_SERVER, useValue: resourceServer },
         issuerKeysProvider(resourceServer, context),

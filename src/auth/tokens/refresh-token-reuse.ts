@@ -10,9 +10,13 @@ import { AuthStore } from '../../storage/store';
 type GrantHandler<P extends object> = (ctx: TokenEndpointGrantContext<P>) => void | Promise<void>;
 
 const MODEL = 'RefreshToken';
-/** How long a late request waits for the winner of a race to record the token it issued. */
-const SUCCESSOR_WAIT_MS = 3_000;
-const POLL_MS = 20;
+/**
+ * How long after a token's consumption a late request waits for the winner of the race to
+ * record the token it issued. Past it, the winner is taken to have died (the consumption is
+ * given back). Generous: a live winner on a loaded server must never be mistaken for a dead one.
+ */
+const SUCCESSOR_WAIT_MS = 10_000;
+const POLL_MS = 50;
 /** Tabs refreshing again and again inside one window: follow a short chain, not forever. */
 const MAX_HOPS = 5;
 
@@ -89,7 +93,7 @@ export class RefreshTokenReuse {
       if (!used || Date.now() - used.consumedAt >= this.graceSeconds * 1000) {
         return current === id ? undefined : current;
       }
-      const next = used.successorId ?? (await this.waitForSuccessor(current));
+      const next = used.successorId ?? (await this.waitForSuccessor(current, used.consumedAt));
       if (next !== undefined) {
         current = next;
         continue;
@@ -104,8 +108,8 @@ export class RefreshTokenReuse {
     return current;
   }
 
-  private async waitForSuccessor(id: string): Promise<string | undefined> {
-    const deadline = Date.now() + SUCCESSOR_WAIT_MS;
+  private async waitForSuccessor(id: string, consumedAt: number): Promise<string | undefined> {
+    const deadline = consumedAt + SUCCESSOR_WAIT_MS;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const used = await this.store.consumption(MODEL, id);

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { Principal } from './principal';
+
+/** What the cold path established about a token, minus the token itself. */
+export interface VerifiedToken {
+  readonly principal: Omit<Principal, 'token'>;
+  readonly jti: string;
+  readonly grantId: string | undefined;
+  /** Epoch ms of the token's `exp`: the entry is never used at or after it. */
+  readonly expiresAt: number;
+}
+
+export const VERIFIED_TOKENS_MAX = 10_000;
+
+/**
+ * Tokens whose signature, issuer, audience, `typ`, `alg` and `jti` have been checked, so each
+ * token pays for that once. Keyed by a SHA-256 of the token (the tokens themselves are not
+ * kept as keys), bounded as an LRU, and an entry dies at the token's `exp`, never later.
+ * Revocation is not cached here: it is checked on every request.
+ */
+export class VerifiedTokens {
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the coldest.
+  private readonly entries = new Map<string, VerifiedToken>();
+
+  constructor(private readonly max = VERIFIED_TOKENS_MAX) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(token: string, now: number): VerifiedToken | undefined {
+    const key = keyOf(token);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= now) return undefined;
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  put(token: string, entry: VerifiedToken, now: number): void {
+    if (entry.expiresAt <= now) return;
+    const key = keyOf(token);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.max) {
+      const coldest = this.entries.keys().next();
+      if (coldest.done) break;
+      this.entries.delete(coldest.value);
+    }
+  }
+}
+
+function keyOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
