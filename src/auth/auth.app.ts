@@ -5,6 +5,7 @@ import { AuthStore } from '../storage/store';
 import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
 import { AuditLog } from './audit/audit-log';
+import { auditProviderEvents } from './audit/provider-audit';
 import { AuthModule } from './auth.module';
 import { CsrfTokens } from './interaction/csrf';
 import { ASSETS_DIR } from './interaction/favicon.controller';
@@ -43,12 +44,14 @@ export async function createAuthApp(
   ]);
   const users = new UserDirectory(store.accounts, { devUsers: config.devUsers });
   announceUsers(context, config, seeded, await users.countUsable());
+  const audit = new AuditLog(context.logger.child({ role: context.role }));
   const provider = createProvider({
     shared: context.shared,
     config,
     store,
     users,
     signingKeys,
+    audit,
     cookieKeys,
     fetch,
   });
@@ -65,7 +68,7 @@ export async function createAuthApp(
   );
   const csrf = new CsrfTokens(cookieKeys[0]!);
 
-  const audit = new AuditLog(context.logger.child({ role: context.role }));
+  auditProviderEvents(provider, signingKeys, audit);
 
   const app = await createRoleApp(
     AuthModule.forRoot(context, { config, store, provider, users, csrf, audit, signingKeys }),

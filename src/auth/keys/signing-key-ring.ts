@@ -142,9 +142,14 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Called with each key id this process learns after start (rotations, by any process). */
+  onNewKey?: (kid: string) => void;
+
   #learn(keyset: Keyset): void {
+    const starting = this.#material.size === 0;
     for (const { kid, jwk } of keyset.keys) {
       if (this.#material.has(kid)) continue;
+      if (!starting) this.onNewKey?.(kid);
       const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
       const publicKey = createPublicKey(privateKey);
       const { n, e } = jwk;

@@ -5,6 +5,7 @@ import { AuthStore } from '../../storage/store';
 import { RevocationList } from '../../storage/revocation-list';
 import { providerKeySlots } from '../keys/key-slots';
 import { SigningKeyRing } from '../keys/signing-key-ring';
+import { AuditLog } from '../audit/audit-log';
 import { IssuedTokenVerifier } from '../tokens/issued-tokens';
 import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
@@ -25,6 +26,7 @@ export interface ProviderDependencies {
   readonly store: AuthStore;
   readonly users: UserDirectory;
   readonly signingKeys: SigningKeyRing;
+  readonly audit: AuditLog;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
 }
@@ -76,6 +78,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
         ttlSeconds: config.exchangedTokenTtlSeconds,
       },
     ],
+    onExchanged: (exchange) => deps.audit.tokenExchanged(exchange),
   });
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);

@@ -16,6 +16,14 @@ import {
 } from './token-exchange.request';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** Who exchanged whose token for which API (never the tokens). */
+export interface TokenExchanged {
+  readonly clientId: string;
+  readonly subject: string;
+  readonly audience: string;
+  readonly scopes: readonly string[];
+}
+
 /** The `gty` exchanged access tokens carry, so their claims can be told apart when issued. */
 const EXCHANGED_GTY = 'token_exchange';
 
@@ -32,6 +40,8 @@ interface ExchangeDependencies {
   readonly verifier: IssuedTokenVerifier;
   readonly resources: ResourceRegistry;
   readonly policies: readonly ExchangePolicy[];
+  /** Told of each exchange, for the audit log. */
+  readonly onExchanged?: (exchange: TokenExchanged) => void;
 }
 
 /**
@@ -62,8 +72,15 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
       ),
     });
 
+    const accessToken = await token.save();
+    deps.onExchanged?.({
+      clientId: client.clientId,
+      subject: subject.sub,
+      audience: target.id,
+      scopes: scope.split(' ').filter(Boolean),
+    });
     ctx.body = {
-      access_token: await token.save(),
+      access_token: accessToken,
       issued_token_type: ACCESS_TOKEN_TYPE,
       token_type: 'Bearer',
       expires_in: token.expiration,

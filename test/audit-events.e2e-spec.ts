@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { codeFlow } from './support/flows';
+import { postMcp, toolCall } from './support/mcp';
+import { startTestSystem, TestSystem } from './support/system';
+
+/**
+ * The audit log (logger `audit`) over the whole system: a dynamic registration, a token
+ * exchange behind an MCP tool call and a revoked grant each leave one structured line, and no
+ * line carries a token.
+ */
+describe('audit events beyond the sign-in pages', () => {
+  let sys: TestSystem;
+  let logged = '';
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    sys = await startTestSystem({ logger: pino({ level: 'info' }, sink) });
+  });
+  afterAll(() => sys?.close());
+
+  const auditLines = () =>
+    logged
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.name === 'audit');
+
+  it('records registration, exchange and revocation, without tokens', async () => {
+    const registration = await fetch(`${sys.urls.issuer}/connect/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'Audit Probe',
+        redirect_uris: ['http://127.0.0.1:4199/cb'],
+        token_endpoint_auth_method: 'none',
+      }),
+    });
+    expect(registration.status).toBe(201);
+    const { client_id: registered } = (await registration.json()) as { client_id: string };
+
+    const tokens = await codeFlow(sys, {
+      resources: [`${sys.urls.mcp}/mcp`],
+      scope: 'openid weatherget offline_access',
+    });
+    const call = await postMcp(sys, toolCall('get-weather-forecast'), {
+      authorization: `Bearer ${tokens.access_token}`,
+    });
+    expect(call.status).toBe(200);
+    await call.text();
+
+    const revoked = await fetch(`${sys.urls.issuer}/connect/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: tokens.refresh_token!,
+        token_type_hint: 'refresh_token',
+        client_id: 'interactive',
+      }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+
+    const audit = auditLines();
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          event: 'client.registered',
+          clientId: registered,
+          clientName: 'Audit Probe',
+          redirectHosts: ['127.0.0.1:4199'],
+        }),
+        expect.objectContaining({
+          event: 'token.exchanged',
+          clientId: 'mcp.server',
+          subject: '818727',
+          audience: sys.urls.api,
+          scopes: ['weatherget'],
+        }),
+        expect.objectContaining({ event: 'token.revoked', kind: 'grant' }),
+      ]),
+    );
+    const text = JSON.stringify(audit);
+    for (const secret of [tokens.access_token, tokens.refresh_token!, tokens.id_token!]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
