@@ -19,14 +19,16 @@ export function recordingFetch(log: RecordedRequest[]): typeof fetch {
   };
 }
 
-interface ValidatingStrategy {
-  validate(...args: unknown[]): Promise<Principal>;
+/** The strategy's per-request step (cache hit or full check alike), reached for spying. */
+interface AdmittingStrategy {
+  admit(...args: unknown[]): Promise<Principal>;
 }
 
 /**
  * Watches the principals the weather API accepted, at the API itself: the API's passport
- * strategy is spied on (it still runs), so each entry is a token that passed the API's
- * signature, issuer and audience checks and reached the weather handler's guard.
+ * strategy is spied on (it still runs), so each entry is one request whose token passed the
+ * API's signature, issuer and audience checks (or was remembered from passing them) and its
+ * revocation check.
  */
 export function watchApiPrincipals(sys: TestSystem): {
   principals(): Promise<Principal[]>;
@@ -34,8 +36,8 @@ export function watchApiPrincipals(sys: TestSystem): {
 } {
   const api = sys.system.apps.get('api');
   if (!api) throw new Error('the api role is not running');
-  const strategy: ValidatingStrategy = api.get(ApiJwtStrategy);
-  const spy = jest.spyOn(strategy, 'validate');
+  const strategy = api.get<unknown, AdmittingStrategy>(ApiJwtStrategy);
+  const spy = jest.spyOn(strategy, 'admit');
   return {
     principals: () => Promise.all(spy.mock.results.map((r) => r.value as Promise<Principal>)),
     reset: () => spy.mockClear(),
