@@ -126,7 +126,9 @@ function readSample(line: string, fail: (why: string) => never): Sample {
 function parseValue(raw: string, fail: (why: string) => never): number {
   if (raw === '+Inf') return Infinity;
   if (raw === '-Inf') return -Infinity;
-  if (raw === 'NaN') return NaN;
+  // Prometheus reads values with Go's ParseFloat, which takes NaN in any case (prom-client
+  // writes "Nan" for an empty event-loop histogram).
+  if (raw.toLowerCase() === 'nan') return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) fail('bad value');
   return Number(raw);
 }
