@@ -87,6 +87,28 @@ describe('adapterFor', () => {
     expect(revoked).toEqual(['grant-1']);
   });
 
+  it('shows a refresh token used inside the reuse window as unused, and as used after it', async () => {
+    const start = 1_800_000_000_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    const tokens = new (adapterFor(store, { refreshTokenReuseGraceSeconds: 30 }))('RefreshToken');
+    const codes = new (adapterFor(store, { refreshTokenReuseGraceSeconds: 30 }))(
+      'AuthorizationCode',
+    );
+    await tokens.upsert('rt', { grantId: 'g' }, 3600);
+    await codes.upsert('code', { grantId: 'g' }, 3600);
+    await tokens.consume('rt');
+    await codes.consume('code');
+
+    // A racing request must reach consume (and lose there), not be taken for a replay.
+    clock.mockReturnValue(start + 29_000);
+    expect(await tokens.find('rt')).toEqual({ grantId: 'g' });
+    expect(await codes.find('code')).toEqual({ grantId: 'g', consumed: start / 1000 });
+    await expect(tokens.consume('rt')).rejects.toBeInstanceOf(AlreadyConsumedError);
+
+    clock.mockReturnValue(start + 30_000);
+    expect(await tokens.find('rt')).toEqual({ grantId: 'g', consumed: start / 1000 });
+  });
+
   describe('consume', () => {
     it('lets exactly one of many parallel callers consume, and the others fail with invalid_grant', async () => {
       const codes = new Adapter('AuthorizationCode');

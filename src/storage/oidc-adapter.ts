@@ -7,6 +7,14 @@ export interface AdapterOptions {
    * refresh-token reuse, token revocation); awaited, so it is done before the response goes.
    */
   readonly onGrantRevoked?: (grantId: string) => Promise<void>;
+  /**
+   * The refresh-token reuse window (seconds). Inside it a used refresh token is handed to
+   * oidc-provider as unused, so a request that raced the one that used it reaches `consume`,
+   * loses there (AlreadyConsumedError) and is answered with the recorded successor
+   * (refresh-token-reuse.ts), instead of oidc-provider taking it for a replay and revoking the
+   * grant. Past the window the token shows as used, and reuse detection revokes as it should.
+   */
+  readonly refreshTokenReuseGraceSeconds?: number;
 }
 
 /**
@@ -34,7 +42,12 @@ export function adapterFor(
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return await store.find(this.model, id);
+      const found = await store.find(this.model, id);
+      if (this.model !== 'RefreshToken' || typeof found?.consumed !== 'number') return found;
+      const usedFor = Math.floor(Date.now() / 1000) - found.consumed;
+      if (usedFor >= (options.refreshTokenReuseGraceSeconds ?? 0)) return found;
+      const { consumed: _inWindow, ...unused } = found;
+      return unused;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

@@ -98,6 +98,7 @@ function storageAdapter(deps: ProviderDependencies, revocations: RevocationList)
   const adapter = adapterFor(store, {
     onGrantRevoked: (grantId) =>
       revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
+    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
   });
   return expiringClientRegistrations(adapter, config.registeredClientTtlSeconds);
 }
