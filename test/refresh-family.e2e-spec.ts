@@ -55,7 +55,16 @@ describeWithPostgres('refresh tokens at two AuthServers sharing PostgreSQL', () 
       const { refreshToken } = await refreshTokenAndAccessToken();
       const results = await refresh(refreshToken);
 
-      expect(results.map((r) => [r.status, r.body.error, (r.body as { error_description?: string }).error_description])).toEqual([[200, undefined, undefined], [200, undefined, undefined]]);
+      expect(
+        results.map((r) => [
+          r.status,
+          r.body.error,
+          (r.body as { error_description?: string }).error_description,
+        ]),
+      ).toEqual([
+        [200, undefined, undefined],
+        [200, undefined, undefined],
+      ]);
       const successors = new Set(results.map((r) => r.body.refresh_token));
       expect(successors.size).toBe(1);
       expect(successors.has(refreshToken)).toBe(false);
