@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { captureLogs } from './support/captured-logs';
 import { codeFlow } from './support/flows';
 import { postMcp, toolCall } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
@@ -11,25 +10,12 @@ import { startTestSystem, TestSystem } from './support/system';
  */
 describe('audit events beyond the sign-in pages', () => {
   let sys: TestSystem;
-  let logged = '';
+  const logs = captureLogs();
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged += chunk.toString();
-        done();
-      },
-    });
-    sys = await startTestSystem({ logger: pino({ level: 'info' }, sink) });
+    sys = await startTestSystem({ logger: logs.logger });
   });
   afterAll(() => sys?.close());
-
-  const auditLines = () =>
-    logged
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((entry) => entry.name === 'audit');
 
   it('records registration, exchange and revocation, without tokens', async () => {
     const registration = await fetch(`${sys.urls.issuer}/connect/register`, {
@@ -65,7 +51,7 @@ describe('audit events beyond the sign-in pages', () => {
     });
     expect(revoked.status).toBe(200);
 
-    const audit = auditLines();
+    const audit = logs.named('audit');
     expect(audit).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

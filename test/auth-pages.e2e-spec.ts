@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { TestBrowser } from './support/browser';
+import { captureLogs } from './support/captured-logs';
 import { openLoginPage } from './support/flows';
 import { pkcePair } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
@@ -8,16 +7,10 @@ import { startTestSystem, TestSystem } from './support/system';
 /** The AuthServer's own pages over real HTTP: forms, refusals, assets, unverified clients, audit. */
 describe('AuthServer login and consent pages', () => {
   let sys: TestSystem;
-  let logged = '';
+  const logs = captureLogs();
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged += chunk.toString();
-        done();
-      },
-    });
-    sys = await startTestSystem({ env: { ROLES: 'auth' }, logger: pino({ level: 'info' }, sink) });
+    sys = await startTestSystem({ env: { ROLES: 'auth' }, logger: logs.logger });
   });
   afterAll(() => sys?.close());
 
@@ -145,11 +138,7 @@ describe('AuthServer login and consent pages', () => {
       'https://evil.example',
     );
     expect(new URL(denied.url).searchParams.get('error')).toBe('access_denied');
-    const audit = logged
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((entry) => entry.name === 'audit');
+    const audit = logs.named('audit');
     expect(audit).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ event: 'sign_in.succeeded', username: 'alice', clientId }),

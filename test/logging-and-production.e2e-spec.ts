@@ -1,23 +1,16 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { captureLogs } from './support/captured-logs';
 import { codeFlow, openLoginPage, tokenRequest } from './support/flows';
 import { PRODUCTION_ENV } from './support/production-env';
 import { startTestSystem, TestSystem } from './support/system';
 
 describe('logs', () => {
   let sys: TestSystem;
-  let logged = '';
+  const logs = captureLogs('debug');
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged += chunk.toString();
-        done();
-      },
-    });
     sys = await startTestSystem({
       env: { ROLES: 'auth,api' },
-      logger: pino({ level: 'debug' }, sink),
+      logger: logs.logger,
     });
   });
   afterAll(() => sys?.close());
@@ -34,6 +27,7 @@ describe('logs', () => {
       client_id: 'interactive',
     });
 
+    const logged = logs.text();
     const lines = logged.trim().split('\n');
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
