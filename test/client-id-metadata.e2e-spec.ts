@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { TestBrowser } from './support/browser';
 import { tokenRequest } from './support/flows';
 import { decodeJwt, pkcePair } from './support/pkce';
+import { CIMD_HOST, metadataDocumentHost } from './support/metadata-documents';
 import { startTestSystem, TestSystem } from './support/system';
 
-const HOST = 'https://cimd.example.test';
+const HOST = CIMD_HOST;
 
 /**
  * Client ID Metadata Documents: the client_id is an https URL whose document describes the
@@ -14,34 +13,17 @@ const HOST = 'https://cimd.example.test';
  */
 describe('Client ID Metadata Documents', () => {
   let sys: TestSystem;
-  let docs: Server;
-  let fetched = 0;
-  const documents = new Map<string, object>();
+  let docs: Awaited<ReturnType<typeof metadataDocumentHost>>;
+  let documents: Map<string, object>;
 
   beforeAll(async () => {
-    docs = createServer((req, res) => {
-      fetched++;
-      const doc = documents.get(req.url ?? '');
-      res.writeHead(doc ? 200 : 404, {
-        'content-type': 'application/json',
-        'cache-control': 'max-age=300',
-      });
-      res.end(JSON.stringify(doc ?? { error: 'not found' }));
-    });
-    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
-    const mapped: typeof fetch = (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      const { dispatcher: _guard, ...rest } = (init ?? {}) as RequestInit & {
-        dispatcher?: unknown;
-      };
-      return fetch(url.startsWith(HOST) ? local + url.slice(HOST.length) : url, rest);
-    };
-    sys = await startTestSystem({ env: { ROLES: 'auth,api' }, fetch: mapped });
+    docs = await metadataDocumentHost('max-age=300');
+    documents = docs.documents;
+    sys = await startTestSystem({ env: { ROLES: 'auth,api' }, fetch: docs.fetch });
   });
   afterAll(async () => {
     await sys?.close();
-    await new Promise((resolve) => docs?.close(resolve));
+    await docs?.close();
   });
 
   const redirectUri = 'http://127.0.0.1:45678/callback';
@@ -125,14 +107,14 @@ describe('Client ID Metadata Documents', () => {
   });
 
   it('refuses a redirect_uri the document does not list, without redirecting', async () => {
-    const before = fetched;
+    const before = docs.fetched();
     const url = new URL(authorize(`${HOST}/good.json`, pkcePair().challenge));
     url.searchParams.set('redirect_uri', 'https://evil.example/callback');
     const page = await new TestBrowser().navigate(url.href, 'https://evil.example');
     expect(page.response?.status).toBe(400);
     expect(await page.response!.text()).toContain('redirect_uri');
     // The document came from the cache (Cache-Control: max-age=300), not a second fetch.
-    expect(fetched).toBe(before);
+    expect(docs.fetched()).toBe(before);
   });
 
   it('refuses a document that would carry a shared secret', async () => {

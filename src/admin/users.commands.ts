@@ -81,13 +81,7 @@ async function addUser(context: AdminContext, username: string): Promise<void> {
 
 async function disableUser(context: AdminContext, username: string): Promise<void> {
   const user = await existing(context, username);
-  await context.store.accounts.setUserDisabled(username, Date.now());
-  // Disabled first: no sign-in or refresh can start a grant while the old ones are ended.
-  const ended = await endAccess(
-    context.store,
-    { accountId: user.sub },
-    context.tokenLifetimeSeconds,
-  );
+  const ended = await cutOff(context, user);
   print(
     context,
     `disabled user "${user.username}": ${ended.grants} grant(s) revoked, ` +
@@ -115,12 +109,7 @@ async function setPassword(context: AdminContext, username: string): Promise<voi
 
 async function removeUser(context: AdminContext, username: string): Promise<void> {
   const user = await existing(context, username);
-  await context.store.accounts.setUserDisabled(username, Date.now());
-  const ended = await endAccess(
-    context.store,
-    { accountId: user.sub },
-    context.tokenLifetimeSeconds,
-  );
+  const ended = await cutOff(context, user);
   await context.store.accounts.removeUser(username);
   print(
     context,
@@ -128,6 +117,13 @@ async function removeUser(context: AdminContext, username: string): Promise<void
       `${ended.sessions} session(s) ended\n`,
     { username: user.username, removed: true, ...ended },
   );
+}
+
+/** Disables the user, then ends every grant and session they have. */
+async function cutOff(context: AdminContext, user: StoredUser) {
+  // Disabled first: no sign-in or refresh can start a grant while the old ones are ended.
+  await context.store.accounts.setUserDisabled(user.username, Date.now());
+  return endAccess(context.store, { accountId: user.sub }, context.tokenLifetimeSeconds);
 }
 
 export async function existing(context: AdminContext, username: string): Promise<StoredUser> {

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CIMD_HOST, metadataDocumentHost } from '../support/metadata-documents';
 import { startTestSystem, TestSystem } from '../support/system';
 import { answer, authorizeUrl } from './attack';
 
-const HOST = 'https://cimd.example.test';
+const HOST = CIMD_HOST;
 const LOOPBACK = 'http://127.0.0.1:45678/callback';
 
 /**
@@ -13,29 +12,17 @@ const LOOPBACK = 'http://127.0.0.1:45678/callback';
  */
 describe('Client ID Metadata Documents may not', () => {
   let sys: TestSystem;
-  let docs: Server;
-  const documents = new Map<string, object>();
+  let docs: Awaited<ReturnType<typeof metadataDocumentHost>>;
+  let documents: Map<string, object>;
 
   beforeAll(async () => {
-    docs = createServer((req, res) => {
-      const doc = documents.get(req.url ?? '');
-      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(doc ?? { error: 'not found' }));
-    });
-    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
-    const local = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
-    const mapped: typeof fetch = (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      const { dispatcher: _guard, ...rest } = (init ?? {}) as RequestInit & {
-        dispatcher?: unknown;
-      };
-      return fetch(url.startsWith(HOST) ? local + url.slice(HOST.length) : url, rest);
-    };
-    sys = await startTestSystem({ env: { ROLES: 'auth' }, fetch: mapped });
+    docs = await metadataDocumentHost();
+    documents = docs.documents;
+    sys = await startTestSystem({ env: { ROLES: 'auth' }, fetch: docs.fetch });
   });
   afterAll(async () => {
     await sys?.close();
-    await new Promise((resolve) => docs?.close(resolve));
+    await docs?.close();
   });
 
   it.each([
