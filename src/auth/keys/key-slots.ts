@@ -64,7 +64,7 @@ class KeySlot extends ExternalSigningKey {
     return this.ring.publicKey(this.#kid()) ?? this.ring.publicKey(this.ring.activeKid())!;
   }
 
-  override sign(data: Uint8Array): Uint8Array {
+  override sign(data: Uint8Array): Promise<Uint8Array> {
     return this.ring.sign(kidOfSigningInput(data), Buffer.from(data));
   }
 

@@ -35,13 +35,13 @@ describe('SigningKeyRing', () => {
   it('signs with the key it is told and publishes only public members', async () => {
     const ring = await SigningKeyRing.open(store, POLICY, logger, () => 1000);
     const kid = ring.activeKid();
-    const signature = ring.sign(kid, Buffer.from('data'));
+    const signature = await ring.sign(kid, Buffer.from('data'));
     const [jwk] = ring.publicJwks().keys;
 
     expect(Object.keys(jwk!).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
     const publicKey = createPublicKey({ key: { ...jwk }, format: 'jwk' });
     expect(verify('sha256', Buffer.from('data'), publicKey, signature)).toBe(true);
-    expect(() => ring.sign('unknown', Buffer.from('data'))).toThrow('not usable');
+    await expect(ring.sign('unknown', Buffer.from('data'))).rejects.toThrow('not usable');
   });
 
   it('learns a rotation on refresh and follows the clock through its lifecycle', async () => {
@@ -63,7 +63,7 @@ describe('SigningKeyRing', () => {
     now = 1060 + 300 + 10;
     expect(ring.publicJwks().keys.map((k) => k.kid)).toEqual([second]);
     expect(ring.publicKey(first)).toBeUndefined();
-    expect(() => ring.sign(first, Buffer.from('x'))).toThrow('not usable');
+    await expect(ring.sign(first, Buffer.from('x'))).rejects.toThrow('not usable');
   });
 });
 

@@ -129,11 +129,19 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
    * RS256 signature over `data` with the key `kid`. The caller names the key it put in the JWS
    * header, so a token's `kid` and signature always agree even if the active key changed in
    * between.
+   *
+   * Signs on libuv's thread pool (crypto.sign with a callback), not on the event loop: an RSA
+   * signature is most of a token request's CPU, and oidc-provider's own keys sign the same way
+   * (WebCrypto), so the event loop keeps parsing and answering requests meanwhile.
    */
-  sign(kid: string, data: Buffer): Buffer {
+  async sign(kid: string, data: Buffer): Promise<Buffer> {
     const material = this.#isPublished(kid) ? this.#material.get(kid) : undefined;
     if (!material) throw new Error(`signing key ${kid} is not usable`);
-    return cryptoSign('sha256', data, material.privateKey);
+    return new Promise((resolve, reject) => {
+      cryptoSign('sha256', data, material.privateKey, (error, signature) =>
+        error ? reject(error) : resolve(signature),
+      );
+    });
   }
 
   #isPublished(kid: string): boolean {
