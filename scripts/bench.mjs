@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
+import { openConnection } from './bench/http-load.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -83,59 +84,75 @@ async function boot(extraEnv) {
   };
 }
 
-/** Requests per second over REQUESTS requests at `concurrency`; every answer must be expected. */
-async function load(makeRequest, { requests = REQUESTS, concurrency = CONCURRENCY } = {}) {
+/**
+ * Requests per second over REQUESTS requests on `concurrency` keep-alive connections to `origin`.
+ * `request(worker)` describes each request; every answer must be `status`, and `check` may read it.
+ */
+async function load(origin, request, { requests = REQUESTS, concurrency = CONCURRENCY, status = 200, check } = {}) {
   let next = 0;
   const latencies = [];
+  const connections = Array.from({ length: concurrency }, () => openConnection(origin));
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next++ < requests) {
-        const t = performance.now();
-        await makeRequest(worker);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return { rps: requests / ((performance.now() - started) / 1000), latencies };
+  try {
+    await Promise.all(
+      connections.map(async (connection, worker) => {
+        while (next++ < requests) {
+          const t = performance.now();
+          const response = await connection.send(request(worker));
+          latencies.push(performance.now() - t);
+          if (response.status !== status) throw new Error(`${origin} answered ${response.status}: ${response.body.slice(0, 200)}`);
+          check?.(response, worker);
+        }
+      }),
+    );
+    return { rps: requests / ((performance.now() - started) / 1000), latencies };
+  } finally {
+    for (const connection of connections) connection.close();
+  }
 }
 
+const bearer = (token) => (token ? { authorization: `Bearer ${token}` } : {});
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+const getRequest = (path, token) => () => ({ path, headers: bearer(token) });
+const clientCredentials = () => ({
+  method: 'POST',
+  path: '/connect/token',
+  headers: { authorization: M2M, ...form },
+  body: 'grant_type=client_credentials&scope=api',
+});
+/** Refresh grants with rotation: each worker follows its own chain of refresh tokens. */
+const refresh = (chains, clientId) => ({
+  request: (worker) => ({
+    method: 'POST',
+    path: '/connect/token',
+    headers: form,
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[worker], client_id: clientId }).toString(),
+  }),
+  check: (response, worker) => {
+    chains[worker] = JSON.parse(response.body).refresh_token;
+  },
+});
 const expectStatus = async (response, status = 200) => {
   const body = await response.text();
   if (response.status !== status) throw new Error(`answered ${response.status}: ${body.slice(0, 200)}`);
   return body;
 };
-const get = (url, token) => fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {}).then((r) => expectStatus(r));
-const clientCredentials = (issuer) => () =>
-  fetch(`${issuer}/connect/token`, {
-    method: 'POST',
-    headers: { authorization: M2M, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&scope=api',
-  }).then((r) => expectStatus(r));
-const refresh = (issuer, chains) => (worker) =>
-  fetch(`${issuer}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[worker], client_id: 'interactive' }).toString(),
-  })
-    .then((r) => expectStatus(r))
-    .then((body) => (chains[worker] = JSON.parse(body).refresh_token));
+const get = (url, token) => fetch(url, { headers: bearer(token) }).then((r) => expectStatus(r));
 let rpcId = 0;
-const toolCall = (mcp, token) => () =>
-  fetch(`${mcp}/mcp`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name: 'get-weather-forecast', arguments: {} } }),
-  })
-    .then((r) => expectStatus(r))
-    .then((body) => {
-      if (!body.includes('temperatureC') || body.includes('"isError":true')) throw new Error(`tool failed: ${body.slice(0, 200)}`);
-    });
+const toolCall = (token) => () => ({
+  method: 'POST',
+  path: '/mcp',
+  headers: {
+    ...bearer(token),
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2025-06-18',
+  },
+  body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name: 'get-weather-forecast', arguments: {} } }),
+});
+const toolSucceeded = ({ body }) => {
+  if (!body.includes('temperatureC') || body.includes('"isError":true')) throw new Error(`tool failed: ${body.slice(0, 200)}`);
+};
 
 /** Alternates the named measurements round by round; round 0 only warms up. */
 async function rounds(measurements) {
@@ -160,10 +177,13 @@ async function measureSystem(label, extraEnv) {
     const chains = [];
     for (let i = 0; i < CONCURRENCY; i++) chains.push((await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token);
     const r = await rounds({
-      public: () => load(() => get(`${sys.urls.api}/bench/WeatherForecast`)),
-      protected: () => load(() => get(`${sys.urls.api}/WeatherForecast`, apiToken)),
-      clientCredentials: () => load(clientCredentials(sys.urls.auth)),
-      refresh: () => load(refresh(sys.urls.auth, chains), { requests: REQUESTS / 2 }),
+      public: () => load(sys.urls.api, getRequest('/bench/WeatherForecast')),
+      protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
+      clientCredentials: () => load(sys.urls.auth, clientCredentials),
+      refresh: () => {
+        const grant = refresh(chains, 'interactive');
+        return load(sys.urls.auth, grant.request, { requests: REQUESTS / 2, check: grant.check });
+      },
     });
     const mcpToken = (await userToken(`${sys.urls.mcp}/mcp`)).access_token;
     const mcp = await mcpLatency(sys, apiToken, mcpToken);
@@ -186,15 +206,15 @@ async function measureSystem(label, extraEnv) {
 
 /** MCP tools/call against a direct API call, interleaved: unloaded (one at a time) and loaded. */
 async function mcpLatency(sys, apiToken, mcpToken) {
-  const direct = () => get(`${sys.urls.api}/WeatherForecast`, apiToken);
-  const tool = toolCall(sys.urls.mcp, mcpToken);
+  const direct = getRequest('/WeatherForecast', apiToken);
+  const tool = toolCall(mcpToken);
   const out = {};
   for (const [name, concurrency] of [['unloaded', 1], ['loaded', CONCURRENCY]]) {
     const d = [];
     const t = [];
     for (let round = 0; round <= ROUNDS; round++) {
-      const a = await load(direct, { requests: 200, concurrency });
-      const b = await load(tool, { requests: 200, concurrency });
+      const a = await load(sys.urls.api, direct, { requests: 300, concurrency });
+      const b = await load(sys.urls.mcp, tool, { requests: 300, concurrency, check: toolSucceeded });
       if (round > 0) d.push(...a.latencies), t.push(...b.latencies);
     }
     out[name] = {
@@ -295,8 +315,8 @@ const bare = await bareProvider();
 let issuance;
 try {
   const r = await rounds({
-    ours: () => load(clientCredentials(sqlite.sys.urls.auth)),
-    bare: () => load(clientCredentials(bare.issuer)),
+    ours: () => load(sqlite.sys.urls.auth, clientCredentials),
+    bare: () => load(bare.issuer, clientCredentials),
   });
   const signing = rawSigningRate();
   issuance = { ours: median(r.ours), bare: median(r.bare), bareRatio: ratioOf(r.ours, r.bare), rawSigning: signing, rawRatio: median(r.ours) / signing };
