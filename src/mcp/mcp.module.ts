@@ -17,6 +17,7 @@ import { McpProtectedResourceController } from './metadata/protected-resource.co
 import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
+import { ApiHttpClient } from './upstream/api-http';
 import { WeatherApiClient } from './upstream/weather-api.client';
 import { MCP_STRATEGY_REF, OpenApiTools, OpenApiToolsReadyGuard } from './openapi/openapi-tools';
 
@@ -62,6 +63,7 @@ export class McpModule {
         McpOriginGuard,
         AuthorizationServerMetadata,
         TokenExchangeClient,
+        ApiHttpClient,
         WeatherApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,

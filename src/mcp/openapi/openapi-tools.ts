@@ -18,6 +18,7 @@ import { McpStrategy } from '@rekog/mcp-nest';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { ProtectedApi, SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
+import { ApiCallError, ApiHttpClient } from '../upstream/api-http';
 import { TokenExchangeClient } from '../upstream/token-exchange.client';
 import { UpstreamError } from '../upstream/upstream.error';
 import { loadOpenApiDocument } from './openapi-document';
@@ -50,6 +51,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
     @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
     @Inject(MCP_STRATEGY_REF) private readonly strategy: McpStrategy,
     private readonly exchange: TokenExchangeClient,
+    private readonly http: ApiHttpClient,
   ) {
     for (const api of config.apis)
       this.states.set(api, { loaded: false, lastAttempt: 0, attempt: undefined });
@@ -132,11 +134,15 @@ export class OpenApiTools implements OnApplicationBootstrap {
     } catch (error) {
       return exchangeFailure(error);
     }
-    const { url, init } = upstreamRequest(api, tool, args, token);
     let answer;
     try {
-      answer = await readAnswer(await fetch(url, init));
+      answer = readAnswer(await this.http.send(upstreamRequest(api, tool, args, token)));
     } catch (error) {
+      if (error instanceof ApiCallError && error.code === 'too_large') {
+        return failure(502, {
+          title: `${api.name} answered with more than a tool result may hold`,
+        });
+      }
       this.logger.warn({ msg: 'API unreachable', api: api.name, tool: tool.name, err: error });
       return failure(503, { title: `${api.name} is unreachable; try again later` });
     }

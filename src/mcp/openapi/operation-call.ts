@@ -1,10 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { ProtectedApi } from '../../config/config';
+import type { ApiRequest, ApiResponse } from '../upstream/api-http';
 import { BODY, OperationTool } from './operation-tool';
 
-const TIMEOUT_MS = 10_000;
-/** Upstream answers beyond this are refused rather than handed to a model. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Headers the tool's caller must not set: the token and framing are ours. */
 const RESERVED_HEADERS = new Set([
   'authorization',
@@ -14,18 +12,13 @@ const RESERVED_HEADERS = new Set([
   'cookie',
 ]);
 
-export interface UpstreamRequest {
-  readonly url: string;
-  readonly init: RequestInit;
-}
-
 /** The HTTP request of one tool call: path template filled, query and headers set, JSON body. */
 export function upstreamRequest(
   api: ProtectedApi,
   tool: OperationTool,
   args: Record<string, unknown>,
   token: string,
-): UpstreamRequest {
+): ApiRequest {
   let path = tool.path;
   const query = new URLSearchParams();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -53,13 +46,9 @@ export function upstreamRequest(
   const search = query.size ? `?${query.toString()}` : '';
   return {
     url: `${api.baseUrl}${path}${search}`,
-    init: {
-      method: tool.method.toUpperCase(),
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    },
+    method: tool.method.toUpperCase(),
+    headers,
+    ...(body !== undefined && { body }),
   };
 }
 
@@ -67,19 +56,16 @@ function scalar(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-/** An upstream answer read within the size cap: status and parsed JSON (or text). */
+/** An upstream answer: status and parsed JSON (or text). */
 export interface UpstreamAnswer {
   readonly status: number;
   readonly body: unknown;
 }
 
-export async function readAnswer(response: Response): Promise<UpstreamAnswer> {
-  const text = await response.text();
-  if (text.length > MAX_RESPONSE_BYTES) {
-    return { status: 502, body: { title: 'Upstream answer too large' } };
-  }
+export function readAnswer(response: ApiResponse): UpstreamAnswer {
+  const { text } = response;
   let body: unknown = text;
-  if (/json/i.test(response.headers.get('content-type') ?? '') && text) {
+  if (response.contentType.toLowerCase().includes('json') && text) {
     try {
       body = JSON.parse(text);
     } catch {

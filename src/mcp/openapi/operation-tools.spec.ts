@@ -91,7 +91,7 @@ describe('tools from the Swagger Petstore document', () => {
     const del = tools.find((t) => t.name === 'deletePet')!;
     const request = upstreamRequest(petstore, del, { petId: '1/../2', api_key: 'k' }, 'minted');
     expect(request.url).toBe('http://127.0.0.1:9000/v3/pet/1%2F..%2F2');
-    expect(request.init.headers).toMatchObject({ api_key: 'k', authorization: 'Bearer minted' });
+    expect(request.headers).toMatchObject({ api_key: 'k', authorization: 'Bearer minted' });
     const find = tools.find((t) => t.name === 'findPetsByStatus')!;
     expect(upstreamRequest(petstore, find, { status: ['sold', 'pending'] }, 't').url).toBe(
       'http://127.0.0.1:9000/v3/pet/findByStatus?status=sold&status=pending',

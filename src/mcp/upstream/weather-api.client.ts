@@ -4,11 +4,11 @@ import type { SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { RESOURCES } from '../../core/protocol';
 import { Forecast, forecastListSchema } from '../tools/forecast.schema';
+import { ApiCallError, ApiHttpClient, ApiResponse } from './api-http';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
 
 const SCOPE = RESOURCES.api.challengeScopes.join(' ');
-const TIMEOUT_MS = 10_000;
 
 /**
  * The weather API as a third party sees it: `GET /WeatherForecast` over HTTP, with a token
@@ -19,18 +19,24 @@ export class WeatherApiClient {
   constructor(
     @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
     private readonly exchange: TokenExchangeClient,
+    private readonly http: ApiHttpClient,
   ) {}
 
   async forecasts(caller: Principal): Promise<Forecast[]> {
     const resource = this.config.apiResource;
     const token = await this.exchange.tokenFor(caller, resource, SCOPE);
-    let response: Response;
+    let response: ApiResponse;
     try {
-      response = await fetch(`${this.config.apiInternalUrl}/WeatherForecast`, {
+      response = await this.http.send({
+        url: `${this.config.apiInternalUrl}/WeatherForecast`,
+        method: 'GET',
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
+      if (error instanceof ApiCallError && error.code === 'too_large')
+        throw new UpstreamError('api_bad_response', 'weather API answer too large', {
+          cause: error,
+        });
       throw new UpstreamError('api_unavailable', 'weather API unreachable', { cause: error });
     }
 
@@ -46,9 +52,17 @@ export class WeatherApiClient {
         throw new UpstreamError('api_unavailable', `weather API answered HTTP ${response.status}`);
     }
 
-    const parsed = forecastListSchema.safeParse(await response.json().catch(() => undefined));
+    const parsed = forecastListSchema.safeParse(parseJson(response.text));
     if (!parsed.success)
       throw new UpstreamError('api_bad_response', 'weather API sent an unexpected body');
     return parsed.data;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

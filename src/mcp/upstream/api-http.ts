@@ -1,0 +1,92 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Agent, request } from 'undici';
+
+/** One HTTP request from the MCP server to a protected API. */
+export interface ApiRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** The API's answer, read within the size cap. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
+}
+
+/** Why no answer came back; callers switch on `code`. */
+export class ApiCallError extends Error {
+  override readonly name = 'ApiCallError';
+  constructor(
+    readonly code: 'unreachable' | 'too_large',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const TIMEOUT_MS = 10_000;
+/** Upstream answers beyond this are refused rather than read into memory and handed to a model. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * The MCP server's HTTP client for the APIs behind it: undici's `request` on a keep-alive pool
+ * per origin. Every tool call makes one such request, and `fetch` spent about twice the time
+ * (its WHATWG Request/Response objects and streams) for the same bytes. Redirects are not
+ * followed: a token minted for one API never travels to another origin.
+ */
+@Injectable()
+export class ApiHttpClient implements OnApplicationShutdown {
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+
+  async send(call: ApiRequest): Promise<ApiResponse> {
+    let response;
+    try {
+      response = await request(call.url, {
+        method: call.method as 'GET',
+        headers: call.headers,
+        body: call.body,
+        dispatcher: this.agent,
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+      });
+    } catch (error) {
+      throw new ApiCallError('unreachable', `${call.method} ${call.url} failed`, { cause: error });
+    }
+    const declared = Number(response.headers['content-length'] ?? 0);
+    if (declared > MAX_RESPONSE_BYTES) {
+      response.body.destroy();
+      throw new ApiCallError('too_large', `answer of ${declared} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          response.body.destroy();
+          throw new ApiCallError('too_large', `answer over ${MAX_RESPONSE_BYTES} bytes`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof ApiCallError) throw error;
+      throw new ApiCallError('unreachable', `${call.method} ${call.url} broke off`, {
+        cause: error,
+      });
+    }
+    const contentType = response.headers['content-type'];
+    return {
+      status: response.statusCode,
+      contentType: typeof contentType === 'string' ? contentType : '',
+      text: Buffer.concat(chunks, size).toString('utf8'),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+}
