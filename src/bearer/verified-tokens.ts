@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Principal } from './principal';
 
 /** What the cold path established about a token, minus the token itself. */
@@ -52,5 +52,5 @@ export class VerifiedTokens {
 }
 
 function keyOf(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import * as oauth from 'openid-client';
 import { Principal } from '../../bearer/principal';
 import { Metrics, secondsSince } from '../../core/metrics/metrics';
@@ -44,7 +44,7 @@ export class TokenExchangeClient {
   }
 
   private key(caller: Principal, resource: string, scope: string): string {
-    const subject = createHash('sha256').update(caller.token).digest('base64url');
+    const subject = hash('sha256', caller.token, 'base64url');
     return `${subject} ${resource} ${scope}`;
   }
 
