@@ -12,6 +12,11 @@ import { startTestSystem, TestSystem } from './support/system';
 const REPO = resolve(__dirname, '..');
 const ACCESS_TOKEN_TTL = 75;
 
+interface McpRequestBody {
+  method: string;
+  params?: { _meta?: Record<string, unknown> };
+}
+
 describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   let sys: TestSystem;
   let browser: Browser;
@@ -20,6 +25,8 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   const authorizeUrls: URL[] = [];
   const revocations: number[] = [];
   const endSessionUrls: URL[] = [];
+  /** What the browser itself POSTed to the MCP endpoint: headers and JSON-RPC body. */
+  const mcpPosts: { headers: Record<string, string>; body: McpRequestBody }[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -64,6 +71,12 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/connect/authorize')) authorizeUrls.push(url);
       if (url.pathname.endsWith('/connect/endsession')) endSessionUrls.push(url);
+      if (request.method() === 'POST' && request.url() === `${sys.urls.mcp}/mcp`) {
+        mcpPosts.push({
+          headers: request.headers(),
+          body: request.postDataJSON() as McpRequestBody,
+        });
+      }
     });
   }, 120_000);
 
@@ -129,11 +142,14 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     await page.setViewportSize({ width: 1100, height: 800 });
   });
 
-  it('lists the MCP tools and calls the weather tool with the MCP token', async () => {
+  it('speaks protocol 2026-07-28 to the MCP server: lists the tools, calls the weather tool', async () => {
     await nav('MCP').click();
     const tools = page.getByRole('table', { name: 'Tools offered by the MCP server' });
     await tools.waitFor();
     expect(await tools.locator('tbody th').allTextContents()).toContain('get-weather-forecast');
+    expect(await page.locator('p', { hasText: 'Connected to' }).textContent()).toBe(
+      'Connected to api-mcp-auth-weather 1.0.0 (protocol 2026-07-28).',
+    );
 
     await page.getByRole('button', { name: 'Call get-weather-forecast' }).click();
     const output = page.getByTestId('tool-output');
@@ -142,6 +158,24 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     // The tool's text is the weather API's JSON answer (the tool comes from its OpenAPI document).
     expect(text.match(/"temperatureC"/g)).toHaveLength(5);
     await shot('06-mcp');
+
+    // No handshake: server/discover, then each request names the revision in headers and _meta.
+    expect(mcpPosts.map((p) => p.body.method)).toEqual([
+      'server/discover',
+      'tools/list',
+      'tools/call',
+    ]);
+    for (const { headers, body } of mcpPosts) {
+      expect(headers['mcp-protocol-version']).toBe('2026-07-28');
+      expect(headers['mcp-method']).toBe(body.method);
+      expect(headers['mcp-session-id']).toBeUndefined();
+      expect(body.params?._meta).toMatchObject({
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientInfo': { name: 'api-mcp-auth-spa' },
+        'io.modelcontextprotocol/clientCapabilities': {},
+      });
+    }
+    expect(mcpPosts[2]?.headers['mcp-name']).toBe('get-weather-forecast');
 
     // On a phone each tool name stays on one line (no break inside a word), nothing overflows.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -34,11 +34,23 @@ export function describeFailure(error: unknown, service: string): ProblemText {
       action: 'retry',
     };
   }
-  if (error instanceof McpProtocolError) {
-    return { title: `Unreadable answer from ${service}`, detail: error.message, action: 'retry' };
-  }
+  if (error instanceof McpProtocolError) return describeMcpProtocolError(error, service);
   const detail = error instanceof Error ? error.message : String(error);
   return { title: 'Something went wrong', detail, action: 'retry' };
+}
+
+function describeMcpProtocolError(error: McpProtocolError, service: string): ProblemText {
+  switch (error.code) {
+    case 'ERR_MCP_NO_RESPONSE':
+    case 'ERR_MCP_MALFORMED':
+      return { title: `Unreadable answer from ${service}`, detail: error.message, action: 'retry' };
+    case 'ERR_MCP_UNSUPPORTED':
+      return {
+        title: `${capitalize(service)} speaks a protocol this page does not`,
+        detail: error.message,
+        action: 'retry',
+      };
+  }
 }
 
 function describeTokenError(error: TokenEndpointError): ProblemText {

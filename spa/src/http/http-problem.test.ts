@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { emptyResponse } from '../test/responses';
 import {
   describeProblem,
+  fetchAnyStatus,
   fetchOk,
   HttpProblemError,
   problemFromResponse,
@@ -100,6 +101,14 @@ describe('fetchOk', () => {
     expect((await problemOf(fetchOk(SERVICE, 'http://api/x', {}, fetchFn))).kind).toBe(
       'server-error',
     );
+  });
+});
+
+describe('fetchAnyStatus', () => {
+  it('passes error statuses through for the caller to read', async () => {
+    const refused = emptyResponse(400);
+    const fetchFn = vi.fn<typeof fetch>().mockResolvedValue(refused);
+    expect(await fetchAnyStatus(SERVICE, 'http://api/x', {}, fetchFn)).toBe(refused);
   });
 });
 

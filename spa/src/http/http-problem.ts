@@ -58,24 +58,34 @@ function isAbort(error: unknown): boolean {
 }
 
 /**
- * fetch that resolves only with a 2xx response and otherwise throws an HttpProblemError.
- * An aborted request rethrows the AbortError untouched so callers can ignore it.
+ * fetch that resolves with whatever HTTP answer came back, and turns a failure to get one into an
+ * "unreachable" HttpProblemError. An aborted request rethrows the AbortError untouched so callers
+ * can ignore it.
  */
-export async function fetchOk(
+export async function fetchAnyStatus(
   service: string,
   url: string,
   init: RequestInit,
   fetchFn: typeof fetch = fetch,
 ): Promise<Response> {
-  let response: Response;
   try {
-    response = await fetchFn(url, init);
+    return await fetchFn(url, init);
   } catch (error) {
     if (isAbort(error)) throw error;
     // Browsers report DNS failures, refused connections and CORS rejections alike.
     const detail = error instanceof Error ? error.message : String(error);
     throw new HttpProblemError({ kind: 'unreachable', service, url, detail });
   }
+}
+
+/** fetchAnyStatus that resolves only with a 2xx response and otherwise throws an HttpProblemError. */
+export async function fetchOk(
+  service: string,
+  url: string,
+  init: RequestInit,
+  fetchFn: typeof fetch = fetch,
+): Promise<Response> {
+  const response = await fetchAnyStatus(service, url, init, fetchFn);
   if (!response.ok) throw new HttpProblemError(problemFromResponse(service, response));
   return response;
 }

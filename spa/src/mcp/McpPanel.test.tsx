@@ -19,16 +19,16 @@ function mcpServer(handlers: Record<string, Handler>) {
   });
 }
 
+/** A 2026-07-28 result: every one names its resultType. */
+const complete = (id: number | undefined, result: object) =>
+  jsonResponse({ jsonrpc: '2.0', id, result: { ...result, resultType: 'complete' } });
+
 const base: Record<string, Handler> = {
-  initialize: (id) =>
-    jsonResponse({
-      jsonrpc: '2.0',
-      id,
-      result: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        serverInfo: { name: 'weather-mcp', version: '2.0.0' },
-      },
+  'server/discover': (id) =>
+    complete(id, {
+      supportedVersions: ['2026-07-28'],
+      capabilities: { tools: {} },
+      _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'weather-mcp', version: '2.0.0' } },
     }),
   'tools/list': (id) =>
     sseResponse([
@@ -36,6 +36,7 @@ const base: Record<string, Handler> = {
         jsonrpc: '2.0',
         id,
         result: {
+          resultType: 'complete',
           tools: [
             {
               name: 'get-weather-forecast',
@@ -74,7 +75,10 @@ describe('McpPanel', () => {
             {
               jsonrpc: '2.0',
               id,
-              result: { content: [{ type: 'text', text: '[{"summary":"Balmy"}]' }] },
+              result: {
+                resultType: 'complete',
+                content: [{ type: 'text', text: '[{"summary":"Balmy"}]' }],
+              },
             },
           ]),
       }),
@@ -87,7 +91,9 @@ describe('McpPanel', () => {
         .map((h) => h.textContent),
     ).toEqual(['get-weather-forecast', 'greet']);
     expect(within(table).getByText('needs name')).toBeTruthy();
-    expect(screen.getByText(/weather-mcp/).textContent).toContain('weather-mcp');
+    expect(screen.getByText('weather-mcp').closest('p')?.textContent).toBe(
+      'Connected to weather-mcp 2.0.0 (protocol 2026-07-28).',
+    );
 
     fireEvent.click(screen.getByRole('button', { name: 'Call get-weather-forecast' }));
     const output = await screen.findByTestId('tool-output');
@@ -100,11 +106,7 @@ describe('McpPanel', () => {
       mcpServer({
         ...base,
         'tools/call': (id) =>
-          jsonResponse({
-            jsonrpc: '2.0',
-            id,
-            result: { isError: true, content: [{ type: 'text', text: 'The API is down' }] },
-          }),
+          complete(id, { isError: true, content: [{ type: 'text', text: 'The API is down' }] }),
       }),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Call get-weather-forecast' }));
@@ -130,7 +132,7 @@ describe('McpPanel', () => {
   it('names the missing scope when the server answers 403', async () => {
     renderPanel(
       mcpServer({
-        initialize: () =>
+        'server/discover': () =>
           emptyResponse(403, {
             'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="api"',
           }),
@@ -139,5 +141,50 @@ describe('McpPanel', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Missing scope "api"');
     expect(alert.textContent).toContain('The MCP server needs the scope "api"');
+  });
+
+  it('shows the revision a 2025-era server agreed on in the handshake', async () => {
+    renderPanel(
+      mcpServer({
+        'server/discover': () =>
+          jsonResponse(
+            { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request' } },
+            { status: 400 },
+          ),
+        initialize: (id) =>
+          jsonResponse({
+            jsonrpc: '2.0',
+            id,
+            result: {
+              protocolVersion: '2025-06-18',
+              capabilities: {},
+              serverInfo: { name: 'old-mcp', version: '0.9.0' },
+            },
+          }),
+        'tools/list': (id) => jsonResponse({ jsonrpc: '2.0', id, result: { tools: [] } }),
+      }),
+    );
+    expect((await screen.findByText('old-mcp')).closest('p')?.textContent).toBe(
+      'Connected to old-mcp 0.9.0 (protocol 2025-06-18).',
+    );
+  });
+
+  it('says so when the server speaks only other 2026-era revisions', async () => {
+    renderPanel(
+      mcpServer({
+        'server/discover': (id) =>
+          jsonResponse(
+            {
+              jsonrpc: '2.0',
+              id,
+              error: { code: -32022, message: 'Unsupported', data: { supported: ['2027-03-01'] } },
+            },
+            { status: 400 },
+          ),
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The MCP server speaks a protocol this page does not');
+    expect(alert.textContent).toContain('it supports 2027-03-01');
   });
 });

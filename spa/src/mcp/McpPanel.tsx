@@ -34,7 +34,7 @@ interface Props {
   readonly fetchFn?: typeof fetch;
 }
 
-/** initialize, then tools/list, then tools/call on demand: one MCP session per access token. */
+/** Connect (server/discover, or the 2025 handshake), tools/list, then tools/call on demand. */
 export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: Props) {
   const [session, setSession] = useState<Session>({ status: 'connecting' });
   const [call, setCall] = useState<Call>();
@@ -46,7 +46,7 @@ export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: P
     setSession({ status: 'connecting' });
     setCall(undefined);
     (async () => {
-      const server = await client.initialize();
+      const server = await client.connect();
       const tools = await client.listTools();
       return { status: 'ready', client, server, tools } as const;
     })().then(setSession, (error: unknown) => {

@@ -13,7 +13,11 @@ export type JsonRpcResponse =
 export class McpProtocolError extends Error {
   override readonly name = 'McpProtocolError';
   constructor(
-    readonly code: 'ERR_MCP_NO_RESPONSE' | 'ERR_MCP_MALFORMED',
+    /**
+     * NO_RESPONSE and MALFORMED: the answer could not be read. UNSUPPORTED: it could, but asks
+     * for a protocol revision or a result type this client does not speak.
+     */
+    readonly code: 'ERR_MCP_NO_RESPONSE' | 'ERR_MCP_MALFORMED' | 'ERR_MCP_UNSUPPORTED',
     message: string,
   ) {
     super(message);
@@ -110,6 +114,18 @@ export function parseMcpResponse(
     if (response && response.id === id) return response;
   }
   throw new McpProtocolError('ERR_MCP_NO_RESPONSE', `no JSON-RPC response with id ${id}`);
+}
+
+/** The error object of a body that is one JSON-RPC error response, else undefined. */
+export function errorObjectIn(body: string): JsonRpcErrorObject | undefined {
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const response = asResponse(message);
+  return response && 'error' in response ? response.error : undefined;
 }
 
 /** The result of a response, or the server's JSON-RPC error thrown as JsonRpcError. */

@@ -1,14 +1,31 @@
-import { fetchOk } from '../http/http-problem';
-import { McpProtocolError, parseMcpResponse, resultOf, type JsonRpcId } from './json-rpc';
+import {
+  fetchAnyStatus,
+  fetchOk,
+  HttpProblemError,
+  problemFromResponse,
+} from '../http/http-problem';
+import {
+  errorObjectIn,
+  McpProtocolError,
+  parseMcpResponse,
+  resultOf,
+  type JsonRpcId,
+} from './json-rpc';
+import { mcpHeaderValue } from './header-value';
+import {
+  completeResult,
+  eraOfDiscoverError,
+  eraOfDiscoverResult,
+  HANDSHAKE_PROTOCOL_VERSION,
+  HANDSHAKE_PROTOCOL_VERSIONS,
+  LEGACY,
+  MODERN_PROTOCOL_VERSION,
+  type Era,
+} from './protocol-version';
 
-/**
- * The revision this client offers in `initialize`; later requests name the one the server
- * agreed to in the MCP-Protocol-Version header (MCP lifecycle, version negotiation). The
- * `initialize` request itself carries no such header: servers refuse a 2026-07-28 header on
- * the legacy handshake, where 2026-07-28 proper is stateless with a per-request `_meta`.
- */
-export const MCP_PROTOCOL_VERSION = '2026-07-28';
 export const MCP_SERVICE = 'the MCP server';
+
+const CLIENT_INFO = { name: 'api-mcp-auth-spa', version: '0.1.0' };
 
 export interface McpTool {
   readonly name: string;
@@ -30,6 +47,15 @@ export interface ToolCallOutcome {
   readonly text: string;
 }
 
+/** A JSON-RPC request, or a notification when it has no id (JSON-RPC 2.0 §4). */
+interface OutgoingMessage {
+  readonly id?: JsonRpcId;
+  readonly method: string;
+  readonly params?: JsonObject;
+}
+
+type JsonObject = Readonly<Record<string, unknown>>;
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -38,14 +64,37 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The per-request `_meta` that replaces the handshake in 2026-07-28 (Base protocol, `_meta`). */
+function requestMeta(): Record<string, unknown> {
+  return {
+    'io.modelcontextprotocol/protocolVersion': MODERN_PROTOCOL_VERSION,
+    'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+    // This page handles no server-to-client requests (sampling, elicitation, roots).
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+}
+
+function serverInfoOf(value: unknown, protocolVersion: string): McpServerInfo {
+  const info = isRecord(value) ? value : {};
+  return {
+    name: optionalString(info.name) ?? 'unknown',
+    version: optionalString(info.version) ?? 'unknown',
+    protocolVersion,
+  };
+}
+
 /**
  * A deliberately small MCP client: JSON-RPC over fetch against a Streamable HTTP endpoint,
- * so a learner can read every header the browser sends. One instance is one MCP session.
+ * so a learner can read every header the browser sends. It speaks 2026-07-28, where each
+ * request stands alone, and falls back to a 2025-era session for servers without it.
  */
 export class McpHttpClient {
   private nextId = 1;
+  /** Until connect() finds a 2025-era server, every request goes out in the 2026-07-28 shape. */
+  private era: 'modern' | 'legacy' = 'modern';
+  /** What the 2025 handshake agreed on, and the session a stateful 2025 server assigned. */
+  private handshakeVersion: string | undefined;
   private sessionId: string | undefined;
-  private protocolVersion: string | undefined;
 
   constructor(
     private readonly endpoint: string,
@@ -55,23 +104,80 @@ export class McpHttpClient {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async initialize(): Promise<McpServerInfo> {
+  /**
+   * Learns who the server is and which revision to speak, once per client: `server/discover`,
+   * else `initialize`. 2026-07-28 needs no handshake, so requests work without it too.
+   */
+  async connect(): Promise<McpServerInfo> {
+    const era = await this.discover();
+    if (era.kind === 'modern') {
+      const meta = isRecord(era.discovered._meta) ? era.discovered._meta : {};
+      return serverInfoOf(meta['io.modelcontextprotocol/serverInfo'], MODERN_PROTOCOL_VERSION);
+    }
+    return this.initialize();
+  }
+
+  /**
+   * `server/discover` as the official client probes with it. Only what needs the user (401, 403),
+   * a failing server (5xx), an unreadable answer or a modern server without 2026-07-28 stop
+   * here; every other answer sends the client to the handshake.
+   */
+  private async discover(): Promise<Era> {
+    const id = this.takeId();
+    let response: Response;
+    try {
+      response = await fetchAnyStatus(
+        MCP_SERVICE,
+        this.endpoint,
+        await this.requestInit({ id, method: 'server/discover' }),
+        this.fetchFn,
+      );
+    } catch (error) {
+      // A browser reports a CORS preflight that refuses the 2026 headers like an unreachable
+      // server; the handshake carries none of them and tells the two apart.
+      if (error instanceof HttpProblemError && error.problem.kind === 'unreachable') return LEGACY;
+      throw error;
+    }
+    const { status } = response;
+    if (status === 401 || status === 403 || status >= 500) {
+      throw new HttpProblemError(problemFromResponse(MCP_SERVICE, response));
+    }
+    const body = await response.text();
+    if (!response.ok) {
+      // 2025-era servers answer 400 to a request outside a session or naming a revision they
+      // do not know; a 2026-era server answers 400 with UnsupportedProtocolVersionError.
+      const error = errorObjectIn(body);
+      return error ? eraOfDiscoverError(error) : LEGACY;
+    }
+    const answer = parseMcpResponse(response.headers.get('content-type') ?? '', body, id);
+    return 'error' in answer
+      ? eraOfDiscoverError(answer.error)
+      : eraOfDiscoverResult(answer.result);
+  }
+
+  /**
+   * The 2025 handshake (MCP 2025-11-25, Lifecycle): offer our newest handshake revision, accept
+   * the server's choice if we speak it, and name it in MCP-Protocol-Version from then on.
+   */
+  private async initialize(): Promise<McpServerInfo> {
+    this.era = 'legacy';
     const result = await this.request('initialize', {
-      protocolVersion: MCP_PROTOCOL_VERSION,
+      protocolVersion: HANDSHAKE_PROTOCOL_VERSION,
       capabilities: {},
-      clientInfo: { name: 'api-mcp-auth-spa', version: '0.1.0' },
+      clientInfo: CLIENT_INFO,
     });
     if (!isRecord(result) || typeof result.protocolVersion !== 'string') {
       throw new McpProtocolError('ERR_MCP_MALFORMED', 'initialize returned no protocolVersion');
     }
-    this.protocolVersion = result.protocolVersion;
-    const serverInfo = isRecord(result.serverInfo) ? result.serverInfo : {};
+    if (!HANDSHAKE_PROTOCOL_VERSIONS.includes(result.protocolVersion)) {
+      throw new McpProtocolError(
+        'ERR_MCP_UNSUPPORTED',
+        `the server chose protocol ${result.protocolVersion}, which this client does not speak`,
+      );
+    }
+    this.handshakeVersion = result.protocolVersion;
     await this.notify('notifications/initialized');
-    return {
-      name: optionalString(serverInfo.name) ?? 'unknown',
-      version: optionalString(serverInfo.version) ?? 'unknown',
-      protocolVersion: result.protocolVersion,
-    };
+    return serverInfoOf(result.serverInfo, result.protocolVersion);
   }
 
   async listTools(): Promise<McpTool[]> {
@@ -117,39 +223,68 @@ export class McpHttpClient {
     return { isError: result.isError === true, text };
   }
 
-  private async headers(): Promise<Record<string, string>> {
-    return {
+  private async headers(method: string, params: JsonObject): Promise<Record<string, string>> {
+    const common = {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
       Authorization: `Bearer ${await this.accessToken()}`,
-      ...(this.protocolVersion !== undefined && { 'MCP-Protocol-Version': this.protocolVersion }),
-      ...(this.sessionId !== undefined && { 'Mcp-Session-Id': this.sessionId }),
+    };
+    if (this.era === 'legacy') {
+      return {
+        ...common,
+        // Absent on initialize itself, which is how servers recognise the handshake.
+        ...(this.handshakeVersion !== undefined && {
+          'MCP-Protocol-Version': this.handshakeVersion,
+        }),
+        ...(this.sessionId !== undefined && { 'Mcp-Session-Id': this.sessionId }),
+      };
+    }
+    // Streamable HTTP, standard headers: what the body says, repeated for whoever routes the
+    // request without reading it; the server refuses a request whose headers and body disagree.
+    const name = method === 'tools/call' ? params.name : undefined;
+    return {
+      ...common,
+      'MCP-Protocol-Version': MODERN_PROTOCOL_VERSION,
+      'Mcp-Method': method,
+      ...(typeof name === 'string' && { 'Mcp-Name': mcpHeaderValue(name) }),
     };
   }
 
-  private async post(message: object): Promise<Response> {
-    const response = await fetchOk(
-      MCP_SERVICE,
-      this.endpoint,
-      {
-        method: 'POST',
-        headers: await this.headers(),
-        body: JSON.stringify({ jsonrpc: '2.0', ...message }),
-        ...(this.signal && { signal: this.signal }),
-      },
-      this.fetchFn,
-    );
-    // A stateless server sends none; a stateful one expects it back on every request.
-    this.sessionId = response.headers.get('mcp-session-id') ?? this.sessionId;
+  /** The POST carrying one JSON-RPC message; one without an id is a notification. */
+  private async requestInit(message: OutgoingMessage): Promise<RequestInit> {
+    const { method, params = {} } = message;
+    const sent =
+      this.era === 'modern' ? { ...message, params: { ...params, _meta: requestMeta() } } : message;
+    return {
+      method: 'POST',
+      headers: await this.headers(method, params),
+      body: JSON.stringify({ jsonrpc: '2.0', ...sent }),
+      ...(this.signal && { signal: this.signal }),
+    };
+  }
+
+  private takeId(): JsonRpcId {
+    const id = this.nextId;
+    this.nextId += 1;
+    return id;
+  }
+
+  private async post(message: OutgoingMessage): Promise<Response> {
+    const init = await this.requestInit(message);
+    const response = await fetchOk(MCP_SERVICE, this.endpoint, init, this.fetchFn);
+    if (this.era === 'legacy') {
+      // A stateless server sends none; a stateful one expects it back on every request.
+      this.sessionId = response.headers.get('mcp-session-id') ?? this.sessionId;
+    }
     return response;
   }
 
-  private async request(method: string, params: object): Promise<unknown> {
-    const id: JsonRpcId = this.nextId;
-    this.nextId += 1;
+  private async request(method: string, params: JsonObject): Promise<unknown> {
+    const id = this.takeId();
     const response = await this.post({ id, method, params });
     const body = await response.text();
-    return resultOf(parseMcpResponse(response.headers.get('content-type') ?? '', body, id));
+    const result = resultOf(parseMcpResponse(response.headers.get('content-type') ?? '', body, id));
+    return this.era === 'modern' ? completeResult(method, result) : result;
   }
 
   private async notify(method: string): Promise<void> {
