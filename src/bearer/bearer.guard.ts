@@ -14,6 +14,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KnownTokens } from './jwt.strategy';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { REQUIRED_SCOPES } from './scopes.decorator';
@@ -26,17 +27,22 @@ type RequestWithUser = FastifyRequest & {
 };
 
 /**
- * The one guard of a resource server: authenticates the bearer token with the server's
- * passport strategy, then checks the scopes the handler requires. Every refusal carries an
+ * The one guard of a resource server: authenticates the bearer token (a token verified before
+ * through the strategy's warm path, any other through passport and the strategy's cold path),
+ * then checks the scopes the handler requires. Every refusal carries an
  * RFC 6750 challenge: 401 without or with a bad token, 403 `insufficient_scope` naming all the
  * scopes the operation needs (MCP step-up authorization), 400 for a token outside the header.
  */
-export function bearerGuardFor(strategyName: string): Type<CanActivate> {
+export function bearerGuardFor(
+  strategyName: string,
+  strategy: Type<KnownTokens>,
+): Type<CanActivate> {
   @Injectable()
   class BearerGuard extends AuthGuard(strategyName) {
     constructor(
       private readonly reflector: Reflector,
       @Inject(RESOURCE_SERVER) private readonly options: ResourceServerOptions,
+      @Inject(strategy) private readonly knownTokens: KnownTokens,
     ) {
       super();
     }
@@ -46,8 +52,15 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
       const request = http.getRequest<RequestWithUser>();
       const reply = http.getResponse<FastifyReply>();
       try {
-        this.refuseTokensOutsideHeader(request);
-        await super.canActivate(context);
+        const token = this.bearerToken(request);
+        const known = this.knownTokens.admitKnown(token);
+        if (known) {
+          request.user = await known.catch((error: unknown) =>
+            this.handleRequest<Principal>(error, false, undefined),
+          );
+        } else {
+          await super.canActivate(context);
+        }
         const principal = request.user!;
         this.checkScopes(context, principal);
         // mcp-nest reads the caller from the raw Node request.
@@ -81,7 +94,8 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
       throw new UnauthorizedException({ error: 'invalid_token', error_description: description });
     }
 
-    private refuseTokensOutsideHeader(request: RequestWithUser): void {
+    /** The token of `Authorization: Bearer <token>`; tokens anywhere else are refused. */
+    private bearerToken(request: RequestWithUser): string {
       const query = request.query as Record<string, unknown> | undefined;
       if (query && 'access_token' in query) {
         // RFC 6750 §2.3 allows URI tokens, the MCP authorization spec forbids them.
@@ -91,12 +105,15 @@ export function bearerGuardFor(strategyName: string): Type<CanActivate> {
         });
       }
       const header = request.headers.authorization;
-      if (!header || !/^Bearer\s+\S+$/i.test(header)) {
+      // Linear: no nested quantifiers. passport-jwt splits the header the same way.
+      const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) {
         throw new UnauthorizedException({
           error: 'unauthorized',
           error_description: 'a Bearer access token is required',
         });
       }
+      return token;
     }
 
     private checkScopes(context: ExecutionContext, principal: Principal): void {

@@ -25,6 +25,16 @@ interface VerifiedJwt {
 
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
+/** The warm path, which the bearer guard tries before passport: tokens verified before. */
+export interface KnownTokens {
+  /**
+   * The caller, when this bearer token passed the cold path earlier and has not expired since
+   * (revocation is still checked, and a revoked token rejects with TokenRejection); undefined
+   * for a token not seen before, which then goes through passport.
+   */
+  admitKnown(token: string): Promise<Principal> | undefined;
+}
+
 const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /** RFC 9068 §4: resource servers must check the `at+jwt` type, so ID tokens are not accepted. */
@@ -39,11 +49,16 @@ function isAccessTokenType(typ: string | undefined): boolean {
  * the revocation view consulted for every token.
  *
  * A token that passed once is remembered (VerifiedTokens) until its `exp`, so later requests
- * skip the signature and claim checks but never the revocation check.
+ * skip the signature and claim checks but never the revocation check. The bearer guard asks
+ * `admitKnown` before it calls passport, so a known token costs a hash, a map lookup and the
+ * revocation check: none of passport's per-request strategy copy and callbacks.
  */
-export function jwtStrategyFor(strategyName: string): Type {
+export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
   @Injectable()
-  class ResourceServerJwtStrategy extends PassportStrategy(Strategy, strategyName) {
+  class ResourceServerJwtStrategy
+    extends PassportStrategy(Strategy, strategyName)
+    implements KnownTokens
+  {
     private readonly verified = new VerifiedTokens();
 
     constructor(
@@ -65,15 +80,9 @@ export function jwtStrategyFor(strategyName: string): Type {
       });
     }
 
-    /** Passport calls this on a per-request copy that carries success() and error(). */
-    override authenticate(request: PassportRequest, options?: unknown): void {
-      const token = extractBearer(request);
-      const known = token ? this.verified.get(token, Date.now()) : undefined;
-      if (!token || !known) return super.authenticate(request, options);
-      this.admit(known, token).then(
-        (principal) => this.success(principal),
-        (error: Error) => this.error(error),
-      );
+    admitKnown(token: string): Promise<Principal> | undefined {
+      const known = this.verified.get(token, Date.now());
+      return known && this.admit(known, token);
     }
 
     /** The cold path: passport-jwt has checked signature, alg, issuer, audience and expiry. */

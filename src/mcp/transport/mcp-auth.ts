@@ -8,7 +8,7 @@ import type { SharedConfig } from '../../config/config';
 const STRATEGY = 'mcp-server-jwt';
 
 export const McpJwtStrategy = jwtStrategyFor(STRATEGY);
-export const McpBearerGuard = bearerGuardFor(STRATEGY);
+export const McpBearerGuard = bearerGuardFor(STRATEGY, McpJwtStrategy);
 
 /**
  * What a client must ask for to use this server's tools (RFC 9728 `scopes_supported`): every
