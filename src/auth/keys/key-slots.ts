@@ -80,15 +80,25 @@ class KeySlot extends ExternalSigningKey {
   }
 }
 
-/** The `kid` of a JWS signing input (`base64url(header).base64url(payload)`, RFC 7515 §5.1). */
+/**
+ * The `kid` of a JWS signing input (`base64url(header).base64url(payload)`, RFC 7515 §5.1).
+ * Headers repeat (one per key and token type), so their parse is remembered; the map is
+ * bounded, and a header is trusted only as what this process itself is about to sign.
+ */
+const kidOfHeader = new Map<string, string>();
+const KID_OF_HEADER_MAX = 64;
+
 function kidOfSigningInput(data: Uint8Array): string {
   const text = Buffer.from(data).toString('latin1');
-  const header = JSON.parse(
-    Buffer.from(text.slice(0, text.indexOf('.')), 'base64url').toString(),
-  ) as {
+  const encodedHeader = text.slice(0, text.indexOf('.'));
+  const remembered = kidOfHeader.get(encodedHeader);
+  if (remembered !== undefined) return remembered;
+  const header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString()) as {
     kid?: unknown;
   };
   if (typeof header.kid !== 'string') throw new Error('JWS header names no kid');
+  if (kidOfHeader.size >= KID_OF_HEADER_MAX) kidOfHeader.clear();
+  kidOfHeader.set(encodedHeader, header.kid);
   return header.kid;
 }
 
