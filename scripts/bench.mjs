@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 import { openConnection } from './bench/http-load.mjs';
@@ -167,6 +168,12 @@ async function rounds(measurements) {
 }
 const ratioOf = (a, b) => median(a.map((value, i) => value / b[i]));
 
+/** REQUESTS / 2 refresh grants on `origin`, each worker following its chain in `chains`. */
+function refreshLoad(origin, chains) {
+  const grant = refresh(chains, 'interactive');
+  return load(origin, grant.request, { requests: REQUESTS / 2, check: grant.check });
+}
+
 async function measureSystem(label, extraEnv) {
   const sys = await boot(extraEnv);
   try {
@@ -176,15 +183,21 @@ async function measureSystem(label, extraEnv) {
     const apiToken = (await userToken(sys.urls.api)).access_token;
     const chains = [];
     for (let i = 0; i < CONCURRENCY; i++) chains.push((await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token);
-    const r = await rounds({
-      public: () => load(sys.urls.api, getRequest('/bench/WeatherForecast')),
-      protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
-      clientCredentials: () => load(sys.urls.auth, clientCredentials),
-      refresh: () => {
-        const grant = refresh(chains, 'interactive');
-        return load(sys.urls.auth, grant.request, { requests: REQUESTS / 2, check: grant.check });
-      },
-    });
+    // The refresh row's baseline, a fresh one per system so that neither inherits the other's
+    // records; it idles while ours is measured and ours while it is.
+    const bare = await bareProvider(sys.urls.api);
+    let r;
+    try {
+      r = await rounds({
+        public: () => load(sys.urls.api, getRequest('/bench/WeatherForecast')),
+        protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
+        clientCredentials: () => load(sys.urls.auth, clientCredentials),
+        refresh: () => refreshLoad(sys.urls.auth, chains),
+        bareRefresh: () => refreshLoad(bare.issuer, bare.refreshTokens),
+      });
+    } finally {
+      await bare.stop();
+    }
     const mcpToken = (await userToken(`${sys.urls.mcp}/mcp`)).access_token;
     const mcp = await mcpLatency(sys, apiToken, mcpToken);
     return {
@@ -195,6 +208,7 @@ async function measureSystem(label, extraEnv) {
       rps: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)])),
       protectedRatio: ratioOf(r.protected, r.public),
       clientCredentials: r.clientCredentials,
+      refresh: { rounds: r.refresh, inMemoryRounds: r.bareRefresh, ratio: ratioOf(r.refresh, r.bareRefresh) },
       mcp,
       sys,
     };
@@ -228,16 +242,18 @@ async function mcpLatency(sys, apiToken, mcpToken) {
   return out;
 }
 
-async function bareProvider() {
+/** oidc-provider alone in memory (bare-provider.mjs), with CONCURRENCY refresh chains begun. */
+async function bareProvider(resource) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['scripts/bench/bare-provider.mjs', String(port), 'http://localhost:5000'], {
+  const child = spawn(process.execPath, ['scripts/bench/bare-provider.mjs', String(port), resource, String(CONCURRENCY)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise((resolve, reject) => {
-    child.stdout.once('data', resolve);
-    child.once('exit', () => reject(new Error('bare provider exited')));
-  });
-  return { issuer: `http://localhost:${port}`, stop: () => stopChild(child) };
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise((_, reject) => child.once('exit', () => reject(new Error('bare provider exited'))));
+  const nextLine = () => Promise.race([lines.next(), exited]).then((line) => line.value);
+  if ((await nextLine()) !== 'ready') throw new Error('bare provider did not say ready');
+  const { refreshTokens } = JSON.parse(await nextLine());
+  return { issuer: `http://localhost:${port}`, refreshTokens, stop: () => stopChild(child) };
 }
 
 /** RS256 signatures per second on one core, as node:crypto makes them (2048-bit key). */
@@ -311,7 +327,7 @@ async function postgresDatabase() {
 const benchStarted = performance.now();
 const sqlite = await measureSystem('sqlite', {});
 // Token issuance against its two baselines, interleaved, on the SQLite system.
-const bare = await bareProvider();
+const bare = await bareProvider('http://localhost:5000');
 let issuance;
 try {
   const r = await rounds({
@@ -349,8 +365,8 @@ const rows = [
   ['protected GET /WeatherForecast (PostgreSQL)', `${f(postgres?.rps.protected)} req/s`, `public twin ${f(postgres?.rps.public)} req/s`, f(postgres?.protectedRatio, 2) + '×', '≥ 0.8×'],
   ['client credentials vs bare oidc-provider', `${f(issuance.ours)} req/s`, `bare ${f(issuance.bare)} req/s`, f(issuance.bareRatio, 2) + '×', '≥ 0.9×'],
   ['client credentials vs raw RS256 signing (1 core)', `${f(issuance.ours)} req/s`, `node:crypto ${f(issuance.rawSigning)} sig/s`, f(issuance.rawRatio, 2) + '×', '≥ 0.75×'],
-  ['refresh with rotation (SQLite)', `${f(sqlite.rps.refresh)} req/s`, 'in-memory adapter: not measured', '—', '≥ 0.7×'],
-  ['refresh with rotation (PostgreSQL)', `${f(postgres?.rps.refresh)} req/s`, 'in-memory adapter: not measured', '—', '≥ 0.7×'],
+  ['refresh with rotation (SQLite)', `${f(sqlite.rps.refresh)} req/s`, `in-memory adapter ${f(sqlite.rps.bareRefresh)} req/s`, f(sqlite.refresh.ratio, 2) + '×', '≥ 0.7×'],
+  ['refresh with rotation (PostgreSQL)', `${f(postgres?.rps.refresh)} req/s`, `in-memory adapter ${f(postgres?.rps.bareRefresh)} req/s`, f(postgres?.refresh.ratio, 2) + '×', '≥ 0.7×'],
   ...['unloaded', 'loaded'].map((k) => [
     `MCP tools/call weather, ${k} (SQLite)`,
     `p50 ${f(sqlite.mcp[k].toolP50, 2)} ms, p99 ${f(sqlite.mcp[k].toolP99, 2)} ms`,
