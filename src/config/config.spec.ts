@@ -118,7 +118,11 @@ describe('loadConfig', () => {
       expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/auth' }).storage).toEqual({
         kind: 'postgres',
         url: 'postgres://u:p@db:5432/auth',
+        poolSize: 20,
       });
+      const sized = { DATABASE_URL: 'postgres://db/auth', DATABASE_POOL_SIZE: '40' };
+      expect(loadConfig(sized).storage).toMatchObject({ poolSize: 40 });
+      expect(() => loadConfig({ ...sized, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
       expect(loadConfig({ DATABASE_URL: 'postgresql://db/auth' }).storage.kind).toBe('postgres');
     });
 

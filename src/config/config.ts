@@ -68,7 +68,7 @@ export interface HttpConfig {
 
 export type StorageConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
 
 export interface SeedClientSecrets {
   readonly mcpclient: string;
@@ -239,7 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workers: http.WORKERS,
     },
     storage: storage.DATABASE_URL
-      ? { kind: 'postgres', url: storage.DATABASE_URL }
+      ? { kind: 'postgres', url: storage.DATABASE_URL, poolSize: storage.DATABASE_POOL_SIZE }
       : { kind: 'sqlite', path: storage.SQLITE_PATH },
     auth: {
       accessTokenTtlSeconds: auth.ACCESS_TOKEN_TTL,

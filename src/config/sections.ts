@@ -124,6 +124,7 @@ export const storageSchema = z.object({
     },
   ),
   SQLITE_PATH: absolutePath('./data/auth.sqlite'),
+  DATABASE_POOL_SIZE: integer(20, 1, 1000),
 });
 
 /** Browser origins, without trailing slashes; never `*`. */

@@ -8,6 +8,6 @@ export async function openStore(config: StorageConfig): Promise<AuthStore> {
     case 'sqlite':
       return new SqliteAuthStore(config.path);
     case 'postgres':
-      return PostgresAuthStore.connect(config.url);
+      return PostgresAuthStore.connect(config.url, config.poolSize);
   }
 }

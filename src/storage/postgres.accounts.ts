@@ -15,7 +15,7 @@ import type {
   NewUser,
   StoredUser,
 } from './account-store';
-import { POSTGRES_ACCOUNTS as SQL } from './postgres.statements';
+import { POSTGRES_ACCOUNTS as SQL, type Statement } from './postgres.statements';
 
 /** The operator's data on PostgreSQL, over the store's pool. */
 export class PostgresAccountStore implements AccountStore {
@@ -117,8 +117,8 @@ export class PostgresAccountStore implements AccountStore {
     return Number(result.rows[0]?.removed ?? 0) > 0;
   }
 
-  private async user(text: string, key: string): Promise<StoredUser | undefined> {
-    const result = await this.pool.query<UserRow>(text, [key]);
+  private async user(statement: Statement, key: string): Promise<StoredUser | undefined> {
+    const result = await this.pool.query<UserRow>(statement, [key]);
     const row = result.rows[0];
     return row && userFromRow(row);
   }

@@ -1,8 +1,30 @@
 /** The LISTEN/NOTIFY channel on which revocations reach every resource-server process. */
 export const REVOCATION_CHANNEL = 'auth_revocations';
 
+/**
+ * A statement that each pooled connection prepares once under its name, then only binds and
+ * executes: PostgreSQL does not parse and plan it again on every call. Behind a pooler in
+ * transaction mode this needs prepared-statement support (PgBouncer 1.21+,
+ * max_prepared_statements).
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+function prepared<K extends string>(
+  prefix: string,
+  texts: Record<K, string>,
+): Record<K, Statement> {
+  const entries = Object.entries<string>(texts).map(([key, text]) => [
+    key,
+    { name: `${prefix}.${key}`, text },
+  ]);
+  return Object.fromEntries(entries) as Record<K, Statement>;
+}
+
 /** Every statement the PostgreSQL store runs, in one place; values are always bound parameters. */
-export const POSTGRES = {
+export const POSTGRES = prepared('store', {
   upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
@@ -73,10 +95,10 @@ export const POSTGRES = {
   migrationLock: 'SELECT pg_advisory_xact_lock(7431001)',
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-} as const;
+});
 
 /** The operator's data (account-store.ts). */
-export const POSTGRES_ACCOUNTS = {
+export const POSTGRES_ACCOUNTS = prepared('accounts', {
   addUser: `INSERT INTO users (username_key, username, sub, password_hash, claims, origin,
       disabled_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7)
     ON CONFLICT DO NOTHING`,
@@ -103,4 +125,4 @@ export const POSTGRES_ACCOUNTS = {
   removeClient: `WITH a AS (DELETE FROM client_activity WHERE client_id = $1 RETURNING 1),
       r AS (DELETE FROM oidc_records WHERE model = 'Client' AND id = $1 RETURNING 1)
     SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM r) AS removed`,
-} as const;
+});

@@ -101,9 +101,11 @@ export class RefreshTokenReuse {
       // Consumed, yet nothing replaced it: the request that used it died first (a crash, a
       // failed write), so its client never received a successor. Give the token back, once;
       // whoever races for it next goes through the ordinary single-use consumption.
-      if (!(await this.store.releaseConsumption(MODEL, current, used.consumedAt)))
-        throw new errors.InvalidGrant('refresh token already used');
-      return current === id ? undefined : current;
+      if (await this.store.releaseConsumption(MODEL, current, used.consumedAt)) {
+        return current === id ? undefined : current;
+      }
+      // A concurrent request gave it back first (and may be using it already, or may have
+      // recorded its successor): look at the token again rather than refuse this client.
     }
     return current;
   }
