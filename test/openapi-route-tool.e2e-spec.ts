@@ -9,6 +9,7 @@ import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
 import { SCOPE } from '../src/core/protocol';
 import { apiTools } from '../src/mcp/openapi/operation-tools';
+import { ApiJwtStrategy } from '../src/weather/api-auth';
 import { weatherOpenApiDocument } from '../src/weather/openapi-document';
 import { OIDC_SECURITY, WeatherController } from '../src/weather/weather.controller';
 import { WeatherService } from '../src/weather/weather.service';
@@ -38,6 +39,8 @@ describe('a Nest route with an operationId is an MCP tool', () => {
       providers: [
         WeatherService,
         { provide: RESOURCE_SERVER, useValue: { audience: shared.apiResource } },
+        // Only the OpenAPI document is read here: no request reaches the guard's strategy.
+        { provide: ApiJwtStrategy, useValue: {} },
       ],
     }).compile();
     app = moduleRef.createNestApplication(new FastifyAdapter());
