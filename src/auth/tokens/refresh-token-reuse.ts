@@ -62,8 +62,14 @@ export class RefreshTokenReuse {
       const params: Record<string, unknown> = ctx.oidc.params;
       for (let attempt = 0; ; attempt++) {
         const presented = params['refresh_token'];
+        // The first try goes straight to oidc-provider, so an unused token (nearly every
+        // refresh) costs no read of its own here. A token used inside the window shows as unused
+        // to oidc-provider (the adapter hides its use) and loses at the atomic consume, which
+        // brings it back here for its successor.
         const successor =
-          typeof presented === 'string' ? await this.successorWithinGrace(presented) : undefined;
+          attempt > 0 && typeof presented === 'string'
+            ? await this.successorWithinGrace(presented)
+            : undefined;
         if (successor !== undefined) {
           params['refresh_token'] = successor;
           this.reissuing.add(ctx);
