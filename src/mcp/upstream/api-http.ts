@@ -50,8 +50,9 @@ export class ApiHttpClient implements OnApplicationShutdown {
         headers: call.headers,
         body: call.body,
         dispatcher: this.agent,
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
+        // One deadline for the whole exchange: an API that drips its answer cannot hold a tool
+        // call open past it.
+        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
       throw new ApiCallError('unreachable', `${call.method} ${call.url} failed`, { cause: error });
