@@ -74,12 +74,10 @@ describeWithPostgres('signing-key rotation under load', () => {
     servers.push(
       await startServerProcess({ ...env, ROLES: 'auth', AUTH_PORT: String(auth2) }, urls.replica2),
     );
-    servers.push(
-      ...(await Promise.all([
-        startServerProcess({ ...env, ROLES: 'api' }, urls.api),
-        startServerProcess({ ...env, ROLES: 'mcp' }, urls.mcp),
-      ])),
-    );
+    // The API before the MCP server, so the MCP server reads the API's description at start:
+    // this test is about signing keys, not about roles starting in any order (mcp-degraded is).
+    servers.push(await startServerProcess({ ...env, ROLES: 'api' }, urls.api));
+    servers.push(await startServerProcess({ ...env, ROLES: 'mcp' }, urls.mcp));
   }, 90_000);
 
   afterAll(async () => {

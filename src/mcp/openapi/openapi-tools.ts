@@ -27,8 +27,11 @@ import type { OperationTool } from './operation-tool';
 import { apiTools } from './operation-tools';
 
 export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
-/** An API that is not up yet is asked again at most this often. */
-const RETRY_MS = 2_000;
+/**
+ * An API that is not up yet is asked again at most this often (one attempt at a time): roles
+ * start in any order, and a tool call soon after the API comes up should find its tools.
+ */
+const RETRY_MS = 500;
 
 interface ApiState {
   loaded: boolean;
@@ -38,8 +41,8 @@ interface ApiState {
 
 /**
  * Registers every configured API's operations as MCP tools. Roles start in any order, so an API
- * that is down does not stop this server: its document is read again, at most every two
- * seconds, whenever an MCP request arrives (the guard below waits for that attempt).
+ * that is down does not stop this server: its document is read again, at most every half
+ * second, whenever an MCP request arrives (the guard below waits for that attempt).
  */
 @Injectable()
 export class OpenApiTools implements OnApplicationBootstrap {
