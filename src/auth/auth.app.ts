@@ -84,7 +84,7 @@ export async function createAuthApp(
   });
   await app.register(
     oidcProviderPlugin(provider, OIDC_PATHS, {
-      registrationThrottle: new RegistrationThrottle(REGISTRATIONS_PER_MINUTE, 60_000),
+      registrationThrottle: new RegistrationThrottle(store, REGISTRATIONS_PER_MINUTE, 60),
     }),
   );
   return app;

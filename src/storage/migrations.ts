@@ -82,6 +82,16 @@ export const MIGRATIONS: readonly Migration[] = [
          redirect_uris TEXT NOT NULL, first_seen BIGINT NOT NULL, last_used BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 4,
+    name: 'attempt counters',
+    statements: [
+      // The windowed counters now also limit client registrations across replicas.
+      'ALTER TABLE login_failures RENAME TO attempt_counters',
+      'DROP INDEX login_failures_expiry',
+      'CREATE INDEX attempt_counters_expiry ON attempt_counters (expires_at)',
+    ],
+  },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

@@ -74,21 +74,21 @@ export const POSTGRES = prepared('store', {
     SELECT 'grant' AS kind, grant_id AS id, expires_at FROM revoked_grants WHERE expires_at > $1`,
   isRevoked: `SELECT 1 FROM revoked_access_tokens WHERE jti = $1 AND expires_at > $3
     UNION ALL SELECT 1 FROM revoked_grants WHERE grant_id = $2 AND expires_at > $3 LIMIT 1`,
-  // A window that has ended starts again at this failure.
-  countLoginFailure: `INSERT INTO login_failures AS f (key, count, first_at, expires_at) VALUES ($1, 1, $2, $3)
+  // A window that has ended starts again at this attempt.
+  countAttempt: `INSERT INTO attempt_counters AS f (key, count, first_at, expires_at) VALUES ($1, 1, $2, $3)
     ON CONFLICT (key) DO UPDATE SET
       count = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN 1 ELSE f.count + 1 END,
       first_at = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN EXCLUDED.first_at ELSE f.first_at END,
       expires_at = CASE WHEN f.expires_at <= EXCLUDED.first_at THEN EXCLUDED.expires_at ELSE f.expires_at END
     RETURNING count, first_at`,
-  uncountLoginFailure: 'UPDATE login_failures SET count = count - 1 WHERE key = $1 AND count > 0',
+  uncountAttempt: 'UPDATE attempt_counters SET count = count - 1 WHERE key = $1 AND count > 0',
   putSecret: 'INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM server_secrets WHERE name = $1',
   deleteExpired: `WITH
       a AS (DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING 1),
       b AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1),
       c AS (DELETE FROM revoked_grants WHERE expires_at <= $1 RETURNING 1),
-      d AS (DELETE FROM login_failures WHERE expires_at <= $1 RETURNING 1)
+      d AS (DELETE FROM attempt_counters WHERE expires_at <= $1 RETURNING 1)
     SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c)
       + (SELECT count(*) FROM d) AS removed`,
   // Held for the migrating transaction: processes starting at once migrate one after another.

@@ -11,7 +11,7 @@ import {
   AuthStore,
   Consumption,
   expiryFrom,
-  LoginFailureCount,
+  AttemptCount,
   stringOrNull,
   withConsumed,
 } from './store';
@@ -151,18 +151,18 @@ export class PostgresAuthStore implements AuthStore {
     return PostgresRevocationWatch.start(this.url, listener);
   }
 
-  async countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {
+  async countAttempt(key: string, windowSeconds: number): Promise<AttemptCount> {
     const now = Date.now();
     const result = await this.pool.query<{ count: number; first_at: Bigint }>(
-      POSTGRES.countLoginFailure,
+      POSTGRES.countAttempt,
       [key, now, now + windowSeconds * 1000],
     );
     const row = result.rows[0]!;
     return { count: row.count, firstAt: Number(row.first_at) };
   }
 
-  async uncountLoginFailure(key: string) {
-    await this.pool.query(POSTGRES.uncountLoginFailure, [key]);
+  async uncountAttempt(key: string) {
+    await this.pool.query(POSTGRES.uncountAttempt, [key]);
   }
 
   async putSecretIfAbsent(name: string, value: string): Promise<string> {

@@ -40,21 +40,21 @@ export const SQLITE = {
   liveRevocations: `SELECT 'token' AS kind, jti AS id, expires_at FROM revoked_access_tokens
     WHERE expires_at > ? UNION ALL
     SELECT 'grant' AS kind, grant_id AS id, expires_at FROM revoked_grants WHERE expires_at > ?`,
-  // A window that has ended starts again at this failure.
-  countLoginFailure: `INSERT INTO login_failures (key, count, first_at, expires_at) VALUES (?, 1, ?, ?)
+  // A window that has ended starts again at this attempt.
+  countAttempt: `INSERT INTO attempt_counters (key, count, first_at, expires_at) VALUES (?, 1, ?, ?)
     ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN login_failures.expires_at <= excluded.first_at THEN 1 ELSE login_failures.count + 1 END,
-      first_at = CASE WHEN login_failures.expires_at <= excluded.first_at THEN excluded.first_at ELSE login_failures.first_at END,
-      expires_at = CASE WHEN login_failures.expires_at <= excluded.first_at THEN excluded.expires_at ELSE login_failures.expires_at END
+      count = CASE WHEN attempt_counters.expires_at <= excluded.first_at THEN 1 ELSE attempt_counters.count + 1 END,
+      first_at = CASE WHEN attempt_counters.expires_at <= excluded.first_at THEN excluded.first_at ELSE attempt_counters.first_at END,
+      expires_at = CASE WHEN attempt_counters.expires_at <= excluded.first_at THEN excluded.expires_at ELSE attempt_counters.expires_at END
     RETURNING count, first_at`,
-  uncountLoginFailure: 'UPDATE login_failures SET count = count - 1 WHERE key = ? AND count > 0',
+  uncountAttempt: 'UPDATE attempt_counters SET count = count - 1 WHERE key = ? AND count > 0',
   putSecret: 'INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM server_secrets WHERE name = ?',
   deleteExpired: [
     'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
     'DELETE FROM revoked_access_tokens WHERE expires_at <= ?',
     'DELETE FROM revoked_grants WHERE expires_at <= ?',
-    'DELETE FROM login_failures WHERE expires_at <= ?',
+    'DELETE FROM attempt_counters WHERE expires_at <= ?',
   ],
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',

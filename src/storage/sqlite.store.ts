@@ -11,7 +11,7 @@ import {
   AuthStore,
   Consumption,
   expiryFrom,
-  LoginFailureCount,
+  AttemptCount,
   stringOrNull,
   withConsumed,
 } from './store';
@@ -160,17 +160,17 @@ export class SqliteAuthStore implements AuthStore {
     });
   }
 
-  countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount> {
+  countAttempt(key: string, windowSeconds: number): Promise<AttemptCount> {
     const now = Date.now();
-    const row = this.sql(SQLITE.countLoginFailure).get(key, now, now + windowSeconds * 1000) as {
+    const row = this.sql(SQLITE.countAttempt).get(key, now, now + windowSeconds * 1000) as {
       count: number;
       first_at: number;
     };
     return Promise.resolve({ count: row.count, firstAt: row.first_at });
   }
 
-  uncountLoginFailure(key: string): Promise<void> {
-    this.sql(SQLITE.uncountLoginFailure).run(key);
+  uncountAttempt(key: string): Promise<void> {
+    this.sql(SQLITE.uncountAttempt).run(key);
     return Promise.resolve();
   }
 

@@ -125,12 +125,12 @@ onEveryEngine((open: OpenStore) => {
     });
   });
 
-  describe('login failures', () => {
+  describe('attempt counters', () => {
     it('counts parallel failures from two connections exactly once each', async () => {
       const [a, b] = [await open(), await open()];
 
       const counts = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).countLoginFailure('k', 600)),
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).countAttempt('k', 600)),
       );
 
       expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual(
@@ -142,11 +142,11 @@ onEveryEngine((open: OpenStore) => {
       const store = await open();
       const start = 1_800_000_000_000;
       at(start);
-      await store.countLoginFailure('k', 600);
+      await store.countAttempt('k', 600);
       at(start + 300_000);
-      expect(await store.countLoginFailure('k', 600)).toEqual({ count: 2, firstAt: start });
+      expect(await store.countAttempt('k', 600)).toEqual({ count: 2, firstAt: start });
       at(start + 600_000);
-      expect(await store.countLoginFailure('k', 600)).toEqual({
+      expect(await store.countAttempt('k', 600)).toEqual({
         count: 1,
         firstAt: start + 600_000,
       });
@@ -154,12 +154,12 @@ onEveryEngine((open: OpenStore) => {
 
     it('takes back one failure, never below zero', async () => {
       const store = await open();
-      await store.countLoginFailure('k', 600);
-      await store.uncountLoginFailure('k');
-      await store.uncountLoginFailure('k');
-      await store.uncountLoginFailure('missing');
+      await store.countAttempt('k', 600);
+      await store.uncountAttempt('k');
+      await store.uncountAttempt('k');
+      await store.uncountAttempt('missing');
 
-      expect((await store.countLoginFailure('k', 600)).count).toBe(1);
+      expect((await store.countAttempt('k', 600)).count).toBe(1);
     });
   });
 
@@ -170,7 +170,7 @@ onEveryEngine((open: OpenStore) => {
     await store.upsert('Session', 'long', {}, 3600);
     await store.revokeAccessToken('jti-short', start + 10_000);
     await store.revokeGrant('grant-long', start + 3_600_000);
-    await store.countLoginFailure('k', 10);
+    await store.countAttempt('k', 10);
 
     at(start + 11_000);
     expect(await store.deleteExpired()).toBe(3);

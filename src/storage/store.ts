@@ -19,8 +19,8 @@ export interface Consumption {
   readonly successorId: string | undefined;
 }
 
-export interface LoginFailureCount {
-  /** Failures counted in the current window, this one included. */
+export interface AttemptCount {
+  /** Attempts counted in the current window, this one included. */
   readonly count: number;
   /** Epoch milliseconds the window started. */
   readonly firstAt: number;
@@ -87,12 +87,14 @@ export interface AuthStore {
   watchRevocations(listener: RevocationListener): Promise<RevocationWatch>;
 
   /**
-   * Counts one failure under `key` in one atomic statement and returns the count so far: a
-   * window of `windowSeconds` starts at the first failure and a new one after it ends.
+   * Counts one attempt under `key` in one atomic statement and returns the count so far: a
+   * window of `windowSeconds` starts at the first attempt and a new one after it ends. Shared
+   * by every process on the store, so a limit holds across replicas (failed sign-ins, client
+   * registrations).
    */
-  countLoginFailure(key: string, windowSeconds: number): Promise<LoginFailureCount>;
-  /** Takes back one counted failure (a sign-in that turned out right). */
-  uncountLoginFailure(key: string): Promise<void>;
+  countAttempt(key: string, windowSeconds: number): Promise<AttemptCount>;
+  /** Takes back one counted attempt (a sign-in that turned out right). */
+  uncountAttempt(key: string): Promise<void>;
 
   /** Stores `value` under `name` unless a value is already there; returns the one that won. */
   putSecretIfAbsent(name: string, value: string): Promise<string>;

@@ -42,8 +42,8 @@ export class LoginThrottle {
   async attempt(username: string, address: string): Promise<ThrottleVerdict> {
     const { windowSeconds, attempts, accountAttempts } = this.limits;
     const [pair, account] = await Promise.all([
-      this.store.countLoginFailure(pairKey(username, address), windowSeconds),
-      this.store.countLoginFailure(accountKey(username), windowSeconds),
+      this.store.countAttempt(pairKey(username, address), windowSeconds),
+      this.store.countAttempt(accountKey(username), windowSeconds),
     ]);
     const last = (counted: { count: number; firstAt: number }, limit: number) =>
       counted.count === limit ? this.remaining(counted) : 0;
@@ -56,8 +56,8 @@ export class LoginThrottle {
   /** The password was right: this attempt was not a failure. */
   async succeeded(username: string, address: string): Promise<void> {
     await Promise.all([
-      this.store.uncountLoginFailure(pairKey(username, address)),
-      this.store.uncountLoginFailure(accountKey(username)),
+      this.store.uncountAttempt(pairKey(username, address)),
+      this.store.uncountAttempt(accountKey(username)),
     ]);
   }
 

@@ -29,13 +29,15 @@ export function oidcProviderPlugin(
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null, undefined));
     instance.addHook('onRequest', (request, reply, next) => {
-      const refusal = refuse(request, options);
-      if (!refusal) return next();
-      if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds));
-      void reply
-        .code(refusal.status)
-        .header('cache-control', 'no-store')
-        .send({ error: refusal.error, error_description: refusal.description });
+      const violation = limitViolation({ url: request.raw.url ?? '', headers: request.headers });
+      if (violation) return answer(reply, { ...violation, error: 'invalid_request' });
+      if (!isRegistration(request)) return next();
+      // Only registrations wait for the store: every other request goes on at once.
+      options.registrationThrottle.take(request.ip).then(
+        (verdict) =>
+          verdict.allowed ? next() : answer(reply, tooManyRegistrations(verdict.retryAfterSeconds)),
+        () => answer(reply, COUNT_UNAVAILABLE),
+      );
     });
     for (const path of paths) instance.all(path, handle);
     instance.all('/', handle);
@@ -46,24 +48,37 @@ export function oidcProviderPlugin(
 
 interface Refusal {
   readonly status: number;
-  readonly error: 'invalid_request';
+  readonly error: 'invalid_request' | 'temporarily_unavailable';
   readonly description: string;
   readonly retryAfterSeconds?: number;
 }
 
-function refuse(request: FastifyRequest, options: MountOptions): Refusal | undefined {
-  const violation = limitViolation({ url: request.raw.url ?? '', headers: request.headers });
-  if (violation) return { ...violation, error: 'invalid_request' };
-  const registering =
-    request.method === 'POST' && request.url.split('?')[0] === ROUTES.registration;
-  if (!registering) return undefined;
-  const verdict = options.registrationThrottle.take(request.ip);
-  if (verdict.allowed) return undefined;
-  // RFC 6585 §4: 429 with Retry-After.
+function answer(reply: FastifyReply, refusal: Refusal): void {
+  if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds));
+  void reply
+    .code(refusal.status)
+    .header('cache-control', 'no-store')
+    .send({ error: refusal.error, error_description: refusal.description });
+}
+
+function isRegistration(request: FastifyRequest): boolean {
+  return request.method === 'POST' && request.url.split('?')[0] === ROUTES.registration;
+}
+
+/** RFC 6585 §4: 429 with Retry-After. */
+function tooManyRegistrations(retryAfterSeconds: number): Refusal {
   return {
     status: 429,
     error: 'invalid_request',
     description: 'too many client registrations from this address, try again later',
-    retryAfterSeconds: verdict.retryAfterSeconds,
+    retryAfterSeconds,
   };
 }
+
+/** The store could not count the attempt: refuse rather than register without a limit. */
+const COUNT_UNAVAILABLE: Refusal = {
+  status: 503,
+  error: 'temporarily_unavailable',
+  description: 'client registration is unavailable right now, try again later',
+  retryAfterSeconds: 5,
+};
