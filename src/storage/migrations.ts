@@ -86,9 +86,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'attempt counters',
     statements: [
-      // The windowed counters now also limit client registrations across replicas.
-      'ALTER TABLE login_failures RENAME TO attempt_counters',
-      'DROP INDEX login_failures_expiry',
+      // The windowed counters now also limit client registrations across replicas. A new table,
+      // not a renamed one: during a rolling upgrade, processes of the previous version keep
+      // counting sign-in failures in login_failures until they stop (a later migration drops
+      // it). Counters are short-lived, so starting them afresh is harmless.
+      `CREATE TABLE attempt_counters (
+         key TEXT PRIMARY KEY, count INTEGER NOT NULL, first_at BIGINT NOT NULL,
+         expires_at BIGINT NOT NULL)`,
       'CREATE INDEX attempt_counters_expiry ON attempt_counters (expires_at)',
     ],
   },
