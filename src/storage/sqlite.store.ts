@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { prepareDataFile } from './data-files';
+import { enterWalMode } from './sqlite.wal';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { SqliteAccountStore } from './sqlite.accounts';
 import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
@@ -19,6 +20,9 @@ import {
 /** Another process's revocation reaches this one's resource servers within this (< 1 s). */
 const SQLITE_CATCH_UP_MS = 300;
 
+/** How long a statement waits for another process's lock before it fails with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
 interface RecordRow {
   payload: string;
   consumed_at: number | null;
@@ -37,9 +41,8 @@ export class SqliteAuthStore implements AuthStore {
 
   constructor(path: string) {
     if (path !== ':memory:') prepareDataFile(path);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    enterWalMode(this.db);
     this.migrate();
     this.accounts = new SqliteAccountStore(
       (text) => this.sql(text),
