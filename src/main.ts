@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { runPrimary, STOP_MESSAGE } from './bootstrap/cluster';
+import { ClusterMember } from './bootstrap/cluster-member';
+import { runPrimary } from './bootstrap/cluster';
 import { loadConfig } from './config/config';
 import { startSystem } from './bootstrap/system';
 import { createLogger } from './core/logging';
@@ -12,7 +13,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logging, config.shared.production);
   if (config.http.workers > 1 && cluster.isPrimary) return runPrimary(config.http.workers, logger);
-  const system = await startSystem(config, logger);
+  // A cluster worker hears from the primary which workers are missing, for /ready.
+  const member = ClusterMember.join();
+  const processChecks = new Map(member ? [['workers', member.check]] : []);
+  const system = await startSystem(config, logger, { processChecks });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     // A second signal means the operator will not wait for the requests in flight.
@@ -35,10 +39,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  // A cluster worker: the primary forwards its signal as a message, which the terminal's own
-  // SIGINT to the whole process group may have beaten; that is not a second signal.
-  process.on('message', (message) => {
-    if (message === STOP_MESSAGE && !stopping) stop('SIGTERM');
+  // The primary forwards its signal as a message, which the terminal's own SIGINT to the whole
+  // process group may have beaten; that is not a second signal.
+  member?.serving(() => {
+    if (!stopping) stop('SIGTERM');
   });
 }
 
@@ -47,7 +51,7 @@ main().catch((error: unknown) => {
   // A StartupError's message says all an operator needs; a stack trace would only bury it.
   const text = error instanceof StartupError ? error.message : describe(error);
   process.stderr.write(`${text}\n`);
-  process.exit(1);
+  ClusterMember.failed(text);
 });
 
 function describe(error: unknown): string {

@@ -6,7 +6,7 @@ import { Lifecycle } from '../core/lifecycle';
 import { createLogger } from '../core/logging';
 import { Metrics } from '../core/metrics/metrics';
 import { MetricsServer, serveMetrics } from '../core/metrics/metrics-server';
-import { Readiness } from '../core/readiness';
+import { Readiness, type ReadinessCheck } from '../core/readiness';
 import { openStore } from '../storage/open-store';
 import { RevocationFeed } from '../storage/revocation-feed';
 import { AuthStore } from '../storage/store';
@@ -44,11 +44,18 @@ export class ShutdownTimeoutError extends Error {
 
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
+export interface SystemOptions {
+  /** Outbound HTTP for the roles (tests substitute it). */
+  readonly fetch?: typeof fetch;
+  /** Readiness checks of the whole process, added to every role's (a cluster worker's view). */
+  readonly processChecks?: ReadonlyMap<string, ReadinessCheck>;
+}
+
 /** Boots the roles this process runs, each as its own Nest application on its own port. */
 export async function startSystem(
   config: AppConfig,
   logger: Logger = createLogger(config.logging, config.shared.production),
-  outboundFetch: typeof fetch = fetch,
+  { fetch: outboundFetch = fetch, processChecks = new Map() }: SystemOptions = {},
 ): Promise<RunningSystem> {
   let opening: Promise<AuthStore> | undefined;
   let store: AuthStore | undefined;
@@ -116,6 +123,7 @@ export async function startSystem(
         metrics,
         readiness: new Readiness(logger.child({ role })),
       };
+      for (const [name, check] of processChecks) context.readiness.add(name, check);
       const app = await ROLE_APPS[role](context, services);
       apps.set(role, app);
       const { host, ports } = config.http;

@@ -79,7 +79,7 @@ async function bootTestSystem(
   let system: RunningSystem;
   try {
     config = loadConfig(fullEnv);
-    system = await startSystem(config, options.logger, options.fetch);
+    system = await startSystem(config, options.logger, { fetch: options.fetch });
   } catch (error) {
     if (!options.reuse) rmSync(dataDir, { recursive: true, force: true });
     throw error;
