@@ -57,3 +57,21 @@ export async function startServerProcess(
   child.kill('SIGKILL');
   throw new Error(`server did not start within 30 s: ${output}`);
 }
+
+/**
+ * Runs `check` against a server process; when it fails, the process's whole output (a cluster's
+ * primary and every worker write to it) and its exit code, if it has exited, go to stderr
+ * first, so a rare failure in CI carries the evidence of its cause.
+ */
+export async function showingOutput<T>(server: ServerProcess, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    const exit = server.child.exitCode ?? server.child.signalCode ?? 'still running';
+    process.stderr.write(
+      `\n--- output of server process ${server.child.pid} (exit: ${exit}) ---\n` +
+        `${server.output()}\n--- end of output ---\n`,
+    );
+    throw error;
+  }
+}
