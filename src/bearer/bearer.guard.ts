@@ -21,6 +21,9 @@ import { REQUIRED_SCOPES } from './scopes.decorator';
 import { TokenRejection } from './token-rejection';
 import { bearerChallenge, BearerChallenge } from './www-authenticate';
 
+/** How long a client should wait before retrying a token we could not verify. */
+const RETRY_AFTER_SECONDS = 5;
+
 type RequestWithUser = FastifyRequest & {
   user?: Principal;
   raw: FastifyRequest['raw'] & { user?: Principal };
@@ -67,7 +70,7 @@ export function bearerGuardFor(
         request.raw.user = principal;
         return true;
       } catch (error) {
-        if (error instanceof HttpException) this.addChallenge(reply, error);
+        if (error instanceof HttpException) this.addResponseHeaders(reply, error);
         throw error;
       }
     }
@@ -131,7 +134,7 @@ export function bearerGuardFor(
       }
     }
 
-    private addChallenge(reply: FastifyReply, error: HttpException): void {
+    private addResponseHeaders(reply: FastifyReply, error: HttpException): void {
       const options = this.options;
       const challenge = (c: BearerChallenge) =>
         bearerChallenge({ resourceMetadata: options.resourceMetadataUrl, ...c });
@@ -169,6 +172,11 @@ export function bearerGuardFor(
             challenge({ error: 'invalid_request', description: body.error_description }),
           );
           return;
+        case HttpStatus.SERVICE_UNAVAILABLE:
+          // RFC 9110 §10.2.3: when to ask again; the issuer or the revocation list is retried
+          // on the next request.
+          void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          return;
         default:
           return;
       }
@@ -179,17 +187,15 @@ export function bearerGuardFor(
 }
 
 /**
- * Failures on our side: the issuer's discovery document unavailable (IssuerUnavailable),
- * jwks-rsa's `JwksError` for a bad JWKS answer, a Node system error (ECONNREFUSED, ETIMEDOUT,
- * ...) when the issuer is down, a revocation list that is not current (RevocationUnavailable,
- * fail closed). An unknown `kid` (SigningKeyNotFoundError) or a rate-limited refetch stays a
- * token problem.
+ * Failures on our side: the issuer's discovery document or JWKS unavailable (IssuerUnavailable),
+ * a Node system error (ECONNREFUSED, ETIMEDOUT, ...), a revocation list that is not current
+ * (RevocationUnavailable, fail closed). An unknown `kid` is a TokenRejection, handled before.
  */
 function cannotVerifyNow(reason: unknown): boolean {
   // Shape, not instanceof: Node's system errors may come from another realm (test runners).
   if (typeof reason !== 'object' || reason === null) return false;
   const { name, code } = reason as { name?: unknown; code?: unknown };
-  if (name === 'JwksError' || name === 'IssuerUnavailable' || name === 'RevocationUnavailable') {
+  if (name === 'IssuerUnavailable' || name === 'RevocationUnavailable') {
     return true;
   }
   return typeof code === 'string' && /^E[A-Z_]+$/.test(code);

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../storage/revocation-list';
 import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
-import { IssuerKeys } from './issuer-keys';
+import { ACCESS_TOKEN_ALGORITHM, IssuerKeys } from './issuer-keys';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { TokenRejection } from './token-rejection';
@@ -71,7 +71,7 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
         secretOrKeyProvider: issuerKeys.secretOrKeyProvider,
         issuer: options.issuer,
         audience: options.audience,
-        algorithms: ['RS256'],
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
         passReqToCallback: true,
         jsonWebTokenOptions: {
           complete: true,

@@ -5,7 +5,7 @@ import type { SigningKey } from './tokens';
 
 /**
  * A discovery document and JWKS on 127.0.0.1 standing in for the AuthServer's, so
- * resource-server specs exercise the real key discovery and fetching (jwks-rsa over HTTP)
+ * resource-server specs exercise the real key discovery and fetching over HTTP
  * without booting an authorization server. The document names `issuer` and a `jwks_uri` under
  * it, as a real issuer reached through an internal URL would.
  */
