@@ -261,6 +261,49 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     expect(response.challenge).toBe(invalidTokenChallenge(description));
   });
 
+  it('refuses a sender-constrained token (a cnf claim) as a bearer token, with a DPoP challenge', async () => {
+    // RFC 8705 §3 binds to a client certificate, RFC 9449 §6.1 to a DPoP key: either way, no
+    // proof of the key comes with a bearer token. This issuer advertises no DPoP algs.
+    const description = 'token is sender-constrained (cnf): not accepted as a Bearer token';
+    for (const cnf of [{ 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }, {}]) {
+      const jwt = await token({ cnf });
+      for (const attempt of [1, 2]) {
+        const response = await get(apiA, '/whoami', `Bearer ${jwt}`);
+        expect({ attempt, status: response.status }).toEqual({ attempt, status: 401 });
+        expect(response.challenge).toBe(
+          `${invalidTokenChallenge(description)}, DPoP error="invalid_token", error_description="${description}"`,
+        );
+      }
+    }
+  });
+
+  it('names only well-formed algs from the discovery document in the DPoP challenge', async () => {
+    const advertising = await LocalJwks.start([key], ISSUER, {
+      dpop_signing_alg_values_supported: [
+        'ES256',
+        'x" , Basic realm="y',
+        'a\r\nSet-Cookie: z',
+        7,
+        'PS256',
+      ],
+    });
+    const server = await startResourceServer(
+      'spec-jwt-dpop-algs',
+      options(advertising.url, AUDIENCE_A),
+      revocations,
+    );
+    try {
+      const response = await get(server, '/whoami', `DPoP ${await token()}`);
+      expect(response.status).toBe(401);
+      expect(response.challenge).toMatch(
+        /, DPoP error="invalid_token", error_description="[^"]+", algs="ES256 PS256"$/,
+      );
+    } finally {
+      await server.close();
+      await advertising.close();
+    }
+  });
+
   it('refuses a token once its jti is on the revocation list', async () => {
     const jwt = await token({ jti: 'jti-to-revoke' });
     expect((await get(apiA, '/whoami', `Bearer ${jwt}`)).status).toBe(200);

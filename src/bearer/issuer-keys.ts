@@ -58,6 +58,16 @@ export interface IssuerKeysMetrics {
   readonly role: Role;
 }
 
+/** What the issuer's discovery document told us. */
+interface Discovered {
+  readonly keySet: RemoteJWKSet;
+  /** `dpop_signing_alg_values_supported` (RFC 9449 §5.1), JWS alg names only. */
+  readonly dpopSigningAlgs: readonly string[];
+}
+
+/** A JWS `alg` name (RFC 7518 §3.1 and registry): nothing that could break out of a header. */
+const ALG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
 /**
  * The issuer's signing keys for passport-jwt, found the way any resource server finds them:
  * its discovery document names `jwks_uri` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
@@ -68,7 +78,7 @@ export interface IssuerKeysMetrics {
  * counted.
  */
 export class IssuerKeys {
-  private keySet: Promise<RemoteJWKSet> | undefined;
+  private discovered: Promise<Discovered> | undefined;
   private keysFetched = false;
   /** PEM per imported key: jose hands out one CryptoKey per JWK, passport-jwt wants PEM. */
   private readonly pems = new WeakMap<CryptoKey, string>();
@@ -89,7 +99,7 @@ export class IssuerKeys {
   async ready(): Promise<void> {
     if (this.keysFetched) return;
     try {
-      await (await this.resolve()).reload();
+      await (await this.resolve()).keySet.reload();
     } catch (error) {
       const what = error instanceof IssuerUnavailable ? 'discovery' : 'JWKS';
       throw new NotReady(`the issuer's ${what} could not be fetched`, { cause: error });
@@ -102,7 +112,7 @@ export class IssuerKeys {
    */
   private async keyFor(rawJwt: string): Promise<string> {
     const header = protectedHeaderOf(rawJwt);
-    const keySet = await this.resolve();
+    const { keySet } = await this.resolve();
     let key: CryptoKey;
     try {
       key = await keySet(header);
@@ -120,22 +130,35 @@ export class IssuerKeys {
     return pem;
   }
 
-  private resolve(): Promise<RemoteJWKSet> {
-    this.keySet ??= this.discover().catch((error: unknown) => {
-      this.keySet = undefined;
-      throw error;
-    });
-    return this.keySet;
+  /**
+   * The DPoP proof algorithms the issuer advertises, for the challenge that refuses a
+   * sender-constrained token (RFC 9449 §7.1). IssuerUnavailable while discovery fails.
+   */
+  async dpopSigningAlgs(): Promise<readonly string[]> {
+    return (await this.resolve()).dpopSigningAlgs;
   }
 
-  private async discover(): Promise<RemoteJWKSet> {
-    const jwksUri = new URL(this.internal(await this.jwksUri()));
-    return createRemoteJWKSet(jwksUri, {
+  private resolve(): Promise<Discovered> {
+    this.discovered ??= this.discover().catch((error: unknown) => {
+      this.discovered = undefined;
+      throw error;
+    });
+    return this.discovered;
+  }
+
+  private async discover(): Promise<Discovered> {
+    const document = await this.discoveryDocument();
+    const keySet = createRemoteJWKSet(new URL(this.internal(document.jwks_uri)), {
       timeoutDuration: TIMEOUT_MS,
       cacheMaxAge: JWKS_MAX_AGE_MS,
       cooldownDuration: JWKS_COOLDOWN_MS,
       [customFetch]: this.fetchJwks,
     });
+    const advertised = document.dpop_signing_alg_values_supported;
+    const dpopSigningAlgs = Array.isArray(advertised)
+      ? advertised.filter((alg): alg is string => typeof alg === 'string' && ALG_NAME.test(alg))
+      : [];
+    return { keySet, dpopSigningAlgs };
   }
 
   private readonly fetchJwks: FetchImplementation = async (url, init) => {
@@ -151,10 +174,17 @@ export class IssuerKeys {
     }
   };
 
-  private async jwksUri(): Promise<string> {
+  private async discoveryDocument(): Promise<{
+    jwks_uri: string;
+    dpop_signing_alg_values_supported?: unknown;
+  }> {
     const { metrics, role } = this.counting;
     const url = `${this.options.issuerInternalUrl}${DISCOVERY_PATH}`;
-    let document: { issuer?: unknown; jwks_uri?: unknown };
+    let document: {
+      issuer?: unknown;
+      jwks_uri?: unknown;
+      dpop_signing_alg_values_supported?: unknown;
+    };
     try {
       const response = await fetch(url, {
         headers: { accept: 'application/json' },
@@ -172,7 +202,7 @@ export class IssuerKeys {
       throw new IssuerUnavailable(`discovery at ${url} does not describe ${this.options.issuer}`);
     }
     metrics.issuerFetch(role, 'discovery', true);
-    return document.jwks_uri;
+    return { ...document, jwks_uri: document.jwks_uri };
   }
 
   /** The document's URLs are public; back-channel calls go to the internal URL instead. */

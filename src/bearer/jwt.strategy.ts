@@ -20,6 +20,7 @@ interface VerifiedJwt {
     readonly jti?: string;
     readonly act?: { sub: string };
     readonly gid?: string;
+    readonly cnf?: unknown;
   };
 }
 
@@ -91,6 +92,14 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
         throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
       }
       const { payload } = jwt;
+      // RFC 9449 §7.2, RFC 8705 §3: a token bound to a key is used only with proof of that key;
+      // taken as a bearer token, the binding the client asked for would protect nothing.
+      if (payload.cnf !== undefined) {
+        throw new TokenRejection(
+          'sender_constrained',
+          'token is sender-constrained (cnf): not accepted as a Bearer token',
+        );
+      }
       // RFC 9068 §2.2: jti is required, and revocation is by jti.
       if (typeof payload.jti !== 'string' || payload.jti === '') {
         throw new TokenRejection('invalid', 'token invalid (no jti)');

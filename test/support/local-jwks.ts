@@ -20,13 +20,16 @@ export class LocalJwks {
   private constructor(
     keys: readonly SigningKey[],
     private readonly issuer: string,
+    metadata: Record<string, unknown>,
   ) {
     this.keys = keys.map((k) => k.publicJwk);
     this.server = createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
       if (request.url === '/.well-known/openid-configuration') {
         this.discoveryRequests += 1;
-        response.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
+        response.end(
+          JSON.stringify({ ...metadata, issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }),
+        );
         return;
       }
       this.requests += 1;
@@ -34,8 +37,13 @@ export class LocalJwks {
     });
   }
 
-  static async start(keys: readonly SigningKey[], issuer: string): Promise<LocalJwks> {
-    const jwks = new LocalJwks(keys, issuer);
+  /** `metadata`: more discovery document members (RFC 8414 §2), as the issuer advertises them. */
+  static async start(
+    keys: readonly SigningKey[],
+    issuer: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<LocalJwks> {
+    const jwks = new LocalJwks(keys, issuer, metadata);
     await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
     return jwks;
   }
