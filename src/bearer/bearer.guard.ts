@@ -14,12 +14,16 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IssuerKeys } from './issuer-keys';
 import type { KnownTokens } from './jwt.strategy';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { REQUIRED_SCOPES } from './scopes.decorator';
 import { TokenRejection } from './token-rejection';
-import { bearerChallenge, BearerChallenge } from './www-authenticate';
+import { bearerChallenge, BearerChallenge, dpopChallenge } from './www-authenticate';
+
+/** How long a client should wait before retrying a token we could not verify. */
+const RETRY_AFTER_SECONDS = 5;
 
 type RequestWithUser = FastifyRequest & {
   user?: Principal;
@@ -43,6 +47,7 @@ export function bearerGuardFor(
       private readonly reflector: Reflector,
       @Inject(RESOURCE_SERVER) private readonly options: ResourceServerOptions,
       @Inject(strategy) private readonly knownTokens: KnownTokens,
+      private readonly issuerKeys: IssuerKeys,
     ) {
       super();
     }
@@ -67,7 +72,7 @@ export function bearerGuardFor(
         request.raw.user = principal;
         return true;
       } catch (error) {
-        if (error instanceof HttpException) this.addChallenge(reply, error);
+        if (error instanceof HttpException) await this.addResponseHeaders(reply, error);
         throw error;
       }
     }
@@ -75,12 +80,7 @@ export function bearerGuardFor(
     override handleRequest<T = Principal>(error: unknown, user: T | false, info: unknown): T {
       if (user) return user;
       const reason = error ?? info;
-      if (reason instanceof TokenRejection) {
-        throw new UnauthorizedException({
-          error: 'invalid_token',
-          error_description: reason.message,
-        });
-      }
+      if (reason instanceof TokenRejection) this.refuse(reason);
       if (cannotVerifyNow(reason)) {
         // No keys or no current revocation list: the token may be fine, so this is ours.
         throw new ServiceUnavailableException({
@@ -105,6 +105,16 @@ export function bearerGuardFor(
         });
       }
       const header = request.headers.authorization;
+      if (header && /^DPoP(\s|$)/i.test(header)) {
+        // RFC 9449 §7.1: the DPoP scheme. Until proofs are checked, refused as such (with the
+        // DPoP challenge), never read as a bearer token.
+        this.refuse(
+          new TokenRejection(
+            'sender_constrained',
+            'sender-constrained (DPoP) tokens are not accepted yet',
+          ),
+        );
+      }
       // Linear: no nested quantifiers. passport-jwt splits the header the same way.
       const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       if (!token) {
@@ -114,6 +124,14 @@ export function bearerGuardFor(
         });
       }
       return token;
+    }
+
+    /** RFC 6750 §3.1 invalid_token; the rejection stays attached for the challenge. */
+    private refuse(rejection: TokenRejection): never {
+      throw new UnauthorizedException(
+        { error: 'invalid_token', error_description: rejection.message },
+        { cause: rejection },
+      );
     }
 
     private checkScopes(context: ExecutionContext, principal: Principal): void {
@@ -131,7 +149,7 @@ export function bearerGuardFor(
       }
     }
 
-    private addChallenge(reply: FastifyReply, error: HttpException): void {
+    private async addResponseHeaders(reply: FastifyReply, error: HttpException): Promise<void> {
       const options = this.options;
       const challenge = (c: BearerChallenge) =>
         bearerChallenge({ resourceMetadata: options.resourceMetadataUrl, ...c });
@@ -141,18 +159,23 @@ export function bearerGuardFor(
         scope?: string;
       };
       switch (error.getStatus() as HttpStatus) {
-        case HttpStatus.UNAUTHORIZED:
-          void reply.header(
-            'www-authenticate',
+        case HttpStatus.UNAUTHORIZED: {
+          const bearer =
             body.error === 'invalid_token'
               ? challenge({
                   error: 'invalid_token',
                   description: body.error_description,
                   scope: options.challengeScopes.join(' '),
                 })
-              : challenge({ scope: options.challengeScopes.join(' ') }),
+              : challenge({ scope: options.challengeScopes.join(' ') });
+          void reply.header(
+            'www-authenticate',
+            senderConstrained(error)
+              ? [bearer, await this.dpopChallenge(body.error_description)]
+              : bearer,
           );
           return;
+        }
         case HttpStatus.FORBIDDEN:
           void reply.header(
             'www-authenticate',
@@ -169,27 +192,42 @@ export function bearerGuardFor(
             challenge({ error: 'invalid_request', description: body.error_description }),
           );
           return;
+        case HttpStatus.SERVICE_UNAVAILABLE:
+          // RFC 9110 §10.2.3: when to ask again; the issuer or the revocation list is retried
+          // on the next request.
+          void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          return;
         default:
           return;
       }
+    }
+
+    /** RFC 9449 §7.1: what a client must do instead, with the algs the issuer advertises. */
+    private async dpopChallenge(description: string | undefined): Promise<string> {
+      // The refusal stands without the issuer; only the advisory `algs` needs its discovery.
+      const algs = await this.issuerKeys.dpopSigningAlgs().catch(() => []);
+      return dpopChallenge({ error: 'invalid_token', description, algs });
     }
   }
   Object.defineProperty(BearerGuard, 'name', { value: `${strategyName}BearerGuard` });
   return BearerGuard;
 }
 
+/** A refusal of a token bound to a key, which the DPoP challenge accompanies. */
+function senderConstrained(error: HttpException): boolean {
+  return error.cause instanceof TokenRejection && error.cause.code === 'sender_constrained';
+}
+
 /**
- * Failures on our side: the issuer's discovery document unavailable (IssuerUnavailable),
- * jwks-rsa's `JwksError` for a bad JWKS answer, a Node system error (ECONNREFUSED, ETIMEDOUT,
- * ...) when the issuer is down, a revocation list that is not current (RevocationUnavailable,
- * fail closed). An unknown `kid` (SigningKeyNotFoundError) or a rate-limited refetch stays a
- * token problem.
+ * Failures on our side: the issuer's discovery document or JWKS unavailable (IssuerUnavailable),
+ * a Node system error (ECONNREFUSED, ETIMEDOUT, ...), a revocation list that is not current
+ * (RevocationUnavailable, fail closed). An unknown `kid` is a TokenRejection, handled before.
  */
 function cannotVerifyNow(reason: unknown): boolean {
   // Shape, not instanceof: Node's system errors may come from another realm (test runners).
   if (typeof reason !== 'object' || reason === null) return false;
   const { name, code } = reason as { name?: unknown; code?: unknown };
-  if (name === 'JwksError' || name === 'IssuerUnavailable' || name === 'RevocationUnavailable') {
+  if (name === 'IssuerUnavailable' || name === 'RevocationUnavailable') {
     return true;
   }
   return typeof code === 'string' && /^E[A-Z_]+$/.test(code);

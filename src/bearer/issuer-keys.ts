@@ -1,15 +1,45 @@
-import { JwksClient, passportJwtSecret } from 'jwks-rsa';
+import { KeyObject } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  decodeProtectedHeader,
+  errors,
+  type CryptoKey,
+  type FetchImplementation,
+  type JWSHeaderParameters,
+  type RemoteJWKSet,
+} from 'jose';
+import type { SecretOrKeyProvider } from 'passport-jwt';
 import type { Role } from '../config/config';
 import { Metrics } from '../core/metrics/metrics';
 import { NotReady } from '../core/readiness';
-
-type SecretCallback = ReturnType<typeof passportJwtSecret>;
-type Jwks = Awaited<ReturnType<JwksClient['getKeys']>>;
+import { TokenRejection } from './token-rejection';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const TIMEOUT_MS = 5_000;
+/** The only signature algorithm our access tokens use; no other `alg` costs a key lookup. */
+export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+/** After this long the whole set is fetched again before the next check. */
+const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
+/**
+ * The least time between two fetches of the set: an unknown `kid` seen sooner is refused from
+ * the set in hand, so forged key ids cost the issuer at most one fetch per second and use up
+ * nothing a valid token needs. Shorter than the least time a new key is published before it
+ * signs (KEY_ACTIVATION_DELAY_SECONDS >= 2 s, less the replicas' refresh lag of a quarter of
+ * it): a fetch provoked just before a rotation cannot hide the new key from a valid token.
+ */
+export const JWKS_COOLDOWN_MS = 1_000;
 
-/** The issuer's discovery document could not be had: the token may be fine, we cannot tell. */
+/** Key lookups that fail because of the token (its `kid` or its lack of one), not the issuer. */
+const TOKEN_FAULTS: ReadonlySet<string> = new Set([
+  errors.JWKSNoMatchingKey.code,
+  errors.JWKSMultipleMatchingKeys.code,
+]);
+
+/**
+ * The issuer's discovery document or JWKS could not be had: the token may be fine, we cannot
+ * tell.
+ */
 export class IssuerUnavailable extends Error {
   override readonly name = 'IssuerUnavailable';
   readonly code = 'ERR_ISSUER_UNAVAILABLE';
@@ -28,31 +58,39 @@ export interface IssuerKeysMetrics {
   readonly role: Role;
 }
 
+/** What the issuer's discovery document told us. */
 interface Discovered {
-  readonly client: JwksClient;
-  readonly secret: SecretCallback;
+  readonly keySet: RemoteJWKSet;
+  /** `dpop_signing_alg_values_supported` (RFC 9449 §5.1), JWS alg names only. */
+  readonly dpopSigningAlgs: readonly string[];
 }
+
+/** A JWS `alg` name (RFC 7518 §3.1 and registry): nothing that could break out of a header. */
+const ALG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 /**
  * The issuer's signing keys for passport-jwt, found the way any resource server finds them:
  * its discovery document names `jwks_uri` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
  * Discovery happens on the first token or readiness probe, is cached once it succeeded, and is
  * retried on the next one after a failure, so a resource server can start before its
- * AuthServer. The keys themselves are jwks-rsa's job (cached, refetched on an unknown `kid`,
- * rate limited); every fetch is counted.
+ * AuthServer. The keys are jose's remote JWKS: the whole set cached, fetched again when it is
+ * older than ten minutes or, at most once per cooldown, for an unknown `kid`; every fetch is
+ * counted.
  */
 export class IssuerKeys {
   private discovered: Promise<Discovered> | undefined;
   private keysFetched = false;
+  /** PEM per imported key: jose hands out one CryptoKey per JWK, passport-jwt wants PEM. */
+  private readonly pems = new WeakMap<CryptoKey, string>();
 
   constructor(
     private readonly options: IssuerKeysOptions,
     private readonly counting: IssuerKeysMetrics,
   ) {}
 
-  readonly secretOrKeyProvider: SecretCallback = (request, rawJwt, done) => {
-    this.resolve().then(
-      ({ secret }) => secret(request, rawJwt, done),
+  readonly secretOrKeyProvider: SecretOrKeyProvider = (_request, rawJwt: string, done) => {
+    this.keyFor(rawJwt).then(
+      (pem) => done(null, pem),
       (error: unknown) => done(error),
     );
   };
@@ -61,12 +99,43 @@ export class IssuerKeys {
   async ready(): Promise<void> {
     if (this.keysFetched) return;
     try {
-      const { client } = await this.resolve();
-      await client.getSigningKeys();
+      await (await this.resolve()).keySet.reload();
     } catch (error) {
       const what = error instanceof IssuerUnavailable ? 'discovery' : 'JWKS';
       throw new NotReady(`the issuer's ${what} could not be fetched`, { cause: error });
     }
+  }
+
+  /**
+   * The public key for this token's header, as PEM. TokenRejection when the token names no
+   * key the issuer publishes; IssuerUnavailable when the issuer's keys cannot be had.
+   */
+  private async keyFor(rawJwt: string): Promise<string> {
+    const header = protectedHeaderOf(rawJwt);
+    const { keySet } = await this.resolve();
+    let key: CryptoKey;
+    try {
+      key = await keySet(header);
+    } catch (error) {
+      if (error instanceof errors.JOSEError && TOKEN_FAULTS.has(error.code)) {
+        throw new TokenRejection('invalid', 'token invalid');
+      }
+      throw new IssuerUnavailable("the issuer's JWKS could not be fetched", { cause: error });
+    }
+    let pem = this.pems.get(key);
+    if (pem === undefined) {
+      pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
+      this.pems.set(key, pem);
+    }
+    return pem;
+  }
+
+  /**
+   * The DPoP proof algorithms the issuer advertises, for the challenge that refuses a
+   * sender-constrained token (RFC 9449 §7.1). IssuerUnavailable while discovery fails.
+   */
+  async dpopSigningAlgs(): Promise<readonly string[]> {
+    return (await this.resolve()).dpopSigningAlgs;
   }
 
   private resolve(): Promise<Discovered> {
@@ -78,39 +147,44 @@ export class IssuerKeys {
   }
 
   private async discover(): Promise<Discovered> {
-    const options = {
-      jwksUri: this.internal(await this.jwksUri()),
-      cache: true,
-      cacheMaxAge: 10 * 60 * 1000,
-      rateLimit: true,
-      jwksRequestsPerMinute: 10,
-      fetcher: (uri: string) => this.fetchJwks(uri),
-    };
-    return { client: new JwksClient(options), secret: passportJwtSecret(options) };
+    const document = await this.discoveryDocument();
+    const keySet = createRemoteJWKSet(new URL(this.internal(document.jwks_uri)), {
+      timeoutDuration: TIMEOUT_MS,
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+      cooldownDuration: JWKS_COOLDOWN_MS,
+      [customFetch]: this.fetchJwks,
+    });
+    const advertised = document.dpop_signing_alg_values_supported;
+    const dpopSigningAlgs = Array.isArray(advertised)
+      ? advertised.filter((alg): alg is string => typeof alg === 'string' && ALG_NAME.test(alg))
+      : [];
+    return { keySet, dpopSigningAlgs };
   }
 
-  private async fetchJwks(uri: string): Promise<{ keys: Jwks }> {
+  private readonly fetchJwks: FetchImplementation = async (url, init) => {
     const { metrics, role } = this.counting;
     try {
-      const response = await fetch(uri, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`JWKS at ${uri} answered ${response.status}`);
-      const jwks = (await response.json()) as { keys: Jwks };
-      metrics.issuerFetch(role, 'jwks', true);
-      this.keysFetched = true;
-      return jwks;
+      const response = await fetch(url, init);
+      metrics.issuerFetch(role, 'jwks', response.status === 200);
+      if (response.status === 200) this.keysFetched = true;
+      return response;
     } catch (error) {
       metrics.issuerFetch(role, 'jwks', false);
       throw error;
     }
-  }
+  };
 
-  private async jwksUri(): Promise<string> {
+  private async discoveryDocument(): Promise<{
+    jwks_uri: string;
+    dpop_signing_alg_values_supported?: unknown;
+  }> {
     const { metrics, role } = this.counting;
     const url = `${this.options.issuerInternalUrl}${DISCOVERY_PATH}`;
-    let document: { issuer?: unknown; jwks_uri?: unknown };
+    let document: {
+      issuer?: unknown;
+      jwks_uri?: unknown;
+      dpop_signing_alg_values_supported?: unknown;
+    };
     try {
       const response = await fetch(url, {
         headers: { accept: 'application/json' },
@@ -128,7 +202,7 @@ export class IssuerKeys {
       throw new IssuerUnavailable(`discovery at ${url} does not describe ${this.options.issuer}`);
     }
     metrics.issuerFetch(role, 'discovery', true);
-    return document.jwks_uri;
+    return { ...document, jwks_uri: document.jwks_uri };
   }
 
   /** The document's URLs are public; back-channel calls go to the internal URL instead. */
@@ -136,4 +210,19 @@ export class IssuerKeys {
     const { issuer, issuerInternalUrl } = this.options;
     return uri.startsWith(`${issuer}/`) ? issuerInternalUrl + uri.slice(issuer.length) : uri;
   }
+}
+
+/**
+ * The header of a compact JWS signed with our one algorithm. Anything else (not a JWT, `none`,
+ * HS256 keyed with a public key, another asymmetric alg) is refused before a key is looked up.
+ */
+function protectedHeaderOf(rawJwt: string): JWSHeaderParameters {
+  let header: JWSHeaderParameters;
+  try {
+    header = decodeProtectedHeader(rawJwt);
+  } catch {
+    throw new TokenRejection('invalid', 'token invalid');
+  }
+  if (header.alg !== ACCESS_TOKEN_ALGORITHM) throw new TokenRejection('invalid', 'token invalid');
+  return header;
 }

@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../storage/revocation-list';
 import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
-import { IssuerKeys } from './issuer-keys';
+import { ACCESS_TOKEN_ALGORITHM, IssuerKeys } from './issuer-keys';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
 import { TokenRejection } from './token-rejection';
@@ -20,6 +20,7 @@ interface VerifiedJwt {
     readonly jti?: string;
     readonly act?: { sub: string };
     readonly gid?: string;
+    readonly cnf?: unknown;
   };
 }
 
@@ -71,7 +72,7 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
         secretOrKeyProvider: issuerKeys.secretOrKeyProvider,
         issuer: options.issuer,
         audience: options.audience,
-        algorithms: ['RS256'],
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
         passReqToCallback: true,
         jsonWebTokenOptions: {
           complete: true,
@@ -91,6 +92,14 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
         throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
       }
       const { payload } = jwt;
+      // RFC 9449 §7.2, RFC 8705 §3: a token bound to a key is used only with proof of that key;
+      // taken as a bearer token, the binding the client asked for would protect nothing.
+      if (payload.cnf !== undefined) {
+        throw new TokenRejection(
+          'sender_constrained',
+          'token is sender-constrained (cnf): not accepted as a Bearer token',
+        );
+      }
       // RFC 9068 §2.2: jti is required, and revocation is by jti.
       if (typeof payload.jti !== 'string' || payload.jti === '') {
         throw new TokenRejection('invalid', 'token invalid (no jti)');

@@ -1,4 +1,4 @@
-import { bearerChallenge } from './www-authenticate';
+import { bearerChallenge, dpopChallenge } from './www-authenticate';
 
 describe('bearerChallenge', () => {
   it('is a bare scheme when there is nothing to say', () => {
@@ -39,5 +39,23 @@ describe('bearerChallenge', () => {
     expect(
       bearerChallenge({ error: 'invalid_request', description: 'say "hi", \\ then leave' }),
     ).toBe('Bearer error="invalid_request", error_description="say hi,  then leave"');
+  });
+});
+
+describe('dpopChallenge', () => {
+  it('is a bare scheme when there is nothing to say', () => {
+    expect(dpopChallenge({ algs: [] })).toBe('DPoP');
+  });
+
+  it('renders error, description and the proof algorithms (RFC 9449 §7.1)', () => {
+    expect(
+      dpopChallenge({
+        error: 'invalid_token',
+        description: 'token is sender-constrained',
+        algs: ['ES256', 'EdDSA'],
+      }),
+    ).toBe(
+      'DPoP error="invalid_token", error_description="token is sender-constrained", algs="ES256 EdDSA"',
+    );
   });
 });

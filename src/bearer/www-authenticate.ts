@@ -6,15 +6,33 @@ export interface BearerChallenge {
   readonly resourceMetadata?: string;
 }
 
+/** RFC 9449 §7.1 `WWW-Authenticate: DPoP` challenge: the proof algorithms we would take. */
+export interface DpopChallenge {
+  readonly error?: 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof';
+  readonly description?: string;
+  readonly algs?: readonly string[];
+}
+
 export function bearerChallenge(challenge: BearerChallenge): string {
-  const params: [string, string | undefined][] = [
+  return render('Bearer', [
     ['error', challenge.error],
     ['error_description', challenge.description],
     ['scope', challenge.scope],
     ['resource_metadata', challenge.resourceMetadata],
-  ];
+  ]);
+}
+
+export function dpopChallenge(challenge: DpopChallenge): string {
+  return render('DPoP', [
+    ['error', challenge.error],
+    ['error_description', challenge.description],
+    ['algs', challenge.algs?.join(' ')],
+  ]);
+}
+
+function render(scheme: string, params: [string, string | undefined][]): string {
   const rendered = params
     .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
     .map(([name, value]) => `${name}="${value.replace(/["\\]/g, '')}"`);
-  return rendered.length ? `Bearer ${rendered.join(', ')}` : 'Bearer';
+  return rendered.length ? `${scheme} ${rendered.join(', ')}` : scheme;
 }

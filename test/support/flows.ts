@@ -1,4 +1,5 @@
 import { TestBrowser } from './browser';
+import { dpopProof, type DpopKey } from './dpop';
 import { basicAuth, pkcePair } from './pkce';
 import type { TestUrls } from './system';
 
@@ -27,6 +28,8 @@ export interface CodeFlowOptions {
   browser?: TestBrowser;
   /** Where to reach the AuthServer when that is not its public URL. */
   authServer?: string;
+  /** Asks for a DPoP-bound access token: the token request carries a proof by this key. */
+  dpop?: DpopKey;
 }
 
 /** Authorization code + PKCE over raw HTTP, the way a public or confidential client does it. */
@@ -72,6 +75,9 @@ export async function codeFlow(
       ...(options.clientSecret ? {} : { client_id: clientId }),
     },
     options.clientSecret ? basicAuth(clientId, options.clientSecret) : undefined,
+    options.dpop
+      ? { dpop: await dpopProof(options.dpop, 'POST', `${authServer}/connect/token`) }
+      : {},
   );
   if (response.status !== 200)
     throw new Error(`token request failed: ${response.status} ${await response.text()}`);
@@ -82,12 +88,14 @@ export function tokenRequest(
   sys: { readonly urls: Pick<TestUrls, 'issuer'> },
   params: Record<string, string>,
   authorization?: string,
+  headers: Record<string, string> = {},
 ) {
   return fetch(`${sys.urls.issuer}/connect/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       ...(authorization ? { authorization } : {}),
+      ...headers,
     },
     body: new URLSearchParams(params).toString(),
   });

@@ -5,7 +5,7 @@ import type { SigningKey } from './tokens';
 
 /**
  * A discovery document and JWKS on 127.0.0.1 standing in for the AuthServer's, so
- * resource-server specs exercise the real key discovery and fetching (jwks-rsa over HTTP)
+ * resource-server specs exercise the real key discovery and fetching over HTTP
  * without booting an authorization server. The document names `issuer` and a `jwks_uri` under
  * it, as a real issuer reached through an internal URL would.
  */
@@ -20,13 +20,16 @@ export class LocalJwks {
   private constructor(
     keys: readonly SigningKey[],
     private readonly issuer: string,
+    metadata: Record<string, unknown>,
   ) {
     this.keys = keys.map((k) => k.publicJwk);
     this.server = createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
       if (request.url === '/.well-known/openid-configuration') {
         this.discoveryRequests += 1;
-        response.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
+        response.end(
+          JSON.stringify({ ...metadata, issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }),
+        );
         return;
       }
       this.requests += 1;
@@ -34,8 +37,13 @@ export class LocalJwks {
     });
   }
 
-  static async start(keys: readonly SigningKey[], issuer: string): Promise<LocalJwks> {
-    const jwks = new LocalJwks(keys, issuer);
+  /** `metadata`: more discovery document members (RFC 8414 §2), as the issuer advertises them. */
+  static async start(
+    keys: readonly SigningKey[],
+    issuer: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<LocalJwks> {
+    const jwks = new LocalJwks(keys, issuer, metadata);
     await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
     return jwks;
   }
