@@ -1,10 +1,11 @@
+import type { TokenLifetimeSettings } from '../auth/tokens/token-lifetime';
 import type { AuthStore } from '../storage/store';
 
 /** What every command gets: the server's store and settings, its options, and the terminal. */
 export interface AdminContext {
   readonly store: AuthStore;
-  /** The longest access-token lifetime: how long a revoked grant stays on the list. */
-  readonly tokenLifetimeSeconds: number;
+  /** The server's token lifetimes: how long a revoked grant stays on the list. */
+  readonly tokenLifetimes: TokenLifetimeSettings;
   /** The clients configured in code, which `clients remove` leaves alone. */
   readonly seedClientIds: readonly string[];
   readonly json: boolean;

@@ -74,7 +74,7 @@ async function removeClient(context: AdminContext, clientId: string): Promise<vo
   if (context.seedClientIds.includes(clientId)) {
     throw new AdminError('refused', `"${clientId}" is configured in code and cannot be removed`);
   }
-  const ended = await endAccess(context.store, { clientId }, context.tokenLifetimeSeconds);
+  const ended = await endAccess(context.store, { clientId }, context.tokenLifetimes);
   const removed = await context.store.accounts.removeClient(clientId);
   if (!removed && ended.grants === 0) {
     throw new AdminError('not_found', `no registered or used client "${clientId}"`);

@@ -38,7 +38,7 @@ export async function createAuthApp(
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
   const [signingKeys, cookieKeys, seeded] = await Promise.all([
-    SigningKeyRing.open(store, keyPolicy(config), context.logger),
+    SigningKeyRing.open(store, keyPolicy(config, context.shared.apis), context.logger),
     loadCookieKeys(store, config.cookieKeys),
     seedUsers(store.accounts, { devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);

@@ -10,6 +10,7 @@ import { IssuedTokenVerifier } from '../tokens/issued-tokens';
 import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
+import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from './clients';
@@ -91,13 +92,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
 function storageAdapter(deps: ProviderDependencies, revocations: RevocationList) {
   const { config, store } = deps;
   // How long a revoked grant must stay on the list: until its last access token has expired.
-  const longestAccessTokenTtl = Math.max(
-    config.accessTokenTtlSeconds,
-    config.exchangedTokenTtlSeconds,
-  );
+  const longestTtl = longestAccessTokenTtlSeconds({ auth: config, apis: deps.shared.apis });
   const adapter = adapterFor(store, {
     onGrantRevoked: (grantId) =>
-      revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
+      revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestTtl),
     refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
   });
   return expiringClientRegistrations(adapter, config.registeredClientTtlSeconds);

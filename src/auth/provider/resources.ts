@@ -10,7 +10,7 @@ export interface ProtectedResource {
   readonly scopes: readonly string[];
   /** What a request that names this resource but no scope gets (default-scope.ts). */
   readonly challengeScopes: readonly string[];
-  /** Token lifetime for this resource, when it wants one shorter than the default. */
+  /** Token lifetime for this resource, when it wants its own (APIS_FILE `tokenTtlSeconds`). */
   readonly ttlSeconds?: number;
 }
 
