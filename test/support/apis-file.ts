@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RolePorts } from './system';
 
-/** An APIS_FILE listing the weather API as the default configuration does, plus `extra` fields. */
-export function weatherApisFile(ports: RolePorts, extra: Record<string, unknown> = {}): string {
+/**
+ * An APIS_FILE listing the weather API as the default configuration does, with `extra` fields
+ * on its entry, followed by `others`.
+ */
+export function weatherApisFile(
+  ports: RolePorts,
+  extra: Record<string, unknown> = {},
+  others: readonly Record<string, unknown>[] = [],
+): string {
   const file = join(mkdtempSync(join(tmpdir(), 'apis-')), 'apis.json');
   const api = `http://localhost:${ports.api}`;
   const weather = {
@@ -15,6 +22,6 @@ export function weatherApisFile(ports: RolePorts, extra: Record<string, unknown>
     baseUrl: api,
     ...extra,
   };
-  writeFileSync(file, JSON.stringify({ apis: [weather] }));
+  writeFileSync(file, JSON.stringify({ apis: [weather, ...others] }));
   return file;
 }

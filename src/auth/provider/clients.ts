@@ -3,23 +3,13 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';
 
-export const M2M_CLIENT_ID = 'm2m.client';
-
 /**
- * The only clients that may use the client credentials grant, each with the scopes it may ask
- * for. Registered and metadata-document clients never appear here: a token without a user
- * must come from a client the operator configured (issue 8, finding 2).
- */
-export const MACHINE_CLIENT_SCOPES: ReadonlyMap<string, readonly string[]> = new Map([
-  [M2M_CLIENT_ID, [SCOPE.api]],
-]);
-
-/**
- * The contract's pre-registered clients, plus four of our own: the terminal's and Swagger
- * UI's public clients, the MCP server's confidential client for token exchange, and the
- * account page's sign-in.
+ * The contract's pre-registered clients (the machine clients come from machine-clients.ts),
+ * plus four of our own: the terminal's and Swagger UI's public clients, the MCP server's
+ * confidential client for token exchange, and the account page's sign-in.
  */
 export function seedClients(
   shared: SharedConfig,
@@ -75,16 +65,16 @@ export function seedClients(
       redirect_uris: [`${shared.apiBaseUrl}/swagger/oauth2-redirect.html`],
       scope: RESOURCES.api.scopes.join(' '),
     },
-    {
-      client_id: M2M_CLIENT_ID,
-      client_name: 'Machine-to-machine client',
-      client_secret: config.clientSecrets.m2m,
+    ...machineClients(shared, config).map((machine): ClientMetadata => ({
+      client_id: machine.clientId,
+      client_name: machine.name,
+      client_secret: machine.secret,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      scope: MACHINE_CLIENT_SCOPES.get(M2M_CLIENT_ID)!.join(' '),
-    },
+      scope: machine.scopes.join(' '),
+    })),
     {
       client_id: clientIds.mcpServer,
       client_name: 'MCP server (token exchange)',

@@ -6,8 +6,10 @@ import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.p
 import { UserDirectory } from '../users/users';
 import { messagePage, PAGE_HEADERS } from '../interaction/views';
 import { ConfiguredClients } from './clients';
+import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
+import type { MachineClient } from './machine-clients';
 import { registrationPolicy } from './registration.policy';
 import { ResourceRegistry } from './resources';
 import { ROUTES } from './routes';
@@ -23,6 +25,8 @@ export interface ConfigurationParts {
   readonly clients: ConfiguredClients;
   readonly users: UserDirectory;
   readonly resources: ResourceRegistry;
+  /** Who may use client credentials, for which resources and scopes. */
+  readonly machines: readonly MachineClient[];
   readonly mayAccess: TokenAccessPolicy;
   readonly signingKeys: Configuration['jwks'];
   /** Refresh-token rotation (refresh-token-reuse.ts: one family inside the reuse window). */
@@ -83,7 +87,7 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       // document's client_id to equal the URL and forbids shared secrets.
       clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
       rpInitiatedLogout: logoutPages(),
-      resourceIndicators: parts.resources.feature(),
+      resourceIndicators: limitMachineClients(parts.resources.feature(), parts.machines),
     },
     renderError: (ctx, out) => {
       const unauthorized = usesDisallowedGrant(ctx, out.error);

@@ -14,6 +14,7 @@ import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from './clients';
+import { machineClients } from './machine-clients';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
@@ -49,6 +50,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       clients,
       users: deps.users,
       resources,
+      machines: machineClients(shared, config),
       mayAccess,
       // Slots that follow the live keyset (key-slots.ts explains why).
       signingKeys: providerKeySlots(deps.signingKeys),
