@@ -83,6 +83,51 @@ describe('grant revocation reaches JWT access tokens', () => {
     expect((await getWeather(sys, exchanged)).status).toBe(401);
   });
 
+  it('revoking the MCP token itself (RFC 7009) revokes the tokens exchanged from it', async () => {
+    const tokens = await codeFlow(sys, { resources: [`${sys.urls.mcp}/mcp`] });
+    const exchange = async () => {
+      const response = await tokenRequest(
+        sys,
+        {
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: tokens.access_token,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          resource: sys.urls.api,
+        },
+        basicAuth('mcp.server', 'mcp_server_dev_secret'),
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const exchanged = (await exchange()).body.access_token!;
+    expect((await getWeather(sys, exchanged)).status).toBe(200);
+
+    const revoked = await fetch(`${sys.urls.issuer}/connect/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: tokens.access_token,
+        client_id: 'interactive',
+        token_type_hint: 'access_token',
+      }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+
+    const after = await getWeather(sys, exchanged);
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('token revoked');
+    const introspected = await fetch(`${sys.urls.issuer}/connect/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth('mcp.server', 'mcp_server_dev_secret'),
+      },
+      body: new URLSearchParams({ token: exchanged }).toString(),
+    });
+    expect(await introspected.json()).toEqual({ active: false });
+    // Nor can the revoked MCP token be exchanged again (RFC 8693 §2.2.2).
+    expect(await exchange()).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  });
+
   it('signing out at the end-session endpoint revokes the access tokens of the session', async () => {
     const browser = new TestBrowser();
     const tokens = await codeFlow(sys, { browser, scope: 'openid weatherget' });
