@@ -10,7 +10,9 @@ import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
 import type { MachineClient } from './machine-clients';
+import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
+import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from './resources';
 import { ROUTES } from './routes';
 import { usesDisallowedGrant } from './unauthorized-client';
@@ -28,6 +30,8 @@ export interface ConfigurationParts {
   /** Who may use client credentials, for which resources and scopes. */
   readonly machines: readonly MachineClient[];
   readonly mayAccess: TokenAccessPolicy;
+  /** The per-address limit on dynamic client registrations. */
+  readonly registrationThrottle: RegistrationThrottle;
   readonly signingKeys: Configuration['jwks'];
   /** Refresh-token rotation (refresh-token-reuse.ts: one family inside the reuse window). */
   readonly rotateRefreshToken: Configuration['rotateRefreshToken'];
@@ -80,7 +84,10 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       introspection: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       revocation: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       userinfo: { enabled: true },
-      registration: { enabled: true },
+      registration: {
+        enabled: true,
+        issueRegistrationAccessToken: throttledRegistration(parts.registrationThrottle),
+      },
       // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
       // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
       // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the

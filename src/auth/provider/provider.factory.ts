@@ -18,6 +18,7 @@ import { machineClients } from './machine-clients';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
+import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from './resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
@@ -31,6 +32,7 @@ export interface ProviderDependencies {
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
+  readonly registrationThrottle: RegistrationThrottle;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
@@ -52,6 +54,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       resources,
       machines: machineClients(shared, config),
       mayAccess,
+      registrationThrottle: deps.registrationThrottle,
       // Slots that follow the live keyset (key-slots.ts explains why).
       signingKeys: providerKeySlots(deps.signingKeys),
       rotateRefreshToken: refreshReuse.rotate,
