@@ -3,6 +3,7 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { nameSkeleton } from './client-name';
 import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';
 
@@ -93,13 +94,15 @@ export function seedClients(
 /** Clients the operator configured, as opposed to registered (RFC 7591) or CIMD ones. */
 export class ConfiguredClients {
   private readonly ids: ReadonlySet<string>;
-  /** Display names folded for comparison, so look-alike registrations can be refused. */
+  /** The confusable skeletons of their display names, so look-alikes can be refused. */
   private readonly names: ReadonlySet<string>;
 
   constructor(readonly metadata: readonly ClientMetadata[]) {
     this.ids = new Set(metadata.map((c) => c.client_id));
     this.names = new Set(
-      metadata.flatMap((c) => (typeof c.client_name === 'string' ? [foldName(c.client_name)] : [])),
+      metadata.flatMap((c) =>
+        typeof c.client_name === 'string' ? [nameSkeleton(c.client_name)] : [],
+      ),
     );
   }
 
@@ -107,19 +110,8 @@ export class ConfiguredClients {
     return this.ids.has(clientId);
   }
 
+  /** Whether `name` looks like a configured client's name (client-name.ts). */
   nameTaken(name: string): boolean {
-    return this.names.has(foldName(name));
+    return this.names.has(nameSkeleton(name));
   }
-}
-
-/** Case-, width- and whitespace-insensitive form of a display name. */
-export function foldName(name: string): string {
-  // Format characters (zero-width spaces and joiners) are dropped: they render as nothing.
-  return name
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
-    .toLowerCase()
-    .split(/\s/)
-    .filter(Boolean)
-    .join(' ');
 }
