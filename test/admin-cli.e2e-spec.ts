@@ -271,6 +271,36 @@ describe('npm run admin', () => {
       expect((await admin(['clients', 'show', clientId])).code).toBe(1);
     });
 
+    it('prints the stored name of a client with its control characters escaped, never raw', async () => {
+      // Stored before registration refused such names (or by an older version): a terminal
+      // would take these for commands (set the title, clear the screen, reverse the text).
+      const name = 'Evil\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eHelper\u200b';
+      await sys.system.store!.upsert('Client', 'raw-name', {
+        client_id: 'raw-name',
+        client_name: name,
+        client_id_issued_at: Math.floor(Date.now() / 1000),
+        redirect_uris: [redirectUri],
+      });
+      // Any control or invisible character but the output's own line breaks.
+      const raw = (out: string) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(out.replaceAll('\n', ''));
+
+      for (const args of [
+        ['clients', 'list'],
+        ['clients', 'show', 'raw-name'],
+      ]) {
+        const run = await admin(args);
+        expect(run.code).toBe(0);
+        expect(raw(run.stdout)).toBe(false);
+        expect(run.stdout).toContain(
+          'Evil\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eHelper\\u200b',
+        );
+      }
+      const json = await admin(['clients', 'list', '--json']);
+      expect(raw(json.stdout)).toBe(false);
+      const listed = JSON.parse(json.stdout) as { clientId: string; name: string }[];
+      expect(listed.find((c) => c.clientId === 'raw-name')?.name).toBe(name);
+    });
+
     it('refuses to remove a client configured in code, and an unknown one', async () => {
       expect(await admin(['clients', 'remove', 'interactive'])).toEqual({
         code: 1,

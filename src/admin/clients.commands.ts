@@ -3,6 +3,7 @@ import { endAccess } from '../auth/users/end-access';
 import { AdminError } from './admin-error';
 import { print, type AdminContext } from './admin-context';
 import { formatTable, formatTime } from './table';
+import { terminalSafe } from './terminal-text';
 
 interface ClientView {
   readonly clientId: string;
@@ -65,7 +66,8 @@ async function showClient(context: AdminContext, clientId: string): Promise<void
   ];
   print(
     context,
-    lines.map(([label, value]) => `${label!.padEnd(12)}  ${value}`).join('\n') + '\n',
+    lines.map(([label, value]) => `${label!.padEnd(12)}  ${terminalSafe(value!)}`).join('\n') +
+      '\n',
     { ...client, grants },
   );
 }
