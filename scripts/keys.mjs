@@ -45,7 +45,7 @@ try {
 } catch (error) {
   fail(error.message);
 }
-const policy = keyPolicy(config.auth);
+const policy = keyPolicy(config.auth, config.shared.apis);
 const now = () => Math.floor(Date.now() / 1000);
 const iso = (seconds) => (seconds === undefined ? '-' : new Date(seconds * 1000).toISOString());
 

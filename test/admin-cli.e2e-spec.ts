@@ -4,6 +4,9 @@ import { TestBrowser } from './support/browser';
 import { codeFlow, getWeather, openLoginPage, tokenRequest } from './support/flows';
 import { mcpInitialize, postMcp } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
+import { weatherApisFile } from './support/apis-file';
+import { decodeJwt } from './support/pkce';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../src/storage/revocation-list';
 
 const SCRIPT = join(__dirname, '..', 'scripts', 'admin.mjs');
 const PASSWORD = 'a-long-and-unusual-secret';
@@ -29,17 +32,7 @@ describe('npm run admin', () => {
   });
   afterAll(() => sys?.close());
 
-  function admin(args: string[], stdin = ''): Promise<Run> {
-    const child = spawn(process.execPath, [SCRIPT, ...args], {
-      env: { ...process.env, ...sys.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(stdin);
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const admin = (args: string[], stdin = '') => runAdmin(sys, args, stdin);
 
   const signIn = (username: string, password: string, resources = [sys.urls.api]) =>
     codeFlow(sys, { username, password, resources });
@@ -278,6 +271,36 @@ describe('npm run admin', () => {
       expect((await admin(['clients', 'show', clientId])).code).toBe(1);
     });
 
+    it('prints the stored name of a client with its control characters escaped, never raw', async () => {
+      // Stored before registration refused such names (or by an older version): a terminal
+      // would take these for commands (set the title, clear the screen, reverse the text).
+      const name = 'Evil\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eHelper\u200b';
+      await sys.system.store!.upsert('Client', 'raw-name', {
+        client_id: 'raw-name',
+        client_name: name,
+        client_id_issued_at: Math.floor(Date.now() / 1000),
+        redirect_uris: [redirectUri],
+      });
+      // Any control or invisible character but the output's own line breaks.
+      const raw = (out: string) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(out.replaceAll('\n', ''));
+
+      for (const args of [
+        ['clients', 'list'],
+        ['clients', 'show', 'raw-name'],
+      ]) {
+        const run = await admin(args);
+        expect(run.code).toBe(0);
+        expect(raw(run.stdout)).toBe(false);
+        expect(run.stdout).toContain(
+          'Evil\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eHelper\\u200b',
+        );
+      }
+      const json = await admin(['clients', 'list', '--json']);
+      expect(raw(json.stdout)).toBe(false);
+      const listed = JSON.parse(json.stdout) as { clientId: string; name: string }[];
+      expect(listed.find((c) => c.clientId === 'raw-name')?.name).toBe(name);
+    });
+
     it('refuses to remove a client configured in code, and an unknown one', async () => {
       expect(await admin(['clients', 'remove', 'interactive'])).toEqual({
         code: 1,
@@ -290,6 +313,53 @@ describe('npm run admin', () => {
     });
   });
 });
+
+/**
+ * An API may have its tokens live longer than ACCESS_TOKEN_TTL (APIS_FILE `tokenTtlSeconds`):
+ * the grants the CLI revokes stay on the list until such a token has expired.
+ */
+describe('npm run admin with an API whose tokens outlive ACCESS_TOKEN_TTL', () => {
+  const DAY = 86_400;
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({
+      env: (ports) => ({
+        ROLES: 'auth,api',
+        APIS_FILE: weatherApisFile(ports, { tokenTtlSeconds: DAY }),
+      }),
+    });
+  });
+  afterAll(() => sys?.close());
+
+  it('sessions revoke keeps the grant listed until its day-long API token has expired', async () => {
+    const tokens = await codeFlow(sys);
+    const { exp, gid } = decodeJwt(tokens.access_token).payload as { exp: number; gid: string };
+    expect(exp - Date.now() / 1000).toBeGreaterThan(DAY - 60);
+
+    expect((await runAdmin(sys, ['sessions', 'revoke', '--user', 'alice'])).code).toBe(0);
+    expect((await refusedWithin(1000, () => getWeather(sys, tokens.access_token))).status).toBe(
+      401,
+    );
+    const entry = (await sys.system.store!.liveRevocations()).find(
+      (r) => r.kind === 'grant' && r.id === gid,
+    );
+    // The resource servers still accept a token for the clock tolerance past its exp.
+    expect(entry?.expiresAt).toBeGreaterThan((exp + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS) * 1000);
+  });
+});
+
+/** `npm run admin -- <args>` in its own process, on the store and settings of `sys`. */
+function runAdmin(sys: TestSystem, args: string[], stdin = ''): Promise<Run> {
+  const child = spawn(process.execPath, [SCRIPT, ...args], {
+    env: { ...process.env, ...sys.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
 
 /** Asks again until the answer is 401 or `ms` have passed; the last answer either way. */
 async function refusedWithin(ms: number, ask: () => Promise<Response>): Promise<Response> {

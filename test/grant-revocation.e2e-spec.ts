@@ -2,6 +2,21 @@ import { TestBrowser } from './support/browser';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
+import { weatherApisFile } from './support/apis-file';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../src/storage/revocation-list';
+
+/** RFC 7009 revocation of the SPA's refresh token, which revokes its whole grant. */
+function revokeRefreshToken(sys: TestSystem, token: string) {
+  return fetch(`${sys.urls.issuer}/connect/revocation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      token,
+      client_id: 'interactive',
+      token_type_hint: 'refresh_token',
+    }).toString(),
+  });
+}
 
 /**
  * Revoking a grant revokes the JWT access tokens already issued under it, at every resource
@@ -15,16 +30,7 @@ describe('grant revocation reaches JWT access tokens', () => {
   });
   afterAll(() => sys?.close());
 
-  const revoke = (token: string) =>
-    fetch(`${sys.urls.issuer}/connect/revocation`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        token,
-        client_id: 'interactive',
-        token_type_hint: 'refresh_token',
-      }).toString(),
-    });
+  const revoke = (token: string) => revokeRefreshToken(sys, token);
 
   it('revoking the refresh token revokes the access token of the same grant', async () => {
     const tokens = await codeFlow(sys);
@@ -77,6 +83,51 @@ describe('grant revocation reaches JWT access tokens', () => {
     expect((await getWeather(sys, exchanged)).status).toBe(401);
   });
 
+  it('revoking the MCP token itself (RFC 7009) revokes the tokens exchanged from it', async () => {
+    const tokens = await codeFlow(sys, { resources: [`${sys.urls.mcp}/mcp`] });
+    const exchange = async () => {
+      const response = await tokenRequest(
+        sys,
+        {
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: tokens.access_token,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          resource: sys.urls.api,
+        },
+        basicAuth('mcp.server', 'mcp_server_dev_secret'),
+      );
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const exchanged = (await exchange()).body.access_token!;
+    expect((await getWeather(sys, exchanged)).status).toBe(200);
+
+    const revoked = await fetch(`${sys.urls.issuer}/connect/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: tokens.access_token,
+        client_id: 'interactive',
+        token_type_hint: 'access_token',
+      }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+
+    const after = await getWeather(sys, exchanged);
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('token revoked');
+    const introspected = await fetch(`${sys.urls.issuer}/connect/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth('mcp.server', 'mcp_server_dev_secret'),
+      },
+      body: new URLSearchParams({ token: exchanged }).toString(),
+    });
+    expect(await introspected.json()).toEqual({ active: false });
+    // Nor can the revoked MCP token be exchanged again (RFC 8693 §2.2.2).
+    expect(await exchange()).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  });
+
   it('signing out at the end-session endpoint revokes the access tokens of the session', async () => {
     const browser = new TestBrowser();
     const tokens = await codeFlow(sys, { browser, scope: 'openid weatherget' });
@@ -86,5 +137,38 @@ describe('grant revocation reaches JWT access tokens', () => {
     const done = await browser.navigate(logout.href, sys.urls.spa);
     expect(await done.response!.text()).toContain('You are signed out');
     expect((await getWeather(sys, tokens.access_token)).status).toBe(401);
+  });
+});
+
+/**
+ * An API may have its tokens live longer than ACCESS_TOKEN_TTL (APIS_FILE `tokenTtlSeconds`): a
+ * revoked grant must stay on the list until such a token has expired, or the API accepts the
+ * token again once the entry lapses.
+ */
+describe('a revoked grant outlives the longest token a configured API is issued', () => {
+  const DAY = 86_400;
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({
+      env: (ports) => ({
+        ROLES: 'auth,api',
+        APIS_FILE: weatherApisFile(ports, { tokenTtlSeconds: DAY }),
+      }),
+    });
+  });
+  afterAll(() => sys?.close());
+
+  it('keeps the grant on the revocation list until its day-long API token has expired', async () => {
+    const tokens = await codeFlow(sys);
+    const { exp, gid } = decodeJwt(tokens.access_token).payload as { exp: number; gid: string };
+    expect(exp - Date.now() / 1000).toBeGreaterThan(DAY - 60);
+
+    expect((await revokeRefreshToken(sys, tokens.refresh_token!)).status).toBe(200);
+    expect((await getWeather(sys, tokens.access_token)).status).toBe(401);
+    const entry = (await sys.system.store!.liveRevocations()).find(
+      (r) => r.kind === 'grant' && r.id === gid,
+    );
+    // The resource servers still accept a token for the clock tolerance past its exp.
+    expect(entry?.expiresAt).toBeGreaterThan((exp + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS) * 1000);
   });
 });

@@ -1,10 +1,12 @@
+import type { TokenLifetimeSettings } from '../auth/tokens/token-lifetime';
 import type { AuthStore } from '../storage/store';
+import { terminalSafeJson } from './terminal-text';
 
 /** What every command gets: the server's store and settings, its options, and the terminal. */
 export interface AdminContext {
   readonly store: AuthStore;
-  /** The longest access-token lifetime: how long a revoked grant stays on the list. */
-  readonly tokenLifetimeSeconds: number;
+  /** The server's token lifetimes: how long a revoked grant stays on the list. */
+  readonly tokenLifetimes: TokenLifetimeSettings;
   /** The clients configured in code, which `clients remove` leaves alone. */
   readonly seedClientIds: readonly string[];
   readonly json: boolean;
@@ -13,7 +15,10 @@ export interface AdminContext {
   readPassword(): Promise<string>;
 }
 
-/** A command's result: a table for people or a value for `--json`. */
+/**
+ * A command's result: a table for people or a value for `--json`. Stored text in `forPeople`
+ * must already be terminalSafe (formatTable does it for its cells).
+ */
 export function print(context: AdminContext, forPeople: string, forScripts: unknown): void {
-  context.out(context.json ? `${JSON.stringify(forScripts, null, 2)}\n` : forPeople);
+  context.out(context.json ? `${terminalSafeJson(forScripts)}\n` : forPeople);
 }

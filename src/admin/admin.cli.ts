@@ -35,10 +35,7 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
     const store = await openStore(config.storage);
     const context: AdminContext = {
       store,
-      tokenLifetimeSeconds: Math.max(
-        config.auth.accessTokenTtlSeconds,
-        config.auth.exchangedTokenTtlSeconds,
-      ),
+      tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
       seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
       json: args.json,
       options: args.options,

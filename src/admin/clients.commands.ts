@@ -3,6 +3,7 @@ import { endAccess } from '../auth/users/end-access';
 import { AdminError } from './admin-error';
 import { print, type AdminContext } from './admin-context';
 import { formatTable, formatTime } from './table';
+import { terminalSafe } from './terminal-text';
 
 interface ClientView {
   readonly clientId: string;
@@ -65,7 +66,8 @@ async function showClient(context: AdminContext, clientId: string): Promise<void
   ];
   print(
     context,
-    lines.map(([label, value]) => `${label!.padEnd(12)}  ${value}`).join('\n') + '\n',
+    lines.map(([label, value]) => `${label!.padEnd(12)}  ${terminalSafe(value!)}`).join('\n') +
+      '\n',
     { ...client, grants },
   );
 }
@@ -74,7 +76,7 @@ async function removeClient(context: AdminContext, clientId: string): Promise<vo
   if (context.seedClientIds.includes(clientId)) {
     throw new AdminError('refused', `"${clientId}" is configured in code and cannot be removed`);
   }
-  const ended = await endAccess(context.store, { clientId }, context.tokenLifetimeSeconds);
+  const ended = await endAccess(context.store, { clientId }, context.tokenLifetimes);
   const removed = await context.store.accounts.removeClient(clientId);
   if (!removed && ended.grants === 0) {
     throw new AdminError('not_found', `no registered or used client "${clientId}"`);

@@ -14,11 +14,7 @@ export async function sessionsCommand(
   const username = context.options.get('--user');
   if (!username) throw new AdminError('usage', 'sessions revoke needs --user <name>');
   const user = await existing(context, username);
-  const ended = await endAccess(
-    context.store,
-    { accountId: user.sub },
-    context.tokenLifetimeSeconds,
-  );
+  const ended = await endAccess(context.store, { accountId: user.sub }, context.tokenLifetimes);
   print(
     context,
     `revoked ${ended.grants} grant(s) and ${ended.sessions} session(s) of "${user.username}"\n`,

@@ -1,8 +1,14 @@
-/** Rows as aligned columns under a header, for people; `--json` is for scripts. */
+import { terminalSafe } from './terminal-text';
+
+/**
+ * Rows as aligned columns under a header, for people; `--json` is for scripts. Cells hold
+ * stored data, so each is made terminal-safe (a line break in a name cannot forge a row).
+ */
 export function formatTable(
   columns: readonly string[],
-  rows: readonly (readonly string[])[],
+  stored: readonly (readonly string[])[],
 ): string {
+  const rows = stored.map((row) => row.map(terminalSafe));
   const widths = columns.map((column, i) =>
     Math.max(column.length, ...rows.map((row) => (row[i] ?? '').length)),
   );

@@ -123,7 +123,7 @@ async function removeUser(context: AdminContext, username: string): Promise<void
 async function cutOff(context: AdminContext, user: StoredUser) {
   // Disabled first: no sign-in or refresh can start a grant while the old ones are ended.
   await context.store.accounts.setUserDisabled(user.username, Date.now());
-  return endAccess(context.store, { accountId: user.sub }, context.tokenLifetimeSeconds);
+  return endAccess(context.store, { accountId: user.sub }, context.tokenLifetimes);
 }
 
 export async function existing(context: AdminContext, username: string): Promise<StoredUser> {

@@ -38,7 +38,7 @@ export async function createAuthApp(
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
   const [signingKeys, cookieKeys, seeded] = await Promise.all([
-    SigningKeyRing.open(store, keyPolicy(config), context.logger),
+    SigningKeyRing.open(store, keyPolicy(config, context.shared.apis), context.logger),
     loadCookieKeys(store, config.cookieKeys),
     seedUsers(store.accounts, { devUsers: config.devUsers, usersFile: config.usersFile }),
   ]);
@@ -54,6 +54,7 @@ export async function createAuthApp(
     audit,
     cookieKeys,
     fetch,
+    registrationThrottle: new RegistrationThrottle(store, REGISTRATIONS_PER_MINUTE, 60),
   });
   const configuredClients = seedClients(context.shared, config).map((c) => c.client_id);
   countIssuedTokens(provider, context.metrics, new Set(configuredClients));
@@ -82,11 +83,7 @@ export async function createAuthApp(
     index: false,
     maxAge: '1h',
   });
-  await app.register(
-    oidcProviderPlugin(provider, OIDC_PATHS, {
-      registrationThrottle: new RegistrationThrottle(store, REGISTRATIONS_PER_MINUTE, 60),
-    }),
-  );
+  await app.register(oidcProviderPlugin(provider, OIDC_PATHS));
   return app;
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS } from '../storage/revocation-list';
-import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
+import { isTokenRevoked, REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { ACCESS_TOKEN_ALGORITHM, IssuerKeys } from './issuer-keys';
 import { Principal } from './principal';
 import { RESOURCE_SERVER, ResourceServerOptions } from './resource-server.options';
@@ -21,6 +21,7 @@ interface VerifiedJwt {
     readonly act?: { sub: string };
     readonly gid?: string;
     readonly cnf?: unknown;
+    readonly exchanged_from?: unknown;
   };
 }
 
@@ -117,6 +118,9 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
         },
         jti: payload.jti,
         grantId: payload.gid,
+        ...(typeof payload.exchanged_from === 'string'
+          ? { exchangedFrom: payload.exchanged_from }
+          : {}),
         expiresAt: payload.exp * 1000,
       };
       const token = extractBearer(request)!;
@@ -126,7 +130,7 @@ export function jwtStrategyFor(strategyName: string): Type<KnownTokens> {
 
     /** Runs on every request, cached or not: revocation takes effect at once. */
     private async admit(verified: VerifiedToken, token: string): Promise<Principal> {
-      if (await this.revocations.isRevoked(verified.jti, verified.grantId)) {
+      if (await isTokenRevoked(this.revocations, verified)) {
         throw new TokenRejection('revoked', 'token revoked');
       }
       return { ...verified.principal, token };

@@ -6,6 +6,8 @@ export interface VerifiedToken {
   readonly principal: Omit<Principal, 'token'>;
   readonly jti: string;
   readonly grantId: string | undefined;
+  /** The subject token's `jti`, for a token obtained by exchange. */
+  readonly exchangedFrom?: string;
   /** Epoch ms of the token's `exp`: the entry is never used at or after it. */
   readonly expiresAt: number;
 }

@@ -16,7 +16,10 @@ export interface ProtectedApi {
   readonly openapi: string;
   /** Where its operations are called; paths of the document are appended. */
   readonly baseUrl: string;
-  /** Lifetime of tokens minted for it, if shorter than the AuthServer's default. */
+  /**
+   * Lifetime of tokens minted for it, when not the AuthServer's default; may be longer. What must
+   * outlive every token (revocations, key retirement) follows it (auth/tokens/token-lifetime.ts).
+   */
   readonly tokenTtlSeconds: number | undefined;
   /** operationIds to offer (all when absent) and to leave out. */
   readonly include: readonly string[] | undefined;

@@ -36,8 +36,13 @@ function errorCode(response: Response, text: string): string | undefined {
   }
 }
 
-export function register(sys: TestSystem, metadata: unknown): Promise<Answer> {
-  return answer(`${sys.urls.issuer}/connect/register`, {
+/** RFC 7591 registration; `path` spells the endpoint another way than the metadata does. */
+export function register(
+  sys: TestSystem,
+  metadata: unknown,
+  path = '/connect/register',
+): Promise<Answer> {
+  return answer(`${sys.urls.issuer}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(metadata),

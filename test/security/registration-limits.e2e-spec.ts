@@ -30,6 +30,49 @@ describe('registration limits', () => {
   });
 });
 
+/**
+ * oidc-provider's router takes a registration whatever the case of the path and with a trailing
+ * slash; the limit counts every request that reaches its registration action, however spelled.
+ */
+describe('registration limits, whatever the spelling of the endpoint', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth' } });
+  });
+  afterAll(() => sys?.close());
+
+  const metadata = { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none' };
+  const routed = [
+    '/connect/register',
+    '/connect/register/',
+    '/CONNECT/REGISTER',
+    '/Connect/Register/',
+    '/connect/register?x=1',
+  ];
+  const unrouted = [
+    '//connect/register',
+    '/connect//register',
+    '/connect/regist%65r',
+    '/%63onnect/register',
+  ];
+
+  it('counts registrations under every spelling against one limit, and registers none past it', async () => {
+    const mixed = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => register(sys, metadata, routed[i % routed.length])),
+    );
+    const statuses = mixed.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+
+    const late = [];
+    for (const path of [...routed, ...unrouted]) {
+      late.push({ path, status: (await register(sys, metadata, path)).status });
+    }
+    expect(late.filter((r) => r.status === 201)).toEqual([]);
+    expect(late.filter((r) => routed.includes(r.path) && r.status !== 429)).toEqual([]);
+  });
+});
+
 describe('registered clients', () => {
   let sys: TestSystem;
   beforeAll(async () => {

@@ -95,6 +95,71 @@ describe('dynamic client registration refuses', () => {
   });
 });
 
+/**
+ * A client's name is shown on the login and consent pages, the account page and by
+ * `npm run admin`: it may not carry characters that act on a terminal or reorder text, nor
+ * pass for a configured client's name by look-alike letters or invisible characters.
+ */
+describe('dynamic client registration, client names', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth' } });
+  });
+  afterAll(() => sys?.close());
+
+  it.each([
+    // Names that would act on the terminal or the page that shows them.
+    [
+      'a name with terminal escapes',
+      { client_name: 'Helper\u001b[2J\u001b]0;admin\u0007' },
+      'invalid_client_metadata',
+    ],
+    ['a name with a C1 control', { client_name: 'Helper\u009b2J' }, 'invalid_client_metadata'],
+    ['a name with a line break', { client_name: 'Helper\nHelper' }, 'invalid_client_metadata'],
+    ['a name with a bidi override', { client_name: 'Helper \u202eppa' }, 'invalid_client_metadata'],
+    [
+      'a name with a zero-width space',
+      { client_name: 'Fore\u200bcast' },
+      'invalid_client_metadata',
+    ],
+    // Look-alikes of a configured name: the same confusable skeleton (UTS #39).
+    ['the SPA’s name, Cyrillic е', { client_name: 'W\u0435ather SPA' }, 'invalid_client_metadata'],
+    [
+      'the SPA’s name, Greek Ρ and Α',
+      { client_name: 'Weather S\u03a1\u0391' },
+      'invalid_client_metadata',
+    ],
+    [
+      'the SPA’s name, braille blank',
+      { client_name: 'Weather\u2800SPA' },
+      'invalid_client_metadata',
+    ],
+    [
+      'the SPA’s name, Hangul filler',
+      { client_name: 'Weather\u3164SPA' },
+      'invalid_client_metadata',
+    ],
+    [
+      'the SPA’s name, with an accent',
+      { client_name: 'We\u0301ather SPA' },
+      'invalid_client_metadata',
+    ],
+  ])('refuses %s', async (_case, metadata, error) => {
+    const result = await register(sys, { redirect_uris: [LOOPBACK], ...metadata });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 400, error });
+  });
+
+  it.each([
+    ['a name in another script', { client_name: 'Прогноз погоды' }],
+    ['a name with accents', { client_name: 'Météo à la carte' }],
+    ['an emoji name', { client_name: 'Forecast ☀️' }],
+  ])('accepts %s', async (_case, metadata) => {
+    const result = await register(sys, { redirect_uris: [LOOPBACK], ...metadata });
+    expect(result.status).toBe(201);
+    expect(JSON.parse(result.text)).toMatchObject(metadata);
+  });
+});
+
 describe('grants a client may not use answer unauthorized_client (RFC 6749 §5.2)', () => {
   let sys: TestSystem;
   beforeAll(async () => {

@@ -3,23 +3,14 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { nameSkeleton } from './client-name';
+import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';
 
-export const M2M_CLIENT_ID = 'm2m.client';
-
 /**
- * The only clients that may use the client credentials grant, each with the scopes it may ask
- * for. Registered and metadata-document clients never appear here: a token without a user
- * must come from a client the operator configured (issue 8, finding 2).
- */
-export const MACHINE_CLIENT_SCOPES: ReadonlyMap<string, readonly string[]> = new Map([
-  [M2M_CLIENT_ID, [SCOPE.api]],
-]);
-
-/**
- * The contract's pre-registered clients, plus four of our own: the terminal's and Swagger
- * UI's public clients, the MCP server's confidential client for token exchange, and the
- * account page's sign-in.
+ * The contract's pre-registered clients (the machine clients come from machine-clients.ts),
+ * plus four of our own: the terminal's and Swagger UI's public clients, the MCP server's
+ * confidential client for token exchange, and the account page's sign-in.
  */
 export function seedClients(
   shared: SharedConfig,
@@ -75,16 +66,16 @@ export function seedClients(
       redirect_uris: [`${shared.apiBaseUrl}/swagger/oauth2-redirect.html`],
       scope: RESOURCES.api.scopes.join(' '),
     },
-    {
-      client_id: M2M_CLIENT_ID,
-      client_name: 'Machine-to-machine client',
-      client_secret: config.clientSecrets.m2m,
+    ...machineClients(shared, config).map((machine): ClientMetadata => ({
+      client_id: machine.clientId,
+      client_name: machine.name,
+      client_secret: machine.secret,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      scope: MACHINE_CLIENT_SCOPES.get(M2M_CLIENT_ID)!.join(' '),
-    },
+      scope: machine.scopes.join(' '),
+    })),
     {
       client_id: clientIds.mcpServer,
       client_name: 'MCP server (token exchange)',
@@ -103,13 +94,15 @@ export function seedClients(
 /** Clients the operator configured, as opposed to registered (RFC 7591) or CIMD ones. */
 export class ConfiguredClients {
   private readonly ids: ReadonlySet<string>;
-  /** Display names folded for comparison, so look-alike registrations can be refused. */
+  /** The confusable skeletons of their display names, so look-alikes can be refused. */
   private readonly names: ReadonlySet<string>;
 
   constructor(readonly metadata: readonly ClientMetadata[]) {
     this.ids = new Set(metadata.map((c) => c.client_id));
     this.names = new Set(
-      metadata.flatMap((c) => (typeof c.client_name === 'string' ? [foldName(c.client_name)] : [])),
+      metadata.flatMap((c) =>
+        typeof c.client_name === 'string' ? [nameSkeleton(c.client_name)] : [],
+      ),
     );
   }
 
@@ -117,19 +110,8 @@ export class ConfiguredClients {
     return this.ids.has(clientId);
   }
 
+  /** Whether `name` looks like a configured client's name (client-name.ts). */
   nameTaken(name: string): boolean {
-    return this.names.has(foldName(name));
+    return this.names.has(nameSkeleton(name));
   }
-}
-
-/** Case-, width- and whitespace-insensitive form of a display name. */
-export function foldName(name: string): string {
-  // Format characters (zero-width spaces and joiners) are dropped: they render as nothing.
-  return name
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
-    .toLowerCase()
-    .split(/\s/)
-    .filter(Boolean)
-    .join(' ');
 }

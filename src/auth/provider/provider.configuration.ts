@@ -6,9 +6,13 @@ import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.p
 import { UserDirectory } from '../users/users';
 import { messagePage, PAGE_HEADERS } from '../interaction/views';
 import { ConfiguredClients } from './clients';
+import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
+import type { MachineClient } from './machine-clients';
+import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
+import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from './resources';
 import { ROUTES } from './routes';
 import { usesDisallowedGrant } from './unauthorized-client';
@@ -23,7 +27,11 @@ export interface ConfigurationParts {
   readonly clients: ConfiguredClients;
   readonly users: UserDirectory;
   readonly resources: ResourceRegistry;
+  /** Who may use client credentials, for which resources and scopes. */
+  readonly machines: readonly MachineClient[];
   readonly mayAccess: TokenAccessPolicy;
+  /** The per-address limit on dynamic client registrations. */
+  readonly registrationThrottle: RegistrationThrottle;
   readonly signingKeys: Configuration['jwks'];
   /** Refresh-token rotation (refresh-token-reuse.ts: one family inside the reuse window). */
   readonly rotateRefreshToken: Configuration['rotateRefreshToken'];
@@ -76,14 +84,17 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       introspection: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       revocation: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       userinfo: { enabled: true },
-      registration: { enabled: true },
+      registration: {
+        enabled: true,
+        issueRegistrationAccessToken: throttledRegistration(parts.registrationThrottle),
+      },
       // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
       // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
       // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the
       // document's client_id to equal the URL and forbids shared secrets.
       clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
       rpInitiatedLogout: logoutPages(),
-      resourceIndicators: parts.resources.feature(),
+      resourceIndicators: limitMachineClients(parts.resources.feature(), parts.machines),
     },
     renderError: (ctx, out) => {
       const unauthorized = usesDisallowedGrant(ctx, out.error);

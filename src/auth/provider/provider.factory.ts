@@ -10,12 +10,15 @@ import { IssuedTokenVerifier } from '../tokens/issued-tokens';
 import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
+import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from './clients';
+import { machineClients } from './machine-clients';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
+import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from './resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
@@ -29,6 +32,7 @@ export interface ProviderDependencies {
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
+  readonly registrationThrottle: RegistrationThrottle;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
@@ -48,7 +52,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
       clients,
       users: deps.users,
       resources,
+      machines: machineClients(shared, config),
       mayAccess,
+      registrationThrottle: deps.registrationThrottle,
       // Slots that follow the live keyset (key-slots.ts explains why).
       signingKeys: providerKeySlots(deps.signingKeys),
       rotateRefreshToken: refreshReuse.rotate,
@@ -91,13 +97,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
 function storageAdapter(deps: ProviderDependencies, revocations: RevocationList) {
   const { config, store } = deps;
   // How long a revoked grant must stay on the list: until its last access token has expired.
-  const longestAccessTokenTtl = Math.max(
-    config.accessTokenTtlSeconds,
-    config.exchangedTokenTtlSeconds,
-  );
+  const longestTtl = longestAccessTokenTtlSeconds({ auth: config, apis: deps.shared.apis });
   const adapter = adapterFor(store, {
     onGrantRevoked: (grantId) =>
-      revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestAccessTokenTtl),
+      revocations.revokeGrant(grantId, Math.floor(Date.now() / 1000) + longestTtl),
     refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
   });
   return expiringClientRegistrations(adapter, config.registeredClientTtlSeconds);

@@ -1,50 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Provider } from 'oidc-provider';
+import { clientAddress } from './client-address';
 import { oidcProviderPlugin } from './provider.mount';
-import { RegistrationThrottle } from './registration-throttle';
+import { REQUEST_LIMITS } from './request-limits';
 import { ROUTES } from './routes';
 
-/** A stand-in for oidc-provider: whatever reaches it answers 201. */
+/** A stand-in for oidc-provider: whatever reaches it answers 201 with the client address. */
 const provider = {
-  callback: () => (_request: unknown, response: { statusCode: number; end(): void }) => {
+  callback: () => (request: IncomingMessage, response: ServerResponse) => {
     response.statusCode = 201;
-    response.end();
+    response.end(clientAddress(request));
   },
 } as unknown as Provider;
 
 describe('oidcProviderPlugin', () => {
   let app: FastifyInstance;
+  beforeEach(async () => {
+    app = Fastify({ trustProxy: ['10.0.0.1'] });
+    await app.register(oidcProviderPlugin(provider, [ROUTES.registration, ROUTES.token]));
+  });
   afterEach(() => app.close());
 
-  async function mount(countAttempt: () => Promise<{ count: number; firstAt: number }>) {
-    app = Fastify();
-    await app.register(
-      oidcProviderPlugin(provider, [ROUTES.registration, ROUTES.token], {
-        registrationThrottle: new RegistrationThrottle({ countAttempt }, 1, 60),
-      }),
-    );
-    return app;
-  }
-
-  it('refuses a registration with 503 when the store cannot count it, and serves the rest', async () => {
-    const down = await mount(() => Promise.reject(new Error('connection refused')));
-
-    const registration = await down.inject({ method: 'POST', url: ROUTES.registration });
-    expect(registration.statusCode).toBe(503);
-    expect(registration.json()).toMatchObject({ error: 'temporarily_unavailable' });
-    expect(registration.headers['retry-after']).toBe('5');
-    expect((await down.inject({ method: 'POST', url: ROUTES.token })).statusCode).toBe(201);
+  it('hands oidc-provider the client address as the proxy settings decide it', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: ROUTES.registration,
+      remoteAddress: '10.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.body).toBe('203.0.113.9');
   });
 
-  it('passes registrations under the limit to oidc-provider and answers 429 past it', async () => {
-    let count = 0;
-    const counted = await mount(() => Promise.resolve({ count: ++count, firstAt: Date.now() }));
-
-    expect((await counted.inject({ method: 'POST', url: ROUTES.registration })).statusCode).toBe(
-      201,
-    );
-    const refused = await counted.inject({ method: 'POST', url: ROUTES.registration });
-    expect(refused.statusCode).toBe(429);
-    expect(refused.headers['retry-after']).toBe('60');
+  it('answers an oversized request itself, before oidc-provider reads it', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `${ROUTES.token}?state=${'a'.repeat(REQUEST_LIMITS.parameterLength + 1)}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid_request' });
   });
 });

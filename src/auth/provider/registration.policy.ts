@@ -1,4 +1,5 @@
 import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
+import { unsafeCharacterIn } from './client-name';
 import { ConfiguredClients } from './clients';
 
 /** Bounds on the metadata a registered or metadata-document client may declare. */
@@ -95,11 +96,17 @@ function checkSizes(metadata: Metadata): void {
   }
 }
 
-/** A registered client may not pass itself off as one the operator configured (finding 5). */
+/**
+ * The name is shown by the login, consent and account pages and the admin CLI: nothing in it
+ * may act on a terminal or reorder the text, and a registered client may not pass itself off as
+ * one the operator configured, by look-alike letters or invisible characters either.
+ */
 function checkName(name: unknown, configured: ConfiguredClients): void {
   if (name === undefined) return;
   if (typeof name !== 'string') invalid('client_name must be a string');
   if (name.length > METADATA_LIMITS.clientName) invalid('client_name is too long');
+  const unsafe = unsafeCharacterIn(name);
+  if (unsafe) invalid(`client_name may not contain ${unsafe} (a control or invisible character)`);
   if (configured.nameTaken(name)) invalid('client_name is reserved for a configured client');
 }
 

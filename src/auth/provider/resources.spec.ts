@@ -56,16 +56,15 @@ describe('ResourceRegistry', () => {
   describe('defaultResource', () => {
     const defaultResource = resources.feature().defaultResource;
     const ctx = {} as never;
-    const client = (grants: string[]) => ({ grantTypeAllowed: (t: string) => grants.includes(t) });
+    const client = {} as never;
 
     it('prefers the API among granted resources, else the first', () => {
-      expect(defaultResource(ctx, client(['authorization_code']), [MCP, API])).toBe(API);
-      expect(defaultResource(ctx, client(['authorization_code']), [MCP])).toBe(MCP);
+      expect(defaultResource(ctx, client, [MCP, API])).toBe(API);
+      expect(defaultResource(ctx, client, [MCP])).toBe(MCP);
     });
 
-    it('gives machine clients the API, and others no default', () => {
-      expect(defaultResource(ctx, client(['client_credentials']))).toBe(API);
-      expect(defaultResource(ctx, client(['authorization_code']))).toBeUndefined();
+    it('gives no default when nothing was granted', () => {
+      expect(defaultResource(ctx, client)).toBeUndefined();
     });
   });
 });

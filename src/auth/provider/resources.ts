@@ -10,7 +10,7 @@ export interface ProtectedResource {
   readonly scopes: readonly string[];
   /** What a request that names this resource but no scope gets (default-scope.ts). */
   readonly challengeScopes: readonly string[];
-  /** Token lifetime for this resource, when it wants one shorter than the default. */
+  /** Token lifetime for this resource, when it wants its own (APIS_FILE `tokenTtlSeconds`). */
   readonly ttlSeconds?: number;
 }
 
@@ -99,14 +99,13 @@ export class ResourceRegistry {
     return {
       enabled: true,
       useGrantedResource: () => true,
+      // Client credentials requests get theirs from the client's allow-list (machine-clients.ts).
       defaultResource: (
         _ctx: KoaContextWithOIDC,
-        client: Pick<Client, 'grantTypeAllowed'>,
+        _client: Client,
         oneOf?: readonly string[],
       ): string | undefined => {
         if (oneOf?.length) return oneOf.includes(this.api.id) ? this.api.id : oneOf[0];
-        // Machine clients have no authorization request to name a resource in: the API is theirs.
-        if (client.grantTypeAllowed('client_credentials')) return this.api.id;
         return undefined;
       },
       getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) =>

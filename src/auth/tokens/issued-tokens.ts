@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { RevocationList } from '../../storage/revocation-list';
+import { isTokenRevoked } from '../../storage/revocation-view';
 
 export interface IssuedAccessToken extends JWTPayload {
   readonly sub: string;
@@ -18,6 +19,8 @@ export interface IssuedAccessToken extends JWTPayload {
   readonly act?: { sub: string };
   /** The grant the token was issued under (see access-token-claims.ts). */
   readonly gid?: string;
+  /** An exchanged token's subject token `jti` (see token-exchange.grant.ts). */
+  readonly exchanged_from?: unknown;
 }
 
 export type IssuedTokenFailure = 'malformed' | 'invalid' | 'expired' | 'revoked' | 'wrong_audience';
@@ -86,9 +89,15 @@ export class IssuedTokenVerifier {
     if (options.audience !== undefined && !audiences(claims).includes(options.audience)) {
       throw new IssuedTokenError('wrong_audience', 'token was issued for another resource');
     }
+    const exchangedFrom =
+      typeof claims.exchanged_from === 'string' ? claims.exchanged_from : undefined;
     if (
       options.checkRevoked !== false &&
-      (await this.revocations.isRevoked(claims.jti, claims.gid))
+      (await isTokenRevoked(this.revocations, {
+        jti: claims.jti,
+        grantId: claims.gid,
+        exchangedFrom,
+      }))
     ) {
       throw new IssuedTokenError('revoked', 'token revoked');
     }

@@ -62,8 +62,10 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
     const token = new deps.provider.AccessToken({
       client,
       accountId: subject.sub,
-      // The subject's grant: revoking it revokes the exchanged token too.
+      // The subject's grant and the subject token itself: revoking either (a grant revocation,
+      // RFC 7009 for the subject token) revokes the exchanged token too.
       grantId: subject.gid ?? '',
+      extra: { exchanged_from: subject.jti },
       gty: EXCHANGED_GTY,
       scope,
       resourceServer: new deps.provider.ResourceServer(
@@ -141,11 +143,16 @@ function exchangedTtl(
 }
 
 /**
- * The `extraTokenClaims` hook: RFC 8693 §4.1 `act` names the client that exchanged the token.
- * oidc-provider computes a token's extra claims from this hook when it saves the token, so
- * claims assigned to `token.extra` inside the grant would be replaced.
+ * The `extraTokenClaims` hook: RFC 8693 §4.1 `act` names the client that exchanged the token,
+ * and `exchanged_from` the subject token's `jti`, which the revocation checks consult
+ * (storage/revocation-view.ts). oidc-provider replaces `token.extra` with what this hook
+ * returns when it saves the token, so the grant's `extra` is read here and carried over.
  */
 export function exchangedTokenClaims(token: AccessToken | ClientCredentials) {
   if (!('gty' in token) || token.gty !== EXCHANGED_GTY) return undefined;
-  return { act: { sub: token.clientId } };
+  const subjectJti = token.extra?.exchanged_from;
+  return {
+    act: { sub: token.clientId },
+    ...(typeof subjectJti === 'string' ? { exchanged_from: subjectJti } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import type { AuthStore } from '../../storage/store';
 import { RevocationList } from '../../storage/revocation-list';
+import { longestAccessTokenTtlSeconds, type TokenLifetimeSettings } from '../tokens/token-lifetime';
 
 export interface EndedAccess {
   readonly grants: number;
@@ -11,16 +12,15 @@ export interface EndedAccess {
  * revocation list first, so its JWT access tokens are refused at the resource servers from
  * the next request, then the grant and everything issued under it (codes, refresh tokens)
  * are deleted; a user's browser sessions go too, so the next authorization asks them to sign
- * in. `tokenLifetimeSeconds` is the longest access-token lifetime: how long the list must
- * remember a grant.
+ * in. The list remembers a grant until the longest access token it can have issued has expired.
  */
 export async function endAccess(
   store: AuthStore,
   owner: { accountId: string } | { clientId: string },
-  tokenLifetimeSeconds: number,
+  lifetimes: TokenLifetimeSettings,
 ): Promise<EndedAccess> {
   const revocations = new RevocationList(store);
-  const until = Math.floor(Date.now() / 1000) + tokenLifetimeSeconds;
+  const until = Math.floor(Date.now() / 1000) + longestAccessTokenTtlSeconds(lifetimes);
   const grants = await store.accounts.grantsOf(owner);
   for (const { grantId } of grants) {
     await revocations.revokeGrant(grantId, until);
