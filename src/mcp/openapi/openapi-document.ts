@@ -13,7 +13,7 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
  * swagger-parser reads nothing itself: no external `$ref` is followed, and with its file and
  * HTTP resolvers off not even a misconfigured option could make it open a `file:` URL named
  * by a remote document or fetch a URL named by a local one. A `$ref` that does not point into
- * the document costs its operation (see ./schema-refs.ts).
+ * the document costs its operation (./schema-defs.ts).
  */
 const NO_RESOLVERS = { resolve: { external: false, file: false, http: false } };
 

@@ -115,10 +115,10 @@ export class OpenApiTools implements OnApplicationBootstrap {
       for (const s of built.skipped)
         this.logger.debug({ msg: 'operation not offered as a tool', api: api.name, ...s });
     } catch (error) {
-      const unavailable = error instanceof OpenApiDocumentError && error.code === 'unavailable';
-      state.retryAt = Date.now() + (unavailable ? RETRY_MS : REFUSED_RETRY_MS);
+      const retryMs = retryDelay(error);
+      state.retryAt = Date.now() + retryMs;
       this.logger.warn({
-        msg: unavailable ? 'API description not available yet' : 'API description refused',
+        msg: retryMs === RETRY_MS ? 'API description not available yet' : 'API description refused',
         api: api.name,
         ...(error instanceof OpenApiDocumentError ? { reason: error.message } : { err: error }),
       });
@@ -214,6 +214,17 @@ export class OpenApiTools implements OnApplicationBootstrap {
     }
     if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
     return toolResultOf(tool, answer, token);
+  }
+}
+
+/** A document that could not be read is asked again soon; one read and refused, much later. */
+function retryDelay(error: unknown): number {
+  if (!(error instanceof OpenApiDocumentError)) return REFUSED_RETRY_MS;
+  switch (error.code) {
+    case 'unavailable':
+      return RETRY_MS;
+    case 'refused':
+      return REFUSED_RETRY_MS;
   }
 }
 

@@ -1,4 +1,4 @@
-import { CallArgumentError } from './call-argument.error';
+import { type ArgumentRefusal, CallArgumentError } from './call-argument.error';
 import { OperationError } from './operation.error';
 
 export type PathPart = { readonly literal: string } | { readonly name: string };
@@ -12,7 +12,7 @@ export interface PathTemplate {
 
 const MAX_TEMPLATE = 2048;
 /** A value longer than this is no identifier, and the API's server would refuse the URL. */
-export const MAX_PATH_VALUE = 1024;
+const MAX_PATH_VALUE = 1024;
 /** RFC 3986 §3.3 path characters (pchar and `/`), or a percent-encoded octet. */
 const LITERAL = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
 
@@ -68,10 +68,8 @@ export function fillPathTemplate(
       continue;
     }
     const value = values.get(part.name);
-    const refuse = (
-      code: 'missing' | 'empty' | 'too_long' | 'dot_segment' | 'bad_characters',
-      why: string,
-    ) => new CallArgumentError(code, `path parameter "${part.name}" ${why}`);
+    const refuse = (code: ArgumentRefusal, why: string) =>
+      new CallArgumentError(code, `path parameter "${part.name}" ${why}`);
     if (value === undefined) throw refuse('missing', 'is required');
     if (value === '') throw refuse('empty', 'may not be empty');
     if (value.length > MAX_PATH_VALUE) throw refuse('too_long', `is longer than ${MAX_PATH_VALUE}`);
