@@ -131,10 +131,11 @@ describe('an API added by configuration (Swagger Petstore)', () => {
       destructiveHint: false,
     });
     expect(byName.get('petstore-deletePet')?.annotations).toMatchObject({ destructiveHint: true });
-    // $refs resolved: the body is the Pet schema with its required fields.
+    // $refs kept as $defs: the body is the Pet schema with its required fields.
     expect(byName.get('petstore-addPet')?.inputSchema).toMatchObject({
       required: ['body'],
-      properties: { body: { required: ['name', 'photoUrls'] } },
+      properties: { body: { $ref: '#/$defs/Pet' } },
+      $defs: { Pet: { required: ['name', 'photoUrls'] } },
     });
 
     const added = await client.callTool({

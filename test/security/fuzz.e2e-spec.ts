@@ -1,7 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { codeFlow, openLoginPage } from '../support/flows';
+import { json as answerJson, LoggingUpstream } from '../support/logging-upstream';
+import { postMcp } from '../support/mcp';
 import { PRODUCTION_ENV } from '../support/production-env';
 import { startTestSystem, TestSystem } from '../support/system';
-import { hostileForm, hostileJson, hostileString, Prng } from './hostile';
+import {
+  hostileForm,
+  hostileJson,
+  hostileOpenApiDocument,
+  hostilePathValue,
+  hostileString,
+  Prng,
+} from './hostile';
 
 const SEED = 0x8f1d2e3c;
 const REQUESTS = 240;
@@ -184,4 +196,179 @@ describe.each([
       expect((await fetch(`${url}/health`)).status).toBe(200);
     }
   }, 90_000);
+});
+
+/** The operations whose paths the fuzzed arguments try to leave. */
+const TEMPLATES = [
+  '/items/{id}',
+  '/files/{dir}/{name}.json',
+  '/pair/{x}{y}',
+  '/things/{id}/sub',
+  '/search',
+] as const;
+const HOSTILE_DOCUMENTS = 4;
+
+function fuzzDocument(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  TEMPLATES.forEach((template, index) => {
+    const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    paths[template] = {
+      [index === 3 ? 'post' : 'get']: {
+        operationId: `t${index}`,
+        parameters: [
+          ...names.map((name) => ({ name, in: 'path', required: true, schema: {} })),
+          { name: 'q', in: 'query', schema: {} },
+          { name: 'X-Trace', in: 'header', schema: {} },
+        ],
+        ...(index === 3 && { requestBody: { content: { 'application/json': { schema: {} } } } }),
+        responses: { '200': { description: 'ok' } },
+      },
+    };
+  });
+  return {
+    openapi: '3.0.3',
+    info: { title: 'fuzz', version: '1' },
+    security: [{ oidc: ['fuzz:read'] }],
+    paths,
+    components: { securitySchemes: { oidc: { type: 'openIdConnect', openIdConnectUrl: 'x' } } },
+  };
+}
+
+/** Where a call of the MCP server may land: an operation's template, each value one segment. */
+function insideTemplates(target: string): boolean {
+  const [path = ''] = target.split('?');
+  const segments = path.split('/');
+  if (segments.some((s) => ['.', '..'].includes(s.toLowerCase().replaceAll('%2e', '.')))) {
+    return false;
+  }
+  const value = '[^/?#]+';
+  const literal = (text: string) => text.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+  const allowed = [
+    ...TEMPLATES.map(
+      (t) =>
+        `/fuzz/v1${t
+          .split(/\{\w+\}/)
+          .map(literal)
+          .join(value)}`,
+    ),
+    `/hostile\\d+/v1/op\\d+/${value}`,
+  ];
+  return allowed.some((pattern) => new RegExp(`^${pattern}$`).test(path));
+}
+
+describe('seeded fuzz run (OpenAPI surface)', () => {
+  const upstream = new LoggingUpstream();
+  let sys: TestSystem;
+  let token: string;
+
+  beforeAll(async () => {
+    await upstream.start();
+    const rng = new Prng(SEED);
+    upstream.document('/doc/fuzz.json', fuzzDocument());
+    upstream.route('/fuzz/v1/search', (request, response) =>
+      answerJson(response, 400, { title: 'echo', detail: JSON.stringify(request.headers) }),
+    );
+    const apis = [
+      {
+        name: 'fuzz',
+        resource: 'https://fuzz.example/api',
+        scopes: ['fuzz:read'],
+        openapi: `${upstream.url}/doc/fuzz.json`,
+        baseUrl: `${upstream.url}/fuzz/v1`,
+      },
+    ];
+    for (let n = 0; n < HOSTILE_DOCUMENTS; n++) {
+      upstream.document(`/doc/${n}.json`, hostileOpenApiDocument(rng, `h${n}:read`));
+      apis.push({
+        name: `hostile${n}`,
+        resource: `https://hostile${n}.example/api`,
+        scopes: [`h${n}:read`],
+        openapi: `${upstream.url}/doc/${n}.json`,
+        baseUrl: `${upstream.url}/hostile${n}/v1`,
+      });
+    }
+    const apisFile = join(mkdtempSync(join(tmpdir(), 'fuzz-apis-')), 'apis.json');
+    writeFileSync(apisFile, JSON.stringify({ apis }));
+    sys = await startTestSystem({ env: { ROLES: 'auth,mcp', APIS_FILE: apisFile } });
+    token = (
+      await codeFlow(sys, {
+        clientId: 'mcpclient',
+        clientSecret: 'mcpclient_secret',
+        redirectUri: 'http://localhost:3334/oauth/callback',
+        scope: ['openid', ...apis.flatMap((api) => api.scopes)].join(' '),
+        resources: [`${sys.urls.mcp}/mcp`],
+      })
+    ).access_token;
+  });
+  afterAll(async () => {
+    await sys?.close();
+    await upstream.stop();
+  });
+
+  async function rpc(method: string, params: unknown): Promise<Outcome & { body: unknown }> {
+    const label = `${method} ${JSON.stringify(params).slice(0, 120)}`;
+    const started = performance.now();
+    try {
+      const response = await postMcp(
+        sys,
+        { jsonrpc: '2.0', id: 1, method, params },
+        { authorization: `Bearer ${token}` },
+      );
+      const body = (await response.json()) as { error?: { code: number } };
+      // An internal error is a 500 in JSON-RPC clothing.
+      const status = body.error?.code === -32603 ? 500 : response.status;
+      return { label, status, ms: performance.now() - started, body };
+    } catch (error) {
+      return { label: `${label} (${String(error)})`, status: 599, ms: 0, body: undefined };
+    }
+  }
+
+  it(`${REQUESTS} hostile documents and tool calls: no 5xx, each within ${BOUND_MS} ms, no request off its template`, async () => {
+    const listed = await rpc('tools/list', {});
+    const tools = (listed.body as { result: { tools: { name: string; inputSchema: object }[] } })
+      .result.tools;
+    const names = tools.map((t) => t.name);
+    // The well-formed API is offered whole, whatever its neighbours' documents hold.
+    expect(names).toEqual(expect.arrayContaining(TEMPLATES.map((_, i) => `fuzz-t${i}`)));
+    expect(names).toEqual(expect.arrayContaining(['who-am-i', 'get-server-info']));
+    expect(JSON.stringify(tools).length).toBeLessThan(2_000_000);
+
+    const rng = new Prng(SEED);
+    const outcomes: (Outcome & { body: unknown })[] = [listed];
+    let next = 0;
+    const worker = async () => {
+      while (next < REQUESTS) {
+        next++;
+        const tool = rng.pick(tools);
+        const properties = Object.keys(
+          (tool.inputSchema as { properties?: object }).properties ?? {},
+        );
+        const args = Object.fromEntries(properties.map((p) => [p, hostilePathValue(rng)]));
+        const shot = rng.int(10);
+        outcomes.push(
+          shot === 0
+            ? await rpc('tools/list', {})
+            : shot === 1
+              ? await rpc('tools/call', { name: hostileString(rng).slice(0, 64), arguments: args })
+              : shot === 2
+                ? await rpc('tools/call', { name: tool.name, arguments: hostileJson(rng) })
+                : await rpc('tools/call', { name: tool.name, arguments: args }),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    expect(outcomes.filter((o) => o.status >= 500).map((o) => `${o.status} ${o.label}`)).toEqual(
+      [],
+    );
+    expect(
+      outcomes.filter((o) => o.ms > BOUND_MS).map((o) => `${Math.round(o.ms)} ms ${o.label}`),
+    ).toEqual([]);
+    // The search operation echoes its request headers in a 400: no token may come back.
+    expect(outcomes.filter((o) => JSON.stringify(o.body).includes('eyJ'))).toEqual([]);
+    const calls = upstream.targets().filter((t) => !t.startsWith('/doc/'));
+    expect(calls.length).toBeGreaterThan(REQUESTS / 10);
+    expect(calls.filter((t) => !insideTemplates(t))).toEqual([]);
+    expect((await fetch(`${sys.urls.mcp}/health`)).status).toBe(200);
+  }, 120_000);
 });

@@ -117,3 +117,128 @@ export function hostileForm(
   }
   return params;
 }
+
+/** Path parameter values that try to leave their segment: dots, encodings, URLs, CRLF, sizes. */
+export function hostilePathValue(rng: Prng): unknown {
+  switch (rng.int(4)) {
+    case 0:
+      return rng.pick([
+        '.',
+        '..',
+        '%2e',
+        '%2E%2e',
+        '.%2e',
+        '%252e%252e',
+        '..%2f..%2fadmin',
+        '../../admin',
+        '/',
+        '//evil.example/x',
+        'http://evil.example/x',
+        '\\..\\..\\admin',
+        '?x=1',
+        '#frag',
+        'a\r\nX-Injected: 1',
+        '\u0000',
+        '',
+        ' ',
+        '\ud800',
+        '%',
+        '%zz',
+      ]);
+    case 1:
+      return hostileString(rng);
+    case 2:
+      return hostileJson(rng);
+    default:
+      return `${'../'.repeat(rng.int(20))}${rng.pick(['x', '.', '..', '%2e'])}`;
+  }
+}
+
+/** Odd OpenAPI paths: relative, dot segments, shared expressions, URL syntax, sizes. */
+const ODD_PATHS = [
+  'items/{id}',
+  '{id}/items',
+  '/a/../{id}',
+  '/a/%2e%2e/{id}',
+  '/{id}{id}',
+  '/q?x={id}',
+  '/f#{id}',
+  '/sp ace/{id}',
+  '/{id',
+  '/}{id}',
+  '//{id}',
+  '/\\{id}',
+  '/é/{id}',
+];
+
+/**
+ * A hostile OpenAPI document: deep shared `$ref` levels, `$ref` cycles, missing and external
+ * references (http and file), schemas nested past any sane depth, huge enums, odd paths,
+ * forbidden header parameters, scope-less requirements, regular expressions that backtrack.
+ */
+export function hostileOpenApiDocument(rng: Prng, scope: string): Record<string, unknown> {
+  const depth = 5 + rng.int(25);
+  const schemas: Record<string, unknown> = {
+    [`L${depth}`]: { type: 'string', pattern: '^(a+)+$' },
+    Loop: { allOf: [{ $ref: '#/components/schemas/Loop2' }] },
+    Loop2: { $ref: '#/components/schemas/Loop' },
+    Big: { type: 'string', enum: Array.from({ length: rng.int(4000) }, (_, i) => `v${i}`) },
+  };
+  for (let i = 0; i < depth; i++) {
+    const next = { $ref: `#/components/schemas/L${i + 1}` };
+    schemas[`L${i}`] = { type: 'object', properties: { a: next, b: next }, required: ['a'] };
+  }
+  // Past the depth cap in one document of four: that document is refused as a whole.
+  let nested: unknown = { type: 'string' };
+  for (let i = rng.pick([3, 10, 20, 200]); i > 0; i--) nested = { type: 'array', items: nested };
+  const refs = [
+    '#/components/schemas/L0',
+    '#/components/schemas/Loop',
+    '#/components/schemas/Big',
+    '#/components/schemas/Missing',
+    '#/__proto__',
+    'file:///etc/passwd',
+    'http://127.0.0.1:1/remote.json#/x',
+    './neighbour.yaml',
+  ];
+  const paths: Record<string, unknown> = {};
+  for (let i = 0; i < 3 + rng.int(8); i++) {
+    const odd = rng.int(3) === 0;
+    const path = odd ? rng.pick(ODD_PATHS) : `/op${i}/{id}`;
+    paths[path] = {
+      [rng.pick(['get', 'post', 'delete'])]: {
+        operationId: rng.int(8) === 0 ? hostileString(rng).slice(0, 80) : `op${i}`,
+        security: rng.pick([[{ oidc: [scope] }], [{ oidc: [] }], [{ key: [] }], 'nonsense']),
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'q', in: 'query', schema: rng.pick([nested, { $ref: rng.pick(refs) }]) },
+          {
+            name: rng.pick(['X-Forwarded-For', 'Proxy-Authorization', 'Host', 'X-Trace']),
+            in: 'header',
+            schema: { type: 'string' },
+          },
+          ...(rng.int(4) === 0
+            ? [
+                { name: 'id', in: 'query' },
+                { name: 'x', in: 'nowhere' },
+              ]
+            : []),
+        ],
+        requestBody: { content: { 'application/json': { schema: { $ref: rng.pick(refs) } } } },
+        responses: { '200': { description: 'ok' } },
+      },
+    };
+  }
+  return {
+    openapi: rng.pick(['3.0.3', '3.1.0']),
+    info: { title: 'hostile', version: '1' },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        oidc: { type: 'openIdConnect', openIdConnectUrl: 'http://127.0.0.1:1/x' },
+        key: { type: 'apiKey', name: 'k', in: 'header' },
+      },
+    },
+  };
+}

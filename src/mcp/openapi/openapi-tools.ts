@@ -1,3 +1,4 @@
+import { setImmediate, setTimeout as delay } from 'node:timers/promises';
 import {
   CanActivate,
   ExecutionContext,
@@ -21,10 +22,18 @@ import { Principal } from '../../bearer/principal';
 import { ApiCallError, ApiHttpClient } from '../upstream/api-http';
 import { TokenExchangeClient } from '../upstream/token-exchange.client';
 import { UpstreamError } from '../upstream/upstream.error';
+import { CallArgumentError } from './call-argument.error';
 import { loadOpenApiDocument } from './openapi-document';
-import { failure, readAnswer, toolResultOf, upstreamRequest } from './operation-call';
+import { OpenApiDocumentError } from './openapi-document.error';
+import {
+  argumentFailure,
+  failure,
+  readAnswer,
+  toolResultOf,
+  upstreamRequest,
+} from './operation-call';
 import type { OperationTool } from './operation-tool';
-import { apiTools } from './operation-tools';
+import { apiTools, OWN_TOOLS } from './operation-tools';
 
 export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
 /**
@@ -32,17 +41,24 @@ export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
  * start in any order, and a tool call soon after the API comes up should find its tools.
  */
 const RETRY_MS = 500;
+/** A document that was read and refused is asked again this much later, not at every request. */
+const REFUSED_RETRY_MS = 5 * 60_000;
+/**
+ * An MCP request waits this long at most for a document being read: a slow or dripping
+ * document server must not hold every request of every user for its whole timeout.
+ */
+const LOAD_WAIT_MS = 1000;
 
 interface ApiState {
   loaded: boolean;
-  lastAttempt: number;
+  retryAt: number;
   attempt: Promise<void> | undefined;
 }
 
 /**
  * Registers every configured API's operations as MCP tools. Roles start in any order, so an API
  * that is down does not stop this server: its document is read again, at most every half
- * second, whenever an MCP request arrives (the guard below waits for that attempt).
+ * second, whenever an MCP request arrives (the guard below waits a moment for that attempt).
  */
 @Injectable()
 export class OpenApiTools implements OnApplicationBootstrap {
@@ -57,26 +73,26 @@ export class OpenApiTools implements OnApplicationBootstrap {
     private readonly http: ApiHttpClient,
   ) {
     for (const api of config.apis)
-      this.states.set(api, { loaded: false, lastAttempt: 0, attempt: undefined });
+      this.states.set(api, { loaded: false, retryAt: 0, attempt: undefined });
   }
 
   onApplicationBootstrap(): void {
     void this.ensureLoaded();
   }
 
-  /** Tries every API whose tools are missing; never throws. */
+  /** Tries every API whose tools are missing and waits for that a moment at most; never throws. */
   async ensureLoaded(): Promise<void> {
     const now = Date.now();
-    await Promise.all(
-      [...this.states].map(([api, state]): Promise<void> => {
-        if (state.loaded) return Promise.resolve();
-        if (!state.attempt && now - state.lastAttempt >= RETRY_MS) {
-          state.lastAttempt = now;
-          state.attempt = this.load(api, state).finally(() => (state.attempt = undefined));
-        }
-        return state.attempt ?? Promise.resolve();
-      }),
-    );
+    const attempts: Promise<void>[] = [];
+    for (const [api, state] of this.states) {
+      if (state.loaded) continue;
+      if (!state.attempt && now >= state.retryAt) {
+        state.attempt = this.load(api, state).finally(() => (state.attempt = undefined));
+      }
+      if (state.attempt) attempts.push(state.attempt);
+    }
+    if (!attempts.length) return;
+    await Promise.race([Promise.all(attempts), delay(LOAD_WAIT_MS, undefined, { ref: false })]);
   }
 
   /** The APIs whose tools are not known yet (their description could not be read). */
@@ -89,38 +105,71 @@ export class OpenApiTools implements OnApplicationBootstrap {
   }
 
   private async load(api: ProtectedApi, state: ApiState): Promise<void> {
+    let tools;
     try {
-      const document = await loadOpenApiDocument(api);
+      const document = await loadOpenApiDocument(api, this.http);
       const prefix = this.config.apis.length > 1 ? api.name : undefined;
-      const { tools, skipped } = apiTools(api, document, prefix);
-      for (const tool of tools) this.register(api, tool);
+      const built = apiTools(api, document, prefix);
+      tools = built.tools;
       // Debug level: start-up stays quiet (the default weather API always leaves one out).
-      for (const s of skipped)
+      for (const s of built.skipped)
         this.logger.debug({ msg: 'operation not offered as a tool', api: api.name, ...s });
-      state.loaded = true;
-      this.logger.debug({ msg: 'API tools registered', api: api.name, tools: tools.length });
     } catch (error) {
-      this.logger.warn({ msg: 'API description not available yet', api: api.name, err: error });
+      const retryMs = retryDelay(error);
+      state.retryAt = Date.now() + retryMs;
+      this.logger.warn({
+        msg: retryMs === RETRY_MS ? 'API description not available yet' : 'API description refused',
+        api: api.name,
+        ...(error instanceof OpenApiDocumentError ? { reason: error.message } : { err: error }),
+      });
+      return;
     }
+    let offered = 0;
+    for (const tool of tools) {
+      // Compiling a tool's schemas takes a moment: other requests go between two tools.
+      await setImmediate();
+      if (this.register(api, tool)) offered++;
+    }
+    state.loaded = true;
+    this.logger.debug({ msg: 'API tools registered', api: api.name, tools: offered });
   }
 
-  private register(api: ProtectedApi, tool: OperationTool): void {
+  /** Registers one tool; a schema the SDK's validator cannot compile costs only this tool. */
+  private register(api: ProtectedApi, tool: OperationTool): boolean {
+    let output: ReturnType<typeof fromJsonSchema> | undefined;
+    try {
+      // Compiled here, once: the SDK compiles the same objects again for tools/list and
+      // tools/call, and its validator caches them by identity.
+      fromJsonSchema(tool.inputSchema as JsonSchemaType);
+      output = tool.output && fromJsonSchema(tool.output.schema as JsonSchemaType);
+      this.strategy.registerTool({
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.inputSchema,
+        outputSchema: tool.output?.schema,
+        annotations: tool.annotations,
+        // Hidden from tools/list without these, and a step-up challenge naming them on call.
+        requiredScopes: [...tool.scopes],
+        requiredScopesMatch: 'all',
+        handler: (args, _context, request: { user?: Principal } | undefined) =>
+          request?.user
+            ? this.call(api, tool, args, request.user).then((result) => conforming(result, output))
+            : failure(401, { title: 'No authenticated caller' }),
+      });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'operation not offered as a tool',
+        api: api.name,
+        operation: tool.operationId,
+        reason: `its schemas do not compile: ${error instanceof Error ? error.message : ''}`.slice(
+          0,
+          300,
+        ),
+      });
+      return false;
+    }
     this.registered.add(tool.name);
-    const output = tool.output && fromJsonSchema(tool.output.schema as JsonSchemaType);
-    this.strategy.registerTool({
-      name: tool.name,
-      description: tool.description,
-      parameters: tool.inputSchema,
-      outputSchema: tool.output?.schema,
-      annotations: tool.annotations,
-      // Hidden from tools/list without these, and a step-up challenge naming them on call.
-      requiredScopes: [...tool.scopes],
-      requiredScopesMatch: 'all',
-      handler: (args, _context, request: { user?: Principal } | undefined) =>
-        request?.user
-          ? this.call(api, tool, args, request.user).then((result) => conforming(result, output))
-          : failure(401, { title: 'No authenticated caller' }),
-    });
+    return true;
   }
 
   /** One call: a token for this API alone (RFC 8693), never the caller's own. */
@@ -137,20 +186,45 @@ export class OpenApiTools implements OnApplicationBootstrap {
     } catch (error) {
       return exchangeFailure(error);
     }
+    let request;
+    try {
+      request = upstreamRequest(api, tool, args, token);
+    } catch (error) {
+      if (error instanceof CallArgumentError) return argumentFailure(error);
+      throw error;
+    }
     let answer;
     try {
-      answer = readAnswer(await this.http.send(upstreamRequest(api, tool, args, token)));
+      answer = readAnswer(await this.http.send(request));
     } catch (error) {
       if (error instanceof ApiCallError && error.code === 'too_large') {
         return failure(502, {
           title: `${api.name} answered with more than a tool result may hold`,
         });
       }
-      this.logger.warn({ msg: 'API unreachable', api: api.name, tool: tool.name, err: error });
+      // The path template, never the URL: its path and query carry the caller's arguments.
+      this.logger.warn({
+        msg: 'API unreachable',
+        api: api.name,
+        tool: tool.name,
+        path: tool.path,
+        err: error,
+      });
       return failure(503, { title: `${api.name} is unreachable; try again later` });
     }
     if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
-    return toolResultOf(tool, answer);
+    return toolResultOf(tool, answer, token);
+  }
+}
+
+/** A document that could not be read is asked again soon; one read and refused, much later. */
+function retryDelay(error: unknown): number {
+  if (!(error instanceof OpenApiDocumentError)) return REFUSED_RETRY_MS;
+  switch (error.code) {
+    case 'unavailable':
+      return RETRY_MS;
+    case 'refused':
+      return REFUSED_RETRY_MS;
   }
 }
 
@@ -177,9 +251,6 @@ function exchangeFailure(error: unknown): CallToolResult {
   }
   return failure(503, { title: 'The authorization server is unavailable; try again later' });
 }
-
-/** Tools written by hand in this server: never an API's. */
-const OWN_TOOLS = new Set(['who-am-i', 'get-server-info']);
 
 /**
  * Waits, before an MCP request, for APIs whose tools are not registered yet to be tried. While

@@ -1,5 +1,12 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { JsonSchema, toJsonSchema } from './json-schema';
+import { objectAt } from './document-refs';
+import type { JsonSchema } from './json-schema';
+import { operationParameters } from './operation-parameters';
+import { operationScopes } from './operation-security';
+import { OperationError } from './operation.error';
+import { parsePathTemplate, type PathTemplate } from './path-template';
+import type { SchemaBudget } from './schema-budget';
+import type { ConvertedSchema, SchemaDefs } from './schema-defs';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 export type Method = (typeof METHODS)[number];
@@ -16,6 +23,7 @@ export interface OperationTool {
   readonly description: string;
   readonly method: Method;
   readonly path: string;
+  readonly template: PathTemplate;
   readonly parameters: readonly ParameterPlace[];
   /** Whether the input has a `body` property sent as the JSON request body. */
   readonly hasBody: boolean;
@@ -33,57 +41,65 @@ export const BODY = 'body';
 /** An operation may name the property that wraps a non-object response (default `result`). */
 const RESULT_NAME = 'x-mcp-result-name';
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
-
-/** Why an operation is not offered; logged, never fatal. */
-export type Skipped = { readonly operation: string; readonly reason: string };
+/** Tool names as the MCP tools spec recommends them, and as APIS_FILE lists operationIds. */
+const OPERATION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const WRAP_KEY = /^[A-Za-z0-9_]{1,64}$/;
+const MAX_DESCRIPTION = 4000;
 
 /**
- * Builds the tool of one operation, or says why it cannot be one. Only operations that an OAuth
- * token can authorize are offered: the MCP server calls APIs with exchanged tokens and nothing else.
+ * Builds the tool of one operation, or throws an OperationError saying why it cannot be one.
+ * Only operations that an OAuth token can authorize are offered: the MCP server calls APIs
+ * with exchanged tokens and nothing else. Schemas keep their `$ref`s as `$defs` (./schema-defs.ts).
  */
 export function operationTool(
   document: OpenAPIV3.Document,
+  defs: SchemaDefs,
+  budget: SchemaBudget,
   path: string,
+  item: Record<string, unknown>,
   method: Method,
   prefix: string | undefined,
-): OperationTool | Skipped {
-  const item = document.paths[path]!;
-  const operation = item[method]!;
-  const operationId = operation.operationId!;
-  const scopes = oauthScopes(document, operation.security ?? document.security ?? []);
-  if (!scopes) {
-    return { operation: operationId, reason: 'no OAuth2/OpenID Connect security requirement' };
+): OperationTool {
+  const operation = objectAt(document, item[method]) ?? {};
+  const operationId = operation.operationId;
+  if (typeof operationId !== 'string' || !OPERATION_ID.test(operationId)) {
+    throw new OperationError('bad_operation_id', 'its operationId is not a tool name');
   }
-  const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])]
-    .map((p) => p as OpenAPIV3.ParameterObject)
-    .filter((p) => p.in === 'path' || p.in === 'query' || p.in === 'header');
-  const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
-  for (const p of parameters) {
-    properties[p.name] = {
-      ...toJsonSchema(p.schema),
-      ...(p.description ? { description: p.description } : {}),
-    };
-    if (p.required || p.in === 'path') required.push(p.name);
-  }
-  const body = jsonBody(operation.requestBody as OpenAPIV3.RequestBodyObject | undefined);
+  const scopes = operationScopes(document, operation.security ?? document.security);
+  const template = parsePathTemplate(path);
+  const parameters = operationParameters(document, item.parameters, operation.parameters, template);
+  const inputs = new Map(parameters.map((p) => [p.name, defs.convert(p.schema, budget)]));
+  const body = jsonBody(document, defs, budget, operation.requestBody);
   if (body) {
-    properties[BODY] = body.schema;
-    if (body.required) required.push(BODY);
+    if (inputs.has(BODY))
+      throw new OperationError('bad_parameter', `a parameter is named "${BODY}"`);
+    inputs.set(BODY, body.schema);
   }
+  const required = [
+    ...parameters.filter((p) => p.required).map((p) => p.name),
+    ...(body?.required ? [BODY] : []),
+  ];
+  const inputSchema: JsonSchema = {
+    type: 'object',
+    properties: Object.fromEntries([...inputs].map(([name, input]) => [name, input.schema])),
+    ...(required.length ? { required } : {}),
+    ...defsOf(defs, budget, [...inputs.values()]),
+  };
+  const summary = typeof operation.summary === 'string' ? operation.summary.slice(0, 200) : '';
   return {
     name: prefix ? `${prefix}-${operationId}` : operationId,
     operationId,
-    description: describe(operation, method, path),
+    description: describe(summary, operation.description, method, path),
     method,
     path,
-    parameters: parameters.map((p) => ({ name: p.name, in: p.in as ParameterPlace['in'] })),
+    template,
+    parameters: parameters.map((p) => ({ name: p.name, in: p.in })),
     hasBody: body !== undefined,
-    inputSchema: { type: 'object', properties, ...(required.length ? { required } : {}) },
-    output: outputOf(operation),
+    inputSchema,
+    output: outputOf(document, defs, budget, operation),
     scopes,
     annotations: {
-      ...(operation.summary ? { title: operation.summary } : {}),
+      ...(summary ? { title: summary } : {}),
       readOnlyHint: method === 'get' || method === 'head',
       destructiveHint: method === 'delete',
       idempotentHint: method !== 'post' && method !== 'patch',
@@ -92,58 +108,76 @@ export function operationTool(
   };
 }
 
-/**
- * OpenAPI 3 §4.8.30: the operation may be called when any one requirement object is met, and
- * a requirement needs all of its schemes. The first requirement made only of OAuth2 and OpenID
- * Connect schemes is the one a token can meet; its scopes are the tool's.
- */
-function oauthScopes(
-  document: OpenAPIV3.Document,
-  requirements: readonly OpenAPIV3.SecurityRequirementObject[],
-): string[] | undefined {
-  const schemes = document.components?.securitySchemes ?? {};
-  const isOAuth = (name: string) => {
-    const scheme = schemes[name] as OpenAPIV3.SecuritySchemeObject | undefined;
-    return scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect';
-  };
-  const usable = requirements.find((r) => {
-    const names = Object.keys(r);
-    return names.length > 0 && names.every(isOAuth);
-  });
-  return usable ? [...new Set(Object.values(usable).flat())] : undefined;
-}
-
 function jsonBody(
-  body: OpenAPIV3.RequestBodyObject | undefined,
-): { schema: JsonSchema; required: boolean } | undefined {
-  const media = Object.entries(body?.content ?? {}).find(([type]) => JSON_TYPE.test(type));
-  if (!body || !media) return undefined;
-  const schema = toJsonSchema(media[1].schema);
-  return {
-    schema: body.description ? { ...schema, description: body.description } : schema,
-    required: body.required === true,
-  };
+  document: unknown,
+  defs: SchemaDefs,
+  budget: SchemaBudget,
+  requestBody: unknown,
+): { schema: ConvertedSchema; required: boolean } | undefined {
+  const body = requestBody === undefined ? undefined : objectAt(document, requestBody);
+  const schema = jsonSchemaOf(body?.content);
+  if (!body || schema === undefined) return undefined;
+  const description = typeof body.description === 'string' ? body.description : undefined;
+  const withDescription =
+    description && typeof schema === 'object' && schema !== null && !Array.isArray(schema)
+      ? { ...schema, description }
+      : schema;
+  return { schema: defs.convert(withDescription, budget), required: body.required === true };
 }
 
 /** MCP tools spec: `outputSchema` describes an object, so other JSON values are wrapped. */
-function outputOf(operation: OpenAPIV3.OperationObject): OperationTool['output'] {
-  const success = Object.entries(operation.responses ?? {})
-    .filter(([status]) => /^2(\d\d|XX)$/.test(status))
-    .map(([, response]) => response as OpenAPIV3.ResponseObject)[0];
-  const media = Object.entries(success?.content ?? {}).find(([type]) => JSON_TYPE.test(type));
-  if (!media?.[1].schema) return undefined;
-  const schema = toJsonSchema(media[1].schema);
-  if (schema.type === 'object') return { schema, wrapKey: undefined };
-  const named = (operation as unknown as Record<string, unknown>)[RESULT_NAME];
-  const wrapKey = typeof named === 'string' && named ? named : 'result';
+function outputOf(
+  document: unknown,
+  defs: SchemaDefs,
+  budget: SchemaBudget,
+  operation: Record<string, unknown>,
+): OperationTool['output'] {
+  const responses = objectAt(document, operation.responses) ?? {};
+  const status = Object.keys(responses).find((s) => /^2(\d\d|XX)$/.test(s));
+  const response = status === undefined ? undefined : objectAt(document, responses[status]);
+  const schema = jsonSchemaOf(response?.content);
+  if (schema === undefined) return undefined;
+  const converted = defs.convert(schema, budget);
+  if (defs.isObject(converted)) {
+    return {
+      schema: { ...converted.schema, type: 'object', ...defsOf(defs, budget, [converted]) },
+      wrapKey: undefined,
+    };
+  }
+  const named = operation[RESULT_NAME];
+  const wrapKey = typeof named === 'string' && WRAP_KEY.test(named) ? named : 'result';
   return {
-    schema: { type: 'object', properties: { [wrapKey]: schema }, required: [wrapKey] },
+    schema: {
+      type: 'object',
+      properties: { [wrapKey]: converted.schema },
+      required: [wrapKey],
+      ...defsOf(defs, budget, [converted]),
+    },
     wrapKey,
   };
 }
 
-function describe(operation: OpenAPIV3.OperationObject, method: Method, path: string): string {
-  const parts = [operation.summary, operation.description].filter((s): s is string => !!s?.trim());
-  const text = [...new Set(parts)].join('\n\n');
+/** The schema of the first JSON media type of a Content map. */
+function jsonSchemaOf(content: unknown): unknown {
+  if (typeof content !== 'object' || content === null) return undefined;
+  const media = Object.entries(content).find(([type]) => JSON_TYPE.test(type))?.[1] as unknown;
+  if (typeof media !== 'object' || media === null) return undefined;
+  return (media as Record<string, unknown>).schema;
+}
+
+function defsOf(
+  defs: SchemaDefs,
+  budget: SchemaBudget,
+  schemas: readonly ConvertedSchema[],
+): { $defs?: JsonSchema } {
+  const $defs = defs.defsFor(schemas, budget);
+  return Object.keys($defs).length ? { $defs } : {};
+}
+
+function describe(summary: string, description: unknown, method: Method, path: string): string {
+  const parts = [summary, typeof description === 'string' ? description : ''].filter((s) =>
+    s.trim(),
+  );
+  const text = [...new Set(parts)].join('\n\n').slice(0, MAX_DESCRIPTION);
   return text || `${method.toUpperCase()} ${path}`;
 }

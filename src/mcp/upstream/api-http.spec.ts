@@ -10,7 +10,7 @@ describe('ApiHttpClient', () => {
 
   beforeAll(async () => {
     server = createServer((request, response) => {
-      switch (request.url) {
+      switch (request.url?.split('?')[0]) {
         case '/json':
           response.setHeader('content-type', 'application/json');
           response.end(
@@ -64,6 +64,25 @@ describe('ApiHttpClient', () => {
   it('stops reading an undeclared answer once it passes the cap', async () => {
     await expect(send('/streamed-too-large')).rejects.toMatchObject({ code: 'too_large' });
     expect(streamed).toBeLessThan(MAX_RESPONSE_BYTES * 4);
+  });
+
+  it('reads up to the cap the caller gives', async () => {
+    await expect(
+      client.send({ url: `${origin}/json`, method: 'GET', headers: {} }, 10),
+    ).rejects.toMatchObject({ code: 'too_large' });
+  });
+
+  it('names no path or query in its errors, which are logged', async () => {
+    const failure = await client
+      .send({ url: `${origin}/streamed-too-large?secret=s3cr3t`, method: 'GET', headers: {} }, 10)
+      .catch((error: unknown) => error);
+    const closed = await client
+      .send({ url: 'http://127.0.0.1:1/private/path?secret=s3cr3t', method: 'GET', headers: {} })
+      .catch((error: unknown) => error);
+    for (const error of [failure, closed]) {
+      expect(error).toBeInstanceOf(ApiCallError);
+      expect((error as Error).message).not.toMatch(/secret|private|too-large/);
+    }
   });
 
   it('does not follow a redirect, so the token stays with the API it was minted for', async () => {

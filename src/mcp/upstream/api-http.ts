@@ -42,7 +42,13 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export class ApiHttpClient implements OnApplicationShutdown {
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 
-  async send(call: ApiRequest): Promise<ApiResponse> {
+  /**
+   * Sends one request and reads its answer up to `maxBytes`. Error messages name the method and
+   * the origin only: the path and query may carry a caller's arguments, and these messages are
+   * logged.
+   */
+  async send(call: ApiRequest, maxBytes = MAX_RESPONSE_BYTES): Promise<ApiResponse> {
+    const where = `${call.method} ${URL.canParse(call.url) ? new URL(call.url).origin : 'a bad URL'}`;
     let response;
     try {
       response = await request(call.url, {
@@ -55,11 +61,13 @@ export class ApiHttpClient implements OnApplicationShutdown {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      throw new ApiCallError('unreachable', `${call.method} ${call.url} failed`, { cause: error });
+      throw new ApiCallError('unreachable', `${where} failed`, { cause: error });
     }
     const declared = Number(response.headers['content-length'] ?? 0);
-    if (declared > MAX_RESPONSE_BYTES) {
-      response.body.destroy();
+    if (declared > maxBytes) {
+      // Nobody reads this body: destroying it emits an abort error that, without a listener,
+      // would be an uncaught exception.
+      response.body.on('error', () => undefined).destroy();
       throw new ApiCallError('too_large', `answer of ${declared} bytes`);
     }
     const chunks: Buffer[] = [];
@@ -67,15 +75,15 @@ export class ApiHttpClient implements OnApplicationShutdown {
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
+        if (size > maxBytes) {
           response.body.destroy();
-          throw new ApiCallError('too_large', `answer over ${MAX_RESPONSE_BYTES} bytes`);
+          throw new ApiCallError('too_large', `answer over ${maxBytes} bytes`);
         }
         chunks.push(chunk);
       }
     } catch (error) {
       if (error instanceof ApiCallError) throw error;
-      throw new ApiCallError('unreachable', `${call.method} ${call.url} broke off`, {
+      throw new ApiCallError('unreachable', `${where}: the answer broke off`, {
         cause: error,
       });
     }

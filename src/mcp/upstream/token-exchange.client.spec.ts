@@ -127,6 +127,16 @@ describe('TokenExchangeClient', () => {
     });
   });
 
+  it('never exchanges without a scope, which would yield every scope the caller holds', async () => {
+    as.reply = issued('every-scope');
+    for (const scope of ['', ' ']) {
+      await expect(
+        client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', scope),
+      ).rejects.toThrow(/must name the scopes/);
+    }
+    expect(as.requests).toHaveLength(0);
+  });
+
   it('caches per subject token, and forgets on request', async () => {
     as.reply = issued('api-token-1');
     await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');

@@ -32,7 +32,14 @@ export class TokenExchangeClient {
     });
   }
 
+  /**
+   * `scope` must name at least one scope: without one the AuthServer would issue every scope
+   * of the resource that the caller's token holds (RFC 8693 §2.1), more than any one call needs.
+   */
   tokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
+    if (!scope.trim()) {
+      return Promise.reject(new Error('a token exchange must name the scopes it needs'));
+    }
     return this.cache.getOrCreate(this.key(caller, resource, scope), () =>
       this.measuredExchange(caller.token, resource, scope),
     );
@@ -79,8 +86,7 @@ export class TokenExchangeClient {
         subject_token_type: ACCESS_TOKEN_TYPE,
         requested_token_type: ACCESS_TOKEN_TYPE,
         resource,
-        // No scope: every scope of the resource that the subject token holds (RFC 8693 §2.1).
-        ...(scope ? { scope } : {}),
+        scope,
       });
     } catch (error) {
       throw exchangeFailure(error);
