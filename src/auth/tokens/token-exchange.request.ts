@@ -46,7 +46,8 @@ export function parseExchangeRequest(params: ExchangeParams): ExchangeRequest {
 
 /**
  * The scope of the new token: what was asked for, or everything the target offers that the
- * subject token already held. Asking for more than the subject token held is invalid_scope.
+ * subject token already held. Asking for more than the subject token held, or ending with no
+ * scope at all, is invalid_scope.
  */
 export function narrowScope(
   held: string | undefined,
@@ -58,5 +59,8 @@ export function narrowScope(
   if (requested?.some((s) => !offered.includes(s))) {
     throw new errors.InvalidScope('requested scope exceeds the subject token', requested.join(' '));
   }
-  return (requested ?? offered).join(' ');
+  const scope = (requested ?? offered).join(' ');
+  // A token without a scope would let the target decide what it may do; never issue one.
+  if (!scope) throw new errors.InvalidScope('no scope of the target is held by the subject token');
+  return scope;
 }
