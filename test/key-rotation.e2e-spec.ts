@@ -7,7 +7,7 @@ import { PostgresAuthStore } from '../src/storage/postgres.store';
 import { codeFlow, getWeather, tokenRequest, type TokenResponse } from './support/flows';
 import { toolCall } from './support/mcp';
 import { decodeJwt } from './support/pkce';
-import { freePorts } from './support/ports';
+import { onFreePorts } from './support/ports';
 import { describeWithPostgres } from './support/postgres-available';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { startServerProcess, type ServerProcess } from './support/server-process';
@@ -49,44 +49,60 @@ describeWithPostgres('signing-key rotation under load', () => {
   let env: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    if (!db) throw new Error('PostgreSQL answered the probe but not the test database set-up');
-    const [auth1, auth2, api, mcp, spa] = await freePorts(5);
-    Object.assign(urls, {
-      issuer: `http://localhost:${auth1}`,
-      replica2: `http://localhost:${auth2}`,
-      api: `http://localhost:${api}`,
-      mcp: `http://localhost:${mcp}`,
-      spa: `http://localhost:${spa}`,
+    const created = await createTestDatabase();
+    if (!created) throw new Error('PostgreSQL answered the probe but not the test database set-up');
+    db = created;
+    // Ports are configuration here (issuer, resources), so they are chosen before the processes
+    // bind them; one taken in between fails that start with EADDRINUSE and all start again.
+    await onFreePorts(5, async ([auth1, auth2, api, mcp, spa]) => {
+      try {
+        Object.assign(urls, {
+          issuer: `http://localhost:${auth1}`,
+          replica2: `http://localhost:${auth2}`,
+          api: `http://localhost:${api}`,
+          mcp: `http://localhost:${mcp}`,
+          spa: `http://localhost:${spa}`,
+        });
+        env = {
+          DATABASE_URL: created.url,
+          ISSUER_URL: urls.issuer,
+          API_BASE_URL: urls.api,
+          MCP_BASE_URL: urls.mcp,
+          SPA_URL: urls.spa,
+          ACCESS_TOKEN_TTL: String(TTL),
+          EXCHANGED_TOKEN_TTL: String(TTL),
+          ID_TOKEN_TTL: String(TTL),
+          KEY_ACTIVATION_DELAY_SECONDS: String(ACTIVATION_DELAY),
+        };
+        servers.push(await startServerProcess({ ...env, ROLES: 'auth' }, urls.issuer));
+        servers.push(
+          await startServerProcess(
+            { ...env, ROLES: 'auth', AUTH_PORT: String(auth2) },
+            urls.replica2,
+          ),
+        );
+        // The API before the MCP server, so the MCP server reads the API's description at start:
+        // this test is about signing keys, not about roles starting in any order (mcp-degraded is).
+        servers.push(await startServerProcess({ ...env, ROLES: 'api' }, urls.api));
+        servers.push(await startServerProcess({ ...env, ROLES: 'mcp' }, urls.mcp));
+      } catch (error) {
+        await stopAll();
+        throw error;
+      }
     });
-    env = {
-      DATABASE_URL: db.url,
-      ISSUER_URL: urls.issuer,
-      API_BASE_URL: urls.api,
-      MCP_BASE_URL: urls.mcp,
-      SPA_URL: urls.spa,
-      ACCESS_TOKEN_TTL: String(TTL),
-      EXCHANGED_TOKEN_TTL: String(TTL),
-      ID_TOKEN_TTL: String(TTL),
-      KEY_ACTIVATION_DELAY_SECONDS: String(ACTIVATION_DELAY),
-    };
-    servers.push(await startServerProcess({ ...env, ROLES: 'auth' }, urls.issuer));
-    servers.push(
-      await startServerProcess({ ...env, ROLES: 'auth', AUTH_PORT: String(auth2) }, urls.replica2),
-    );
-    // The API before the MCP server, so the MCP server reads the API's description at start:
-    // this test is about signing keys, not about roles starting in any order (mcp-degraded is).
-    servers.push(await startServerProcess({ ...env, ROLES: 'api' }, urls.api));
-    servers.push(await startServerProcess({ ...env, ROLES: 'mcp' }, urls.mcp));
   }, 90_000);
 
-  afterAll(async () => {
+  async function stopAll() {
     await Promise.all(
-      servers.map(async (server) => {
+      servers.splice(0).map(async (server) => {
         if (server.child.exitCode === null) server.signal('SIGTERM');
         await server.exited();
       }),
     );
+  }
+
+  afterAll(async () => {
+    await stopAll();
     await db?.drop();
   });
 

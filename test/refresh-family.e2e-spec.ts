@@ -2,7 +2,6 @@ import { getWeather } from './support/flows';
 import { codeSource, raceTokenRequests } from './support/races';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { describeWithPostgres } from './support/postgres-available';
-import { freePorts } from './support/ports';
 import { startTestSystem, type TestSystem } from './support/system';
 
 const GRACE_SECONDS = 2;
@@ -23,7 +22,8 @@ describeWithPostgres('refresh tokens at two AuthServers sharing PostgreSQL', () 
     const env = { DATABASE_URL: db.url, REFRESH_TOKEN_REUSE_GRACE: String(GRACE_SECONDS) };
     first = await startTestSystem({ env: { ...env, ROLES: 'auth,api' } });
     second = await startTestSystem({
-      env: { ...first.env, ...env, ROLES: 'auth', AUTH_PORT: String((await freePorts(1))[0]) },
+      // Port 0: the OS picks a free port as the replica binds, so none is chosen and freed first.
+      env: { ...first.env, ...env, ROLES: 'auth', AUTH_PORT: '0' },
     });
     replicas = [first.urls.issuer, second.system.listening.get('auth')!];
   }, 60_000);

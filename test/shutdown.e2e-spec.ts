@@ -8,6 +8,7 @@ import { basicAuth } from './support/pkce';
 import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 import { ServerProcess, startServerProcess } from './support/server-process';
+import { until } from './support/until';
 
 const M2M = basicAuth('m2m.client', '511536EF-F270-4058-80CA-1C89C192F69A');
 const CLIENT_CREDENTIALS = 'grant_type=client_credentials&scope=api';
@@ -77,6 +78,14 @@ describe('graceful shutdown', () => {
   }
 
   const alive = (server: ServerProcess) => server.child.exitCode === null;
+  // The signal has been handled once the port stops accepting: a poll, not a guess.
+  const refusesConnections = (issuer: string) =>
+    until('the port to refuse new connections', () =>
+      fetch(`${issuer}/health`).then(
+        () => undefined,
+        () => true,
+      ),
+    );
 
   it('answers a request in flight at SIGTERM, refuses new connections, then exits 0', async () => {
     const { server, issuer } = await authServer();
@@ -84,9 +93,8 @@ describe('graceful shutdown', () => {
     await delay(300);
 
     server.signal('SIGTERM');
-    await delay(300);
+    await refusesConnections(issuer);
     expect(alive(server)).toBe(true);
-    await expect(fetch(`${issuer}/health`)).rejects.toThrow();
 
     inFlight.finish();
     const answered = await inFlight.response;
@@ -99,9 +107,10 @@ describe('graceful shutdown', () => {
     const { server, issuer } = await authServer({ SHUTDOWN_DRAIN_SECONDS: '2' });
     const started = Date.now();
     server.signal('SIGTERM');
-    await delay(300);
-    const health = await fetch(`${issuer}/health`);
-    expect(health.status).toBe(503);
+    const health = await until('/health to say draining', async () => {
+      const answer = await fetch(`${issuer}/health`);
+      return answer.status === 503 ? answer : undefined;
+    });
     expect(await health.json()).toMatchObject({ status: 'draining', role: 'auth' });
     const token = await tokenRequest(
       { urls: { issuer } },
@@ -161,7 +170,7 @@ describe('graceful shutdown', () => {
     inFlight.response.catch(() => undefined);
     await delay(300);
     server.signal('SIGTERM');
-    await delay(300);
+    await refusesConnections(issuer);
     expect(alive(server)).toBe(true);
     const before = Date.now();
     server.signal('SIGTERM');

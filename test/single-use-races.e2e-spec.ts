@@ -1,7 +1,7 @@
 import { codeSource, raceTokenRequests } from './support/races';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { describeWithPostgres } from './support/postgres-available';
-import { freePorts, onFreePorts } from './support/ports';
+import { onFreePorts } from './support/ports';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { startTestSystem, type TestSystem } from './support/system';
 
@@ -47,7 +47,8 @@ describeWithPostgres('authorization codes at two AuthServers sharing PostgreSQL'
         ...first.env,
         ROLES: 'auth',
         DATABASE_URL: db.url,
-        AUTH_PORT: String((await freePorts(1))[0]),
+        // Port 0: the OS picks a free port as the replica binds, so none is chosen and freed first.
+        AUTH_PORT: '0',
       },
     });
     secondUrl = second.system.listening.get('auth')!;
