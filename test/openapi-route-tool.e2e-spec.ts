@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiSecurity } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
+import { IssuerKeys } from '../src/bearer/issuer-keys';
 import { RESOURCE_SERVER } from '../src/bearer/resource-server.options';
 import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
@@ -41,6 +42,7 @@ describe('a Nest route with an operationId is an MCP tool', () => {
         { provide: RESOURCE_SERVER, useValue: { audience: shared.apiResource } },
         // Only the OpenAPI document is read here: no request reaches the guard's strategy.
         { provide: ApiJwtStrategy, useValue: {} },
+        { provide: IssuerKeys, useValue: {} },
       ],
     }).compile();
     app = moduleRef.createNestApplication(new FastifyAdapter());
