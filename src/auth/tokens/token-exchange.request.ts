@@ -61,6 +61,8 @@ export function narrowScope(
   }
   const scope = (requested ?? offered).join(' ');
   // A token without a scope would let the target decide what it may do; never issue one.
-  if (!scope) throw new errors.InvalidScope('no scope of the target is held by the subject token');
+  if (!scope) {
+    throw new errors.InvalidScope('no scope of the target is held by the subject token', '');
+  }
   return scope;
 }
