@@ -1,7 +1,8 @@
-// `npm run bench`: issue 10's table, measured in one run on this machine. Every row is printed
-// next to its baseline from the same run and its goal. Servers are started on free ports,
-// every measurement is warmed up, baseline and measured requests alternate in rounds, and the
-// median round is reported. Results also go to bench/results/latest.json.
+// `npm run bench`: the hot-path table (README "Measured"), measured in one run on this
+// machine. Every row is printed next to its baseline from the same run and its goal. Servers
+// are started on free ports, every measurement is warmed up, baseline and measured requests
+// alternate in rounds, and the median round is reported. Results also go to
+// bench/results/latest.json.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

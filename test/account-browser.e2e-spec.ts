@@ -12,7 +12,7 @@ import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
- * Issue 12, "Connected apps": alice signs in to the SPA in Chromium and authorizes an MCP
+ * Connected apps on /account: alice signs in to the SPA in Chromium and authorizes an MCP
  * client (the official v2 client), sees both on /account, revokes the MCP client there, and
  * its next tool call is refused while the SPA keeps reading the weather.
  */

@@ -58,7 +58,7 @@ describe('npm run admin', () => {
     expect(disabled.stdout).toBe('disabled user "erin": 2 grant(s) revoked, 2 session(s) ended\n');
 
     // The CLI is another process: its revocations reach the API's and the MCP server's
-    // in-memory copies through the store's feed, within a second (issue 12).
+    // in-memory copies through the store's feed, within a second, not at the tokens' expiry.
     const api = await refusedWithin(1000, () => getWeather(sys, forApi.access_token));
     const mcp = await refusedWithin(1000, () =>
       postMcp(sys, mcpInitialize(), bearer(forMcp.access_token)),

@@ -133,7 +133,7 @@ describe('grant revocation reaches JWT access tokens', () => {
     const tokens = await codeFlow(sys, { browser, scope: 'openid weatherget' });
     const logout = new URL(`${sys.urls.issuer}/connect/endsession`);
     logout.searchParams.set('id_token_hint', tokens.id_token!);
-    // A hint for this session signs out without a confirmation page (issue 11).
+    // A hint for this session signs out without a confirmation page (RP-Initiated Logout §2).
     const done = await browser.navigate(logout.href, sys.urls.spa);
     expect(await done.response!.text()).toContain('You are signed out');
     expect((await getWeather(sys, tokens.access_token)).status).toBe(401);

@@ -131,7 +131,7 @@ describe('openid-client as the relying party (mcpclient)', () => {
     const tokens = await signIn();
     const { browser } = tokens;
     const url = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! });
-    // The hint names this session's user and client: no "Sign out?" page (issue 11).
+    // The hint names this session's user and client: no "Sign out?" page (RP-Initiated Logout §2).
     const done = await browser.navigate(url.href, 'http://localhost:3334/');
     expect(await done.response!.text()).toContain('You are signed out');
 

@@ -249,7 +249,7 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     expect(refreshToken).toBeTruthy();
 
     // The SPA's button is the only question: its ID token hint names this session, so the
-    // AuthServer signs out without a "Sign out?" page of its own (issue 11).
+    // AuthServer signs out without a "Sign out?" page of its own (RP-Initiated Logout §2).
     const pagesShown: URL[] = [];
     const shown = (frame: { url(): string }) => pagesShown.push(new URL(frame.url()));
     page.on('framenavigated', shown);

@@ -5,10 +5,13 @@ import { startTestSystem, TestSystem } from './support/system';
 import { register } from './security/attack';
 
 /**
- * Issue 11, "Spec currency": what current clients send and expect, over real HTTP.
- * - An authorization request that names a resource but no scope gets that resource's scopes.
- * - Dynamic registration drops unknown scopes instead of refusing the client.
- * - RP-initiated logout with a hint for the current session does not ask "Sign out?".
+ * What current clients send and expect, over real HTTP, where the specs leave the server a choice:
+ * - An authorization request that names a resource but no scope gets that resource's scopes
+ *   (RFC 6749 §3.3: a pre-defined default scope).
+ * - Dynamic registration drops unknown scopes instead of refusing the client (RFC 7591 §2: the
+ *   server may replace requested metadata).
+ * - RP-initiated logout with a hint for the current session does not ask "Sign out?"
+ *   (RP-Initiated Logout §2).
  */
 describe('spec currency', () => {
   let sys: TestSystem;

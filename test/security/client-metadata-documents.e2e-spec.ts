@@ -6,9 +6,10 @@ const HOST = CIMD_HOST;
 const LOOPBACK = 'http://127.0.0.1:45678/callback';
 
 /**
- * Issue 8, findings 2, 5 and 7 for Client ID Metadata Documents: a document anyone can publish
- * gets the same limits as a registration. Documents are served from a local server; the
- * AuthServer's outbound fetch maps the https host onto it.
+ * A Client ID Metadata Document is one anyone can publish, so it gets the same limits as a
+ * registration: no user-less grants, no configured client's name, no plain-http redirect to a
+ * public host, no error redirected to it before the user acted. Documents are served from a
+ * local server; the AuthServer's outbound fetch maps the https host onto it.
  */
 describe('Client ID Metadata Documents may not', () => {
   let sys: TestSystem;

@@ -1,7 +1,7 @@
 import { startTestSystem, TestSystem } from '../support/system';
 import { answer, authorizeUrl, form } from './attack';
 
-/** A resource indicator that made `/\/+$/` backtrack for seconds (issue 8, finding 1). */
+/** A resource indicator that made `/\/+$/` backtrack for seconds (ReDoS). */
 const slashRun = (slashes: number) => `http://a/${'/'.repeat(slashes)}x`;
 /** Well above anything these requests need; a backtracking regex took 2.4 s on 55,000. */
 const BOUND_MS = 1000;

@@ -3,10 +3,10 @@ import { codeFlow, tokenRequest } from '../support/flows';
 import { startTestSystem, TestSystem } from '../support/system';
 
 /**
- * Issue 8, finding 12: RP-initiated logout ends the grants of the session, offline_access ones
- * included, so the refresh token stops working. "Yes, sign me out" ends the whole session (every
- * client's grant); "No, stay signed in" still ends the requesting client's own grant (OIDC
- * RP-Initiated Logout: the RP asked to be logged out).
+ * RP-initiated logout ends the grants of the session, offline_access ones included, so a
+ * refresh token left behind (a shared or stolen device) stops working. "Yes, sign me out" ends
+ * the whole session (every client's grant); "No, stay signed in" still ends the requesting
+ * client's own grant (OIDC RP-Initiated Logout: the RP asked to be logged out).
  */
 describe('logout', () => {
   let sys: TestSystem;

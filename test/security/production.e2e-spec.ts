@@ -39,7 +39,7 @@ describe.each([
   });
   afterAll(() => sys?.close());
 
-  it('discovery publishes URLs built from ISSUER_URL whatever Host and X-Forwarded-* say (finding 9)', async () => {
+  it('discovery publishes URLs built from ISSUER_URL whatever Host and X-Forwarded-* say', async () => {
     const discovery = JSON.parse(
       await rawGet(`${sys.urls.issuer}/.well-known/openid-configuration`, FORGED),
     ) as Record<string, unknown>;

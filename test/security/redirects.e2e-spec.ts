@@ -2,7 +2,8 @@ import { startTestSystem, TestSystem } from '../support/system';
 import { answer, authorizeUrl, registered } from './attack';
 
 /**
- * Issue 8, findings 7 and 8: where the AuthServer sends a browser it has not yet shown a page.
+ * Where the AuthServer sends a browser it has not yet shown a page (RFC 9700 §4.11.2: an
+ * authorization server must not become an open redirector).
  * Each case is one authorization request; the answer is either our own error page (400, no
  * Location) or a redirect whose target and error code are asserted.
  */
@@ -37,7 +38,7 @@ describe('authorization redirects', () => {
   const cases: Case[] = [
     // RFC 9700 §4.11.2: no automatic redirect to a URI anyone could have registered.
     [
-      'a registered client without PKCE gets our page, not a redirect to evil.example (finding 7)',
+      'a registered client without PKCE gets our page, not a redirect to evil.example',
       () => ({
         client_id: evil,
         redirect_uri: 'https://evil.example/cb',
@@ -68,7 +69,7 @@ describe('authorization redirects', () => {
       'redirect',
       'invalid_request',
     ],
-    // RFC 8252 §7.3 port variance is for native apps only (finding 8).
+    // RFC 8252 §7.3 port variance is for native apps only; a web client's URI must match exactly.
     [
       'the web SPA on another loopback port is refused',
       () => ({ client_id: 'interactive', redirect_uri: 'http://localhost:7777/signin-oidc' }),

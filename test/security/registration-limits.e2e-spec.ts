@@ -4,7 +4,10 @@ import { answer, authorizeUrl, register, registered } from './attack';
 
 const LOOPBACK = 'http://127.0.0.1:4100/cb';
 
-/** Issue 8, finding 6: registration is rate-limited per address and unused clients expire. */
+/**
+ * Open registration (RFC 7591 §3) must not let one address fill the store with clients: it is
+ * rate-limited per address, and clients that never obtain a token expire.
+ */
 describe('registration limits', () => {
   let sys: TestSystem;
   beforeAll(async () => {

@@ -4,7 +4,11 @@ import { answer, authorizeUrl, form, register, registered } from './attack';
 
 const LOOPBACK = 'http://127.0.0.1:3999/cb';
 
-/** Issue 8, findings 2, 5, 6 and 7: what dynamic registration must refuse. */
+/**
+ * What dynamic registration (RFC 7591) must refuse, since anyone may register: user-less
+ * grants, names that impersonate a configured client, oversized metadata, plain-http redirects
+ * off loopback.
+ */
 describe('dynamic client registration refuses', () => {
   let sys: TestSystem;
   beforeAll(async () => {
@@ -14,7 +18,7 @@ describe('dynamic client registration refuses', () => {
 
   it.each([
     [
-      'client credentials for a user-less token (finding 2)',
+      'client credentials for a user-less token',
       { grant_types: ['client_credentials'], scope: 'api weatherget', redirect_uris: [] },
       'invalid_client_metadata',
     ],
@@ -31,17 +35,13 @@ describe('dynamic client registration refuses', () => {
       },
       'invalid_client_metadata',
     ],
-    ['the SPA’s name (finding 5)', { client_name: 'Weather SPA' }, 'invalid_client_metadata'],
+    ['the SPA’s name', { client_name: 'Weather SPA' }, 'invalid_client_metadata'],
     ['the SPA’s name in other case', { client_name: 'WEATHER spa' }, 'invalid_client_metadata'],
     ['the SPA’s name spaced out', { client_name: '  Weather \t SPA ' }, 'invalid_client_metadata'],
     ['the SPA’s name, zero-width', { client_name: 'Weather\u200b SPA' }, 'invalid_client_metadata'],
     ['a configured name', { client_name: 'mcp client' }, 'invalid_client_metadata'],
     ['a name of the wrong type', { client_name: ['Weather SPA'] }, 'invalid_client_metadata'],
-    [
-      'a 101-character name (finding 6)',
-      { client_name: 'n'.repeat(101) },
-      'invalid_client_metadata',
-    ],
+    ['a 101-character name', { client_name: 'n'.repeat(101) }, 'invalid_client_metadata'],
     [
       'eleven redirect URIs',
       { redirect_uris: Array.from({ length: 11 }, (_, i) => `https://app.example/cb${i}`) },
@@ -52,11 +52,7 @@ describe('dynamic client registration refuses', () => {
       { redirect_uris: [`https://app.example/${'a'.repeat(3000)}`] },
       'invalid_redirect_uri',
     ],
-    [
-      'http to another host (finding 7)',
-      { redirect_uris: ['http://evil.example/cb'] },
-      'invalid_redirect_uri',
-    ],
+    ['http to another host', { redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
     [
       'a private-use scheme for a web client',
       { redirect_uris: ['com.example.app:/cb'] },
@@ -72,7 +68,7 @@ describe('dynamic client registration refuses', () => {
     expect({ status: result.status, error: result.error }).toEqual({ status: 400, error });
   });
 
-  it('a body over 16 KB, before parsing it (finding 6)', async () => {
+  it('a body over 16 KB, before parsing it', async () => {
     const result = await register(sys, {
       redirect_uris: [LOOPBACK],
       client_uri: `https://app.example/${'a'.repeat(17 * 1024)}`,

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 
 /**
  * Security events, one JSON line each, on a child logger named `audit` so they can be routed
- * and kept apart from request logs (issue 8, "Also"). Events carry who, which client, from
+ * and kept apart from request logs: a record of sign-ins, consents, registrations and
+ * revocations to investigate an account takeover with. Events carry who, which client, from
  * where and what happened: never a password, token, code, secret or CSRF value. Each method
  * takes only the fields its event may hold, so a secret has no parameter to arrive through.
  */

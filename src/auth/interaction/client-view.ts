@@ -29,8 +29,8 @@ export interface ClientFacts {
 
 /**
  * What the login and consent pages say about the client. A configured client is shown by its
- * name; any other could have picked any name, so the page also names where it sends the user
- * and marks it unverified (issue 8 #5).
+ * name; any other picked its own (RFC 7591 §5: client metadata is self-asserted), so the page
+ * also names where it sends the user and marks it unverified.
  */
 export function clientView(facts: ClientFacts, configured: ReadonlySet<string>): ClientView {
   const kind = clientKind(facts.clientId, configured);

@@ -4,7 +4,9 @@ import { InteractionError } from './interaction.errors';
 /**
  * Form bodies arrive as whatever the client sent: a repeated field is an array, a JSON body
  * may hold numbers or objects. Each field is checked for type and length here, before any
- * work (no throttle lookup, no scrypt, nothing stored): issue 8 #6 and #13.
+ * work (no throttle lookup, no scrypt, nothing stored): a hostile form (a repeated field, a
+ * value that is not text, a huge username or password) gets a 400 page before it can cost an
+ * scrypt run or a throttle row.
  */
 export const LIMITS = { username: 256, password: 1024, csrf: 128 } as const;
 

@@ -50,8 +50,9 @@ export interface ClientView {
 }
 
 /**
- * RFC 9700 §4.11 / issue 8 #5: a self-registered client can call itself anything ("Weather
- * SPA"). Its name proves nothing; the host the code is sent to is the fact the user can judge.
+ * RFC 7591 §5 (client metadata is self-asserted), RFC 9700 §4.11: a self-registered client can
+ * call itself anything ("Weather SPA") to phish for consent. Its name proves nothing; the host
+ * the code is sent to is the fact the user can judge.
  */
 function unverifiedNotice(client: ClientView): SafeHtml {
   const facts = client.unverified;

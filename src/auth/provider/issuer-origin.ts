@@ -4,7 +4,8 @@ import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
  * oidc-provider builds the URLs it publishes (discovery, redirects to its own endpoints) from
  * the request's origin, which comes from the Host header, or X-Forwarded-Host behind a proxy:
  * both are chosen by whoever sends the request. Every request is instead given the issuer's
- * origin, so published URLs always derive from ISSUER_URL (issue 8, finding 9). The issuer's
+ * origin, so published URLs always derive from ISSUER_URL: a forged Host cannot make discovery
+ * point clients at another server's endpoints (or poison a cache with it). The issuer's
  * scheme also decides whether cookies are marked Secure behind a TLS-terminating proxy.
  */
 export function pinOriginToIssuer(provider: Provider, issuer: string): void {

@@ -72,8 +72,8 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     // ask for it); the client's registered grant types decide.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Every grant ends with the session it was made in, offline_access ones too: signing out
-    // revokes them (issue 8, finding 12; README "Security"). oidc-provider's default keeps
-    // offline_access grants alive through logout.
+    // revokes them, so a refresh token left on a shared or stolen device dies with the logout
+    // (README "Security"). oidc-provider's default keeps offline_access grants alive through it.
     expiresWithSession: () => true,
     ttl: tokenLifetimes(config),
     features: {

@@ -11,7 +11,11 @@ export const METADATA_LIMITS = {
   objectChars: 8192,
 } as const;
 
-/** Registered clients sign users in; nothing else (issue 8, finding 2). */
+/**
+ * Registered clients sign users in; nothing else. Anyone may register (RFC 7591): client
+ * credentials would hand anyone a token that acts for no user, token exchange one that acts
+ * with any user's token it got hold of.
+ */
 const ALLOWED_GRANTS: ReadonlySet<string> = new Set(['authorization_code', 'refresh_token']);
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Schemes no redirect may use, even for native clients. */

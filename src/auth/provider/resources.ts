@@ -116,7 +116,8 @@ export class ResourceRegistry {
 
 /**
  * Drops trailing slashes by scanning back from the end: linear, where `/\/+$/` backtracks
- * quadratically on a long run of slashes followed by another character (issue 8, finding 1).
+ * quadratically on a long run of slashes followed by another character: a resource indicator
+ * built that way would hold the event loop for seconds (regular-expression denial of service).
  */
 export function withoutTrailingSlashes(value: string): string {
   let end = value.length;
