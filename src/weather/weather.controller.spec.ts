@@ -1,6 +1,7 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { LocalJwks } from '../../test/support/local-jwks';
+import { readmeExcerpts, sourceOf } from '../../test/support/readme-excerpts';
 import { testRoleContext } from '../../test/support/role-context';
 import { newSigningKey, signAccessToken, type SigningKey } from '../../test/support/tokens';
 import { BearerModule } from '../bearer/bearer.module';
@@ -113,5 +114,19 @@ describe('WeatherController', () => {
     expect(response.headers.get('www-authenticate')).toContain(
       'error="insufficient_scope", error_description="this operation needs scope: api", scope="api"',
     );
+  });
+});
+
+describe("the README's guard example", () => {
+  it('quotes the API role line for line', () => {
+    const excerpts = readmeExcerpts('### Protecting a route');
+
+    expect(excerpts.map((e) => e.path)).toEqual([
+      'src/weather/weather.module.ts',
+      'src/weather/weather.controller.ts',
+    ]);
+    for (const { path, fragments } of excerpts) {
+      for (const fragment of fragments) expect(sourceOf(path)).toContain(fragment);
+    }
   });
 });
