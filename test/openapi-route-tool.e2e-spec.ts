@@ -4,13 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiSecurity } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
-import { IssuerKeys } from '../src/bearer/issuer-keys';
-import { RESOURCE_SERVER } from '../src/bearer/resource-server.options';
+import { RESOURCE_SERVER, TOKEN_VERIFIER } from '../src/bearer/bearer.tokens';
 import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
 import { SCOPE } from '../src/core/protocol';
 import { apiTools } from '../src/mcp/openapi/operation-tools';
-import { ApiJwtStrategy } from '../src/weather/api-auth';
 import { weatherOpenApiDocument } from '../src/weather/openapi-document';
 import { OIDC_SECURITY, WeatherController } from '../src/weather/weather.controller';
 import { WeatherService } from '../src/weather/weather.service';
@@ -39,10 +37,9 @@ describe('a Nest route with an operationId is an MCP tool', () => {
       controllers,
       providers: [
         WeatherService,
-        { provide: RESOURCE_SERVER, useValue: { audience: shared.apiResource } },
-        // Only the OpenAPI document is read here: no request reaches the guard's strategy.
-        { provide: ApiJwtStrategy, useValue: {} },
-        { provide: IssuerKeys, useValue: {} },
+        // Only the OpenAPI document is read here: no request reaches the bearer guard.
+        { provide: RESOURCE_SERVER, useValue: {} },
+        { provide: TOKEN_VERIFIER, useValue: {} },
       ],
     }).compile();
     app = moduleRef.createNestApplication(new FastifyAdapter());

@@ -1,6 +1,4 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { FastifyRequest } from 'fastify';
@@ -9,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { Strategy } from 'passport-jwt';
 import { LocalJwks } from '../../test/support/local-jwks';
+import { testRoleContext } from '../../test/support/role-context';
 import {
   newSigningKey,
   signAccessToken,
@@ -17,21 +16,16 @@ import {
   type SigningKey,
   type TokenOptions,
 } from '../../test/support/tokens';
-import { AllExceptionsFilter } from '../core/all-exceptions.filter';
+import { CoreModule } from '../core/core.module';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from '../storage/revocation-list';
-import {
-  REVOCATION_VIEW,
-  RevocationUnavailable,
-  type RevocationView,
-} from '../storage/revocation-view';
+import { RevocationUnavailable, type RevocationView } from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
-import { bearerGuardFor } from './bearer.guard';
-import { jwtStrategyFor } from './jwt.strategy';
+import { BearerGuard } from './bearer.guard';
+import { BearerModule } from './bearer.module';
 import type { Principal } from './principal';
-import { RESOURCE_SERVER, type ResourceServerOptions } from './resource-server.options';
+import type { ResourceServerOptions } from './resource-server.options';
 import { RequireScopes } from './scopes.decorator';
-import { IssuerKeys, JWKS_COOLDOWN_MS } from './issuer-keys';
-import { Metrics } from '../core/metrics/metrics';
+import { JWKS_COOLDOWN_MS } from './issuer-keys';
 
 const ISSUER = 'https://issuer.spec.test';
 const AUDIENCE_A = 'https://api.spec.test';
@@ -43,41 +37,32 @@ type GuardedRequest = FastifyRequest & {
   raw: FastifyRequest['raw'] & { user?: Principal };
 };
 
-/** One resource server as a tiny Nest Fastify app, wired the way the role modules wire theirs. */
-async function startResourceServer(
-  strategyName: string,
-  options: ResourceServerOptions,
-  revocations: RevocationView,
-): Promise<NestFastifyApplication> {
-  const strategy = jwtStrategyFor(strategyName);
-  @Controller()
-  @UseGuards(bearerGuardFor(strategyName, strategy))
-  class SpecController {
-    @Get('whoami')
-    whoami(@Req() request: GuardedRequest) {
-      return { user: request.user, rawUserIsUser: request.raw.user === request.user };
-    }
-
-    @Get('forecast')
-    @RequireScopes('weatherget')
-    forecast() {
-      return { ok: true };
-    }
+@Controller()
+@UseGuards(BearerGuard)
+class SpecController {
+  @Get('whoami')
+  whoami(@Req() request: GuardedRequest) {
+    return { user: request.user, rawUserIsUser: request.raw.user === request.user };
   }
 
+  @Get('forecast')
+  @RequireScopes('weatherget')
+  forecast() {
+    return { ok: true };
+  }
+}
+
+/** One resource server as a tiny Nest Fastify app, wired the way the role modules wire theirs. */
+async function startResourceServer(
+  resource: ResourceServerOptions,
+  revocations: RevocationView,
+): Promise<NestFastifyApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [PassportModule],
-    controllers: [SpecController],
-    providers: [
-      { provide: RESOURCE_SERVER, useValue: options },
-      {
-        provide: IssuerKeys,
-        useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }),
-      },
-      { provide: REVOCATION_VIEW, useValue: revocations },
-      strategy,
-      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    imports: [
+      CoreModule.forRole(testRoleContext()),
+      BearerModule.forResource({ resource, revocations }),
     ],
+    controllers: [SpecController],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
     logger: false,
@@ -100,7 +85,7 @@ function options(issuerInternalUrl: string, audience: string): ResourceServerOpt
   };
 }
 
-describe('bearerGuardFor + jwtStrategyFor', () => {
+describe('BearerGuard + AccessTokenVerifier', () => {
   let key: SigningKey;
   let jwks: LocalJwks;
   let store: SqliteAuthStore;
@@ -113,9 +98,9 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     jwks = await LocalJwks.start([key], ISSUER);
     store = new SqliteAuthStore(':memory:');
     revocations = new RevocationList(store);
-    apiA = await startResourceServer('spec-jwt', options(jwks.url, AUDIENCE_A), revocations);
+    apiA = await startResourceServer(options(jwks.url, AUDIENCE_A), revocations);
     // A second resource server in the same process, as API and MCP roles share one by default.
-    apiB = await startResourceServer('spec-jwt-b', options(jwks.url, AUDIENCE_B), revocations);
+    apiB = await startResourceServer(options(jwks.url, AUDIENCE_B), revocations);
   });
 
   afterAll(async () => {
@@ -287,11 +272,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
         'PS256',
       ],
     });
-    const server = await startResourceServer(
-      'spec-jwt-dpop-algs',
-      options(advertising.url, AUDIENCE_A),
-      revocations,
-    );
+    const server = await startResourceServer(options(advertising.url, AUDIENCE_A), revocations);
     try {
       const response = await get(server, '/whoami', `DPoP ${await token()}`);
       expect(response.status).toBe(401);
@@ -406,13 +387,9 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
   it('answers 503 temporarily_unavailable while the revocation list cannot vouch for a token', async () => {
     // Its own issuer, so the discovery counts of the servers above stay theirs.
     const own = await LocalJwks.start([key], ISSUER);
-    const blind = await startResourceServer(
-      'spec-jwt-revocation-down',
-      options(own.url, AUDIENCE_A),
-      {
-        isRevoked: () => Promise.reject(new RevocationUnavailable('feed lost')),
-      },
-    );
+    const blind = await startResourceServer(options(own.url, AUDIENCE_A), {
+      isRevoked: () => Promise.reject(new RevocationUnavailable('feed lost')),
+    });
     try {
       const jwt = await token();
       // The second request finds the token verified already: the warm path fails closed too.
@@ -514,11 +491,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     const closed = await LocalJwks.start([key], ISSUER);
     const url = closed.url;
     await closed.close();
-    const blind = await startResourceServer(
-      'spec-jwt-blind',
-      options(url, AUDIENCE_A),
-      revocations,
-    );
+    const blind = await startResourceServer(options(url, AUDIENCE_A), revocations);
     try {
       const response = await get(blind, '/whoami', `Bearer ${await token()}`);
       expect(response.status).toBe(503);
@@ -531,11 +504,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
 
   it('answers 503 when the discovery document names another issuer', async () => {
     const impostor = await LocalJwks.start([key], 'https://other-issuer.spec.test');
-    const fooled = await startResourceServer(
-      'spec-jwt-impostor',
-      options(impostor.url, AUDIENCE_A),
-      revocations,
-    );
+    const fooled = await startResourceServer(options(impostor.url, AUDIENCE_A), revocations);
     try {
       const response = await get(fooled, '/whoami', `Bearer ${await token()}`);
       expect(response.status).toBe(503);
@@ -550,11 +519,7 @@ describe('bearerGuardFor + jwtStrategyFor', () => {
     const late = await LocalJwks.start([key], ISSUER);
     const url = late.url;
     await late.close();
-    const waiting = await startResourceServer(
-      'spec-jwt-late',
-      options(url, AUDIENCE_A),
-      revocations,
-    );
+    const waiting = await startResourceServer(options(url, AUDIENCE_A), revocations);
     const port = Number(new URL(url).port);
     const { createServer } = await import('node:http');
     expect((await get(waiting, '/whoami', `Bearer ${await token()}`)).status).toBe(503);

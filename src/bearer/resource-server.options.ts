@@ -1,6 +1,4 @@
-export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
-
-/** Describes one resource server that accepts our access tokens; each role module provides it. */
+/** Describes one resource server that accepts our access tokens (RESOURCE_SERVER). */
 export interface ResourceServerOptions {
   readonly issuer: string;
   /** Where this process reaches the issuer; its discovery document names the JWKS. */

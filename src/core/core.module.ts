@@ -11,7 +11,8 @@ import { RoleContext } from './role-context';
 
 /**
  * What every role application gets: the shared config (URLs and identifiers, no secrets),
- * its role name, the process's metrics, /health, /ready and the exception filter. Storage is not here: only the roles that
+ * its role name, the process's metrics, its readiness checks, /health, /ready and the exception
+ * filter. Storage is not here: only the roles that
  * need it are given it.
  */
 @Global()
@@ -29,7 +30,7 @@ export class CoreModule {
         { provide: Readiness, useValue: context.readiness },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [SHARED_CONFIG, ROLE, Metrics],
+      exports: [SHARED_CONFIG, ROLE, Metrics, Readiness],
     };
   }
 }

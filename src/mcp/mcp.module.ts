@@ -1,15 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import type { McpConfig } from '../config/config';
 import { MCP_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
-import { issuerKeysProvider } from '../bearer/issuer-keys.provider';
-import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
-import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
+import { BearerModule } from '../bearer/bearer.module';
+import { ResourceServerOptions } from '../bearer/resource-server.options';
+import { RevocationView } from '../storage/revocation-view';
 import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
-import { mcpScopes, McpJwtStrategy } from './transport/mcp-auth';
+import { mcpScopes } from './transport/mcp-auth';
 import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';
 import { McpOriginGuard } from './transport/origin.guard';
 import { OriginPolicy } from './transport/origin-policy';
@@ -36,7 +35,7 @@ export class McpModule {
     { config, revocations, endpoint }: McpModuleParts,
   ): DynamicModule {
     const { shared } = context;
-    const resourceServer: ResourceServerOptions = {
+    const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.mcpResource,
@@ -45,7 +44,7 @@ export class McpModule {
     };
     return {
       module: McpModule,
-      imports: [CoreModule.forRole(context), PassportModule],
+      imports: [CoreModule.forRole(context), BearerModule.forResource({ resource, revocations })],
       controllers: [
         endpoint.controller,
         SessionTools,
@@ -55,11 +54,7 @@ export class McpModule {
       ],
       providers: [
         { provide: MCP_CONFIG, useValue: config },
-        { provide: RESOURCE_SERVER, useValue: resourceServer },
-        issuerKeysProvider(resourceServer, context),
-        { provide: REVOCATION_VIEW, useValue: revocations },
         { provide: OriginPolicy, useValue: OriginPolicy.fromConfig(shared, config) },
-        McpJwtStrategy,
         McpOriginGuard,
         AuthorizationServerMetadata,
         TokenExchangeClient,

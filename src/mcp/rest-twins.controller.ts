@@ -7,7 +7,7 @@ import { RequireScopes } from '../bearer/scopes.decorator';
 import { Caller } from './transport/caller.decorator';
 import { Forecast } from './tools/forecast.schema';
 import { Identity, identityOf } from './tools/identity';
-import { McpBearerGuard } from './transport/mcp-auth';
+import { BearerGuard } from '../bearer/bearer.guard';
 import { ServerInfo, serverInfo } from './tools/server-info';
 import { orUpstreamHttpError } from './upstream/upstream-http';
 import { WeatherApiClient } from './upstream/weather-api.client';
@@ -26,13 +26,13 @@ export class RestTwinsController {
   }
 
   @Get('protected')
-  @UseGuards(McpBearerGuard)
+  @UseGuards(BearerGuard)
   protected(@Caller() caller: Principal): Identity {
     return identityOf(caller);
   }
 
   @Get('sample')
-  @UseGuards(McpBearerGuard)
+  @UseGuards(BearerGuard)
   @RequireScopes(SCOPE.weatherget)
   sample(@Caller() caller: Principal): Promise<Forecast[]> {
     return orUpstreamHttpError(this.weather.forecasts(caller));

@@ -1,24 +1,23 @@
-import { PassportModule } from '@nestjs/passport';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { LocalJwks } from '../../test/support/local-jwks';
+import { readmeExcerpts, sourceOf } from '../../test/support/readme-excerpts';
+import { testRoleContext } from '../../test/support/role-context';
 import { newSigningKey, signAccessToken, type SigningKey } from '../../test/support/tokens';
-import { RESOURCE_SERVER, type ResourceServerOptions } from '../bearer/resource-server.options';
+import { BearerModule } from '../bearer/bearer.module';
+import type { ResourceServerOptions } from '../bearer/resource-server.options';
+import { CoreModule } from '../core/core.module';
 import { RevocationList } from '../storage/revocation-list';
-import { REVOCATION_VIEW } from '../storage/revocation-view';
 import { SqliteAuthStore } from '../storage/sqlite.store';
-import { ApiJwtStrategy } from './api-auth';
 import { WeatherController } from './weather.controller';
 import type { SummaryBand, WeatherForecast } from './weather.service';
 import { SUMMARIES } from './weather.service';
 import { WeatherService } from './weather.service';
-import { IssuerKeys } from '../bearer/issuer-keys';
-import { Metrics } from '../core/metrics/metrics';
 
 const ISSUER = 'https://issuer.spec.test';
 const API = 'https://api.spec.test';
 
-/** The real controller and the API's own guard and strategy, with keys from a local JWKS. */
+/** The real controller and the API's own bearer module, with keys from a local JWKS. */
 describe('WeatherController', () => {
   let key: SigningKey;
   let jwks: LocalJwks;
@@ -29,7 +28,7 @@ describe('WeatherController', () => {
     key = await newSigningKey('key-1');
     jwks = await LocalJwks.start([key], ISSUER);
     store = new SqliteAuthStore(':memory:');
-    const options: ResourceServerOptions = {
+    const resource: ResourceServerOptions = {
       issuer: ISSUER,
       issuerInternalUrl: jwks.url,
       audience: API,
@@ -37,18 +36,12 @@ describe('WeatherController', () => {
       challengeScopes: ['weatherget'],
     };
     const moduleRef = await Test.createTestingModule({
-      imports: [PassportModule],
-      controllers: [WeatherController],
-      providers: [
-        { provide: RESOURCE_SERVER, useValue: options },
-        {
-          provide: IssuerKeys,
-          useValue: new IssuerKeys(options, { metrics: new Metrics(), role: 'api' }),
-        },
-        { provide: REVOCATION_VIEW, useValue: new RevocationList(store) },
-        ApiJwtStrategy,
-        WeatherService,
+      imports: [
+        CoreModule.forRole(testRoleContext()),
+        BearerModule.forResource({ resource, revocations: new RevocationList(store) }),
       ],
+      controllers: [WeatherController],
+      providers: [WeatherService],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
       logger: false,
@@ -121,5 +114,19 @@ describe('WeatherController', () => {
     expect(response.headers.get('www-authenticate')).toContain(
       'error="insufficient_scope", error_description="this operation needs scope: api", scope="api"',
     );
+  });
+});
+
+describe("the README's guard example", () => {
+  it('quotes the API role line for line', () => {
+    const excerpts = readmeExcerpts('### Protecting a route');
+
+    expect(excerpts.map((e) => e.path)).toEqual([
+      'src/weather/weather.module.ts',
+      'src/weather/weather.controller.ts',
+    ]);
+    for (const { path, fragments } of excerpts) {
+      for (const fragment of fragments) expect(sourceOf(path)).toContain(fragment);
+    }
   });
 });

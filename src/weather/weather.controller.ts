@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScopes } from '../bearer/scopes.decorator';
 import { SCOPE } from '../core/protocol';
-import { ApiBearerGuard } from './api-auth';
+import { BearerGuard } from '../bearer/bearer.guard';
 import { SummaryBandDto } from './summary-band.dto';
 import { WeatherForecastDto } from './weather-forecast.dto';
 import { SummaryBand, WeatherForecast, WeatherService } from './weather.service';
@@ -20,7 +20,7 @@ export const OIDC_SECURITY = 'oidc';
 
 @ApiTags('weather')
 @Controller('WeatherForecast')
-@UseGuards(ApiBearerGuard)
+@UseGuards(BearerGuard)
 export class WeatherController {
   constructor(private readonly weather: WeatherService) {}
 

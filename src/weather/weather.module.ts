@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { CoreModule } from '../core/core.module';
 import { RESOURCES } from '../core/protocol';
-import { REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
+import { RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
-import { issuerKeysProvider } from '../bearer/issuer-keys.provider';
-import { RESOURCE_SERVER, ResourceServerOptions } from '../bearer/resource-server.options';
-import { ApiJwtStrategy } from './api-auth';
+import { BearerModule } from '../bearer/bearer.module';
+import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { BenchBaselineController } from './bench-baseline.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
 import { WeatherController } from './weather.controller';
@@ -17,7 +15,7 @@ import { WeatherService } from './weather.service';
 export class WeatherModule {
   static forRoot(context: RoleContext, revocations: RevocationView): DynamicModule {
     const { shared } = context;
-    const resourceServer: ResourceServerOptions = {
+    const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.apiResource,
@@ -26,19 +24,13 @@ export class WeatherModule {
     };
     return {
       module: WeatherModule,
-      imports: [CoreModule.forRole(context), PassportModule],
+      imports: [CoreModule.forRole(context), BearerModule.forResource({ resource, revocations })],
       controllers: [
         WeatherController,
         ProtectedResourceController,
         ...(shared.production ? [] : [BenchBaselineController]),
       ],
-      providers: [
-        { provide: RESOURCE_SERVER, useValue: resourceServer },
-        issuerKeysProvider(resourceServer, context),
-        { provide: REVOCATION_VIEW, useValue: revocations },
-        ApiJwtStrategy,
-        WeatherService,
-      ],
+      providers: [WeatherService],
     };
   }
 }

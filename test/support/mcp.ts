@@ -1,5 +1,5 @@
+import { TOKEN_VERIFIER } from '../../src/bearer/bearer.tokens';
 import type { Principal } from '../../src/bearer/principal';
-import { ApiJwtStrategy } from '../../src/weather/api-auth';
 import { TestSystem } from './system';
 
 /** One HTTP exchange an MCP client made, for asserting the order of discovery and auth. */
@@ -19,15 +19,15 @@ export function recordingFetch(log: RecordedRequest[]): typeof fetch {
   };
 }
 
-/** The strategy's per-request step (cache hit or full check alike), reached for spying. */
-interface AdmittingStrategy {
+/** The verifier's per-request step (cache hit or full check alike), reached for spying. */
+interface AdmittingVerifier {
   admit(...args: unknown[]): Promise<Principal>;
 }
 
 /**
- * Watches the principals the weather API accepted, at the API itself: the API's passport
- * strategy is spied on (it still runs), so each entry is one request whose token passed the
- * API's signature, issuer and audience checks (or was remembered from passing them) and its
+ * Watches the principals the weather API accepted, at the API itself: the API's token verifier
+ * is spied on (it still runs), so each entry is one request whose token passed the API's
+ * signature, issuer and audience checks (or was remembered from passing them) and its
  * revocation check.
  */
 export function watchApiPrincipals(sys: TestSystem): {
@@ -36,8 +36,8 @@ export function watchApiPrincipals(sys: TestSystem): {
 } {
   const api = sys.system.apps.get('api');
   if (!api) throw new Error('the api role is not running');
-  const strategy = api.get<unknown, AdmittingStrategy>(ApiJwtStrategy);
-  const spy = jest.spyOn(strategy, 'admit');
+  const verifier = api.get<unknown, AdmittingVerifier>(TOKEN_VERIFIER);
+  const spy = jest.spyOn(verifier, 'admit');
   return {
     principals: () => Promise.all(spy.mock.results.map((r) => r.value as Promise<Principal>)),
     reset: () => spy.mockClear(),

@@ -1,7 +1,7 @@
 import { Controller, Type, UseGuards } from '@nestjs/common';
 import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import type { SharedConfig } from '../../config/config';
-import { McpBearerGuard } from './mcp-auth';
+import { BearerGuard } from '../../bearer/bearer.guard';
 import { OpenApiToolsReadyGuard } from '../openapi/openapi-tools';
 import { McpOriginGuard } from './origin.guard';
 
@@ -41,7 +41,7 @@ export function createMcpEndpoint(config: SharedConfig): McpEndpoint {
   });
 
   @Controller('mcp')
-  @UseGuards(McpOriginGuard, McpBearerGuard, OpenApiToolsReadyGuard)
+  @UseGuards(McpOriginGuard, BearerGuard, OpenApiToolsReadyGuard)
   class McpEndpointController extends McpHttpControllerFor(transport) {}
 
   return { strategy, controller: McpEndpointController };

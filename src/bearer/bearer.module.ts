@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { REVOCATION_VIEW, type RevocationView } from '../storage/revocation-view';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { BearerGuard } from './bearer.guard';
+import { RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
+import { issuerKeysProvider } from './issuer-keys.provider';
+import type { ResourceServerOptions } from './resource-server.options';
+
+export interface BearerModuleOptions {
+  /** Who this resource server is to its tokens and in its challenges. */
+  readonly resource: ResourceServerOptions;
+  /** Consulted for every token on every request. */
+  readonly revocations: RevocationView;
+}
+
+/**
+ * Bearer-token protection for one resource server: import it into the role's module, put
+ * `@UseGuards(BearerGuard)` on a controller or route and `@RequireScopes(...)` on the routes
+ * that need scopes. Needs CoreModule (metrics, role, readiness).
+ */
+@Module({})
+export class BearerModule {
+  static forResource({ resource, revocations }: BearerModuleOptions): DynamicModule {
+    return {
+      module: BearerModule,
+      providers: [
+        { provide: RESOURCE_SERVER, useValue: resource },
+        { provide: REVOCATION_VIEW, useValue: revocations },
+        issuerKeysProvider,
+        { provide: TOKEN_VERIFIER, useClass: AccessTokenVerifier },
+        BearerGuard,
+      ],
+      // A guard named in @UseGuards is built in the controller's module: what it injects is
+      // exported with it.
+      exports: [BearerGuard, TOKEN_VERIFIER, RESOURCE_SERVER],
+    };
+  }
+}

@@ -1,0 +1,7 @@
+/** The bearer module's injection tokens. */
+
+/** This resource server's ResourceServerOptions. */
+export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
+
+/** The TokenVerifier the bearer guard asks. */
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
