@@ -7,7 +7,7 @@ import {
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError as UnauthorizedErrorV1 } from '@modelcontextprotocol/sdk/client/auth.js';
-import { codeFlow } from './support/flows';
+import { mcpClientFlow } from './support/flows';
 import { decodeJwt } from './support/pkce';
 import { HeadlessOAuthProvider, loopbackCallback, type StoredTokens } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
@@ -263,13 +263,7 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
 
   it('shows a token without weatherget only the public tools, challenges the weather tool, and steps up', async () => {
     // A token for the MCP server without weatherget, as the pre-registered mcpclient.
-    const narrow = await codeFlow(sys, {
-      clientId: 'mcpclient',
-      clientSecret: 'mcpclient_secret',
-      redirectUri: 'http://localhost:3334/oauth/callback',
-      scope: 'openid offline_access',
-      resources: [`${sys.urls.mcp}/mcp`],
-    });
+    const narrow = await mcpClientFlow(sys, 'openid offline_access');
     expect(decodeJwt(narrow.access_token).payload).toMatchObject({ aud: `${sys.urls.mcp}/mcp` });
     // No scope of the MCP resource was asked for, so the token carries none.
     expect(decodeJwt(narrow.access_token).payload.scope).toBeUndefined();

@@ -1,4 +1,4 @@
-import { codeFlow } from './support/flows';
+import { mcpClientFlow } from './support/flows';
 import { postMcp, toolCall } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
 
@@ -8,15 +8,7 @@ describe('MCP server when the weather API is down', () => {
   let token: string;
   beforeAll(async () => {
     sys = await startTestSystem({ env: { ROLES: 'auth,mcp' } });
-    token = (
-      await codeFlow(sys, {
-        clientId: 'mcpclient',
-        clientSecret: 'mcpclient_secret',
-        redirectUri: 'http://localhost:3334/oauth/callback',
-        scope: 'openid weatherget',
-        resources: [`${sys.urls.mcp}/mcp`],
-      })
-    ).access_token;
+    token = (await mcpClientFlow(sys, 'openid weatherget')).access_token;
   });
   afterAll(() => sys?.close());
 

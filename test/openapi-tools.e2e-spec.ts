@@ -6,7 +6,7 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { codeFlow } from './support/flows';
+import { mcpClientFlow } from './support/flows';
 import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch } from './support/mcp';
 import { PetstoreServer } from './support/petstore-server';
@@ -67,13 +67,7 @@ describe('an API added by configuration (Swagger Petstore)', () => {
   });
 
   it('lists the operations as tools, steps up for their scopes, and calls them with exchanged tokens', async () => {
-    const narrow = await codeFlow(sys, {
-      clientId: 'mcpclient',
-      clientSecret: 'mcpclient_secret',
-      redirectUri: 'http://localhost:3334/oauth/callback',
-      scope: 'openid weatherget',
-      resources: [`${sys.urls.mcp}/mcp`],
-    });
+    const narrow = await mcpClientFlow(sys, 'openid weatherget');
     const provider = new HeadlessOAuthProvider({
       redirectUrl: `http://localhost:${new URL(callback.url).port}/oauth/callback`,
       client: {
@@ -167,13 +161,7 @@ describe('an API added by configuration (Swagger Petstore)', () => {
   });
 
   it('answers an upstream 404 as a tool error with the status and problem details', async () => {
-    const token = await codeFlow(sys, {
-      clientId: 'mcpclient',
-      clientSecret: 'mcpclient_secret',
-      redirectUri: 'http://localhost:3334/oauth/callback',
-      scope: 'openid read:pets write:pets',
-      resources: [`${sys.urls.mcp}/mcp`],
-    });
+    const token = await mcpClientFlow(sys, 'openid read:pets write:pets');
     const transport = new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
       requestInit: { headers: { authorization: `Bearer ${token.access_token}` } },
     });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { codeFlow, openLoginPage } from '../support/flows';
+import { codeFlow, mcpClientFlow, openLoginPage } from '../support/flows';
 import { json as answerJson, LoggingUpstream } from '../support/logging-upstream';
 import { postMcp } from '../support/mcp';
 import { PRODUCTION_ENV } from '../support/production-env';
@@ -290,15 +290,8 @@ describe('seeded fuzz run (OpenAPI surface)', () => {
     const apisFile = join(mkdtempSync(join(tmpdir(), 'fuzz-apis-')), 'apis.json');
     writeFileSync(apisFile, JSON.stringify({ apis }));
     sys = await startTestSystem({ env: { ROLES: 'auth,mcp', APIS_FILE: apisFile } });
-    token = (
-      await codeFlow(sys, {
-        clientId: 'mcpclient',
-        clientSecret: 'mcpclient_secret',
-        redirectUri: 'http://localhost:3334/oauth/callback',
-        scope: ['openid', ...apis.flatMap((api) => api.scopes)].join(' '),
-        resources: [`${sys.urls.mcp}/mcp`],
-      })
-    ).access_token;
+    token = (await mcpClientFlow(sys, ['openid', ...apis.flatMap((api) => api.scopes)].join(' ')))
+      .access_token;
   });
   afterAll(async () => {
     await sys?.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { codeFlow, getWeather } from '../support/flows';
+import { codeFlow, mcpClientFlow, getWeather } from '../support/flows';
 import { mcpInitialize, postMcp } from '../support/mcp';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { newSigningKey, signAccessToken } from '../support/tokens';
@@ -9,15 +9,7 @@ import { newSigningKey, signAccessToken } from '../support/tokens';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const mcpToken = async (sys: TestSystem) =>
-  (
-    await codeFlow(sys, {
-      clientId: 'mcpclient',
-      clientSecret: 'mcpclient_secret',
-      redirectUri: 'http://localhost:3334/oauth/callback',
-      scope: 'openid weatherget',
-      resources: [`${sys.urls.mcp}/mcp`],
-    })
-  ).access_token;
+  (await mcpClientFlow(sys, 'openid weatherget')).access_token;
 
 /** How long a request took, with what it answered. */
 async function timed(request: () => Promise<Response>): Promise<{ status: number; ms: number }> {

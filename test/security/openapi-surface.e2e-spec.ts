@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureLogs } from '../support/captured-logs';
-import { codeFlow } from '../support/flows';
+import { mcpClientFlow } from '../support/flows';
 import { json, LoggingUpstream } from '../support/logging-upstream';
 import { postMcp } from '../support/mcp';
 import { startTestSystem, TestSystem } from '../support/system';
@@ -201,13 +201,7 @@ describe('the OpenAPI surface: hostile documents, upstreams and tool arguments',
       logger: logs.logger,
     });
     token = (
-      await codeFlow(sys, {
-        clientId: 'mcpclient',
-        clientSecret: 'mcpclient_secret',
-        redirectUri: 'http://localhost:3334/oauth/callback',
-        scope: 'openid hostile:read local:read moved:read endless:read huge:read',
-        resources: [`${sys.urls.mcp}/mcp`],
-      })
+      await mcpClientFlow(sys, 'openid hostile:read local:read moved:read endless:read huge:read')
     ).access_token;
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { dpopProof, newDpopKey, type DpopKey } from '../support/dpop';
-import { codeFlow, tokenRequest, type TokenResponse } from '../support/flows';
+import { mcpClientFlow, tokenRequest, type TokenResponse } from '../support/flows';
 import { mcpInitialize, postMcp } from '../support/mcp';
 import { basicAuth, decodeJwt } from '../support/pkce';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -42,14 +42,7 @@ describe('sender-constrained (DPoP-bound) access tokens at the resource servers'
     dpopAlgs = discovery.dpop_signing_alg_values_supported.join(' ');
     key = await newDpopKey();
     apiBound = await clientCredentials(key);
-    mcpBound = await codeFlow(sys, {
-      clientId: 'mcpclient',
-      clientSecret: 'mcpclient_secret',
-      redirectUri: 'http://localhost:3334/oauth/callback',
-      scope: 'openid weatherget',
-      resources: [`${sys.urls.mcp}/mcp`],
-      dpop: key,
-    });
+    mcpBound = await mcpClientFlow(sys, 'openid weatherget', { dpop: key });
   });
   afterAll(() => sys?.close());
 

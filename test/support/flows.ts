@@ -32,6 +32,25 @@ export interface CodeFlowOptions {
   dpop?: DpopKey;
 }
 
+/**
+ * The pre-registered confidential `mcpclient` (CONTRACT.md) signs alice in for the MCP server's
+ * resource, as an MCP client would, with `scope` and any other option of `codeFlow`.
+ */
+export function mcpClientFlow(
+  sys: FlowTarget & { readonly urls: Pick<TestUrls, 'mcp'> },
+  scope: string,
+  options: CodeFlowOptions = {},
+): Promise<TokenResponse> {
+  return codeFlow(sys, {
+    clientId: 'mcpclient',
+    clientSecret: 'mcpclient_secret',
+    redirectUri: 'http://localhost:3334/oauth/callback',
+    scope,
+    resources: [`${sys.urls.mcp}/mcp`],
+    ...options,
+  });
+}
+
 /** Authorization code + PKCE over raw HTTP, the way a public or confidential client does it. */
 export async function codeFlow(
   sys: FlowTarget,
