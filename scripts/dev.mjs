@@ -1,5 +1,7 @@
 // `npm run start:dev`: the Nest roles under `nest start --watch` and the SPA under Vite's dev
 // server (hot reload) on its port, as two child processes that stop together.
+// First: an unsupported Node is refused before the compiler or Vite starts (node-preflight.cjs).
+import '../src/bootstrap/node-preflight.cjs';
 import { spawn } from 'node:child_process';
 
 const roles = (process.env.ROLES ?? 'auth,api,mcp,spa').split(',').map((r) => r.trim());

@@ -1,3 +1,5 @@
+// First, before any package: an unsupported Node is refused with what to do (node-preflight.cjs).
+import './bootstrap/node-preflight.cjs';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';

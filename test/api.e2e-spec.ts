@@ -1,3 +1,4 @@
+import { SCOPE_DESCRIPTIONS } from '../src/core/protocol';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
@@ -163,19 +164,39 @@ describe('weather API as a resource server', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it("serves Swagger UI with an OpenID Connect scheme on the issuer's discovery document", async () => {
+  it("serves Swagger UI with the issuer's code flow and only the scopes its client may get", async () => {
     const ui = await fetch(`${sys.urls.api}/swagger`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
     const spec = (await (await fetch(`${sys.urls.api}/swagger-json`)).json()) as {
-      components: { securitySchemes: Record<string, { type: string; openIdConnectUrl: string }> };
+      components: { securitySchemes: Record<string, unknown> };
     };
-    const discoveryUrl = `${sys.urls.issuer}/.well-known/openid-configuration`;
+    const discovery = (await (
+      await fetch(`${sys.urls.issuer}/.well-known/openid-configuration`)
+    ).json()) as { authorization_endpoint: string; token_endpoint: string };
     expect(Object.values(spec.components.securitySchemes)).toEqual([
-      { type: 'openIdConnect', openIdConnectUrl: discoveryUrl },
+      {
+        type: 'oauth2',
+        flows: {
+          authorizationCode: {
+            authorizationUrl: discovery.authorization_endpoint,
+            tokenUrl: discovery.token_endpoint,
+            scopes: { api: SCOPE_DESCRIPTIONS.api, weatherget: SCOPE_DESCRIPTIONS.weatherget },
+          },
+        },
+      },
     ]);
-    // The browser fetches that document cross-origin from the Swagger UI page.
-    const discovery = await fetch(discoveryUrl, { headers: { origin: sys.urls.api } });
-    expect(discovery.headers.get('access-control-allow-origin')).toBeTruthy();
+  });
+
+  it("serves Swagger UI's redirect page, which reads the query's + as spaces", async () => {
+    const page = await fetch(`${sys.urls.api}/swagger/oauth2-redirect.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html.indexOf('%20')).toBeLessThan(html.indexOf('oauth2-redirect.js'));
+    // The script it runs is still Swagger UI's own.
+    const script = await fetch(`${sys.urls.api}/swagger/oauth2-redirect.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('swaggerUIRedirectOauth2');
   });
 });

@@ -1,5 +1,5 @@
 import { captureLogs } from './support/captured-logs';
-import { codeFlow } from './support/flows';
+import { codeFlow, openLoginPage } from './support/flows';
 import { postMcp, toolCall } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
 
@@ -74,5 +74,33 @@ describe('audit events beyond the sign-in pages', () => {
     for (const secret of [tokens.access_token, tokens.refresh_token!, tokens.id_token!]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it("records a disabled user's sign-in as disabled; the page says what it says to anyone", async () => {
+    await sys.system.store!.accounts.setUserDisabled('bob', Date.now());
+    const answers: { status: number; error: string }[] = [];
+    for (const password of ['bob', 'not-bobs-password']) {
+      const { browser, url, html } = await openLoginPage(sys);
+      const { response } = await browser.submit(
+        url,
+        html,
+        { username: 'bob', password, action: 'login' },
+        sys.urls.spa,
+      );
+      const page = await response!.text();
+      answers.push({
+        status: response!.status,
+        error: /role="alert">([^<]*)</.exec(page)?.[1] ?? '',
+      });
+    }
+
+    expect(answers).toEqual([
+      { status: 401, error: 'Wrong username or password.' },
+      { status: 401, error: 'Wrong username or password.' },
+    ]);
+    const failures = logs
+      .named('audit')
+      .filter((line) => line.event === 'sign_in.failed' && line.username === 'bob');
+    expect(failures.map((line) => line.reason)).toEqual(['disabled', 'wrong_credentials']);
   });
 });

@@ -2,6 +2,7 @@ import { captureLogs } from './support/captured-logs';
 import { codeFlow, openLoginPage, tokenRequest } from './support/flows';
 import { PRODUCTION_ENV } from './support/production-env';
 import { startTestSystem, TestSystem } from './support/system';
+import { until } from './support/until';
 
 describe('logs', () => {
   let sys: TestSystem;
@@ -42,6 +43,34 @@ describe('logs', () => {
     }
     expect(logged).not.toMatch(/code=[\w-]{20,}/);
     expect(logged).not.toMatch(/_session=|_interaction=/);
+  });
+});
+
+describe('logs of a process that runs every role', () => {
+  let sys: TestSystem;
+  const logs = captureLogs('debug');
+  const lines = () =>
+    logs
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  // Written through Nest's process-wide Logger: mcp-nest's McpStrategy and our OpenAPI tools,
+  // which load the APIs' documents once every role is up.
+  const fromMcpLibraries = () =>
+    lines().filter((line) => ['McpStrategy', 'OpenApiTools'].includes(String(line.context)));
+
+  beforeAll(async () => {
+    sys = await startTestSystem({ logger: logs.logger });
+  });
+  afterAll(() => sys?.close());
+
+  it("carry the role of the application that wrote them, the MCP libraries' lines too", async () => {
+    await until('the MCP tools to be built from the API document', () =>
+      fromMcpLibraries().some((line) => line.context === 'OpenApiTools') ? true : undefined,
+    );
+    const written = fromMcpLibraries().map((line) => [line.context, line.role]);
+    expect(written).toEqual(written.map(([context]) => [context, 'mcp']));
   });
 });
 

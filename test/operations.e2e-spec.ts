@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSystem, type RunningSystem } from '../src/bootstrap/system';
 import { DEV_SECRETS, loadConfig, ROLES } from '../src/config/config';
 import { TestBrowser } from './support/browser';
@@ -132,6 +135,45 @@ describe('/metrics', () => {
         status_code: '404',
       }),
     ).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('/metrics of the SPA host', () => {
+  let sys: TestSystem;
+  let dist: string;
+  // A build as Vite writes it: content-hashed names that change with every build.
+  const files = ['/favicon.svg', '/assets/index-B2x9Kq1a.js', '/assets/index-Dm3PzT7c.css'];
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'spa-dist-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>SPA</title>');
+    for (const file of files) writeFileSync(join(dist, file), '/* built */');
+    sys = await startTestSystem({ env: { ROLES: 'spa', SPA_DIST_DIR: dist, METRICS_PORT: '0' } });
+  });
+  afterAll(async () => {
+    await sys?.close();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it("counts the build's files and the client-side routes as one route, not one per file", async () => {
+    for (const path of [...files, '/', '/index.html', '/weather', '/tokens']) {
+      const response = await fetch(`${sys.urls.spa}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      await response.arrayBuffer();
+    }
+
+    const scraped = parsePrometheusText(await (await fetch(sys.system.metricsUrl!)).text());
+    const routes = new Set(
+      scraped
+        .get('http_request_duration_seconds')!
+        .samples.filter((sample) => sample.labels.role === 'spa')
+        .map((sample) => sample.labels.route),
+    );
+    expect([...routes]).toEqual(['/*']);
+    expect(
+      sampleSum(scraped, 'http_request_duration_seconds_count', { role: 'spa', route: '/*' }),
+    ).toBe(files.length + 4);
   });
 });
 

@@ -11,6 +11,9 @@ import { startTestSystem, TestSystem } from './support/system';
  * page itself (CORS at the token endpoint), then "Try it out" on GET /WeatherForecast.
  */
 
+/** The heading of the code flow's form in Swagger UI's Authorize dialog. */
+const CODE_FLOW = /authori[sz]ation_?[cC]ode with PKCE/;
+
 describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () => {
   let sys: TestSystem;
   let browser: Browser;
@@ -57,12 +60,12 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     await page.locator('button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
     await dialog.waitFor();
-    // The openIdConnect scheme lists one form per grant type in the issuer's discovery
-    // document; the code flow's is the one Swagger UI's user needs.
-    const codeFlow = dialog
-      .locator('.auth-container')
-      .filter({ hasText: 'authorization_code with PKCE' });
+    const codeFlow = dialog.locator('.auth-container').filter({ hasText: CODE_FLOW });
     expect(await codeFlow.locator('input[data-name=clientId]').inputValue()).toBe('swagger');
+    // Only what the `swagger` client may ask for: a scope it may not have fails the sign-in.
+    const boxes = await codeFlow.locator('input[type=checkbox][data-value]').all();
+    const offered = await Promise.all(boxes.map((box) => box.getAttribute('data-value')));
+    expect(offered.sort()).toEqual(['api', 'weatherget']);
     // initOAuth preselects weatherget; tick it if this Swagger UI version does not.
     const weatherget = codeFlow.locator('input[id^="weatherget-"][type=checkbox]');
     if (!(await weatherget.isChecked()))
@@ -176,6 +179,33 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     expect(body.every((forecast) => typeof forecast.summary === 'string')).toBe(true);
     await live.scrollIntoViewIfNeeded();
     await shot(page, '06-response');
+  });
+
+  it('says in words why a cancelled sign-in failed', async () => {
+    // A browser of its own, not yet signed in, so the AuthServer asks and the user cancels.
+    const context = await browser.newContext();
+    context.setDefaultTimeout(15_000);
+    const fresh = await context.newPage();
+    fresh.on('pageerror', (error) => pageErrors.push(error.message));
+    await fresh.goto(`${sys.urls.api}/swagger`);
+    await fresh.locator('button.authorize').click();
+    const codeFlow = fresh.locator('.dialog-ux .auth-container').filter({ hasText: CODE_FLOW });
+    const [popup] = await Promise.all([
+      fresh.waitForEvent('popup'),
+      codeFlow.locator('button.modal-btn.authorize').click(),
+    ]);
+    await popup.locator('input[name=username]').waitFor();
+    // The AuthServer redirects with error_description=End-User+aborted+the+sign-in (a
+    // form-encoded query, RFC 6749 §4.1.2.1); the `+` are spaces.
+    await Promise.all([
+      popup.waitForEvent('close'),
+      popup.locator('button[type=submit][value=abort]').click(),
+    ]);
+    const error = codeFlow.getByText(/access_denied/);
+    await error.waitFor();
+    await shot(fresh, '07-cancelled');
+    expect(await error.textContent()).toContain('End-User aborted the sign-in');
+    await context.close();
   });
 
   it('raised no uncaught errors in the page', () => {

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppConfig, Role, ROLES } from '../config/config';
 import { Lifecycle } from '../core/lifecycle';
-import { createLogger } from '../core/logging';
+import { createLogger, inRoleScope, roleLogger } from '../core/logging';
 import { Metrics } from '../core/metrics/metrics';
 import { MetricsServer, serveMetrics } from '../core/metrics/metrics-server';
 import { Readiness, type ReadinessCheck } from '../core/readiness';
@@ -124,13 +124,17 @@ export async function startSystem(
         readiness: new Readiness(logger.child({ role })),
       };
       for (const [name, check] of processChecks) context.readiness.add(name, check);
-      const app = await ROLE_APPS[role](context, services);
-      apps.set(role, app);
       const { host, ports } = config.http;
-      await app.listen({
-        port: ports[role],
-        host,
-        listenTextResolver: (address) => `${role} listening on ${address}`,
+      // Its start-up, and what that starts (timers, the first loading of tools), log as it.
+      const app = await inRoleScope(roleLogger(logger, role), async () => {
+        const started = await ROLE_APPS[role](context, services);
+        apps.set(role, started);
+        await started.listen({
+          port: ports[role],
+          host,
+          listenTextResolver: (address) => `${role} listening on ${address}`,
+        });
+        return started;
       });
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : ports[role];

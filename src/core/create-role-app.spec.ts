@@ -1,6 +1,7 @@
-import { Controller, Get, Ip, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Ip, Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
+import pino, { type Logger as PinoLogger } from 'pino';
+import type { Role } from '../config/config';
 import { loadConfig } from '../config/config';
 import { Lifecycle } from './lifecycle';
 import { createRoleApp } from './create-role-app';
@@ -18,13 +19,35 @@ class IpController {
 @Module({ controllers: [IpController] })
 class IpModule {}
 
+/** Logs as a library does: through Nest's process-wide Logger, with no role of its own. */
+@Controller('log')
+class LogController {
+  private readonly logger = new Logger('Library');
+
+  @Get()
+  log(): { logged: true } {
+    this.logger.warn('served');
+    return { logged: true };
+  }
+}
+
+@Module({ controllers: [IpController, LogController] })
+class LogModule {}
+
+interface AppOptions {
+  readonly role?: Role;
+  readonly logger?: PinoLogger;
+  readonly module?: DynamicModule['module'];
+}
+
 /** A role app built as the system builds one, with TRUST_PROXY as an operator would set it. */
-async function appWith(env: Record<string, string>): Promise<NestFastifyApplication> {
+async function appWith(
+  env: Record<string, string>,
+  { role = 'api', logger = pino({ level: 'silent' }), module = IpModule }: AppOptions = {},
+): Promise<NestFastifyApplication> {
   const config = loadConfig(env);
-  const logger = pino({ level: 'silent' });
-  const module: DynamicModule = { module: IpModule };
-  const app = await createRoleApp(module, {
-    role: 'api',
+  const app = await createRoleApp({ module } satisfies DynamicModule, {
+    role,
     shared: config.shared,
     trustProxy: config.http.trustProxy,
     lifecycle: new Lifecycle(),
@@ -74,5 +97,29 @@ describe('createRoleApp and TRUST_PROXY', () => {
 
     expect(await ipSeenBy(trusted, '203.0.113.9, 198.51.100.7')).toBe('198.51.100.7');
     expect(await ipSeenBy(untrusted, '203.0.113.9, 198.51.100.7')).toBe('127.0.0.1');
+  });
+});
+
+describe('createRoleApp and logging', () => {
+  it("logs a request's Nest Logger lines as the role serving it, not the role created last", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const mcp = await appWith({}, { role: 'mcp', logger, module: LogModule });
+    const spa = await appWith({}, { role: 'spa', logger, module: LogModule });
+    try {
+      await fetch(`${await mcp.getUrl()}/log`);
+      await fetch(`${await spa.getUrl()}/log`);
+    } finally {
+      await Promise.all([mcp.close(), spa.close()]);
+    }
+
+    const served = lines.filter((line) => line.msg === 'served');
+    expect(served.map((line) => [line.context, line.role])).toEqual([
+      ['Library', 'mcp'],
+      ['Library', 'spa'],
+    ]);
   });
 });

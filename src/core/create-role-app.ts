@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { NestPinoLogger, roleLogger } from './logging';
+import { inRoleScope, NestPinoLogger, roleLogger } from './logging';
 import type { TrustProxy } from '../config/config';
 import { observeHttp } from './metrics/http-metrics';
 import { DebugRequestLog } from './request-log';
@@ -25,9 +25,13 @@ export async function createRoleApp(
     loggerInstance: logger,
     logController: new DebugRequestLog(),
   });
+  // Every request, and what it starts, logs as this role (inRoleScope).
+  adapter.getInstance().addHook('onRequest', (_request, _reply, done) => {
+    inRoleScope(logger, done);
+  });
   observeHttp(adapter.getInstance(), context.metrics, context.role);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: new NestPinoLogger(logger),
+    logger: new NestPinoLogger(context.logger),
   });
   await registerSecurityHeaders(app);
   return app;

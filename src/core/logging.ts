@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
 import type { LoggingConfig } from '../config/config';
@@ -60,9 +61,30 @@ function pathOnly(url: string): string {
   return at === -1 ? url : `${url.slice(0, at)}?…`;
 }
 
-/** Nest's LoggerService on top of pino, so framework and application logs share one stream. */
+/**
+ * Nest's `Logger` is process-wide: every `new Logger(context)`, ours and the libraries'
+ * (mcp-nest's McpStrategy), writes through the one logger the last NestFactory.create
+ * installed, so with several roles in one process a line would name the role created last.
+ * Each role's start-up and each request it serves run in its scope, and NestPinoLogger writes
+ * to the logger of the scope it is called from.
+ */
+const roleScope = new AsyncLocalStorage<PinoLogger>();
+
+/** Runs `work`, and what it starts, as the role whose logger `roleLog` is (roleLogger). */
+export function inRoleScope<T>(roleLog: PinoLogger, work: () => T): T {
+  return roleScope.run(roleLog, work);
+}
+
+/**
+ * Nest's LoggerService on top of pino, so framework and application logs share one stream:
+ * the current role's logger, or `outside` (no role) for what runs in no role's scope.
+ */
 export class NestPinoLogger implements LoggerService {
-  constructor(private readonly logger: PinoLogger) {}
+  constructor(private readonly outside: PinoLogger) {}
+
+  private get logger(): PinoLogger {
+    return roleScope.getStore() ?? this.outside;
+  }
 
   log(message: unknown, context?: string) {
     this.write(context && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, context);

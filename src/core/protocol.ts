@@ -19,6 +19,32 @@ export type Scope = (typeof SCOPE)[keyof typeof SCOPE];
 /** Every scope the AuthServer knows, in the order discovery lists them. */
 export const SCOPES: readonly Scope[] = Object.values(SCOPE);
 
+/** What each scope means: the consent page's texts, and Swagger UI's. */
+export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  [SCOPE.openid]: 'Sign you in with your user identifier',
+  [SCOPE.profile]: 'Your name, username and website',
+  [SCOPE.email]: 'Your email address',
+  [SCOPE.api]: 'Use the weather API on your behalf',
+  [SCOPE.weatherget]: 'Read weather forecasts',
+  [SCOPE.offlineAccess]: 'Stay signed in when you are away (refresh tokens)',
+} satisfies Record<Scope, string>;
+
+/**
+ * Where the AuthServer's oidc-provider serves each endpoint (the contract's paths), for the
+ * roles that link to one: Swagger UI's sign-in at the API names the authorization and token
+ * endpoints.
+ */
+export const ROUTES = {
+  authorization: '/connect/authorize',
+  token: '/connect/token',
+  userinfo: '/connect/userinfo',
+  end_session: '/connect/endsession',
+  introspection: '/connect/introspect',
+  revocation: '/connect/revocation',
+  registration: '/connect/register',
+  jwks: '/.well-known/openid-configuration/jwks',
+} as const;
+
 export interface ResourceDeclaration {
   readonly name: string;
   /** Scopes a token for this resource may carry. */

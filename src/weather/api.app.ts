@@ -5,6 +5,7 @@ import { createRoleApp } from '../core/create-role-app';
 import { RESOURCES } from '../core/protocol';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
+import { OAUTH2_REDIRECT_PAGE } from './oauth2-redirect-page';
 import { weatherOpenApiDocument } from './openapi-document';
 import { WeatherModule } from './weather.module';
 
@@ -28,13 +29,23 @@ export async function createApiApp(
     maxAge: 600,
   });
 
+  const redirectPath = '/swagger/oauth2-redirect.html';
+  if (config.swaggerUi) {
+    // An exact route: it wins over Swagger UI's static files (`/swagger/*`).
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .get(redirectPath, (_request, reply) =>
+        reply.type('text/html; charset=utf-8').send(OAUTH2_REDIRECT_PAGE),
+      );
+  }
   // The OpenAPI document is always served at /swagger-json: the MCP server builds its weather
   // tools from it. Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
   SwaggerModule.setup('swagger', app, weatherOpenApiDocument(app, shared), {
     ui: config.swaggerUi,
     raw: ['json'],
     swaggerOptions: {
-      oauth2RedirectUrl: `${shared.apiBaseUrl}/swagger/oauth2-redirect.html`,
+      oauth2RedirectUrl: `${shared.apiBaseUrl}${redirectPath}`,
       initOAuth: {
         clientId: shared.clientIds.swagger,
         usePkceWithAuthorizationCodeGrant: true,

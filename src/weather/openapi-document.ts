@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { SharedConfig } from '../config/config';
-import { RESOURCES } from '../core/protocol';
+import { RESOURCES, ROUTES, SCOPE_DESCRIPTIONS } from '../core/protocol';
 import { OIDC_SECURITY } from './weather.controller';
 
 /**
@@ -17,11 +17,21 @@ export function weatherOpenApiDocument(app: INestApplication, shared: SharedConf
         `\`${RESOURCES.api.challengeScopes.join(' ')}\` token.`,
     )
     .setVersion('1.0')
-    // OpenAPI 3 `openIdConnect`: Swagger UI reads the endpoints from the issuer's discovery
-    // document, so this role names no AuthServer path.
+    // OAuth2's authorization code flow at the issuer, offering the scopes of this API's tokens:
+    // those the `swagger` client may ask for (clients.ts). An `openIdConnect` scheme names no
+    // scopes, so Swagger UI offered every scope of the issuer's discovery document, and a user
+    // who ticked one the client may not have got an error instead of a token.
     .addSecurity(OIDC_SECURITY, {
-      type: 'openIdConnect',
-      openIdConnectUrl: `${shared.issuer}/.well-known/openid-configuration`,
+      type: 'oauth2',
+      flows: {
+        authorizationCode: {
+          authorizationUrl: `${shared.issuer}${ROUTES.authorization}`,
+          tokenUrl: `${shared.issuer}${ROUTES.token}`,
+          scopes: Object.fromEntries(
+            RESOURCES.api.scopes.map((scope) => [scope, SCOPE_DESCRIPTIONS[scope] ?? scope]),
+          ),
+        },
+      },
     })
     .build();
   return SwaggerModule.createDocument(app, document);

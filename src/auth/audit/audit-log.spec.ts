@@ -114,6 +114,19 @@ describe('sign-in audit events', () => {
     }
   });
 
+  it("records a disabled user's sign-in as disabled, and answers it as a wrong password", async () => {
+    const { signIn: attempt, records } = signIn();
+    await store.accounts.setUserDisabled('alice', Date.now());
+
+    expect(await attempt.attempt(who, 'alice')).toEqual({ kind: 'wrong_credentials' });
+    expect(await attempt.attempt(who, WRONG_PASSWORD)).toEqual({ kind: 'wrong_credentials' });
+    expect(records().map((r) => [r.event, r.reason])).toEqual([
+      ['sign_in.failed', 'disabled'],
+      ['sign_in.failed', 'wrong_credentials'],
+      ['sign_in.locked_out', undefined],
+    ]);
+  });
+
   it('records a success with the subject, and no password', async () => {
     const { signIn: attempt, records, lines } = signIn();
     const devPassword = 'alice';

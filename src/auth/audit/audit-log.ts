@@ -19,7 +19,8 @@ export type AuditEvent =
   | 'grant.revoked_by_user'
   | 'signing_key.used';
 
-export type SignInFailure = 'wrong_credentials' | 'throttled';
+/** disabled: the right password for a disabled user (the page says wrong_credentials). */
+export type SignInFailure = 'wrong_credentials' | 'disabled' | 'throttled';
 
 /** Whose sign-in: the name as typed (capped at 256 characters before it gets here). */
 export interface SignInSubject {

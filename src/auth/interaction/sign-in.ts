@@ -29,16 +29,18 @@ export class SignIn {
       this.metrics.signIn('throttled');
       return { kind: 'throttled', retryAfter: verdict.retryAfter };
     }
-    const user = await this.users.authenticate(who.username, password);
-    if (!user) {
-      this.audit.signInFailed(who, 'wrong_credentials');
+    const result = await this.users.authenticate(who.username, password);
+    if (result.kind !== 'authenticated') {
+      this.audit.signInFailed(who, result.kind);
       if (verdict.lockIfFails > 0) this.audit.lockedOut(who, verdict.lockIfFails);
+      // The counter counts what the page answered; why is the audit log's.
       this.metrics.signIn('wrong_credentials');
       return { kind: 'wrong_credentials' };
     }
+    const { sub } = result.claims;
     await this.throttle.succeeded(who.username, who.address);
-    this.audit.signInSucceeded({ ...who, subject: user.sub });
+    this.audit.signInSucceeded({ ...who, subject: sub });
     this.metrics.signIn('success');
-    return { kind: 'signed_in', subject: user.sub };
+    return { kind: 'signed_in', subject: sub };
   }
 }

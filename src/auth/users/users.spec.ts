@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
 import { hashPassword } from './password';
 import { seedUsers } from './seed-users';
-import { UserDirectory } from './users';
+import { type Authentication, UserDirectory } from './users';
 import { UsersFileError } from './users-file';
 
 let store: SqliteAuthStore;
@@ -12,6 +12,13 @@ beforeEach(() => {
   store = new SqliteAuthStore(':memory:');
 });
 afterEach(() => store.close());
+
+const WRONG = { kind: 'wrong_credentials' };
+
+/** The signed-in user's subject, or why there is none. */
+function subjectOf(result: Authentication): string {
+  return result.kind === 'authenticated' ? result.claims.sub : result.kind;
+}
 
 /** The directory as the AuthServer builds it: seed, then read from the store. */
 async function directory(options: { devUsers: boolean; usersFile?: string }) {
@@ -24,7 +31,7 @@ describe('UserDirectory', () => {
     const users = await directory({ devUsers: false });
 
     expect(await users.countUsable()).toBe(0);
-    expect(await users.authenticate('alice', 'alice')).toBeUndefined();
+    expect(await users.authenticate('alice', 'alice')).toEqual(WRONG);
     expect(await users.findBySubject('818727')).toBeUndefined();
   });
 
@@ -32,28 +39,31 @@ describe('UserDirectory', () => {
     it('signs in alice/alice and bob/bob with their seed claims', async () => {
       const users = await directory({ devUsers: true });
       expect(await users.authenticate('alice', 'alice')).toMatchObject({
-        sub: '818727',
-        preferred_username: 'alice',
-        name: 'Alice Smith',
-        email: 'AliceSmith@example.com',
+        kind: 'authenticated',
+        claims: {
+          sub: '818727',
+          preferred_username: 'alice',
+          name: 'Alice Smith',
+          email: 'AliceSmith@example.com',
+        },
       });
       expect(await users.authenticate('bob', 'bob')).toMatchObject({
-        sub: '88421113',
-        preferred_username: 'bob',
+        kind: 'authenticated',
+        claims: { sub: '88421113', preferred_username: 'bob' },
       });
     });
 
     it('refuses a wrong password, another user’s, and an unknown user', async () => {
       const users = await directory({ devUsers: true });
-      expect(await users.authenticate('alice', 'bob')).toBeUndefined();
-      expect(await users.authenticate('alice', 'ALICE')).toBeUndefined();
-      expect(await users.authenticate('alice', '')).toBeUndefined();
-      expect(await users.authenticate('mallory', 'alice')).toBeUndefined();
+      expect(await users.authenticate('alice', 'bob')).toEqual(WRONG);
+      expect(await users.authenticate('alice', 'ALICE')).toEqual(WRONG);
+      expect(await users.authenticate('alice', '')).toEqual(WRONG);
+      expect(await users.authenticate('mallory', 'alice')).toEqual(WRONG);
     });
 
     it('matches the username case-insensitively and finds a user by subject', async () => {
       const users = await directory({ devUsers: true });
-      expect((await users.authenticate(' Alice ', 'alice'))?.sub).toBe('818727');
+      expect(subjectOf(await users.authenticate(' Alice ', 'alice'))).toBe('818727');
       expect((await users.findBySubject('88421113'))?.preferred_username).toBe('bob');
       expect(await users.findBySubject('alice')).toBeUndefined();
     });
@@ -62,7 +72,7 @@ describe('UserDirectory', () => {
       await directory({ devUsers: true });
       const production = new UserDirectory(store.accounts, { devUsers: false });
 
-      expect(await production.authenticate('alice', 'alice')).toBeUndefined();
+      expect(await production.authenticate('alice', 'alice')).toEqual(WRONG);
       expect(await production.findBySubject('818727')).toBeUndefined();
       expect(await production.countUsable()).toBe(0);
     });
@@ -71,7 +81,7 @@ describe('UserDirectory', () => {
       await directory({ devUsers: true });
       await store.accounts.removeUser('alice');
       const users = await directory({ devUsers: true });
-      expect((await users.authenticate('alice', 'alice'))?.sub).toBe('818727');
+      expect(subjectOf(await users.authenticate('alice', 'alice'))).toBe('818727');
     });
   });
 
@@ -79,20 +89,22 @@ describe('UserDirectory', () => {
     const users = await directory({ devUsers: true });
 
     await store.accounts.setUserDisabled('alice', Date.now());
-    expect(await users.authenticate('alice', 'alice')).toBeUndefined();
+    // Disabled, said (to the audit log) only to whoever knows the password.
+    expect(await users.authenticate('alice', 'alice')).toEqual({ kind: 'disabled' });
+    expect(await users.authenticate('alice', 'bob')).toEqual(WRONG);
     expect(await users.findBySubject('818727')).toBeUndefined();
     expect(await users.countUsable()).toBe(1);
 
     await store.accounts.setUserDisabled('alice', undefined);
-    expect((await users.authenticate('alice', 'alice'))?.sub).toBe('818727');
+    expect(subjectOf(await users.authenticate('alice', 'alice'))).toBe('818727');
   });
 
   it('checks a new password at once', async () => {
     const users = await directory({ devUsers: true });
     await store.accounts.setUserPassword('bob', await hashPassword('a new password'));
 
-    expect(await users.authenticate('bob', 'bob')).toBeUndefined();
-    expect((await users.authenticate('bob', 'a new password'))?.sub).toBe('88421113');
+    expect(await users.authenticate('bob', 'bob')).toEqual(WRONG);
+    expect(subjectOf(await users.authenticate('bob', 'a new password'))).toBe('88421113');
   });
 
   describe('with a users file', () => {
@@ -130,22 +142,25 @@ describe('UserDirectory', () => {
 
       expect(await users.countUsable()).toBe(1);
       expect(await users.authenticate('carol', 'carol-password')).toEqual({
-        sub: 'c-123',
-        preferred_username: 'carol',
-        name: 'carol from the file',
-        email: 'carol@example.com',
+        kind: 'authenticated',
+        claims: {
+          sub: 'c-123',
+          preferred_username: 'carol',
+          name: 'carol from the file',
+          email: 'carol@example.com',
+        },
       });
-      expect(await users.authenticate('carol', 'Carol-password')).toBeUndefined();
+      expect(await users.authenticate('carol', 'Carol-password')).toEqual(WRONG);
       expect((await store.accounts.findUser('carol'))?.origin).toBe('file');
-      expect(await users.authenticate('alice', 'alice')).toBeUndefined();
+      expect(await users.authenticate('alice', 'alice')).toEqual(WRONG);
     });
 
     it('adds the file’s users to the development users in development', async () => {
       const users = await directory({ devUsers: true, usersFile });
 
       expect(await users.countUsable()).toBe(3);
-      expect((await users.authenticate('alice', 'alice'))?.sub).toBe('818727');
-      expect((await users.authenticate('carol', 'carol-password'))?.sub).toBe('c-123');
+      expect(subjectOf(await users.authenticate('alice', 'alice'))).toBe('818727');
+      expect(subjectOf(await users.authenticate('carol', 'carol-password'))).toBe('c-123');
     });
 
     it('keeps a stored user as the store has it: a change made there survives a restart', async () => {
@@ -156,8 +171,8 @@ describe('UserDirectory', () => {
 
       expect(report).toEqual({ imported: 0, kept: 1 });
       const users = new UserDirectory(store.accounts, { devUsers: false });
-      expect(await users.authenticate('carol', 'carol-password')).toBeUndefined();
-      expect((await users.authenticate('carol', 'changed by admin'))?.sub).toBe('c-123');
+      expect(await users.authenticate('carol', 'carol-password')).toEqual(WRONG);
+      expect(subjectOf(await users.authenticate('carol', 'changed by admin'))).toBe('c-123');
     });
 
     it('refuses a file user whose sub another stored user holds, naming both', async () => {

@@ -13,6 +13,14 @@ export interface UserClaims {
   readonly website?: string;
 }
 
+/**
+ * A sign-in's outcome. `disabled` is for the audit log; the user is told what a wrong password
+ * would tell them, so the page does not reveal which accounts exist or are disabled.
+ */
+export type Authentication =
+  | { readonly kind: 'authenticated'; readonly claims: UserClaims }
+  | { readonly kind: 'wrong_credentials' | 'disabled' };
+
 // A hash to compare against when the username is unknown, so timing does not reveal which
 // usernames exist.
 let decoyHash: Promise<string> | undefined;
@@ -21,7 +29,7 @@ let decoyHash: Promise<string> | undefined;
  * The users who may sign in, read from the store on every lookup (one indexed query, no
  * cache): a user added, disabled or given a new password with `npm run admin` counts at once
  * on every replica. Disabled users, and development users when those are off (production),
- * are treated as unknown.
+ * are treated as unknown; only the audit log learns that a disabled user tried (authenticate).
  */
 export class UserDirectory {
   constructor(
@@ -29,15 +37,21 @@ export class UserDirectory {
     private readonly options: { readonly devUsers: boolean },
   ) {}
 
-  /** The user's claims when the password matches and the user may sign in. */
-  async authenticate(username: string, password: string): Promise<UserClaims | undefined> {
-    const user = this.usable(await this.accounts.findUser(username));
+  /**
+   * The user's claims when the password matches and the user may sign in. A disabled user is
+   * `disabled` only with the right password (one hash comparison either way, so the timing is
+   * a wrong password's): a guess at a disabled account is a wrong password like any other.
+   */
+  async authenticate(username: string, password: string): Promise<Authentication> {
+    const user = this.loaded(await this.accounts.findUser(username));
     if (!user) {
       decoyHash ??= hashPassword('decoy');
       await verifyPassword(password, await decoyHash);
-      return undefined;
+      return { kind: 'wrong_credentials' };
     }
-    return (await verifyPassword(password, user.passwordHash)) ? claimsOf(user) : undefined;
+    if (!(await verifyPassword(password, user.passwordHash))) return { kind: 'wrong_credentials' };
+    if (user.disabledAt !== undefined) return { kind: 'disabled' };
+    return { kind: 'authenticated', claims: claimsOf(user) };
   }
 
   /** For the provider's account lookup: a disabled user's tokens stop refreshing. */
@@ -52,9 +66,13 @@ export class UserDirectory {
   }
 
   private usable(user: StoredUser | undefined): StoredUser | undefined {
-    if (!user || user.disabledAt !== undefined) return undefined;
-    if (user.origin === 'development' && !this.options.devUsers) return undefined;
-    return user;
+    const loaded = this.loaded(user);
+    return loaded?.disabledAt === undefined ? loaded : undefined;
+  }
+
+  /** Development users do not exist while they are off (production), disabled or not. */
+  private loaded(user: StoredUser | undefined): StoredUser | undefined {
+    return user?.origin === 'development' && !this.options.devUsers ? undefined : user;
   }
 }
 
