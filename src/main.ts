@@ -8,7 +8,7 @@ import { runPrimary } from './bootstrap/cluster';
 import { loadConfig } from './config/config';
 import { startSystem } from './bootstrap/system';
 import { createLogger } from './core/logging';
-import { StartupError } from './core/startup-error';
+import { StartupError } from './config/startup-error';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');

@@ -1,4 +1,4 @@
-import { SCOPE_DESCRIPTIONS } from '../src/core/protocol';
+import { SCOPE_DESCRIPTIONS } from '../src/config/protocol';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';

@@ -7,7 +7,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { RESOURCE_SERVER, TOKEN_VERIFIER } from '../src/bearer/bearer.tokens';
 import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
-import { SCOPE } from '../src/core/protocol';
+import { SCOPE } from '../src/config/protocol';
 import { apiTools } from '../src/mcp/openapi/operation-tools';
 import { weatherOpenApiDocument } from '../src/weather/openapi-document';
 import { OIDC_SECURITY, WeatherController } from '../src/weather/weather.controller';

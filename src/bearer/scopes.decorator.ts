@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Scope } from '../core/protocol';
+import type { Scope } from '../config/protocol';
 
 export const REQUIRED_SCOPES = 'auth:required-scopes';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
-import { RESOURCES, SCOPE } from '../core/protocol';
+import { RESOURCES, SCOPE } from './protocol';
 
 /** An API behind the AuthServer whose OpenAPI operations the MCP server offers as tools. */
 export interface ProtectedApi {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { StartupError } from '../core/startup-error';
+import { StartupError } from './startup-error';
 import { ConfigError, loadConfig } from './config';
 import { PRODUCTION_ENV } from '../../test/support/production-env';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StartupError } from '../core/startup-error';
+import { StartupError } from './startup-error';
 import { loadApis, ProtectedApi } from './apis';
 import {
   apiSchema,

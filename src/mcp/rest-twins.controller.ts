@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { SHARED_CONFIG } from '../config/config.module';
 import type { SharedConfig } from '../config/config';
-import { SCOPE } from '../core/protocol';
+import { SCOPE } from '../config/protocol';
 import { Principal } from '../bearer/principal';
 import { RequireScopes } from '../bearer/scopes.decorator';
 import { Caller } from './transport/caller.decorator';

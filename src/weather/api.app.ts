@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { ApiConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
-import { RESOURCES } from '../core/protocol';
+import { RESOURCES } from '../config/protocol';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
 import { OAUTH2_REDIRECT_PAGE } from './oauth2-redirect-page';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { SharedConfig } from '../config/config';
-import { RESOURCES, ROUTES, SCOPE_DESCRIPTIONS } from '../core/protocol';
+import { RESOURCES, ROUTES, SCOPE_DESCRIPTIONS } from '../config/protocol';
 import { OIDC_SECURITY } from './weather.controller';
 
 /**

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SHARED_CONFIG } from '../config/config.module';
 import type { SharedConfig } from '../config/config';
-import { RESOURCES } from '../core/protocol';
+import { RESOURCES } from '../config/protocol';
 import { protectedResourceMetadata } from '../bearer/protected-resource-metadata';
 
 @ApiExcludeController()

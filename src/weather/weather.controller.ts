@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../bearer/scopes.decorator';
-import { SCOPE } from '../core/protocol';
+import { SCOPE } from '../config/protocol';
 import { BearerGuard } from '../bearer/bearer.guard';
 import { SummaryBandDto } from './summary-band.dto';
 import { WeatherForecastDto } from './weather-forecast.dto';

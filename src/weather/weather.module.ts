@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '../core/core.module';
-import { RESOURCES } from '../core/protocol';
+import { RESOURCES } from '../config/protocol';
 import { RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';

@@ -1,7 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import type { ClientMetadata, Grant, KoaContextWithOIDC } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
-import { SCOPE } from '../../core/protocol';
+import { SCOPE } from '../../config/protocol';
 
 /**
  * The account page signs its visitors in the way every other page of ours does: through an

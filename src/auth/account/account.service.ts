@@ -7,7 +7,7 @@ import { CsrfTokens } from '../interaction/csrf';
 import { pageReply, type InteractionReply } from '../interaction/interaction-reply';
 import { messagePage } from '../interaction/views';
 import { OIDC_PROVIDER } from '../oidc.tokens';
-import { ROUTES } from '../../core/protocol';
+import { ROUTES } from '../../config/protocol';
 import { UserDirectory } from '../users/users';
 import { ACCOUNT_PATH, accountSignInUrl } from './account-client';
 import { assertSameSiteForm, parseRevokeForm } from './account-form';

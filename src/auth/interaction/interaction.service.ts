@@ -7,7 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { OIDC_PROVIDER } from '../oidc.tokens';
 import { seedClients } from '../provider/clients';
 import { ResourceRegistry } from '../provider/resources';
-import { SCOPE_DESCRIPTIONS } from '../../core/protocol';
+import { SCOPE_DESCRIPTIONS } from '../../config/protocol';
 import { UserDirectory } from '../users/users';
 import { clientView } from './client-view';
 import { missingConsent, requestedScopes, saveConsent } from './consent';

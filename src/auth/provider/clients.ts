@@ -1,6 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { RESOURCES, SCOPE, SCOPES } from '../../core/protocol';
+import { RESOURCES, SCOPE, SCOPES } from '../../config/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
 import { nameSkeleton } from './client-name';

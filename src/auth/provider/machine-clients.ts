@@ -1,5 +1,5 @@
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { SCOPE } from '../../core/protocol';
+import { SCOPE } from '../../config/protocol';
 
 export const M2M_CLIENT_ID = 'm2m.client';
 

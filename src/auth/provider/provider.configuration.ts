@@ -14,7 +14,7 @@ import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
 import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from './resources';
-import { ROUTES } from '../../core/protocol';
+import { ROUTES } from '../../config/protocol';
 import { usesDisallowedGrant } from './unauthorized-client';
 import { CLAIMS, SCOPES } from './scopes';
 

@@ -4,7 +4,7 @@ import type { Provider } from 'oidc-provider';
 import { clientAddress } from './client-address';
 import { oidcProviderPlugin } from './provider.mount';
 import { REQUEST_LIMITS } from './request-limits';
-import { ROUTES } from '../../core/protocol';
+import { ROUTES } from '../../config/protocol';
 
 /** A stand-in for oidc-provider: whatever reaches it answers 201 with the client address. */
 const provider = {

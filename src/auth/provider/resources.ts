@@ -1,7 +1,7 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
 import { apiScopes } from '../../config/apis';
-import { RESOURCES } from '../../core/protocol';
+import { RESOURCES } from '../../config/protocol';
 import { REQUEST_LIMITS } from './request-limits';
 
 export interface ProtectedResource {

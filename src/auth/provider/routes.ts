@@ -1,4 +1,4 @@
-import { ROUTES } from '../../core/protocol';
+import { ROUTES } from '../../config/protocol';
 
 /**
  * The route patterns oidc-provider serves, mounted one by one so a request's route (in metrics

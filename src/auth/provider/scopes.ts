@@ -1,5 +1,5 @@
 /** Every scope the provider knows; client metadata may only list these. */
-export { SCOPES } from '../../core/protocol';
+export { SCOPES } from '../../config/protocol';
 
 export const CLAIMS = {
   openid: ['sub'],

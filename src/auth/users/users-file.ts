@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isPasswordHash } from './password';
 import { CLAIMS } from '../provider/scopes';
 import type { UserClaims } from './users';
-import { StartupError } from '../../core/startup-error';
+import { StartupError } from '../../config/startup-error';
 
 /**
  * The users file (USERS_FILE), an import format: its users are added to the store at start-up

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { UpstreamError } from '../upstream/upstream.error';
-import { SCOPE } from '../../core/protocol';
+import { SCOPE } from '../../config/protocol';
 
 /** A result for both kinds of reader: text for the model, structured content for programs. */
 export function toolResult(text: string, structured: Record<string, unknown>): CallToolResult {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
-import { RESOURCES } from '../../core/protocol';
+import { RESOURCES } from '../../config/protocol';
 import { Forecast, forecastListSchema } from '../tools/forecast.schema';
 import { ApiCallError, ApiHttpClient, ApiResponse } from './api-http';
 import { TokenExchangeClient } from './token-exchange.client';
