@@ -33,10 +33,10 @@ describe('parseArgs', () => {
 });
 
 describe('formatTable', () => {
-  it('aligns columns under an upper-case header', () => {
+  it('aligns columns under the header as given', () => {
     expect(
       formatTable(
-        ['name', 'status'],
+        ['NAME', 'STATUS'],
         [
           ['alice', 'enabled'],
           ['bo', 'disabled'],

@@ -46,7 +46,7 @@ async function listClients(context: AdminContext): Promise<void> {
   ]);
   print(
     context,
-    formatTable(['client_id', 'kind', 'name', 'registered', 'last used', 'redirect hosts'], rows),
+    formatTable(['CLIENT_ID', 'KIND', 'NAME', 'REGISTERED', 'LAST USED', 'REDIRECT HOSTS'], rows),
     clients,
   );
 }

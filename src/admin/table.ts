@@ -1,8 +1,8 @@
 import { terminalSafe } from './terminal-text';
 
 /**
- * Rows as aligned columns under a header, for people; `--json` is for scripts. Cells hold
- * stored data, so each is made terminal-safe (a line break in a name cannot forge a row).
+ * Rows as aligned columns under a header printed as given, for people; `--json` is for scripts.
+ * Cells hold stored data, so each is made terminal-safe (a line break in a name cannot forge a row).
  */
 export function formatTable(
   columns: readonly string[],
@@ -17,7 +17,7 @@ export function formatTable(
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...rows.map(line)].join('\n') + '\n';
+  return [line(columns), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** Epoch milliseconds as an ISO date and time to the minute, in UTC; '-' for never. */

@@ -44,7 +44,7 @@ async function listUsers(context: AdminContext): Promise<void> {
   ]);
   print(
     context,
-    formatTable(['username', 'sub', 'status', 'origin', 'created'], rows),
+    formatTable(['USERNAME', 'SUB', 'STATUS', 'ORIGIN', 'CREATED'], rows),
     users.map(publicView),
   );
 }
