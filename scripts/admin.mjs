@@ -1,5 +1,6 @@
-// `npm run admin -- users|clients|sessions …`: the operator's commands (src/admin/admin.cli.ts,
+// `npm run admin -- users|clients|sessions|keys …`: the operator's commands (src/admin/admin.cli.ts,
 // used from dist/), against the store the server uses (DATABASE_URL or SQLITE_PATH).
+// `npm run keys` and `npm run hash-password` are aliases into it.
 // Passwords come from a prompt or stdin, never from arguments.
 let runAdmin;
 try {

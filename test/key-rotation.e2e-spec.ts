@@ -12,7 +12,8 @@ import { describeWithPostgres } from './support/postgres-available';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
-const KEYS_SCRIPT = join(__dirname, '..', 'scripts', 'keys.mjs');
+// `npm run keys -- <args>` is `node scripts/admin.mjs keys <args>`.
+const ADMIN_SCRIPT = join(__dirname, '..', 'scripts', 'admin.mjs');
 const TTL = 30;
 const ACTIVATION_DELAY = 3;
 const POLICY: KeyPolicy = {
@@ -107,7 +108,7 @@ describeWithPostgres('signing-key rotation under load', () => {
   });
 
   const keys = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [KEYS_SCRIPT, ...args], {
+    promisify(execFile)(process.execPath, [ADMIN_SCRIPT, 'keys', ...args], {
       env: { ...process.env, ...env },
     });
 

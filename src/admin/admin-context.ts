@@ -1,3 +1,4 @@
+import type { KeyPolicy } from '../auth/keys/keyset';
 import type { TokenLifetimeSettings } from '../auth/tokens/token-lifetime';
 import type { AuthStore } from '../storage/store';
 import { terminalSafeJson } from './terminal-text';
@@ -7,6 +8,8 @@ export interface AdminContext {
   readonly store: AuthStore;
   /** The server's token lifetimes: how long a revoked grant stays on the list. */
   readonly tokenLifetimes: TokenLifetimeSettings;
+  /** The server's signing-key timing: the states `keys` computes must be the server's. */
+  readonly keyPolicy: KeyPolicy;
   /** The clients configured in code, which `clients remove` leaves alone. */
   readonly seedClientIds: readonly string[];
   readonly json: boolean;

@@ -1,10 +1,14 @@
 import { loadConfig } from '../config/config';
+import { StartupError } from '../config/startup-error';
+import { keyPolicy } from '../auth/keys/key-policy';
 import { seedClients } from '../auth/provider/clients';
 import { openStore } from '../storage/open-store';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
 import { parseArgs } from './args';
 import { clientsCommand } from './clients.commands';
+import { hashPasswordCommand } from './hash-password.command';
+import { keysCommand } from './keys.commands';
 import { readNewPassword } from './password-input';
 import { sessionsCommand } from './sessions.commands';
 import { usersCommand } from './users.commands';
@@ -14,9 +18,11 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   users add <name> [--name "Display Name"] [--email address]   password from a prompt or stdin
   users disable|enable|remove <name>
   users set-password <name>                                    password from a prompt or stdin
+  users hash-password                     a hash for USERS_FILE; password from a prompt or stdin
   clients list
   clients show|remove <client_id>
   sessions revoke --user <name>
+  keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
 `;
 
 /**
@@ -24,52 +30,72 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
  * SQLITE_PATH, read by the same config loader) and returns the exit code.
  */
 export async function runAdmin(argv: readonly string[]): Promise<number> {
+  const readPassword = () => readNewPassword(process.stdin, process.stderr);
+  const out = (text: string) => process.stdout.write(text);
   try {
     const args = parseArgs(argv);
-    const [area, action, target] = args.words;
+    const [area, action, ...rest] = args.words;
     if (!area || area === 'help') {
       process.stdout.write(USAGE);
       return area ? 0 : 2;
     }
+    // Needs neither a store nor the server's settings.
+    if (area === 'users' && action === 'hash-password') {
+      await hashPasswordCommand({ json: args.json, out, readPassword }, rest);
+      return 0;
+    }
+    const command = commandFor(area, action, rest);
     const config = loadConfig();
     const store = await openStore(config.storage);
     const context: AdminContext = {
       store,
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
+      keyPolicy: keyPolicy(config.auth, config.shared.apis),
       seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
       json: args.json,
       options: args.options,
-      out: (text) => process.stdout.write(text),
-      readPassword: () => readNewPassword(process.stdin, process.stderr),
+      out,
+      readPassword,
     };
     try {
-      await dispatch(context, area, action, target);
+      await command(context);
     } finally {
       await store.close();
     }
     return 0;
   } catch (error) {
-    if (!(error instanceof AdminError)) throw error;
-    process.stderr.write(`admin: ${error.message}\n`);
-    if (error.code === 'usage') process.stderr.write(USAGE);
-    return exitCodeOf(error);
+    return refusal(error);
   }
 }
 
-function dispatch(
-  context: AdminContext,
+/** The command, chosen before a store is opened: an unknown one changes nothing. */
+function commandFor(
   area: string,
   action: string | undefined,
-  target: string | undefined,
-): Promise<void> {
+  rest: readonly string[],
+): (context: AdminContext) => Promise<void> {
   switch (area) {
     case 'users':
-      return usersCommand(context, action, target);
+      return (context) => usersCommand(context, action, rest[0]);
     case 'clients':
-      return clientsCommand(context, action, target);
+      return (context) => clientsCommand(context, action, rest[0]);
     case 'sessions':
-      return sessionsCommand(context, action);
+      return (context) => sessionsCommand(context, action);
+    case 'keys':
+      return keysCommand(action, rest);
     default:
       throw new AdminError('usage', `unknown command "${area}"`);
   }
+}
+
+/** One line and an exit code for what the operator can fix; anything else is a bug, thrown on. */
+function refusal(error: unknown): number {
+  if (error instanceof StartupError) {
+    process.stderr.write(`admin: ${error.message}\n`);
+    return 1;
+  }
+  if (!(error instanceof AdminError)) throw error;
+  process.stderr.write(`admin: ${error.message}\n`);
+  if (error.code === 'usage') process.stderr.write(USAGE);
+  return exitCodeOf(error);
 }
