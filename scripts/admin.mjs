@@ -1,7 +1,8 @@
-// `npm run admin -- users|clients|sessions|keys …`: the operator's commands (src/admin/admin.cli.ts,
-// used from dist/), against the store the server uses (DATABASE_URL or SQLITE_PATH).
-// `npm run keys` and `npm run hash-password` are aliases into it.
-// Passwords come from a prompt or stdin, never from arguments.
+// `npm run admin -- users|clients|sessions|keys …`: the operator's commands
+// (src/admin/admin.cli.ts, used from dist/), against the store the server uses: `.env`,
+// DATABASE_URL or SQLITE_PATH, read as the server reads them. `npm run keys` and
+// `npm run hash-password` are aliases into it. Passwords come from a prompt or stdin, never
+// from arguments.
 let runAdmin;
 try {
   ({ runAdmin } = await import(new URL('../dist/admin/admin.cli.js', import.meta.url).href));

@@ -2,16 +2,16 @@
 import './bootstrap/node-preflight.cjs';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
 import { ClusterMember } from './bootstrap/cluster-member';
 import { runPrimary } from './bootstrap/cluster';
 import { loadConfig } from './config/config';
+import { loadEnvFile } from './config/env-file';
 import { startSystem } from './bootstrap/system';
 import { createLogger } from './core/logging';
 import { StartupError } from './config/startup-error';
 
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadEnvFile();
   const config = loadConfig();
   const logger = createLogger(config.logging, config.shared.production);
   if (config.http.workers > 1 && cluster.isPrimary) return runPrimary(config.http.workers, logger);

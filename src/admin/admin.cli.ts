@@ -1,10 +1,11 @@
 import { loadConfig } from '../config/config';
+import { loadEnvFile } from '../config/env-file';
 import { StartupError } from '../config/startup-error';
 import { keyPolicy } from '../auth/keys/key-policy';
 import { seedClients } from '../auth/provider/clients';
-import { openStore } from '../storage/open-store';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
+import { openNamedStore } from './admin-store';
 import { parseArgs } from './args';
 import { clientsCommand } from './clients.commands';
 import { hashPasswordCommand } from './hash-password.command';
@@ -26,13 +27,15 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
 `;
 
 /**
- * `npm run admin`: runs one command against the store the server uses (DATABASE_URL or
- * SQLITE_PATH, read by the same config loader) and returns the exit code.
+ * `npm run admin`: runs one command against the store the server uses and returns the exit
+ * code. It reads `.env` and the environment with the server's own loader, and names the store
+ * it opens on stderr, so an operator sees when it is not the server's.
  */
 export async function runAdmin(argv: readonly string[]): Promise<number> {
   const readPassword = () => readNewPassword(process.stdin, process.stderr);
   const out = (text: string) => process.stdout.write(text);
   try {
+    loadEnvFile();
     const args = parseArgs(argv);
     const [area, action, ...rest] = args.words;
     if (!area || area === 'help') {
@@ -46,7 +49,7 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
     }
     const command = commandFor(area, action, rest);
     const config = loadConfig();
-    const store = await openStore(config.storage);
+    const store = await openNamedStore(config.storage, (text) => process.stderr.write(text));
     const context: AdminContext = {
       store,
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
