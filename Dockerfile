@@ -22,7 +22,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/spa/dist ./spa/dist
-# `docker compose exec auth npm run admin -- users add <name>` (README: Operations).
+# `docker compose exec auth npm run admin -- users add <name>`, and its aliases `npm run keys`
+# and `npm run hash-password` (README: Operations).
 COPY --from=build /app/scripts/admin.mjs ./scripts/admin.mjs
 RUN mkdir -p /data && chown node:node /data
 USER node
