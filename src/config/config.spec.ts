@@ -192,6 +192,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('accepts metadata documents and registrations unless REGISTRATION narrows it', () => {
+    expect(loadConfig({}).auth.registration).toBe('open');
+    expect(loadConfig({ REGISTRATION: 'cimd' }).auth.registration).toBe('cimd');
+    expect(loadConfig({ REGISTRATION: 'off' }).auth.registration).toBe('off');
+    expect(problemsOf({ REGISTRATION: 'dcr' })).toEqual([
+      expect.stringContaining('REGISTRATION must be one of open, cimd, off') as string,
+    ]);
+  });
+
   it('resolves USERS_FILE to an absolute path and leaves it unset when empty', () => {
     expect(loadConfig({}).auth.usersFile).toBeUndefined();
     expect(loadConfig({ USERS_FILE: '  ' }).auth.usersFile).toBeUndefined();

@@ -8,6 +8,7 @@ import {
   loggingSchema,
   mcpSchema,
   metricsSchema,
+  RegistrationMode,
   Role,
   rolesSchema,
   SectionContext,
@@ -17,7 +18,7 @@ import {
 } from './sections';
 
 export { DEV_SECRETS, LOG_LEVELS, ROLES } from './sections';
-export type { Role } from './sections';
+export type { RegistrationMode, Role } from './sections';
 export type { ProtectedApi } from './apis';
 
 /** URLs and identifiers every role shares; no secrets. */
@@ -84,6 +85,8 @@ export interface AuthConfig {
   readonly idTokenTtlSeconds: number;
   /** Dynamically registered clients never used within this time are forgotten. */
   readonly registeredClientTtlSeconds: number;
+  /** Which unconfigured clients may sign users in: metadata documents, registrations, neither. */
+  readonly registration: RegistrationMode;
   /** Signing-key rotation: publication time before a new key signs, and the optional schedule. */
   readonly signingKeys: {
     readonly activationDelaySeconds: number;
@@ -247,6 +250,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       refreshTokenReuseGraceSeconds: auth.REFRESH_TOKEN_REUSE_GRACE,
       idTokenTtlSeconds: auth.ID_TOKEN_TTL,
       registeredClientTtlSeconds: auth.REGISTERED_CLIENT_TTL,
+      registration: auth.REGISTRATION,
       signingKeys: {
         activationDelaySeconds: auth.KEY_ACTIVATION_DELAY_SECONDS,
         rotationDays: auth.KEY_ROTATION_DAYS || undefined,

@@ -19,6 +19,15 @@ import {
 export const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * How clients the operator did not configure get a client_id (MCP authorization, "Client
+ * Registration"): `open` accepts Client ID Metadata Documents and Dynamic Client Registration
+ * (RFC 7591), `cimd` only metadata documents (DCR is deprecated by the 2026-07-28 revision),
+ * `off` neither: only configured clients.
+ */
+export const REGISTRATION_MODES = ['open', 'cimd', 'off'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
 /** pino's levels; `silent` turns logging off. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -152,6 +161,7 @@ export function authSchema({ production }: SectionContext) {
     KEY_ROTATION_DAYS: integer(0, 0, 3650),
     // Dynamically registered clients never used within this time are forgotten.
     REGISTERED_CLIENT_TTL: integer(86400, 1, 365 * 86400),
+    REGISTRATION: oneOf(REGISTRATION_MODES, 'open'),
     DEV_USERS: boolean(!production).refine((on) => !(production && on), {
       error: 'cannot be enabled in production',
     }),

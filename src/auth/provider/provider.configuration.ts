@@ -84,15 +84,17 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       introspection: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       revocation: { enabled: true, allowedPolicy: ownedBy(parts.mayAccess) },
       userinfo: { enabled: true },
+      // REGISTRATION (config/sections.ts): discovery then lists registration_endpoint and
+      // client_id_metadata_document_supported only for what is on (RFC 8414 §2).
       registration: {
-        enabled: true,
+        enabled: config.registration === 'open',
         issueRegistrationAccessToken: throttledRegistration(parts.registrationThrottle),
       },
       // Client ID Metadata Documents: a client_id that is an https URL names its own metadata.
       // oidc-provider fetches it with a 2.5 s timeout, a size limit, no redirects, refusal of
       // special-use IP addresses (SSRF), an LRU cache bounded by Cache-Control, requires the
       // document's client_id to equal the URL and forbids shared secrets.
-      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      clientIdMetadataDocument: { enabled: config.registration !== 'off', ack: 'draft-02' },
       rpInitiatedLogout: logoutPages(),
       resourceIndicators: limitMachineClients(parts.resources.feature(), parts.machines),
     },
