@@ -12,9 +12,10 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const SOURCES = ['test', 'src'];
 const TEST_FILE = /\.(e2e-spec|spec)\.ts$/;
 const QUOTED = String.raw`'(?:[^'\\]|\\.)*'`;
-// proves('id' | ['id', ...], 'title'
-const CALL = new RegExp(String.raw`\bproves\(\s*(${QUOTED}|\[[^\]]*\])\s*,\s*(${QUOTED})`, 'g');
+// proves('id', 'id', ...) as a statement, inside the body of it('title', ...) or test('title', ...)
+const CALL = new RegExp(String.raw`\bproves\(((?:\s*${QUOTED}\s*,?)+)\s*\)`, 'g');
 const ANY_CALL = /\bproves\(/g;
+const TEST = new RegExp(String.raw`\b(?:it|test)(?:\.only)?\(\s*(${QUOTED})\s*,`, 'g');
 
 function option(name, fallback) {
   const at = process.argv.indexOf(name);
@@ -42,12 +43,20 @@ export function declarations(root = ROOT) {
     const name = relative(root, file);
     const calls = [...text.matchAll(CALL)];
     const all = text.match(ANY_CALL)?.length ?? 0;
-    if (calls.length !== all) {
-      problems.push(`${name}: ${all - calls.length} proves(...) call(s) without literal ids and title`);
+    const unread = all - calls.length;
+    if (unread !== 0) {
+      problems.push(`${name}: ${unread} proves(...) call(s) whose ids are not string literals`);
     }
-    for (const [, ids, title] of calls) {
-      const list = ids.startsWith('[') ? (ids.match(new RegExp(QUOTED, 'g')) ?? []) : [ids];
-      found.push({ file: name, title: unquote(title), ids: list.map(unquote) });
+    const tests = [...text.matchAll(TEST)];
+    for (const call of calls) {
+      // The test a declaration belongs to: the last it()/test() opened before it.
+      const owner = tests.filter((t) => t.index < call.index).at(-1);
+      if (!owner) {
+        problems.push(`${name}: proves(...) at offset ${call.index} is not inside a titled test`);
+        continue;
+      }
+      const ids = (call[1].match(new RegExp(QUOTED, 'g')) ?? []).map(unquote);
+      found.push({ file: name, title: unquote(owner[1]), ids });
     }
   }
   return { found, problems };
@@ -98,7 +107,10 @@ export function render(requirements, found) {
 }
 
 function main() {
-  const requirementsFile = option('--requirements', join(ROOT, 'docs/conformance/requirements.json'));
+  const requirementsFile = option(
+    '--requirements',
+    join(ROOT, 'docs/conformance/requirements.json'),
+  );
   const matrixFile = option('--matrix', join(ROOT, 'docs/conformance.md'));
   const requirements = JSON.parse(readFileSync(requirementsFile, 'utf8'));
   const ids = requirements.map((r) => r.id);

@@ -3,6 +3,7 @@ import { tokenRequest } from './support/flows';
 import { decodeJwt, pkcePair } from './support/pkce';
 import { CIMD_HOST, metadataDocumentHost } from './support/metadata-documents';
 import { startTestSystem, TestSystem } from './support/system';
+import { proves } from './support/proves';
 
 const HOST = CIMD_HOST;
 
@@ -43,6 +44,7 @@ describe('Client ID Metadata Documents', () => {
   }
 
   it('is advertised', async () => {
+    proves('mcp-auth-2025-11-25/as/cimd-supported', 'mcp-auth-2026-07-28/as/cimd-supported');
     const metadata = (await (
       await fetch(`${sys.urls.issuer}/.well-known/oauth-authorization-server`)
     ).json()) as Record<string, unknown>;
@@ -50,6 +52,7 @@ describe('Client ID Metadata Documents', () => {
   });
 
   it('signs a user in to a client known only by its document, showing its host on the consent page', async () => {
+    proves('mcp-auth-2025-11-25/as/cimd-show-host', 'mcp-auth-2026-07-28/as/cimd-show-host');
     const clientId = `${HOST}/good.json`;
     documents.set('/good.json', {
       client_id: clientId,
@@ -93,6 +96,10 @@ describe('Client ID Metadata Documents', () => {
   });
 
   it('refuses a document whose client_id is not its own URL', async () => {
+    proves(
+      'mcp-auth-2025-11-25/as/cimd-client-id-match',
+      'mcp-auth-2026-07-28/as/cimd-client-id-match',
+    );
     documents.set('/liar.json', {
       client_id: `${HOST}/someone-else.json`,
       redirect_uris: [redirectUri],
@@ -107,6 +114,10 @@ describe('Client ID Metadata Documents', () => {
   });
 
   it('refuses a redirect_uri the document does not list, without redirecting', async () => {
+    proves(
+      'mcp-auth-2025-11-25/as/cimd-redirect-validation',
+      'mcp-auth-2026-07-28/as/cimd-redirect-validation',
+    );
     const before = docs.fetched();
     const url = new URL(authorize(`${HOST}/good.json`, pkcePair().challenge));
     url.searchParams.set('redirect_uri', 'https://evil.example/callback');

@@ -54,83 +54,64 @@ describe('MCP authorization 2026-07-28', () => {
   });
   afterAll(() => sys?.close());
 
-  proves(
-    'mcp-auth-2026-07-28/mcp-server/step-up-all-scopes',
-    'challenges with every scope the operation needs, the granted one it still needs included',
-    async () => {
-      const held = await mcpClientFlow(sys, 'read:pets');
-      expect(decodeJwt(held.access_token).payload.scope).toBe('read:pets');
-      const response = await postMcp(sys, addPet, bearer(held.access_token));
-      expect(response.status).toBe(403);
-      const header = response.headers.get('www-authenticate') ?? '';
-      expect(header).toContain('error="insufficient_scope"');
-      // One challenge with both: not only the missing write:pets, which would cost the client
-      // its read:pets on re-authorization, and not one scope now and another on the retry.
-      expect(challengedScopes(response)).toEqual(['read:pets', 'write:pets']);
-    },
-  );
+  it('challenges with every scope the operation needs, the granted one it still needs included', async () => {
+    proves('mcp-auth-2026-07-28/mcp-server/step-up-all-scopes');
+    const held = await mcpClientFlow(sys, 'read:pets');
+    expect(decodeJwt(held.access_token).payload.scope).toBe('read:pets');
+    const response = await postMcp(sys, addPet, bearer(held.access_token));
+    expect(response.status).toBe(403);
+    const header = response.headers.get('www-authenticate') ?? '';
+    expect(header).toContain('error="insufficient_scope"');
+    // One challenge with both: not only the missing write:pets, which would cost the client
+    // its read:pets on re-authorization, and not one scope now and another on the retry.
+    expect(challengedScopes(response)).toEqual(['read:pets', 'write:pets']);
+  });
 
-  proves(
-    'mcp-auth-2026-07-28/mcp-server/no-offline-access',
-    'never names offline_access in its metadata or its challenges, even to a token that has it',
-    async () => {
-      for (const path of [
-        '/.well-known/oauth-protected-resource/mcp',
-        '/.well-known/oauth-protected-resource',
-      ]) {
-        const metadata = (await (await fetch(sys.urls.mcp + path)).json()) as {
-          scopes_supported: string[];
-        };
-        expect(metadata.scopes_supported).toEqual(
-          expect.arrayContaining(['weatherget', 'read:pets', 'write:pets']),
-        );
-        expect(metadata.scopes_supported).not.toContain('offline_access');
-      }
-      const bare = await postMcp(sys, addPet);
-      expect(bare.status).toBe(401);
-      expect(challengedScopes(bare)).not.toContain('offline_access');
-      const invalid = await postMcp(sys, addPet, bearer('not-a-token'));
-      expect(invalid.status).toBe(401);
-      expect(challengedScopes(invalid)).not.toContain('offline_access');
+  it('never names offline_access in its metadata or its challenges, even to a token that has it', async () => {
+    proves('mcp-auth-2026-07-28/mcp-server/no-offline-access');
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
+      const metadata = (await (await fetch(sys.urls.mcp + path)).json()) as {
+        scopes_supported: string[];
+      };
+      expect(metadata.scopes_supported).toEqual(
+        expect.arrayContaining(['weatherget', 'read:pets', 'write:pets']),
+      );
+      expect(metadata.scopes_supported).not.toContain('offline_access');
+    }
+    const bare = await postMcp(sys, addPet);
+    expect(bare.status).toBe(401);
+    expect(challengedScopes(bare)).not.toContain('offline_access');
+    const invalid = await postMcp(sys, addPet, bearer('not-a-token'));
+    expect(invalid.status).toBe(401);
+    expect(challengedScopes(invalid)).not.toContain('offline_access');
 
-      const held = await mcpClientFlow(sys, 'read:pets offline_access');
-      expect(held.refresh_token).toBeDefined();
-      const stepUp = await postMcp(sys, addPet, bearer(held.access_token));
-      expect(stepUp.status).toBe(403);
-      expect(challengedScopes(stepUp)).toEqual(['read:pets', 'write:pets']);
-    },
-  );
+    const held = await mcpClientFlow(sys, 'read:pets offline_access');
+    expect(held.refresh_token).toBeDefined();
+    const stepUp = await postMcp(sys, addPet, bearer(held.access_token));
+    expect(stepUp.status).toBe(403);
+    expect(challengedScopes(stepUp)).toEqual(['read:pets', 'write:pets']);
+  });
 
-  describe('authorization error responses name the issuer (RFC 9207 §2)', () => {
-    const spa = () => ({ client_id: 'interactive', redirect_uri: `${sys.urls.spa}/signin-oidc` });
-    const cases: [string, () => Record<string, string>, string][] = [
-      [
-        'login_required (prompt=none, no session)',
-        () => ({ ...spa(), prompt: 'none' }),
-        'login_required',
-      ],
-      [
-        'invalid_request (plain PKCE)',
-        () => ({ ...spa(), code_challenge_method: 'plain' }),
-        'invalid_request',
-      ],
-      [
-        'invalid_target (unknown resource)',
-        () => ({ ...spa(), resource: 'https://elsewhere.example/' }),
-        'invalid_target',
-      ],
+  it('names the issuer on every authorization error redirect, byte for byte (RFC 9207 §2)', async () => {
+    proves('mcp-auth-2026-07-28/as/iss-on-error');
+    const spa = { client_id: 'interactive', redirect_uri: `${sys.urls.spa}/signin-oidc` };
+    const cases: [Record<string, string>, string][] = [
+      [{ ...spa, prompt: 'none' }, 'login_required'],
+      [{ ...spa, code_challenge_method: 'plain' }, 'invalid_request'],
+      [{ ...spa, resource: 'https://elsewhere.example/' }, 'invalid_target'],
     ];
-    for (const [name, params, error] of cases) {
-      proves('mcp-auth-2026-07-28/as/iss-on-error', name, async () => {
-        const result = await answer(authorizeUrl(sys, params()));
-        expect(result.status).toBe(303);
-        const location = new URL(result.headers.get('location') ?? '');
-        expect(location.href.startsWith(`${sys.urls.spa}/signin-oidc?`)).toBe(true);
-        expect(location.searchParams.get('error')).toBe(error);
-        expect(location.searchParams.get('state')).toBe('xyz');
-        // Byte for byte: clients compare without normalization (2026-07-28, RFC 9207 §2.4).
-        expect(location.searchParams.get('iss')).toBe(sys.urls.issuer);
-      });
+    for (const [params, error] of cases) {
+      const result = await answer(authorizeUrl(sys, params));
+      expect(result.status).toBe(303);
+      const location = new URL(result.headers.get('location') ?? '');
+      expect(location.href.startsWith(`${spa.redirect_uri}?`)).toBe(true);
+      expect(location.searchParams.get('error')).toBe(error);
+      expect(location.searchParams.get('state')).toBe('xyz');
+      // Clients compare without normalization (MCP 2026-07-28, RFC 9207 §2.4).
+      expect(location.searchParams.get('iss')).toBe(sys.urls.issuer);
     }
   });
 });

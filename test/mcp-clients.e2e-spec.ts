@@ -13,6 +13,7 @@ import { HeadlessOAuthProvider, loopbackCallback, type StoredTokens } from './su
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
 import { startTestSystem, TestSystem } from './support/system';
 import { tamper } from './support/tokens';
+import { proves } from './support/proves';
 
 /** What one generation of the official client looks like to these tests. */
 interface McpSession {
@@ -158,6 +159,11 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
     afterAll(() => session?.close());
 
     it('follows the discovery chain the spec prescribes, in order', () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/prm',
+        'mcp-auth-2025-11-25/mcp-server/prm',
+        'mcp-auth-2026-07-28/mcp-server/prm',
+      );
       const path = log.map((r) => `${r.method} ${r.url} ${r.status}`);
       const step = (pattern: RegExp) => path.findIndex((line) => pattern.test(line));
       const order = [
@@ -187,11 +193,17 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
     });
 
     it('gets the issuer in the authorization response (RFC 9207)', () => {
+      proves('mcp-auth-2026-07-28/as/iss-on-response');
       // v2 checks it, v1 ignores it.
       expect(provider.callbacks[0]?.searchParams.get('iss')).toBe(sys.urls.issuer);
     });
 
     it('holds an access token for the MCP server and a refresh token', () => {
+      proves(
+        'mcp-auth-2025-06-18/as/resource-audience',
+        'mcp-auth-2025-11-25/as/resource-audience',
+        'mcp-auth-2026-07-28/as/resource-audience',
+      );
       expect(decodeJwt(mcpToken.access_token).payload).toMatchObject({
         aud: `${sys.urls.mcp}/mcp`,
         sub: '818727',
@@ -224,6 +236,11 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
     });
 
     it('reached the API with its own exchanged token, never the client’s, cached between calls', async () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/no-passthrough',
+        'mcp-auth-2025-11-25/mcp-server/no-passthrough',
+        'mcp-auth-2026-07-28/mcp-server/no-passthrough',
+      );
       const seen = await api.principals();
       expect(seen).toHaveLength(2);
       for (const principal of seen) {

@@ -3,6 +3,7 @@ import { mcpInitialize, postMcp, toolCall } from './support/mcp';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
 import { forgeAccessToken } from './support/tokens';
+import { proves } from './support/proves';
 
 const MCP_SERVER_SECRET = 'mcp_server_dev_secret';
 const EXCHANGE = {
@@ -63,6 +64,13 @@ describe('MCP server as an OAuth protected resource', () => {
     });
 
     it('answers a bare request with 401 naming the scope and the metadata', async () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/401-www-authenticate',
+        'mcp-auth-2025-11-25/mcp-server/401-www-authenticate',
+        'mcp-auth-2026-07-28/mcp-server/401-www-authenticate',
+        'mcp-auth-2025-11-25/mcp-server/challenge-scope',
+        'mcp-auth-2026-07-28/mcp-server/challenge-scope',
+      );
       const response = await postMcp(sys, mcpInitialize());
       expect(response.status).toBe(401);
       expect(challenge(response)).toBe(
@@ -110,6 +118,11 @@ describe('MCP server as an OAuth protected resource', () => {
     });
 
     it('refuses a token minted for the API, and the API refuses one minted for the MCP server', async () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/audience',
+        'mcp-auth-2025-11-25/mcp-server/audience',
+        'mcp-auth-2026-07-28/mcp-server/audience',
+      );
       const atMcp = await postMcp(sys, mcpInitialize(), bearer(apiToken));
       expect(atMcp.status).toBe(401);
       expect(challenge(atMcp)).toContain('error="invalid_token"');
@@ -123,6 +136,11 @@ describe('MCP server as an OAuth protected resource', () => {
     // The full table of refused tokens is in src/bearer/bearer.guard.spec.ts; here only the
     // MCP server's wiring: this AuthServer's keys and the MCP resource as audience.
     it('refuses an expired token', async () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/validate-token',
+        'mcp-auth-2025-11-25/mcp-server/validate-token',
+        'mcp-auth-2026-07-28/mcp-server/validate-token',
+      );
       const expired = await forgeAccessToken(sys, {
         aud: mcpResource,
         exp: Math.floor(Date.now() / 1000) - 60,
@@ -135,6 +153,11 @@ describe('MCP server as an OAuth protected resource', () => {
     });
 
     it('takes tokens only from the Authorization header', async () => {
+      proves(
+        'mcp-auth-2025-06-18/mcp-server/no-query-token',
+        'mcp-auth-2025-11-25/mcp-server/no-query-token',
+        'mcp-auth-2026-07-28/mcp-server/no-query-token',
+      );
       const response = await fetch(`${sys.urls.mcp}/mcp?access_token=${mcpTokens.access_token}`, {
         method: 'POST',
         headers: {
@@ -164,6 +187,13 @@ describe('MCP server as an OAuth protected resource', () => {
     });
 
     it('answers the weather tool without weatherget with a complete step-up challenge', async () => {
+      proves(
+        'mcp-auth-2025-11-25/mcp-server/insufficient-scope-403',
+        'mcp-auth-2026-07-28/mcp-server/insufficient-scope-403',
+        'mcp-auth-2025-06-18/mcp-server/status-codes',
+        'mcp-auth-2025-11-25/mcp-server/status-codes',
+        'mcp-auth-2026-07-28/mcp-server/status-codes',
+      );
       const response = await callWeather(narrowToken);
       expect(response.status).toBe(403);
       const header = challenge(response);

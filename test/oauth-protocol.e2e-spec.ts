@@ -2,6 +2,7 @@ import { TestBrowser } from './support/browser';
 import { codeFlow, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt, pkcePair } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
+import { proves } from './support/proves';
 
 /** The refusals RFC 6749 / RFC 7636 / OAuth 2.1 require, each with its standard error. */
 describe('OAuth protocol rules at the AuthServer', () => {
@@ -49,6 +50,15 @@ describe('OAuth protocol rules at the AuthServer', () => {
   }
 
   it('advertises what strict clients check', async () => {
+    proves(
+      'mcp-auth-2025-06-18/as/metadata',
+      'mcp-auth-2025-11-25/as/metadata',
+      'mcp-auth-2026-07-28/as/metadata',
+      'mcp-auth-2025-11-25/as/oidc-pkce-metadata',
+      'mcp-auth-2026-07-28/as/oidc-pkce-metadata',
+      'mcp-auth-2026-07-28/as/iss-advertised',
+      'mcp-auth-2026-07-28/as/issuer-identical',
+    );
     for (const path of [
       '/.well-known/openid-configuration',
       '/.well-known/oauth-authorization-server',
@@ -83,6 +93,12 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('refuses an authorization request without PKCE', async () => {
+    proves(
+      'mcp-auth-2025-06-18/as/pkce',
+      'mcp-auth-2025-11-25/as/pkce',
+      'mcp-auth-2026-07-28/as/pkce',
+      'mcp-auth-2026-07-28/as/iss-on-error',
+    );
     const step = await new TestBrowser().navigate(authorizeUrl({}), redirectUri());
     const callback = new URL(step.url);
     expect(callback.searchParams.get('error')).toBe('invalid_request');
@@ -92,6 +108,11 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('refuses plain PKCE', async () => {
+    proves(
+      'mcp-auth-2025-06-18/as/pkce',
+      'mcp-auth-2025-11-25/as/pkce',
+      'mcp-auth-2026-07-28/as/pkce',
+    );
     const step = await new TestBrowser().navigate(
       authorizeUrl({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }),
       redirectUri(),
@@ -100,6 +121,14 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('refuses an unregistered redirect_uri without redirecting to it', async () => {
+    proves(
+      'mcp-auth-2025-06-18/as/exact-redirect',
+      'mcp-auth-2025-11-25/as/exact-redirect',
+      'mcp-auth-2026-07-28/as/exact-redirect',
+      'mcp-auth-2025-06-18/as/no-open-redirect',
+      'mcp-auth-2025-11-25/as/no-open-redirect',
+      'mcp-auth-2026-07-28/as/no-open-redirect',
+    );
     const { challenge } = pkcePair();
     const step = await new TestBrowser().navigate(
       authorizeUrl({
@@ -154,6 +183,11 @@ describe('OAuth protocol rules at the AuthServer', () => {
   });
 
   it('refuses an unknown resource with invalid_target', async () => {
+    proves(
+      'mcp-auth-2025-06-18/as/resource-audience',
+      'mcp-auth-2025-11-25/as/resource-audience',
+      'mcp-auth-2026-07-28/as/resource-audience',
+    );
     const response = await tokenRequest(
       sys,
       { grant_type: 'client_credentials', scope: 'api', resource: 'https://elsewhere.example/' },

@@ -16,21 +16,17 @@ function knownIds(): ReadonlySet<string> {
 }
 
 /**
- * `it`, declaring which rows of docs/conformance/requirements.json the test proves. The matrix
- * (docs/conformance.md, `npm run conformance:matrix`) is generated from these declarations, so
- * the first two arguments must be string literals (an id or an array of ids, then the title).
- * An unknown id fails the suite at collection time.
+ * Declares, as the first statement of an `it('title', ...)` body, which rows of
+ * docs/conformance/requirements.json the test proves. docs/conformance.md
+ * (`npm run conformance:matrix`) is generated from these declarations, so the ids must be string
+ * literals and the enclosing test's title a plain string literal. An unknown id, or a call
+ * outside a test, fails the test.
  */
-export function proves(
-  ids: string | readonly string[],
-  title: string,
-  fn: () => Promise<unknown> | void,
-  timeout?: number,
-): void {
-  const list = typeof ids === 'string' ? [ids] : ids;
-  const unknown = list.filter((id) => !knownIds().has(id));
-  if (unknown.length > 0) {
-    throw new Error(`"${title}" claims unknown requirement(s): ${unknown.join(', ')}`);
+export function proves(...ids: readonly string[]): void {
+  const test = expect.getState().currentTestName;
+  if (!test) throw new Error('proves(...) belongs inside a test body');
+  const unknown = ids.filter((id) => !knownIds().has(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new Error(`"${test}" claims unknown requirement(s): ${unknown.join(', ') || '(none)'}`);
   }
-  it(title, fn, timeout);
 }
