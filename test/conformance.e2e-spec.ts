@@ -6,9 +6,17 @@ import { TestBrowser } from './support/browser';
 import { freePorts } from './support/ports';
 import { startTestSystem, TestSystem } from './support/system';
 import { registered } from './security/attack';
+import { proves } from './support/proves';
 
-/** The pinned devDependency's entry point (its `conformance` bin). */
-const CLI = require.resolve('@modelcontextprotocol/conformance/dist/index.js');
+const PACKAGE = '@modelcontextprotocol/conformance';
+/** The pinned devDependency's entry point (its `conformance` bin), if it is installed. */
+const CLI = ((): string | undefined => {
+  try {
+    return require.resolve(`${PACKAGE}/dist/index.js`);
+  } catch {
+    return undefined;
+  }
+})();
 const RUN_TIMEOUT_MS = 90_000;
 /** The suite needs Node >= 22 (its own dependencies do); CI runs Node 24. */
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
@@ -41,6 +49,13 @@ describe('MCP conformance suite: authorization', () => {
     });
     return;
   }
+  if (!CLI) {
+    it(`needs ${PACKAGE} (a devDependency)`, () => {
+      throw new Error(`${PACKAGE} is not installed: run npm ci (package.json pins its version)`);
+    });
+    return;
+  }
+  const cli = CLI;
 
   let sys: TestSystem;
   let outputDir: string;
@@ -54,6 +69,7 @@ describe('MCP conformance suite: authorization', () => {
   });
 
   it('passes every scenario', async () => {
+    proves('mcp-auth-2026-07-28/as/metadata');
     const [port] = await freePorts(1);
     const redirectUri = `http://127.0.0.1:${port}/callback`;
     // A public client of the kind an MCP client registers (RFC 7591), with the CLI's callback.
@@ -66,6 +82,7 @@ describe('MCP conformance suite: authorization', () => {
 
     const signIns: Promise<void>[] = [];
     const run = await runCli(
+      cli,
       [
         'authorization',
         '--url',
@@ -109,9 +126,13 @@ describe('MCP conformance suite: authorization', () => {
 });
 
 /** Runs the CLI on this Node, line by line, killed (its process group) when it overstays. */
-function runCli(args: readonly string[], onLine: (line: string) => void): Promise<CliRun> {
+function runCli(
+  cli: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, NO_COLOR: '1' },
