@@ -6,7 +6,7 @@ import {
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
 import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
-import { ProtectedResource, ResourceRegistry } from '../provider/resources';
+import { ProtectedResource, ResourceRegistry } from '../catalog/resources';
 import {
   ACCESS_TOKEN_TYPE,
   EXCHANGE_PARAMETERS,
