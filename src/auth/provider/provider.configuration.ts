@@ -1,11 +1,11 @@
 import type { Adapter, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
-import { loadExistingGrant } from '../catalog/account-client';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
 import { messagePage, PAGE_HEADERS } from '../pages/views';
 import { ConfiguredClients } from '../catalog/clients';
+import { loadExistingGrant } from './account-grant';
 import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
