@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { InteractionResults, Provider } from 'oidc-provider';
-import { AUTH_CONFIG, SHARED_CONFIG } from '../../../config/config.module';
+import { SHARED_CONFIG } from '../../../config/config.module';
 import type { AuthConfig, SharedConfig } from '../../../config/config';
 import { AuditLog } from '../../audit/audit-log';
-import { OIDC_PROVIDER } from '../../auth.tokens';
+import { AUTH_CONFIG, OIDC_PROVIDER } from '../../auth.tokens';
 import { seedClients } from '../../catalog/clients';
 import { ResourceRegistry } from '../../catalog/resources';
 import { SCOPE_DESCRIPTIONS } from '../../../config/protocol';
