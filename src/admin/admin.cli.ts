@@ -2,7 +2,7 @@ import { loadConfig } from '../config/config';
 import { loadEnvFile } from '../config/env-file';
 import { StartupError } from '../config/startup-error';
 import { keyPolicy } from '../auth/keys/key-policy';
-import { seedClients } from '../auth/provider/clients';
+import { seedClients } from '../auth/catalog/clients';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
 import { openNamedStore } from './admin-store';

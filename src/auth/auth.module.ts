@@ -1,62 +1,45 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Provider } from 'oidc-provider';
 import type { AuthConfig } from '../config/config';
-import { AUTH_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
-import { AUTH_STORE, AuthStore } from '../storage/store';
 import { RoleContext } from '../core/role-context';
-import { AccountController } from './account/account.controller';
-import { AccountService } from './account/account.service';
-import { ConnectedApps } from './account/connected-apps';
-import { AuditLog } from './audit/audit-log';
-import { CsrfTokens } from './interaction/csrf';
-import { FaviconController } from './interaction/favicon.controller';
-import { InteractionController } from './interaction/interaction.controller';
-import { InteractionService } from './interaction/interaction.service';
-import { LoginThrottle } from './interaction/login-throttle';
-import { SameSiteFormGuard } from './interaction/same-site-form.guard';
-import { SignIn } from './interaction/sign-in';
-import { JwksController, SIGNING_KEY_RING } from './keys/jwks.controller';
-import { SigningKeyRing } from './keys/signing-key-ring';
-import { OIDC_PROVIDER } from './oidc.tokens';
-import { UserDirectory } from './users/users';
+import type { AuthStore } from '../storage/store';
+import { AUTH_PROVIDERS } from './auth.providers';
+import { AUTH_CONFIG, AUTH_FETCH, AUTH_LOGGER, AUTH_STORE } from './auth.tokens';
+import { JwksController } from './keys/jwks.controller';
+import { AccountController } from './pages/account/account.controller';
+import { AccountService } from './pages/account/account.service';
+import { ConnectedApps } from './pages/account/connected-apps';
+import { FaviconController } from './pages/favicon.controller';
+import { InteractionController } from './pages/interaction/interaction.controller';
+import { InteractionService } from './pages/interaction/interaction.service';
+import { SameSiteFormGuard } from './pages/interaction/same-site-form.guard';
 
-export interface AuthServerParts {
+/** What the AuthServer needs besides the role context: its section, the store, outbound HTTP. */
+export interface AuthServerServices {
   readonly config: AuthConfig;
   readonly store: AuthStore;
-  readonly provider: Provider;
-  readonly users: UserDirectory;
-  readonly csrf: CsrfTokens;
-  readonly audit: AuditLog;
-  readonly signingKeys: SigningKeyRing;
+  readonly fetch: typeof fetch;
 }
 
-/** Root module of the AuthServer role: oidc-provider plus our interaction and account pages. */
+/**
+ * Root module of the AuthServer role and its composition root: oidc-provider plus our
+ * interaction and account pages. What the bootstrap hands in is provided as it is; everything
+ * else is built here from it (auth.providers.ts).
+ */
 @Module({})
 export class AuthModule {
-  static forRoot(context: RoleContext, parts: AuthServerParts): DynamicModule {
+  static forRoot(context: RoleContext, services: AuthServerServices): DynamicModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
       controllers: [InteractionController, AccountController, FaviconController, JwksController],
       providers: [
-        { provide: AUTH_CONFIG, useValue: parts.config },
-        { provide: AUTH_STORE, useValue: parts.store },
-        { provide: OIDC_PROVIDER, useValue: parts.provider },
-        { provide: UserDirectory, useValue: parts.users },
-        { provide: CsrfTokens, useValue: parts.csrf },
-        { provide: AuditLog, useValue: parts.audit },
-        {
-          provide: SignIn,
-          useValue: new SignIn(
-            parts.users,
-            new LoginThrottle(parts.store),
-            parts.audit,
-            context.metrics,
-          ),
-        },
+        { provide: AUTH_CONFIG, useValue: services.config },
+        { provide: AUTH_STORE, useValue: services.store },
+        { provide: AUTH_FETCH, useValue: services.fetch },
+        { provide: AUTH_LOGGER, useValue: context.logger },
+        ...AUTH_PROVIDERS,
         SameSiteFormGuard,
-        { provide: SIGNING_KEY_RING, useValue: parts.signingKeys },
         InteractionService,
         ConnectedApps,
         AccountService,

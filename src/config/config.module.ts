@@ -1,4 +1,3 @@
 /** Nest injection tokens for the config sections; each role module provides only its own. */
 export const SHARED_CONFIG = Symbol('SHARED_CONFIG');
-export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 export const MCP_CONFIG = Symbol('MCP_CONFIG');

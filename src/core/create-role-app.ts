@@ -32,6 +32,9 @@ export async function createRoleApp(
   observeHttp(adapter.getInstance(), context.metrics, context.role);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(context.logger),
+    // A provider that fails to build (a bad USERS_FILE, an unreachable store) rejects this
+    // call, so main.ts reports it; Nest's default would exit the process on the spot.
+    abortOnError: false,
   });
   await registerSecurityHeaders(app);
   return app;

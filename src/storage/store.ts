@@ -109,8 +109,6 @@ export interface AuthStore {
   close(): Promise<void>;
 }
 
-export const AUTH_STORE = Symbol('AUTH_STORE');
-
 export function expiryFrom(expiresInSeconds: number | undefined, now = Date.now()): number | null {
   return expiresInSeconds ? now + expiresInSeconds * 1000 : null;
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { SqliteAuthStore } from '../../storage/sqlite.store';
-import { LoginThrottle } from '../interaction/login-throttle';
-import { SignIn } from '../interaction/sign-in';
+import { LoginThrottle } from '../pages/interaction/login-throttle';
+import { SignIn } from '../pages/interaction/sign-in';
 import { seedUsers } from '../users/seed-users';
 import { UserDirectory } from '../users/users';
 import { AuditLog } from './audit-log';

@@ -1,8 +1,6 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import type { JSONWebKeySet } from 'jose';
 import { SigningKeyRing } from './signing-key-ring';
-
-export const SIGNING_KEY_RING = Symbol('SIGNING_KEY_RING');
 
 /**
  * The JWKS (RFC 7517 §5) from the live keyset, at the path oidc-provider would use; this route
@@ -11,7 +9,7 @@ export const SIGNING_KEY_RING = Symbol('SIGNING_KEY_RING');
  */
 @Controller('.well-known/openid-configuration/jwks')
 export class JwksController {
-  constructor(@Inject(SIGNING_KEY_RING) private readonly ring: SigningKeyRing) {}
+  constructor(private readonly ring: SigningKeyRing) {}
 
   @Get()
   @Header('content-type', 'application/jwk-set+json; charset=utf-8')

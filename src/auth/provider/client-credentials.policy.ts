@@ -1,5 +1,5 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { MachineClient } from './machine-clients';
+import type { MachineClient } from '../catalog/machine-clients';
 
 /** The resource-indicator hooks oidc-provider's client credentials grant asks. */
 export interface ResourceIndicatorHooks {

@@ -1,5 +1,5 @@
 import type { Client, KoaContextWithOIDC } from 'oidc-provider';
-import type { ResourceRegistry } from './resources';
+import type { ResourceRegistry } from '../catalog/resources';
 
 /**
  * An authorization request that names a resource but no `scope` gets the scopes that resource

@@ -1,6 +1,6 @@
 import { inject } from 'light-my-request';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { logoutPage, messagePage, PAGE_HEADERS } from '../interaction/views';
+import { logoutPage, messagePage, PAGE_HEADERS } from '../pages/views';
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). oidc-provider asks the user to

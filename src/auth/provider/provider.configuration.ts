@@ -1,22 +1,22 @@
 import type { Adapter, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
-import { loadExistingGrant } from '../account/account-client';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
-import { messagePage, PAGE_HEADERS } from '../interaction/views';
-import { ConfiguredClients } from './clients';
+import { messagePage, PAGE_HEADERS } from '../pages/views';
+import { ConfiguredClients } from '../catalog/clients';
+import { loadExistingGrant } from './account-grant';
 import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
-import type { MachineClient } from './machine-clients';
+import type { MachineClient } from '../catalog/machine-clients';
 import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
 import type { RegistrationThrottle } from './registration-throttle';
-import { ResourceRegistry } from './resources';
+import { ResourceRegistry } from '../catalog/resources';
 import { ROUTES } from '../../config/protocol';
 import { usesDisallowedGrant } from './unauthorized-client';
-import { CLAIMS, SCOPES } from './scopes';
+import { CLAIMS, SCOPES } from '../catalog/scopes';
 
 const DAY = 24 * 60 * 60;
 

@@ -13,13 +13,13 @@ import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
-import { ConfiguredClients, seedClients } from './clients';
-import { machineClients } from './machine-clients';
+import { ConfiguredClients, seedClients } from '../catalog/clients';
+import { machineClients } from '../catalog/machine-clients';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
 import type { RegistrationThrottle } from './registration-throttle';
-import { ResourceRegistry } from './resources';
+import { ResourceRegistry } from '../catalog/resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
 

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { clientAddress } from './client-address';
 import { oidcProviderPlugin } from './provider.mount';
-import { REQUEST_LIMITS } from './request-limits';
+import { REQUEST_LIMITS } from '../catalog/request-limits';
 import { ROUTES } from '../../config/protocol';
 
 /** A stand-in for oidc-provider: whatever reaches it answers 201 with the client address. */

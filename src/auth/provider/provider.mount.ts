@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { recordClientAddress } from './client-address';
-import { limitViolation } from './request-limits';
+import { limitViolation } from '../catalog/request-limits';
 
 /**
  * Mounts oidc-provider at the root of a Fastify instance as an encapsulated plugin. Inside it no

@@ -1,6 +1,6 @@
 import { errors, type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
-import { unsafeCharacterIn } from './client-name';
-import { ConfiguredClients } from './clients';
+import { unsafeCharacterIn } from '../catalog/client-name';
+import { ConfiguredClients } from '../catalog/clients';
 
 /** Bounds on the metadata a registered or metadata-document client may declare. */
 export const METADATA_LIMITS = {

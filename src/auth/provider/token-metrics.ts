@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { Metrics } from '../../core/metrics/metrics';
-import { clientKind } from '../interaction/client-view';
+import { clientKind } from '../pages/client-view';
 
 /**
  * Counts every successful token endpoint grant (authorization code, refresh, client

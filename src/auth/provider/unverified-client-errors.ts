@@ -1,5 +1,5 @@
 import type { Provider } from 'oidc-provider';
-import { ConfiguredClients } from './clients';
+import { ConfiguredClients } from '../catalog/clients';
 
 /**
  * RFC 9700 §4.11.2: an authorization server should redirect errors only to URIs it trusts.

@@ -6,7 +6,8 @@ import {
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
 import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
-import { ProtectedResource, ResourceRegistry } from '../provider/resources';
+import { TOKEN_EXCHANGE_GRANT } from '../catalog/grant-types';
+import { ProtectedResource, ResourceRegistry } from '../catalog/resources';
 import {
   ACCESS_TOKEN_TYPE,
   EXCHANGE_PARAMETERS,
@@ -15,7 +16,6 @@ import {
   parseExchangeRequest,
 } from './token-exchange.request';
 
-export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 /** Who exchanged whose token for which API (never the tokens). */
 export interface TokenExchanged {
   readonly clientId: string;

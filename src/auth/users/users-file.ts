@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isPasswordHash } from './password';
-import { CLAIMS } from '../provider/scopes';
+import { CLAIMS } from '../catalog/scopes';
 import type { UserClaims } from './users';
 import { StartupError } from '../../config/startup-error';
 

@@ -1,22 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { InteractionResults, Provider } from 'oidc-provider';
-import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
-import type { AuthConfig, SharedConfig } from '../../config/config';
-import { AuditLog } from '../audit/audit-log';
-import { OIDC_PROVIDER } from '../oidc.tokens';
-import { seedClients } from '../provider/clients';
-import { ResourceRegistry } from '../provider/resources';
-import { SCOPE_DESCRIPTIONS } from '../../config/protocol';
-import { UserDirectory } from '../users/users';
-import { clientView } from './client-view';
+import { SHARED_CONFIG } from '../../../config/config.module';
+import type { AuthConfig, SharedConfig } from '../../../config/config';
+import { AuditLog } from '../../audit/audit-log';
+import { AUTH_CONFIG, OIDC_PROVIDER } from '../../auth.tokens';
+import { seedClients } from '../../catalog/clients';
+import { ResourceRegistry } from '../../catalog/resources';
+import { SCOPE_DESCRIPTIONS } from '../../../config/protocol';
+import { UserDirectory } from '../../users/users';
+import { clientView } from '../client-view';
 import { missingConsent, requestedScopes, saveConsent } from './consent';
-import { CsrfTokens } from './csrf';
-import type { ConsentForm, LoginForm } from './interaction-forms';
-import { InteractionError } from './interaction.errors';
-import { pageReply, type InteractionReply } from './interaction-reply';
+import { CsrfTokens } from '../csrf';
+import type { ConsentForm, LoginForm } from '../interaction-forms';
+import { InteractionError } from '../interaction.errors';
+import { pageReply, type InteractionReply } from '../interaction-reply';
 import { SignIn } from './sign-in';
-import { consentPage, type ClientView, loginPage } from './views';
+import { consentPage, type ClientView, loginPage } from '../views';
 
 /** The raw request and response oidc-provider reads its interaction cookie from. */
 export interface InteractionExchange {

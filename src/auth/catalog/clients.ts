@@ -1,8 +1,8 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../config/protocol';
-import { accountClient } from '../account/account-client';
-import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { accountClient } from './account-client';
+import { TOKEN_EXCHANGE_GRANT } from './grant-types';
 import { nameSkeleton } from './client-name';
 import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';

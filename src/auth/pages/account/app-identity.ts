@@ -1,4 +1,4 @@
-import { clientKind, redirectTarget } from '../interaction/client-view';
+import { clientKind, redirectTarget } from '../client-view';
 import type { ConnectedAppView } from './account-views';
 
 /** What the server holds about a client, when it still finds it. */

@@ -15,9 +15,9 @@ import {
   ConsentFormPipe,
   type LoginForm,
   LoginFormPipe,
-} from './interaction-forms';
-import { InteractionExceptionFilter } from './interaction-exception.filter';
-import { send } from './interaction-reply';
+} from '../interaction-forms';
+import { InteractionExceptionFilter } from '../interaction-exception.filter';
+import { send } from '../interaction-reply';
 import { type InteractionExchange, InteractionService } from './interaction.service';
 import { SameSiteFormGuard } from './same-site-form.guard';
 

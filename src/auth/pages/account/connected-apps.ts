@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client, Provider } from 'oidc-provider';
-import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
-import type { AuthConfig, SharedConfig } from '../../config/config';
-import { AUTH_STORE, type AccountGrant, AuthStore } from '../../storage/store';
-import { AuditLog } from '../audit/audit-log';
-import { OIDC_PROVIDER } from '../oidc.tokens';
-import { seedClients } from '../provider/clients';
-import { ResourceRegistry } from '../provider/resources';
-import { ACCOUNT_CLIENT_ID } from './account-client';
+import { SHARED_CONFIG } from '../../../config/config.module';
+import type { AuthConfig, SharedConfig } from '../../../config/config';
+import type { AccountGrant, AuthStore } from '../../../storage/store';
+import { AuditLog } from '../../audit/audit-log';
+import { AUTH_CONFIG, AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
+import { seedClients } from '../../catalog/clients';
+import { ResourceRegistry } from '../../catalog/resources';
+import { ACCOUNT_CLIENT_ID } from '../../catalog/account-client';
 import type { ConnectedAppView } from './account-views';
 import { appIdentity, identityScopes } from './app-identity';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InteractionExceptionFilter } from '../interaction/interaction-exception.filter';
-import { send } from '../interaction/interaction-reply';
+import { InteractionExceptionFilter } from '../interaction-exception.filter';
+import { send } from '../interaction-reply';
 import { type AccountExchange, AccountService } from './account.service';
 
 /** `/account`: the signed-in user's connected apps; plain pages and forms, no script. */

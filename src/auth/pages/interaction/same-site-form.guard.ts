@@ -1,10 +1,10 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { SHARED_CONFIG } from '../../config/config.module';
-import type { SharedConfig } from '../../config/config';
-import { CsrfTokens } from './csrf';
-import { LIMITS, textField } from './interaction-forms';
-import { InteractionError } from './interaction.errors';
+import { SHARED_CONFIG } from '../../../config/config.module';
+import type { SharedConfig } from '../../../config/config';
+import { CsrfTokens } from '../csrf';
+import { LIMITS, textField } from '../interaction-forms';
+import { InteractionError } from '../interaction.errors';
 
 /**
  * Interaction forms must come from our own pages: the browser's Origin, when it sends one, is

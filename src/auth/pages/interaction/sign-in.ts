@@ -1,6 +1,6 @@
-import { Metrics } from '../../core/metrics/metrics';
-import { AuditLog, type SignInSubject } from '../audit/audit-log';
-import { UserDirectory } from '../users/users';
+import { Metrics } from '../../../core/metrics/metrics';
+import { AuditLog, type SignInSubject } from '../../audit/audit-log';
+import { UserDirectory } from '../../users/users';
 import { LoginThrottle } from './login-throttle';
 
 export type SignInResult =

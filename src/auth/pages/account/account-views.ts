@@ -1,5 +1,5 @@
-import { markup, type SafeHtml } from '../interaction/html';
-import { page } from '../interaction/views';
+import { markup, type SafeHtml } from '../html';
+import { page } from '../views';
 
 /** One app the user has granted access, as the account page shows it. */
 export interface ConnectedAppView {

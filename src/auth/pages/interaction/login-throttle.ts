@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthStore } from '../../storage/store';
+import { AuthStore } from '../../../storage/store';
 
 export interface ThrottleLimits {
   /** Failed sign-ins allowed per username from one client address within the window. */

@@ -3,13 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { errors } from 'oidc-provider';
-import { SHARED_CONFIG } from '../../config/config.module';
-import { loadConfig } from '../../config/config';
-import { AllExceptionsFilter } from '../../core/all-exceptions.filter';
-import { CsrfTokens } from './csrf';
-import { InteractionExceptionFilter } from './interaction-exception.filter';
-import { type LoginForm, LoginFormPipe } from './interaction-forms';
-import { InteractionError } from './interaction.errors';
+import { SHARED_CONFIG } from '../../../config/config.module';
+import { loadConfig } from '../../../config/config';
+import { AllExceptionsFilter } from '../../../core/all-exceptions.filter';
+import { CsrfTokens } from '../csrf';
+import { InteractionExceptionFilter } from '../interaction-exception.filter';
+import { type LoginForm, LoginFormPipe } from '../interaction-forms';
+import { InteractionError } from '../interaction.errors';
 import { SameSiteFormGuard } from './same-site-form.guard';
 
 /** A stand-in for the interaction controller: the real guard, pipe and filter around it. */

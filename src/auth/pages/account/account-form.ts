@@ -1,5 +1,5 @@
-import { textField } from '../interaction/interaction-forms';
-import { InteractionError } from '../interaction/interaction.errors';
+import { textField } from '../interaction-forms';
+import { InteractionError } from '../interaction.errors';
 
 /** oidc-provider's grant ids are 43 characters; anything much longer is not one. */
 const LIMITS = { csrf: 128, grant: 128 } as const;

@@ -1,1 +1,0 @@
-export const OIDC_PROVIDER = Symbol('OIDC_PROVIDER');
