@@ -17,8 +17,8 @@ import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { ApiHttpClient } from './upstream/api-http';
-import { WeatherApiClient } from './upstream/weather-api.client';
-import { MCP_STRATEGY_REF, OpenApiTools, OpenApiToolsReadyGuard } from './openapi/openapi-tools';
+import { MCP_STRATEGY_REF, OpenApiTools } from './openapi/openapi-tools';
+import { OpenApiToolsReadyGuard } from './openapi/openapi-tools-ready.guard';
 
 /** What the MCP role's module is built from besides the role context. */
 export interface McpModuleParts {
@@ -59,7 +59,6 @@ export class McpModule {
         AuthorizationServerMetadata,
         TokenExchangeClient,
         ApiHttpClient,
-        WeatherApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,
         OpenApiToolsReadyGuard,
