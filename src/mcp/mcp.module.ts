@@ -6,7 +6,7 @@ import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationView } from '../storage/revocation-view';
-import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
+import { AuthorizationServerMetadata } from './upstream/authorization-server-metadata';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { mcpScopes } from './transport/mcp-auth';
 import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';

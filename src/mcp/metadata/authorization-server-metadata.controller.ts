@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ServerMetadata } from 'openid-client';
-import { AuthorizationServerMetadata } from './authorization-server-metadata';
+import { AuthorizationServerMetadata } from '../upstream/authorization-server-metadata';
 import { orUpstreamRefusal } from '../upstream/upstream-http';
 
 /**
