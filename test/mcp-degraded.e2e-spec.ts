@@ -24,11 +24,12 @@ describe('MCP server when the weather API is down', () => {
     expect(result.content[0]?.text).toMatch(/temporarily unavailable/);
   });
 
-  it('answers /api/sample with 503, not 500', async () => {
+  it('answers /api/sample with 503 and Retry-After, not 500', async () => {
     const response = await fetch(`${sys.urls.mcp}/api/sample`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(503);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
   });
 });
@@ -40,9 +41,10 @@ describe('MCP server when the AuthServer is down', () => {
   });
   afterAll(() => sys?.close());
 
-  it('answers the mirrored AS metadata with 503', async () => {
+  it('answers the mirrored AS metadata with 503 and Retry-After', async () => {
     const response = await fetch(`${sys.urls.mcp}/.well-known/oauth-authorization-server`);
     expect(response.status).toBe(503);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
   });
 

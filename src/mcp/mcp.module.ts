@@ -6,7 +6,7 @@ import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationView } from '../storage/revocation-view';
-import { AuthorizationServerMetadata } from './metadata/authorization-server-metadata';
+import { AuthorizationServerMetadata } from './upstream/authorization-server-metadata';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { mcpScopes } from './transport/mcp-auth';
 import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';
@@ -17,8 +17,8 @@ import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { ApiHttpClient } from './upstream/api-http';
-import { WeatherApiClient } from './upstream/weather-api.client';
-import { MCP_STRATEGY_REF, OpenApiTools, OpenApiToolsReadyGuard } from './openapi/openapi-tools';
+import { MCP_STRATEGY_REF, OpenApiTools } from './openapi/openapi-tools';
+import { OpenApiToolsReadyGuard } from './openapi/openapi-tools-ready.guard';
 
 /** What the MCP role's module is built from besides the role context. */
 export interface McpModuleParts {
@@ -59,7 +59,6 @@ export class McpModule {
         AuthorizationServerMetadata,
         TokenExchangeClient,
         ApiHttpClient,
-        WeatherApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,
         OpenApiToolsReadyGuard,

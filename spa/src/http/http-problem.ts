@@ -90,12 +90,6 @@ export async function fetchOk(
   return response;
 }
 
-export function toProblem(service: string, error: unknown): HttpProblem {
-  if (error instanceof HttpProblemError) return error.problem;
-  const detail = error instanceof Error ? error.message : String(error);
-  return { kind: 'bad-response', service, detail };
-}
-
 export interface ProblemText {
   readonly title: string;
   readonly detail: string;

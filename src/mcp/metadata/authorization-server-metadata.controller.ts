@@ -1,7 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { ServerMetadata } from 'openid-client';
-import { AuthorizationServerMetadata } from './authorization-server-metadata';
-import { orUpstreamHttpError } from '../upstream/upstream-http';
+import { AuthorizationServerMetadata } from '../upstream/authorization-server-metadata';
+import { orUpstreamRefusal } from '../upstream/upstream-http';
 
 /**
  * The AuthServer's RFC 8414 metadata mirrored on the MCP origin. MCP 2025-03-26 clients
@@ -14,7 +15,7 @@ export class AuthorizationServerMetadataController {
 
   @Get()
   @Header('cache-control', 'public, max-age=300')
-  get(): Promise<ServerMetadata> {
-    return orUpstreamHttpError(this.metadata.forClients());
+  get(@Res({ passthrough: true }) reply: FastifyReply): Promise<ServerMetadata> {
+    return orUpstreamRefusal(reply, this.metadata.forClients());
   }
 }

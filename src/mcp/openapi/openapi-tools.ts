@@ -1,39 +1,19 @@
 import { setImmediate, setTimeout as delay } from 'node:timers/promises';
-import {
-  CanActivate,
-  ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import {
-  fromJsonSchema,
-  type CallToolResult,
-  type JsonSchemaType,
-} from '@modelcontextprotocol/server';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { fromJsonSchema, type JsonSchemaType } from '@modelcontextprotocol/server';
 import { McpStrategy } from '@rekog/mcp-nest';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { ProtectedApi, SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { ApiCallError, ApiHttpClient } from '../upstream/api-http';
 import { TokenExchangeClient } from '../upstream/token-exchange.client';
-import { UpstreamError } from '../upstream/upstream.error';
 import { CallArgumentError } from './call-argument.error';
 import { loadOpenApiDocument } from './openapi-document';
 import { OpenApiDocumentError } from './openapi-document.error';
-import {
-  argumentFailure,
-  failure,
-  readAnswer,
-  toolResultOf,
-  upstreamRequest,
-} from './operation-call';
-import type { OperationTool } from './operation-tool';
-import { apiTools, OWN_TOOLS } from './operation-tools';
+import { argumentFailure, outcomeOf, readAnswer, upstreamRequest } from './operation-call';
+import type { Method, OperationTool } from './operation-tool';
+import { apiTools } from './operation-tools';
+import { asCallToolResult, exchangeFailure, failure, type ToolOutcome } from './tool-outcome';
 
 export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
 /**
@@ -48,6 +28,15 @@ const REFUSED_RETRY_MS = 5 * 60_000;
  * document server must not hold every request of every user for its whole timeout.
  */
 const LOAD_WAIT_MS = 1000;
+
+type OutputCheck = ReturnType<typeof fromJsonSchema>;
+
+/** A registered tool: what to call, and the compiled check of its structured output. */
+interface Registered {
+  readonly api: ProtectedApi;
+  readonly tool: OperationTool;
+  readonly output: OutputCheck | undefined;
+}
 
 interface ApiState {
   loaded: boolean;
@@ -64,7 +53,7 @@ interface ApiState {
 export class OpenApiTools implements OnApplicationBootstrap {
   private readonly logger = new Logger(OpenApiTools.name);
   private readonly states = new Map<ProtectedApi, ApiState>();
-  private readonly registered = new Set<string>();
+  private readonly registered = new Map<string, Registered>();
 
   constructor(
     @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
@@ -104,6 +93,37 @@ export class OpenApiTools implements OnApplicationBootstrap {
     return this.registered.has(toolName);
   }
 
+  /**
+   * Calls operation `method path` of the API whose resource is `resource` exactly as the MCP
+   * client's call of its tool runs: the same exchanged token, request and checks of the answer.
+   * For the REST twins, which must not keep a second way to the same API.
+   */
+  async callOperation(
+    resource: string,
+    method: Method,
+    path: string,
+    args: Record<string, unknown>,
+    caller: Principal,
+  ): Promise<ToolOutcome> {
+    await this.ensureLoaded();
+    for (const registered of this.registered.values()) {
+      const { api, tool } = registered;
+      if (api.resource === resource && tool.method === method && tool.path === path)
+        return this.checkedCall(registered, args, caller);
+    }
+    const pending = [...this.states].find(
+      ([api, state]) => api.resource === resource && !state.loaded,
+    );
+    if (pending) {
+      return failure('unavailable', 503, {
+        title: `${pending[0].name} is unreachable; try again later`,
+      });
+    }
+    return failure('not_offered', 404, {
+      title: `No API offers ${method.toUpperCase()} ${path} for ${resource} as a tool`,
+    });
+  }
+
   private async load(api: ProtectedApi, state: ApiState): Promise<void> {
     let tools;
     try {
@@ -136,7 +156,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
 
   /** Registers one tool; a schema the SDK's validator cannot compile costs only this tool. */
   private register(api: ProtectedApi, tool: OperationTool): boolean {
-    let output: ReturnType<typeof fromJsonSchema> | undefined;
+    let output: OutputCheck | undefined;
     try {
       // Compiled here, once: the SDK compiles the same objects again for tools/list and
       // tools/call, and its validator caches them by identity.
@@ -151,10 +171,12 @@ export class OpenApiTools implements OnApplicationBootstrap {
         // Hidden from tools/list without these, and a step-up challenge naming them on call.
         requiredScopes: [...tool.scopes],
         requiredScopesMatch: 'all',
-        handler: (args, _context, request: { user?: Principal } | undefined) =>
-          request?.user
-            ? this.call(api, tool, args, request.user).then((result) => conforming(result, output))
-            : failure(401, { title: 'No authenticated caller' }),
+        handler: async (args, _context, request: { user?: Principal } | undefined) =>
+          asCallToolResult(
+            request?.user
+              ? await this.checkedCall({ api, tool, output }, args, request.user)
+              : failure('refused', 401, { title: 'No authenticated caller' }),
+          ),
       });
     } catch (error) {
       this.logger.warn({
@@ -168,8 +190,16 @@ export class OpenApiTools implements OnApplicationBootstrap {
       });
       return false;
     }
-    this.registered.add(tool.name);
+    this.registered.set(tool.name, { api, tool, output });
     return true;
+  }
+
+  private async checkedCall(
+    { api, tool, output }: Registered,
+    args: Record<string, unknown>,
+    caller: Principal,
+  ): Promise<ToolOutcome> {
+    return conforming(await this.call(api, tool, args, caller), output);
   }
 
   /** One call: a token for this API alone (RFC 8693), never the caller's own. */
@@ -178,7 +208,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
     tool: OperationTool,
     args: Record<string, unknown>,
     caller: Principal,
-  ): Promise<CallToolResult> {
+  ): Promise<ToolOutcome> {
     const scope = tool.scopes.join(' ');
     let token: string;
     try {
@@ -198,7 +228,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
       answer = readAnswer(await this.http.send(request));
     } catch (error) {
       if (error instanceof ApiCallError && error.code === 'too_large') {
-        return failure(502, {
+        return failure('bad_answer', 502, {
           title: `${api.name} answered with more than a tool result may hold`,
         });
       }
@@ -210,10 +240,12 @@ export class OpenApiTools implements OnApplicationBootstrap {
         path: tool.path,
         err: error,
       });
-      return failure(503, { title: `${api.name} is unreachable; try again later` });
+      return failure('unavailable', 503, {
+        title: `${api.name} is unreachable; try again later`,
+      });
     }
     if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
-    return toolResultOf(tool, answer, token);
+    return outcomeOf(tool, answer, token);
   }
 }
 
@@ -233,66 +265,13 @@ function retryDelay(error: unknown): number {
  * answers outside its own description gets a tool error rather than a result clients refuse.
  */
 async function conforming(
-  result: CallToolResult,
-  output: ReturnType<typeof fromJsonSchema> | undefined,
-): Promise<CallToolResult> {
-  if (!output || !result.structuredContent) return result;
-  const checked = await output['~standard'].validate(result.structuredContent);
-  if (!checked.issues) return result;
-  return failure(502, { title: "The API's answer does not match its OpenAPI description" });
-}
-
-function exchangeFailure(error: unknown): CallToolResult {
-  if (error instanceof UpstreamError && error.code === 'exchange_refused') {
-    return failure(401, {
-      title: 'The authorization server refused a token for this API',
-      detail: 'Ask the user to reconnect (sign in again) and retry.',
-    });
-  }
-  return failure(503, { title: 'The authorization server is unavailable; try again later' });
-}
-
-/**
- * Waits, before an MCP request, for APIs whose tools are not registered yet to be tried. While
- * one is still down, a call of a tool this server does not know may be one of its tools: the
- * answer is a tool error the model can act on (MCP tools spec, "Error Handling"), not
- * "unknown tool".
- */
-@Injectable()
-export class OpenApiToolsReadyGuard implements CanActivate {
-  constructor(private readonly tools: OpenApiTools) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.tools.ensureLoaded();
-    const missing = this.tools.missing;
-    if (!missing.length) return true;
-    const body = context.switchToHttp().getRequest<FastifyRequest>().body;
-    const call = toolCallOf(body);
-    if (!call || OWN_TOOLS.has(call.name) || this.tools.has(call.name)) return true;
-    throw new HttpException(
-      {
-        jsonrpc: '2.0',
-        id: call.id,
-        result: {
-          content: [
-            {
-              type: 'text',
-              text: `The service behind this tool (${missing.join(', ')}) is temporarily unavailable. Try again in a minute.`,
-            },
-          ],
-          isError: true,
-        },
-      },
-      HttpStatus.OK,
-    );
-  }
-}
-
-function toolCallOf(body: unknown): { id: string | number; name: string } | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { method, id, params } = body as Record<string, unknown>;
-  if (method !== 'tools/call' || (typeof id !== 'string' && typeof id !== 'number'))
-    return undefined;
-  const name = (params as Record<string, unknown> | undefined)?.name;
-  return typeof name === 'string' ? { id, name } : undefined;
+  outcome: ToolOutcome,
+  output: OutputCheck | undefined,
+): Promise<ToolOutcome> {
+  if (!output || !outcome.ok || !outcome.result.structuredContent) return outcome;
+  const checked = await output['~standard'].validate(outcome.result.structuredContent);
+  if (!checked.issues) return outcome;
+  return failure('bad_answer', 502, {
+    title: "The API's answer does not match its OpenAPI description",
+  });
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIV3 } from 'openapi-types';
 import type { ProtectedApi } from '../../config/config';
-import { upstreamRequest, toolResultOf } from './operation-call';
+import { outcomeOf, upstreamRequest } from './operation-call';
+import { asCallToolResult } from './tool-outcome';
 import { apiTools } from './operation-tools';
 
 const api: ProtectedApi = {
@@ -115,6 +116,8 @@ describe('an API answer as a tool result', () => {
     body,
     text: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  const toolResultOf = (...call: Parameters<typeof outcomeOf>) =>
+    asCallToolResult(outcomeOf(...call));
 
   it('gives back only the status and short, scrubbed problem fields of an error', () => {
     const result = toolResultOf(
@@ -151,5 +154,15 @@ describe('an API answer as a tool result', () => {
     const result = toolResultOf(tool('search'), answer(200, { echo: TOKEN }), TOKEN);
     expect(result.isError).toBe(true);
     expect(text(result)).not.toContain(TOKEN);
+  });
+
+  it('says why, by code, for callers that are not a model', () => {
+    const codes = [401, 403, 404, 500].map((status) => {
+      const outcome = outcomeOf(tool('search'), answer(status, { title: 'x' }), TOKEN);
+      return outcome.ok ? 'ok' : `${outcome.code} ${outcome.status}`;
+    });
+    expect(codes).toEqual(['refused 401', 'refused 403', 'api_error 404', 'api_error 500']);
+    const echoed = outcomeOf(tool('search'), answer(200, [TOKEN]), TOKEN);
+    expect(echoed).toMatchObject({ ok: false, code: 'bad_answer', status: 502 });
   });
 });

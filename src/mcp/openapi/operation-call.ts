@@ -5,6 +5,7 @@ import { CallArgumentError } from './call-argument.error';
 import { isForwardableHeader } from './forbidden-headers';
 import { BODY, OperationTool } from './operation-tool';
 import { fillPathTemplate } from './path-template';
+import { failure, type ToolFailure, type ToolOutcome } from './tool-outcome';
 import { problemFields } from './upstream-problem';
 
 /** Query and header values longer than this are no parameter an API expects. */
@@ -118,46 +119,41 @@ export function readAnswer(response: ApiResponse): UpstreamAnswer {
 }
 
 /**
- * A 2xx answer as text and structured content. Anything else is a tool error with the status
+ * A 2xx answer as text and structured content. Anything else is a failure with the status
  * and the short problem fields (RFC 9457) of a JSON body, scrubbed of credentials; for 401/403
  * only the status and the error code. An answer that carries the token it was sent with, 2xx
- * or not, never reaches the model with it.
+ * or not, never reaches the model or a REST twin's client with it.
  */
-export function toolResultOf(
-  tool: OperationTool,
-  answer: UpstreamAnswer,
-  token: string,
-): CallToolResult {
+export function outcomeOf(tool: OperationTool, answer: UpstreamAnswer, token: string): ToolOutcome {
   const { status, body } = answer;
   if (status >= 200 && status < 300) {
     if (token && answer.text.includes(token)) {
-      return failure(502, { title: "The API's answer repeats the credential it was sent" });
+      return failure('bad_answer', 502, {
+        title: "The API's answer repeats the credential it was sent",
+      });
     }
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const content: CallToolResult['content'] = [{ type: 'text', text: text || `HTTP ${status}` }];
-    if (!tool.output) return { content };
+    if (!tool.output) return { ok: true, body, result: { content } };
     const structured = tool.output.wrapKey ? { [tool.output.wrapKey]: body } : body;
     if (typeof body === 'string' || typeof structured !== 'object' || structured === null) {
-      return failure(502, { title: "The API's answer is not the JSON its description promises" });
+      return failure('bad_answer', 502, {
+        title: "The API's answer is not the JSON its description promises",
+      });
     }
-    return { content, structuredContent: structured };
+    return { ok: true, body, result: { content, structuredContent: structured } };
   }
-  return failure(
-    status,
-    status === 401 || status === 403 ? authDetails(status) : problemFields(body, token),
-  );
-}
-
-export function failure(status: number, details: Record<string, string>): CallToolResult {
-  return {
-    content: [{ type: 'text', text: JSON.stringify({ status, ...details }) }],
-    isError: true,
-  };
+  if (status === 401 || status === 403) return failure('refused', status, authDetails(status));
+  return failure('api_error', status, problemFields(body, token));
 }
 
 /** A tool call whose arguments were refused before any request: the model can correct them. */
-export function argumentFailure(error: CallArgumentError): CallToolResult {
-  return failure(400, { title: 'Invalid arguments', detail: error.message, error: error.code });
+export function argumentFailure(error: CallArgumentError): ToolFailure {
+  return failure('bad_arguments', 400, {
+    title: 'Invalid arguments',
+    detail: error.message,
+    error: error.code,
+  });
 }
 
 function authDetails(status: 401 | 403): Record<string, string> {

@@ -2,7 +2,7 @@ import { Controller, Type, UseGuards } from '@nestjs/common';
 import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
 import type { SharedConfig } from '../../config/config';
 import { BearerGuard } from '../../bearer/bearer.guard';
-import { OpenApiToolsReadyGuard } from '../openapi/openapi-tools';
+import { OpenApiToolsReadyGuard } from '../openapi/openapi-tools-ready.guard';
 import { McpOriginGuard } from './origin.guard';
 
 export interface McpEndpoint {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { AppConfig, loadConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
-import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
+import { AuthorizationServerMetadata } from './authorization-server-metadata';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
 import { Metrics } from '../../core/metrics/metrics';

@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import * as oauth from 'openid-client';
 import { Principal } from '../../bearer/principal';
 import { Metrics, secondsSince } from '../../core/metrics/metrics';
-import { AuthorizationServerMetadata } from '../metadata/authorization-server-metadata';
+import { AuthorizationServerMetadata } from './authorization-server-metadata';
 import { ExpiringCache, Expiring } from './expiring-cache';
 import { UpstreamError } from './upstream.error';
 

@@ -1,11 +1,8 @@
-/** Why a call from the MCP server to the AuthServer or the API failed; callers switch on `code`. */
-export type UpstreamFailure =
-  | 'auth_server_unavailable'
-  | 'exchange_refused'
-  | 'api_unauthorized'
-  | 'api_forbidden'
-  | 'api_unavailable'
-  | 'api_bad_response';
+/**
+ * Why a call from the MCP server to the AuthServer failed; callers switch on `code`. Failures
+ * of the APIs behind the tools are tool outcomes (../openapi/tool-outcome.ts).
+ */
+export type UpstreamFailure = 'auth_server_unavailable' | 'exchange_refused';
 
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';

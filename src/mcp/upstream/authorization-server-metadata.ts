@@ -2,27 +2,32 @@ import { Inject, Injectable } from '@nestjs/common';
 import * as oauth from 'openid-client';
 import { MCP_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { McpConfig, SharedConfig } from '../../config/config';
-import { backChannelFetch } from '../upstream/back-channel-fetch';
-import { UpstreamError } from '../upstream/upstream.error';
+import { IssuerUrls } from './issuer-urls';
+import { UpstreamError } from './upstream.error';
 
 const TTL_MS = 5 * 60 * 1000;
 const TIMEOUT_S = 10;
 
 /**
- * The AuthServer as this server's confidential client sees it: RFC 8414 metadata discovered
- * over HTTP by openid-client (the AuthServer may run in another process) and kept for a few
- * minutes. Used for token exchange, and mirrored on this origin for clients of the 2025-03-26
- * revision, which look for `/.well-known/oauth-authorization-server` on the MCP server itself.
+ * The MCP role's one discovery of the AuthServer: RFC 8414 metadata fetched over HTTP by
+ * openid-client (the AuthServer may run in another process) and kept for a few minutes. The
+ * token exchange uses it as this server's confidential client, and it is mirrored on this
+ * origin for clients of the 2025-03-26 revision, which look for
+ * `/.well-known/oauth-authorization-server` on the MCP server itself. Both directions between
+ * public and internal URLs follow one rule (./issuer-urls.ts).
  */
 @Injectable()
 export class AuthorizationServerMetadata {
   private cached?: { readonly configuration: oauth.Configuration; readonly expiresAt: number };
   private pending?: Promise<oauth.Configuration>;
+  private readonly urls: IssuerUrls;
 
   constructor(
     @Inject(SHARED_CONFIG) private readonly config: SharedConfig,
     @Inject(MCP_CONFIG) private readonly mcp: McpConfig,
-  ) {}
+  ) {
+    this.urls = new IssuerUrls(config.issuer, config.issuerInternalUrl);
+  }
 
   /** The openid-client configuration for back-channel calls (client_secret_basic). */
   async configuration(): Promise<oauth.Configuration> {
@@ -31,29 +36,20 @@ export class AuthorizationServerMetadata {
     return this.pending;
   }
 
-  /**
-   * The metadata as clients must see it. oidc-provider names its endpoints after the Host it
-   * was asked on, so when this process reaches it under an internal name (AUTH_INTERNAL_URL),
-   * the endpoints are put back under the public issuer.
-   */
+  /** The metadata as clients must see it: every URL in it under the public issuer. */
   async forClients(): Promise<oauth.ServerMetadata> {
     const metadata = (await this.configuration()).serverMetadata();
-    const internal = this.config.issuerInternalUrl;
-    if (internal === this.config.issuer) return metadata;
     const publicUrl = (value: unknown) =>
-      typeof value === 'string' && value.startsWith(`${internal}/`)
-        ? this.config.issuer + value.slice(internal.length)
-        : value;
+      typeof value === 'string' ? this.urls.toPublic(value) : value;
     return Object.fromEntries(
       Object.entries(metadata).map(([key, value]) => [key, publicUrl(value)]),
     ) as oauth.ServerMetadata;
   }
 
   private async discover(): Promise<oauth.Configuration> {
-    const { issuer, issuerInternalUrl, clientIds } = this.config;
+    const { issuer, clientIds } = this.config;
     let configuration: oauth.Configuration;
     try {
-      // openid-client checks that the document's issuer is this one (RFC 8414 §3.3).
       configuration = await oauth.discovery(
         new URL(issuer),
         clientIds.mcpServer,
@@ -62,9 +58,11 @@ export class AuthorizationServerMetadata {
         {
           algorithm: 'oauth2',
           timeout: TIMEOUT_S,
-          [oauth.customFetch]: backChannelFetch(issuer, issuerInternalUrl),
-          // Development issuers and back-channel URLs inside a private network are plain HTTP.
-          execute: this.plainHttp() ? [oauth.allowInsecureRequests] : [],
+          // Discovery runs against the public issuer identifier, so openid-client still checks
+          // that the metadata names exactly that issuer (RFC 8414 §3.3); the bytes travel over
+          // the back channel.
+          [oauth.customFetch]: (url, options) => fetch(this.urls.toInternal(url), options),
+          execute: this.urls.plainHttp ? [oauth.allowInsecureRequests] : [],
         },
       );
     } catch (error) {
@@ -83,10 +81,5 @@ export class AuthorizationServerMetadata {
     }
     this.cached = { configuration, expiresAt: Date.now() + TTL_MS };
     return configuration;
-  }
-
-  private plainHttp(): boolean {
-    const { issuer, issuerInternalUrl } = this.config;
-    return [issuer, issuerInternalUrl].some((url) => new URL(url).protocol === 'http:');
   }
 }
