@@ -3,6 +3,7 @@ import { loadEnvFile } from '../config/env-file';
 import { StartupError } from '../config/startup-error';
 import { keyPolicy } from '../auth/keys/key-policy';
 import { seedClients } from '../auth/provider/clients';
+import { ResourceRegistry } from '../auth/provider/resources';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
 import { openNamedStore } from './admin-store';
@@ -22,6 +23,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   users hash-password                     a hash for USERS_FILE; password from a prompt or stdin
   clients list
   clients show|remove <client_id>
+  clients add <client_id> (--key-file <public PEM/JWK> | --jwks-uri <url> | --secret [--auth client_secret_post])
+      --grant client_credentials --resource <uri> --scope "<scopes>" [--name "Display Name"]
   sessions revoke --user <name>
   keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
 `;
@@ -55,6 +58,7 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
       keyPolicy: keyPolicy(config.auth, config.shared.apis),
       seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
+      resources: new ResourceRegistry(config.shared, config.auth.accessTokenTtlSeconds).all,
       json: args.json,
       options: args.options,
       out,

@@ -91,13 +91,19 @@ export function seedClients(
   ];
 }
 
-/** Clients the operator configured, as opposed to registered (RFC 7591) or CIMD ones. */
+/**
+ * Clients the operator configured or added, as opposed to registered (RFC 7591) or CIMD ones.
+ */
 export class ConfiguredClients {
   private readonly ids: ReadonlySet<string>;
   /** The confusable skeletons of their display names, so look-alikes can be refused. */
   private readonly names: ReadonlySet<string>;
 
-  constructor(readonly metadata: readonly ClientMetadata[]) {
+  /** `operator`: whether an id is a machine client the operator added (machine-directory.ts). */
+  constructor(
+    readonly metadata: readonly ClientMetadata[],
+    private readonly operator: (clientId: string) => boolean = () => false,
+  ) {
     this.ids = new Set(metadata.map((c) => c.client_id));
     this.names = new Set(
       metadata.flatMap((c) =>
@@ -107,7 +113,7 @@ export class ConfiguredClients {
   }
 
   has(clientId: string): boolean {
-    return this.ids.has(clientId);
+    return this.ids.has(clientId) || this.operator(clientId);
   }
 
   /** Whether `name` looks like a configured client's name (client-name.ts). */

@@ -15,6 +15,8 @@ import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from './clients';
 import { machineClients } from './machine-clients';
+import { MachineDirectory } from './machine-directory';
+import { singleUseAssertions } from './assertion-replay';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
@@ -40,7 +42,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { shared, config, store } = deps;
   const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   const revocations = new RevocationList(store);
-  const clients = new ConfiguredClients(seedClients(shared, config, resources));
+  const machines = new MachineDirectory(machineClients(shared, config), store.trust);
+  const clients = new ConfiguredClients(seedClients(shared, config, resources), (id) =>
+    machines.isOperatorClient(id),
+  );
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 
@@ -48,11 +53,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
     shared.issuer,
     providerConfiguration({
       config,
-      adapter: storageAdapter(deps, revocations),
+      adapter: machines.adapter(singleUseAssertions(storageAdapter(deps, revocations), store)),
       clients,
       users: deps.users,
       resources,
-      machines: machineClients(shared, config),
+      machines,
       mayAccess,
       registrationThrottle: deps.registrationThrottle,
       // Slots that follow the live keyset (key-slots.ts explains why).
