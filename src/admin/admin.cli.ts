@@ -13,6 +13,7 @@ import { hashPasswordCommand } from './hash-password.command';
 import { keysCommand } from './keys.commands';
 import { readNewPassword } from './password-input';
 import { sessionsCommand } from './sessions.commands';
+import { trustCommand } from './trust.commands';
 import { usersCommand } from './users.commands';
 
 export const USAGE = `usage: npm run admin -- <command> [--json]
@@ -25,6 +26,8 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   clients show|remove <client_id>
   clients add <client_id> (--key-file <public PEM/JWK> | --jwks-uri <url> | --secret [--auth client_secret_post])
       --grant client_credentials --resource <uri> --scope "<scopes>" [--name "Display Name"]
+  trust workloads add --file <issuers.json>   workload issuers and claim rules (SEP-1933)
+  trust workloads list|remove [issuer]
   sessions revoke --user <name>
   keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
 `;
@@ -86,6 +89,8 @@ function commandFor(
       return (context) => usersCommand(context, action, rest[0]);
     case 'clients':
       return (context) => clientsCommand(context, action, rest[0]);
+    case 'trust':
+      return (context) => trustCommand(context, action, rest[0], rest[1]);
     case 'sessions':
       return (context) => sessionsCommand(context, action);
     case 'keys':

@@ -105,7 +105,7 @@ async function publicKeyFrom(file: string): Promise<JWK> {
   try {
     jwk = text.trimStart().startsWith('{')
       ? firstJwk(JSON.parse(text) as unknown)
-      : (createPublicKey(text).export({ format: 'jwk' }));
+      : createPublicKey(text).export({ format: 'jwk' });
   } catch (error) {
     if (error instanceof AdminError) throw error;
     throw new AdminError('usage', `${file} is not a public key (PEM or JWK)`);

@@ -3,6 +3,8 @@ import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../config/protocol';
 import { accountClient } from '../account/account-client';
 import { TOKEN_EXCHANGE_GRANT } from '../tokens/token-exchange.grant';
+import { JWT_BEARER_GRANT } from '../workload/jwt-bearer.grant';
+import { WORKLOAD_CLIENT_ID } from '../workload/anonymous-assertions';
 import { nameSkeleton } from './client-name';
 import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';
@@ -86,6 +88,17 @@ export function seedClients(
       redirect_uris: [],
       // What it may exchange for: a token for any configured API.
       scope: [...new Set(resources.apis.flatMap((r) => r.scopes))].join(' '),
+    },
+    {
+      // "No client" on the JWT bearer grant (workload/anonymous-assertions.ts): the assertion
+      // is the credential, and the trust rules decide resources and scopes.
+      client_id: WORKLOAD_CLIENT_ID,
+      client_name: 'Federated workloads (SEP-1933)',
+      token_endpoint_auth_method: 'none',
+      grant_types: [JWT_BEARER_GRANT],
+      response_types: [],
+      redirect_uris: [],
+      scope: [...new Set(resources.all.flatMap((r) => r.scopes))].join(' '),
     },
     accountClient(shared),
   ];

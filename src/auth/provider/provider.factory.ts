@@ -12,6 +12,9 @@ import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middlew
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
+import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
+import { IssuerKeys } from '../workload/issuer-keys';
+import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from './clients';
 import { machineClients } from './machine-clients';
@@ -91,6 +94,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     ],
     onExchanged: (exchange) => deps.audit.tokenExchanged(exchange),
   });
+  registerJwtBearer({ provider, store, resources, keys: new IssuerKeys(deps.fetch) });
+  acceptAnonymousAssertions(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);
   reportUnauthorizedClients(provider);
