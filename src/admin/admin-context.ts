@@ -12,6 +12,8 @@ export interface AdminContext {
   readonly keyPolicy: KeyPolicy;
   /** The clients configured in code, which `clients remove` leaves alone. */
   readonly seedClientIds: readonly string[];
+  /** The resources (RFC 8707) and their scopes, which added clients may be allowed. */
+  readonly resources: readonly { readonly id: string; readonly scopes: readonly string[] }[];
   readonly json: boolean;
   readonly options: ReadonlyMap<string, string>;
   out(text: string): void;

@@ -3,6 +3,7 @@ import { loadEnvFile } from '../config/env-file';
 import { StartupError } from '../config/startup-error';
 import { keyPolicy } from '../auth/keys/key-policy';
 import { seedClients } from '../auth/catalog/clients';
+import { ResourceRegistry } from '../auth/catalog/resources';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
 import { openNamedStore } from './admin-store';
@@ -12,6 +13,7 @@ import { hashPasswordCommand } from './hash-password.command';
 import { keysCommand } from './keys.commands';
 import { readNewPassword } from './password-input';
 import { sessionsCommand } from './sessions.commands';
+import { trustCommand } from './trust.commands';
 import { usersCommand } from './users.commands';
 
 export const USAGE = `usage: npm run admin -- <command> [--json]
@@ -22,6 +24,10 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   users hash-password                     a hash for USERS_FILE; password from a prompt or stdin
   clients list
   clients show|remove <client_id>
+  clients add <client_id> (--key-file <public PEM/JWK> | --jwks-uri <url> | --secret [--auth client_secret_post])
+      --grant client_credentials --resource <uri> --scope "<scopes>" [--name "Display Name"]
+  trust workloads add --file <issuers.json>   workload issuers and claim rules (SEP-1933)
+  trust workloads list|remove [issuer]
   sessions revoke --user <name>
   keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
 `;
@@ -55,6 +61,7 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
       keyPolicy: keyPolicy(config.auth, config.shared.apis),
       seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
+      resources: new ResourceRegistry(config.shared, config.auth.accessTokenTtlSeconds).all,
       json: args.json,
       options: args.options,
       out,
@@ -82,6 +89,8 @@ function commandFor(
       return (context) => usersCommand(context, action, rest[0]);
     case 'clients':
       return (context) => clientsCommand(context, action, rest[0]);
+    case 'trust':
+      return (context) => trustCommand(context, action, rest[0], rest[1]);
     case 'sessions':
       return (context) => sessionsCommand(context, action);
     case 'keys':

@@ -6,8 +6,21 @@ export interface ParsedArgs {
   readonly options: ReadonlyMap<string, string>;
 }
 
-/** Options that take a value; `--json` is the one flag. */
-const VALUE_OPTIONS = ['--user', '--email', '--name'] as const;
+/** Options that take a value. */
+const VALUE_OPTIONS = [
+  '--user',
+  '--email',
+  '--name',
+  '--key-file',
+  '--jwks-uri',
+  '--grant',
+  '--resource',
+  '--scope',
+  '--auth',
+  '--file',
+] as const;
+/** Options without a value, recorded as "true"; `--json` has a field of its own. */
+const FLAGS = ['--secret'] as const;
 
 /** `users add carol --email c@example.com --json` → words, options and the json flag. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -17,6 +30,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--json') json = true;
+    else if ((FLAGS as readonly string[]).includes(arg)) options.set(arg, 'true');
     else if ((VALUE_OPTIONS as readonly string[]).includes(arg)) {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith('--')) {

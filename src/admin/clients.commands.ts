@@ -1,6 +1,7 @@
 import type { ClientActivity, ClientKind } from '../storage/account-store';
 import { endAccess } from '../auth/users/end-access';
 import { AdminError } from './admin-error';
+import { addMachineClient, removeMachineClient } from './machine-client.commands';
 import { print, type AdminContext } from './admin-context';
 import { formatTable, formatTime } from './table';
 import { terminalSafe } from './terminal-text';
@@ -27,6 +28,8 @@ export async function clientsCommand(
   switch (action) {
     case 'show':
       return showClient(context, clientId);
+    case 'add':
+      return addMachineClient(context, clientId);
     case 'remove':
       return removeClient(context, clientId);
     default:
@@ -76,8 +79,10 @@ async function removeClient(context: AdminContext, clientId: string): Promise<vo
   if (context.seedClientIds.includes(clientId)) {
     throw new AdminError('refused', `"${clientId}" is configured in code and cannot be removed`);
   }
+  // An added machine client goes first: from now on no replica authenticates it.
+  const machine = await removeMachineClient(context, clientId);
   const ended = await endAccess(context.store, { clientId }, context.tokenLifetimes);
-  const removed = await context.store.accounts.removeClient(clientId);
+  const removed = (await context.store.accounts.removeClient(clientId)) || machine;
   if (!removed && ended.grants === 0) {
     throw new AdminError('not_found', `no registered or used client "${clientId}"`);
   }

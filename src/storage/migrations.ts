@@ -96,6 +96,17 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX attempt_counters_expiry ON attempt_counters (expires_at)',
     ],
   },
+  {
+    version: 5,
+    name: 'trust configuration',
+    statements: [
+      // The operator's machine clients and workload issuers (trust-store.ts), as JSON text in
+      // both engines: read whole by kind and id, never queried into.
+      `CREATE TABLE trust_entries (
+         kind TEXT NOT NULL, id TEXT NOT NULL, document TEXT NOT NULL, created_at BIGINT NOT NULL,
+         PRIMARY KEY (kind, id))`,
+    ],
+  },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

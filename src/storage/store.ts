@@ -11,6 +11,7 @@ import { Revocation, RevocationListener, RevocationWatch } from './revocation-ev
  * - the operator's data: users, and what clients were used (account-store.ts).
  */
 import type { AccountStore } from './account-store';
+import type { TrustStore } from './trust-store';
 
 export interface Consumption {
   /** Epoch milliseconds of the first consumption. */
@@ -40,6 +41,8 @@ export interface AccountGrant {
 
 export interface AuthStore {
   readonly accounts: AccountStore;
+  /** Machine clients and workload issuers the operator added (trust-store.ts). */
+  readonly trust: TrustStore;
 
   upsert(
     model: string,

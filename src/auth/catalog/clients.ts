@@ -2,7 +2,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { RESOURCES, SCOPE, SCOPES } from '../../config/protocol';
 import { accountClient } from './account-client';
-import { TOKEN_EXCHANGE_GRANT } from './grant-types';
+import { JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT, WORKLOAD_CLIENT_ID } from './grant-types';
 import { nameSkeleton } from './client-name';
 import { machineClients } from './machine-clients';
 import { ResourceRegistry } from './resources';
@@ -87,17 +87,34 @@ export function seedClients(
       // What it may exchange for: a token for any configured API.
       scope: [...new Set(resources.apis.flatMap((r) => r.scopes))].join(' '),
     },
+    {
+      // "No client" on the JWT bearer grant (workload/anonymous-assertions.ts): the assertion
+      // is the credential, and the trust rules decide resources and scopes.
+      client_id: WORKLOAD_CLIENT_ID,
+      client_name: 'Federated workloads (SEP-1933)',
+      token_endpoint_auth_method: 'none',
+      grant_types: [JWT_BEARER_GRANT],
+      response_types: [],
+      redirect_uris: [],
+      scope: [...new Set(resources.all.flatMap((r) => r.scopes))].join(' '),
+    },
     accountClient(shared),
   ];
 }
 
-/** Clients the operator configured, as opposed to registered (RFC 7591) or CIMD ones. */
+/**
+ * Clients the operator configured or added, as opposed to registered (RFC 7591) or CIMD ones.
+ */
 export class ConfiguredClients {
   private readonly ids: ReadonlySet<string>;
   /** The confusable skeletons of their display names, so look-alikes can be refused. */
   private readonly names: ReadonlySet<string>;
 
-  constructor(readonly metadata: readonly ClientMetadata[]) {
+  /** `operator`: whether an id is a machine client the operator added (machine-directory.ts). */
+  constructor(
+    readonly metadata: readonly ClientMetadata[],
+    private readonly operator: (clientId: string) => boolean = () => false,
+  ) {
     this.ids = new Set(metadata.map((c) => c.client_id));
     this.names = new Set(
       metadata.flatMap((c) =>
@@ -107,7 +124,7 @@ export class ConfiguredClients {
   }
 
   has(clientId: string): boolean {
-    return this.ids.has(clientId);
+    return this.ids.has(clientId) || this.operator(clientId);
   }
 
   /** Whether `name` looks like a configured client's name (client-name.ts). */

@@ -3,3 +3,9 @@
  * hold it; tokens/token-exchange.grant.ts registers its handler under this name.
  */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The JWT bearer grant (RFC 7523 §2.1): workload assertions and, by their `typ`, ID-JAGs. */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** The public client that stands for "no client" on the JWT bearer grant (SEP-1933). */
+export const WORKLOAD_CLIENT_ID = 'workload-federation';

@@ -1,5 +1,5 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { MachineClient } from '../catalog/machine-clients';
+import type { MachineAllowance } from './machine-directory';
 
 /** The resource-indicator hooks oidc-provider's client credentials grant asks. */
 export interface ResourceIndicatorHooks {
@@ -21,33 +21,44 @@ export interface ResourceIndicatorHooks {
  */
 export function limitMachineClients<T extends ResourceIndicatorHooks>(
   hooks: T,
-  machines: readonly MachineClient[],
-): T {
-  const byId = new Map(machines.map((machine) => [machine.clientId, machine]));
-  const machineOf = (client: Client): MachineClient => {
-    const machine = byId.get(client.clientId);
+  allowance: (clientId: string) => Promise<MachineAllowance | undefined>,
+): Omit<T, keyof ResourceIndicatorHooks> & LimitedHooks {
+  const machineOf = async (client: Client): Promise<MachineAllowance> => {
+    const machine = await allowance(client.clientId);
     if (!machine) throw new errors.UnauthorizedClient('client may not use client credentials');
     return machine;
   };
   return {
     ...hooks,
-    defaultResource: (ctx, client, oneOf) =>
+    defaultResource: async (ctx, client, oneOf) =>
       isClientCredentials(ctx)
-        ? machineOf(client).resources[0]
+        ? (await machineOf(client)).resources[0]
         : hooks.defaultResource(ctx, client, oneOf),
-    getResourceServerInfo: (ctx, indicator, client) => {
+    getResourceServerInfo: async (ctx, indicator, client) => {
       const info = hooks.getResourceServerInfo(ctx, indicator, client);
-      if (isClientCredentials(ctx)) checkRequest(machineOf(client), info, ctx.oidc.params?.scope);
+      if (isClientCredentials(ctx)) {
+        checkRequest(await machineOf(client), info, ctx.oidc.params?.scope);
+      }
       return info;
     },
   };
+}
+
+/** The hooks as oidc-provider awaits them (machine clients are looked up in the store). */
+export interface LimitedHooks {
+  defaultResource(
+    ...args: Parameters<ResourceIndicatorHooks['defaultResource']>
+  ): Promise<string | undefined> | string | undefined;
+  getResourceServerInfo(
+    ...args: Parameters<ResourceIndicatorHooks['getResourceServerInfo']>
+  ): Promise<ResourceServer>;
 }
 
 function isClientCredentials(ctx: KoaContextWithOIDC): boolean {
   return ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials';
 }
 
-function checkRequest(machine: MachineClient, info: ResourceServer, scope: unknown): void {
+function checkRequest(machine: MachineAllowance, info: ResourceServer, scope: unknown): void {
   if (info.audience === undefined || !machine.resources.includes(info.audience)) {
     throw new errors.InvalidTarget('this client may not get tokens for this resource');
   }

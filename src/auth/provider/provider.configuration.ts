@@ -1,4 +1,4 @@
-import type { Adapter, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
@@ -9,7 +9,7 @@ import { loadExistingGrant } from './account-grant';
 import { limitMachineClients } from './client-credentials.policy';
 import { defaultScope } from './default-scope';
 import { logoutPages } from './logout';
-import type { MachineClient } from '../catalog/machine-clients';
+import type { MachineDirectory } from './machine-directory';
 import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
 import type { RegistrationThrottle } from './registration-throttle';
@@ -28,7 +28,7 @@ export interface ConfigurationParts {
   readonly users: UserDirectory;
   readonly resources: ResourceRegistry;
   /** Who may use client credentials, for which resources and scopes. */
-  readonly machines: readonly MachineClient[];
+  readonly machines: MachineDirectory;
   readonly mayAccess: TokenAccessPolicy;
   /** The per-address limit on dynamic client registrations. */
   readonly registrationThrottle: RegistrationThrottle;
@@ -96,7 +96,9 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       // document's client_id to equal the URL and forbids shared secrets.
       clientIdMetadataDocument: { enabled: config.registration !== 'off', ack: 'draft-02' },
       rpInitiatedLogout: logoutPages(),
-      resourceIndicators: limitMachineClients(parts.resources.feature(), parts.machines),
+      resourceIndicators: limitMachineClients(parts.resources.feature(), (id) =>
+        parts.machines.allowance(id),
+      ),
     },
     renderError: (ctx, out) => {
       const unauthorized = usesDisallowedGrant(ctx, out.error);
@@ -112,12 +114,25 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       );
     },
     extraTokenClaims: (_ctx, token) => accessTokenClaims(token),
+    assertJwtClientAuthClaimsAndHeader: clientAssertionAudience,
     fetch: parts.fetch,
     // Browser clients may call the token, revocation and userinfo endpoints from the origins
     // of their own redirect URIs (the SPA, Swagger UI, browser-based MCP clients).
     clientBasedCORS: (_ctx, origin, client) =>
       client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false,
   };
+}
+
+/**
+ * RFC 7523bis (draft-ietf-oauth-rfc7523bis §4): a client assertion's `aud` is the issuer
+ * identifier and nothing else, a single string. oidc-provider also accepts the token endpoint
+ * URL and arrays; an assertion made for one of those could be replayed at another server that
+ * shares the endpoint naming, which is what the update closes.
+ */
+function clientAssertionAudience(ctx: KoaContextWithOIDC, claims: Record<string, unknown>): void {
+  if (claims.aud !== ctx.oidc.issuer) {
+    throw new errors.InvalidClientAuth('client assertion aud must be the issuer identifier');
+  }
 }
 
 function tokenLifetimes(config: AuthConfig): Configuration['ttl'] {

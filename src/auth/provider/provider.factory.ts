@@ -12,9 +12,14 @@ import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middlew
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
+import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
+import { IssuerKeys } from '../workload/issuer-keys';
+import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { UserDirectory } from '../users/users';
 import { ConfiguredClients, seedClients } from '../catalog/clients';
 import { machineClients } from '../catalog/machine-clients';
+import { MachineDirectory } from './machine-directory';
+import { singleUseAssertions } from './assertion-replay';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
@@ -40,7 +45,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const { shared, config, store } = deps;
   const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
   const revocations = new RevocationList(store);
-  const clients = new ConfiguredClients(seedClients(shared, config, resources));
+  const machines = new MachineDirectory(machineClients(shared, config), store.trust);
+  const clients = new ConfiguredClients(seedClients(shared, config, resources), (id) =>
+    machines.isOperatorClient(id),
+  );
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 
@@ -48,11 +56,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
     shared.issuer,
     providerConfiguration({
       config,
-      adapter: storageAdapter(deps, revocations),
+      adapter: machines.adapter(singleUseAssertions(storageAdapter(deps, revocations), store)),
       clients,
       users: deps.users,
       resources,
-      machines: machineClients(shared, config),
+      machines,
       mayAccess,
       registrationThrottle: deps.registrationThrottle,
       // Slots that follow the live keyset (key-slots.ts explains why).
@@ -86,6 +94,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     ],
     onExchanged: (exchange) => deps.audit.tokenExchanged(exchange),
   });
+  registerJwtBearer({ provider, store, resources, keys: new IssuerKeys(deps.fetch) });
+  acceptAnonymousAssertions(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);
   reportUnauthorizedClients(provider);

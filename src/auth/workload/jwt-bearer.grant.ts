@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+} from 'jose';
+import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-provider';
+import { ROUTES } from '../../config/protocol';
+import { JWT_BEARER_GRANT } from '../catalog/grant-types';
+import type { AuthStore } from '../../storage/store';
+import { useOnce } from '../provider/assertion-replay';
+import type { ResourceRegistry } from '../catalog/resources';
+import { IssuerKeys, JwksTooLargeError } from './issuer-keys';
+import { matchingRule, workloadIssuerFrom, type WorkloadIssuer } from './workload-issuer';
+import { issueWorkloadToken } from './workload-token';
+
+export { JWT_BEARER_GRANT };
+/** Larger assertions are refused before any parsing: a workload JWT is a few hundred bytes. */
+export const MAX_ASSERTION_CHARS = 8 * 1024;
+/** The JOSE `typ` of an Identity Assertion JWT Authorization Grant (SEP-990). */
+const ID_JAG_TYP = 'oauth-id-jag+jwt';
+const CLOCK_TOLERANCE_SECONDS = 30;
+/** An assertion older than this is refused even if its `exp` is later (RFC 7523 §3 item 5). */
+const MAX_AGE_SECONDS = 3600;
+
+type Params = { assertion?: unknown; scope?: unknown; resource?: unknown };
+type Context = TokenEndpointGrantContext<Params>;
+
+export interface JwtBearerDependencies {
+  readonly provider: Provider;
+  readonly store: AuthStore;
+  readonly resources: ResourceRegistry;
+  readonly keys: IssuerKeys;
+}
+
+/**
+ * RFC 7523 §2.1 JWT bearer grant. Two profiles share the grant type and are told apart by the
+ * assertion's JOSE `typ` (RFC 8725 §3.11 explicit typing): ID-JAG (SEP-990, `oauth-id-jag+jwt`)
+ * and workload identity federation (SEP-1933, any other `typ`).
+ */
+export function registerJwtBearer(deps: JwtBearerDependencies): void {
+  const handler = async (ctx: Context) => {
+    const assertion = assertionOf(ctx.oidc.params.assertion);
+    const typ = headerTyp(assertion);
+    if (typ === ID_JAG_TYP) return idJagGrant(ctx);
+    return workloadGrant(deps, ctx, assertion);
+  };
+  deps.provider.registerGrantType(JWT_BEARER_GRANT, handler, ['assertion', 'scope', 'resource']);
+}
+
+/** The SEP-990 seam: an ID-JAG handler goes here; until then the grant is refused plainly. */
+function idJagGrant(_ctx: Context): Promise<void> {
+  return Promise.reject(
+    invalidGrant('Identity Assertion JWT Authorization Grants are not accepted yet'),
+  );
+}
+
+function assertionOf(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new errors.InvalidRequest('assertion is required');
+  }
+  if (value.length > MAX_ASSERTION_CHARS) throw invalidGrant('assertion is too large');
+  return value;
+}
+
+function headerTyp(assertion: string): string | undefined {
+  try {
+    const { typ } = decodeProtectedHeader(assertion);
+    return typeof typ === 'string' ? typ.toLowerCase() : undefined;
+  } catch {
+    throw invalidGrant('assertion is not a JWT');
+  }
+}
+
+/** SEP-1933: a trusted issuer's JWT for a workload a rule allows, for no registered client. */
+async function workloadGrant(deps: JwtBearerDependencies, ctx: Context, assertion: string) {
+  const issuer = await trustedIssuer(deps.store, assertion);
+  const claims = await verified(deps.keys, issuer, assertion, tokenEndpoint(ctx));
+  const rule = matchingRule(issuer, claims);
+  // The extension answers every refused workload with invalid_grant.
+  if (!rule) throw invalidGrant('no trust rule allows this workload');
+  const replayKey = createHash('sha256').update(`${issuer.issuer}\0${claims.jti}`).digest('hex');
+  const lifetime = claims.exp - Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS;
+  if (!(await useOnce(deps.store, `workload:${replayKey}`, lifetime))) {
+    throw invalidGrant('assertion was already used');
+  }
+  await issueWorkloadToken(deps, ctx, { issuer: issuer.issuer, subject: claims.sub, rule });
+}
+
+async function trustedIssuer(store: AuthStore, assertion: string): Promise<WorkloadIssuer> {
+  let iss: unknown;
+  try {
+    iss = decodeJwt(assertion).iss;
+  } catch {
+    throw invalidGrant('assertion is not a JWT');
+  }
+  if (typeof iss !== 'string') throw invalidGrant('assertion has no iss');
+  const entry = await store.trust.find('workload_issuer', iss);
+  const issuer = entry ? workloadIssuerFrom(entry.document) : undefined;
+  if (!issuer) throw invalidGrant('assertion issuer is not trusted');
+  return issuer;
+}
+
+/** RFC 7523 §3: signature, iss, aud (SEP-1933: the token endpoint URL), exp, and a jti. */
+async function verified(
+  keys: IssuerKeys,
+  issuer: WorkloadIssuer,
+  assertion: string,
+  audience: string,
+): Promise<JWTPayload & { sub: string; jti: string; exp: number }> {
+  try {
+    const { payload } = await jwtVerify(assertion, keys.for(issuer), {
+      issuer: issuer.issuer,
+      audience,
+      algorithms: [...issuer.algorithms],
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: MAX_AGE_SECONDS,
+    });
+    if (typeof payload.jti !== 'string' || typeof payload.sub !== 'string') {
+      throw invalidGrant('assertion sub and jti must be strings');
+    }
+    return payload as JWTPayload & { sub: string; jti: string; exp: number };
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+/** The issuer's keys out of reach is the issuer's outage, not the workload's fault. */
+function refusal(error: unknown): Error {
+  if (error instanceof errors.OIDCProviderError) return error;
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) {
+    return new IssuerUnavailable('the workload issuer keys could not be fetched in time');
+  }
+  if (error instanceof JwksTooLargeError) {
+    return invalidGrant('the workload issuer key set is too large');
+  }
+  if (error instanceof joseErrors.JOSEError) {
+    return invalidGrant(`assertion rejected: ${error.code}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** RFC 6749 §5.2 has no 5xx error; `temporarily_unavailable` with 503 as RFC 6749 §4.1.2.1. */
+class IssuerUnavailable extends errors.OIDCProviderError {
+  constructor(description: string) {
+    super(503, 'temporarily_unavailable');
+    // oidc-provider hides 5xx errors as server_error unless they are marked safe to show.
+    Object.assign(this, { error_description: description, expose: true });
+  }
+}
+
+/**
+ * `invalid_grant` (RFC 6749 §5.2, RFC 7523 §3.1) with the reason as its description;
+ * oidc-provider's InvalidGrant keeps a fixed description and the reason out of the response.
+ */
+function invalidGrant(description: string): Error {
+  return new errors.CustomOIDCProviderError('invalid_grant', description);
+}
+
+function tokenEndpoint(ctx: Context): string {
+  return `${ctx.oidc.issuer}${ROUTES.token}`;
+}
