@@ -3,6 +3,7 @@ import { loadEnvFile } from '../config/env-file';
 import { StartupError } from '../config/startup-error';
 import { keyPolicy } from '../auth/keys/key-policy';
 import { seedClients } from '../auth/provider/clients';
+import { ResourceRegistry } from '../auth/provider/resources';
 import { AdminError, exitCodeOf } from './admin-error';
 import type { AdminContext } from './admin-context';
 import { openNamedStore } from './admin-store';
@@ -54,7 +55,11 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
       store,
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
       keyPolicy: keyPolicy(config.auth, config.shared.apis),
-      seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
+      seedClientIds: seedClients(
+        config.shared,
+        config.auth,
+        new ResourceRegistry(config.shared, config.auth.accessTokenTtlSeconds),
+      ).map((c) => c.client_id),
       json: args.json,
       options: args.options,
       out,

@@ -12,12 +12,13 @@ import { ASSETS_DIR } from './interaction/favicon.controller';
 import { NotReady } from '../core/readiness';
 import { keyPolicy } from './keys/key-policy';
 import { SigningKeyRing } from './keys/signing-key-ring';
-import { seedClients } from './provider/clients';
+import { ConfiguredClients, seedClients } from './provider/clients';
 import { loadCookieKeys } from './provider/keys';
 import { countIssuedTokens } from './provider/token-metrics';
 import { oidcProviderPlugin } from './provider/provider.mount';
 import { RegistrationThrottle } from './provider/registration-throttle';
 import { createProvider } from './provider/provider.factory';
+import { ResourceRegistry } from './provider/resources';
 import { OIDC_PATHS } from './provider/routes';
 import { recordClientActivity } from './provider/client-activity';
 import { seedUsers, type SeedReport } from './users/seed-users';
@@ -45,6 +46,9 @@ export async function createAuthApp(
   const users = new UserDirectory(store.accounts, { devUsers: config.devUsers });
   announceUsers(context, config, seeded, await users.countUsable());
   const audit = new AuditLog(context.logger.child({ role: context.role }));
+  // Built once here from the APIs list and handed to every reader.
+  const resources = new ResourceRegistry(context.shared, config.accessTokenTtlSeconds);
+  const clients = new ConfiguredClients(seedClients(context.shared, config, resources));
   const provider = createProvider({
     shared: context.shared,
     config,
@@ -54,17 +58,18 @@ export async function createAuthApp(
     audit,
     cookieKeys,
     fetch,
+    resources,
+    clients,
     registrationThrottle: new RegistrationThrottle(store, REGISTRATIONS_PER_MINUTE, 60),
   });
-  const configuredClients = seedClients(context.shared, config).map((c) => c.client_id);
-  countIssuedTokens(provider, context.metrics, new Set(configuredClients));
+  countIssuedTokens(provider, context.metrics, clients.ids);
   context.readiness.add('signing_keys', () => {
     // The active key must be one this process holds the private half of.
     const active = signingKeys.publishedKidsActiveFirst()[0];
     if (active === undefined || signingKeys.publicKey(active) === undefined)
       throw new NotReady('no signing key is active');
   });
-  recordClientActivity(provider, store.accounts, configuredClients, (error) =>
+  recordClientActivity(provider, store.accounts, [...clients.ids], (error) =>
     context.logger.warn({ err: error }, 'could not record client activity'),
   );
   const csrf = new CsrfTokens(cookieKeys[0]!);
@@ -72,7 +77,17 @@ export async function createAuthApp(
   auditProviderEvents(provider, signingKeys, audit);
 
   const app = await createRoleApp(
-    AuthModule.forRoot(context, { config, store, provider, users, csrf, audit, signingKeys }),
+    AuthModule.forRoot(context, {
+      config,
+      store,
+      provider,
+      users,
+      csrf,
+      audit,
+      signingKeys,
+      resources,
+      clients,
+    }),
     context,
   );
   // The pages' stylesheet, as a file: cached an hour, revalidated by ETag after that.

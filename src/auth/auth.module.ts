@@ -17,6 +17,8 @@ import { LoginThrottle } from './interaction/login-throttle';
 import { SameSiteFormGuard } from './interaction/same-site-form.guard';
 import { SignIn } from './interaction/sign-in';
 import { JwksController, SIGNING_KEY_RING } from './keys/jwks.controller';
+import { ConfiguredClients } from './provider/clients';
+import { ResourceRegistry } from './provider/resources';
 import { SigningKeyRing } from './keys/signing-key-ring';
 import { OIDC_PROVIDER } from './oidc.tokens';
 import { UserDirectory } from './users/users';
@@ -29,6 +31,8 @@ export interface AuthServerParts {
   readonly csrf: CsrfTokens;
   readonly audit: AuditLog;
   readonly signingKeys: SigningKeyRing;
+  readonly resources: ResourceRegistry;
+  readonly clients: ConfiguredClients;
 }
 
 /** Root module of the AuthServer role: oidc-provider plus our interaction and account pages. */
@@ -46,6 +50,8 @@ export class AuthModule {
         { provide: UserDirectory, useValue: parts.users },
         { provide: CsrfTokens, useValue: parts.csrf },
         { provide: AuditLog, useValue: parts.audit },
+        { provide: ResourceRegistry, useValue: parts.resources },
+        { provide: ConfiguredClients, useValue: parts.clients },
         {
           provide: SignIn,
           useValue: new SignIn(

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { SHARED_CONFIG } from '../config/config.module';
 import type { SharedConfig } from '../config/config';
-import { SCOPE } from '../config/protocol';
 import { Principal } from '../bearer/principal';
 import { RequireScopes } from '../bearer/scopes.decorator';
 import { Caller } from './transport/caller.decorator';
@@ -33,7 +32,7 @@ export class RestTwinsController {
 
   @Get('sample')
   @UseGuards(BearerGuard)
-  @RequireScopes(SCOPE.weatherget)
+  @RequireScopes('weatherget')
   sample(@Caller() caller: Principal): Promise<Forecast[]> {
     return orUpstreamHttpError(this.weather.forecasts(caller));
   }

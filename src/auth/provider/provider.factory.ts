@@ -13,13 +13,13 @@ import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { UserDirectory } from '../users/users';
-import { ConfiguredClients, seedClients } from './clients';
+import type { ConfiguredClients } from './clients';
 import { machineClients } from './machine-clients';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
 import type { RegistrationThrottle } from './registration-throttle';
-import { ResourceRegistry } from './resources';
+import type { ResourceRegistry } from './resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
 
@@ -32,15 +32,15 @@ export interface ProviderDependencies {
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
+  readonly resources: ResourceRegistry;
+  readonly clients: ConfiguredClients;
   readonly registrationThrottle: RegistrationThrottle;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
 export function createProvider(deps: ProviderDependencies): Provider {
-  const { shared, config, store } = deps;
-  const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
+  const { shared, config, store, resources, clients } = deps;
   const revocations = new RevocationList(store);
-  const clients = new ConfiguredClients(seedClients(shared, config, resources));
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 

@@ -1,6 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { UpstreamError } from '../upstream/upstream.error';
-import { SCOPE } from '../../config/protocol';
+import type { WeatherScope } from '../../config/apis';
+
+const FORECAST_SCOPE: WeatherScope = 'weatherget';
 
 /** A result for both kinds of reader: text for the model, structured content for programs. */
 export function toolResult(text: string, structured: Record<string, unknown>): CallToolResult {
@@ -26,6 +28,6 @@ function adviceFor(error: unknown): string {
     case 'api_unauthorized':
       return 'The weather service did not accept this session. Ask the user to reconnect (sign in again) and retry.';
     case 'api_forbidden':
-      return `The user has not granted access to weather forecasts (scope "${SCOPE.weatherget}"). Ask them to reconnect and grant it.`;
+      return `The user has not granted access to weather forecasts (scope "${FORECAST_SCOPE}"). Ask them to reconnect and grant it.`;
   }
 }

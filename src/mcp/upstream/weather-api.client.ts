@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
-import { RESOURCES } from '../../config/protocol';
+import type { WeatherScope } from '../../config/apis';
 import { Forecast, forecastListSchema } from '../tools/forecast.schema';
 import { ApiCallError, ApiHttpClient, ApiResponse } from './api-http';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
 
-const SCOPE = RESOURCES.api.challengeScopes.join(' ');
+/** What `GET /WeatherForecast` requires (its `@RequireScopes`). */
+const SCOPE: WeatherScope = 'weatherget';
 
 /**
  * The weather API as a third party sees it: `GET /WeatherForecast` over HTTP, with a token
