@@ -81,7 +81,8 @@ export function resolveConfig(...layers: readonly ConfigInput[]): SpaConfig {
     merged[key] = merged[key].replace(/\/+$/, '');
   }
   merged.scope = merged.scope.split(/\s+/).filter(Boolean).join(' ');
-  if (!SCOPE_LIST.test(merged.scope)) problems.push(`scope is not a list of scopes: ${merged.scope}`);
+  if (!SCOPE_LIST.test(merged.scope))
+    problems.push(`scope is not a list of scopes: ${merged.scope}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
