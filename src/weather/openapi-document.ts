@@ -73,5 +73,7 @@ export class UndeclaredScopeError extends StartupError {
 
 function securityOf(operation: unknown): readonly Record<string, readonly string[]>[] {
   if (typeof operation !== 'object' || operation === null || !('security' in operation)) return [];
-  return Array.isArray(operation.security) ? operation.security : [];
+  // Nest's own document: each requirement maps a scheme to its scopes (OpenAPI 3 §4.8.30).
+  const security: unknown = operation.security;
+  return Array.isArray(security) ? (security as Record<string, readonly string[]>[]) : [];
 }
