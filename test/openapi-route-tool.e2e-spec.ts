@@ -65,7 +65,11 @@ describe('a Nest route with an operationId is an MCP tool', () => {
 
   it('adding the route adds the tool, with the route scope', async () => {
     const { tools } = await toolsOf([WeatherController, AlertsController]);
-    expect(tools.map((t) => t.name).sort()).toEqual(['get-weather-alerts', 'get-weather-forecast']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'get-weather-alerts',
+      'get-weather-forecast',
+      'get-weather-summaries',
+    ]);
     expect(tools.find((t) => t.name === 'get-weather-alerts')).toMatchObject({
       scopes: ['weatherget'],
       method: 'get',
