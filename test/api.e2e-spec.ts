@@ -1,4 +1,4 @@
-import { SCOPE_DESCRIPTIONS } from '../src/config/protocol';
+import { WEATHER_API_SCOPES } from '../src/config/apis';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
@@ -145,7 +145,7 @@ describe('weather API as a resource server', () => {
     expect(metadata).toMatchObject({
       resource: sys.urls.api,
       authorization_servers: [sys.urls.issuer],
-      scopes_supported: ['weatherget'],
+      scopes_supported: ['weatherget', 'api'],
     });
 
     const allowed = await fetch(`${sys.urls.api}/WeatherForecast`, {
@@ -181,7 +181,7 @@ describe('weather API as a resource server', () => {
           authorizationCode: {
             authorizationUrl: discovery.authorization_endpoint,
             tokenUrl: discovery.token_endpoint,
-            scopes: { api: SCOPE_DESCRIPTIONS.api, weatherget: SCOPE_DESCRIPTIONS.weatherget },
+            scopes: WEATHER_API_SCOPES,
           },
         },
       },

@@ -47,7 +47,7 @@ describe('MCP server as an OAuth protected resource', () => {
         expect(await response.json()).toEqual({
           resource: mcpResource,
           authorization_servers: [sys.urls.issuer],
-          scopes_supported: ['weatherget'],
+          scopes_supported: ['weatherget', 'api'],
           bearer_methods_supported: ['header'],
           resource_name: 'Weather MCP server',
         });
@@ -74,7 +74,7 @@ describe('MCP server as an OAuth protected resource', () => {
       const response = await postMcp(sys, mcpInitialize());
       expect(response.status).toBe(401);
       expect(challenge(response)).toBe(
-        `Bearer scope="weatherget", resource_metadata="${metadataUrl()}"`,
+        `Bearer scope="weatherget api", resource_metadata="${metadataUrl()}"`,
       );
     });
   });

@@ -1,24 +1,22 @@
 import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ApiOkResponse, ApiOperation, ApiSecurity } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { RESOURCE_SERVER, TOKEN_VERIFIER } from '../src/bearer/bearer.tokens';
 import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
-import { SCOPE } from '../src/config/protocol';
 import { apiTools } from '../src/mcp/openapi/operation-tools';
 import { weatherOpenApiDocument } from '../src/weather/openapi-document';
-import { OIDC_SECURITY, WeatherController } from '../src/weather/weather.controller';
+import { WeatherController } from '../src/weather/weather.controller';
 import { WeatherService } from '../src/weather/weather.service';
 
 /** A route someone adds to the weather API: an operationId and the scope decorator. */
 @Controller('WeatherForecast')
 class AlertsController {
   @Get('alerts')
-  @RequireScopes(SCOPE.weatherget)
-  @ApiSecurity(OIDC_SECURITY, [SCOPE.weatherget])
+  @RequireScopes('weatherget')
   @ApiOperation({ operationId: 'get-weather-alerts', summary: 'Active weather alerts' })
   @ApiOkResponse({ schema: { type: 'object', properties: { alerts: { type: 'array' } } } })
   alerts() {
@@ -44,7 +42,7 @@ describe('a Nest route with an operationId is an MCP tool', () => {
     }).compile();
     app = moduleRef.createNestApplication(new FastifyAdapter());
     await app.init();
-    const document = weatherOpenApiDocument(app, shared);
+    const document = weatherOpenApiDocument(app, shared, weather!);
     await app.close();
     // As the MCP server reads it: checked by swagger-parser, its $refs left for $defs.
     const resolved = await SwaggerParser.parse(
@@ -53,20 +51,25 @@ describe('a Nest route with an operationId is an MCP tool', () => {
     return apiTools(weather!, resolved as OpenAPIV3.Document, undefined);
   }
 
-  it('the weather API alone gives get-weather-forecast; the api-scoped summaries stay out', async () => {
+  it('every scoped route of the weather API is a tool with its own scope', async () => {
     const { tools, skipped } = await toolsOf([WeatherController]);
-    expect(tools.map((t) => t.name)).toEqual(['get-weather-forecast']);
+    expect(tools.map((t) => t.name)).toEqual(['get-weather-forecast', 'get-weather-summaries']);
     expect(tools[0]).toMatchObject({
       scopes: ['weatherget'],
       annotations: { readOnlyHint: true, destructiveHint: false },
       output: { wrapKey: 'forecasts' },
     });
-    expect(skipped.map((s) => s.operation)).toEqual(['get-weather-summaries']);
+    expect(tools[1]).toMatchObject({ scopes: ['api'], output: { wrapKey: 'bands' } });
+    expect(skipped).toEqual([]);
   });
 
   it('adding the route adds the tool, with the route scope', async () => {
     const { tools } = await toolsOf([WeatherController, AlertsController]);
-    expect(tools.map((t) => t.name).sort()).toEqual(['get-weather-alerts', 'get-weather-forecast']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'get-weather-alerts',
+      'get-weather-forecast',
+      'get-weather-summaries',
+    ]);
     expect(tools.find((t) => t.name === 'get-weather-alerts')).toMatchObject({
       scopes: ['weatherget'],
       method: 'get',

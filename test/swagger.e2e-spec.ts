@@ -100,7 +100,7 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     expect(token.status()).toBe(200);
     // The default clientBasedCORS of oidc-provider admits a public client's redirect origin.
     expect(token.headers()['access-control-allow-origin']).toBe(new URL(sys.urls.api).origin);
-    expect(await token.json()).toMatchObject({ token_type: 'Bearer', scope: 'weatherget' });
+    expect(await token.json()).toMatchObject({ token_type: 'Bearer', scope: 'weatherget api' });
     await codeFlow.getByRole('button', { name: 'Remove authorization' }).waitFor();
     expect(await codeFlow.getByText('Authorized', { exact: true }).count()).toBe(1);
     await shot(page, '05-authorized');
@@ -111,7 +111,8 @@ describeWithChromium('Swagger UI in Chromium', 'test/swagger.e2e-spec.ts', () =>
     expect(authorize!.searchParams.get('response_type')).toBe('code');
     expect(authorize!.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize!.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
-    expect(authorize!.searchParams.get('scope')).toBe('weatherget');
+    // initOAuth preselects every scope of the weather API's list.
+    expect(authorize!.searchParams.get('scope')).toBe('weatherget api');
     expect(authorize!.searchParams.get('resource')).toBe(sys.urls.api);
     expect(authorize!.searchParams.get('redirect_uri')).toBe(
       `${sys.urls.api}/swagger/oauth2-redirect.html`,

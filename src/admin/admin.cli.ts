@@ -56,12 +56,13 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
     const command = commandFor(area, action, rest);
     const config = loadConfig();
     const store = await openNamedStore(config.storage, (text) => process.stderr.write(text));
+    const resources = new ResourceRegistry(config.shared, config.auth.accessTokenTtlSeconds);
     const context: AdminContext = {
       store,
       tokenLifetimes: { auth: config.auth, apis: config.shared.apis },
       keyPolicy: keyPolicy(config.auth, config.shared.apis),
-      seedClientIds: seedClients(config.shared, config.auth).map((c) => c.client_id),
-      resources: new ResourceRegistry(config.shared, config.auth.accessTokenTtlSeconds).all,
+      seedClientIds: seedClients(config.shared, config.auth, resources).map((c) => c.client_id),
+      resources: resources.all,
       json: args.json,
       options: args.options,
       out,

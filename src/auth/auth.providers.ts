@@ -17,7 +17,9 @@ import {
   COOKIE_KEYS,
   OIDC_PROVIDER,
 } from './auth.tokens';
-import { seedClients } from './catalog/clients';
+import { ConfiguredClients, seedClients } from './catalog/clients';
+import { machineClients } from './catalog/machine-clients';
+import { ResourceRegistry } from './catalog/resources';
 import { keyPolicy } from './keys/key-policy';
 import { SigningKeyRing } from './keys/signing-key-ring';
 import { CsrfTokens } from './pages/csrf';
@@ -25,6 +27,7 @@ import { LoginThrottle } from './pages/interaction/login-throttle';
 import { SignIn } from './pages/interaction/sign-in';
 import { recordClientActivity } from './provider/client-activity';
 import { loadCookieKeys } from './provider/keys';
+import { MachineDirectory } from './provider/machine-directory';
 import { createProvider } from './provider/provider.factory';
 import { RegistrationThrottle } from './provider/registration-throttle';
 import { countIssuedTokens } from './provider/token-metrics';
@@ -89,6 +92,36 @@ const users: FactoryProvider<Promise<UserDirectory>> = {
   },
 };
 
+/** The resources and their scopes, from the APIs list: built once, read by every catalog user. */
+const resources: FactoryProvider<ResourceRegistry> = {
+  provide: ResourceRegistry,
+  inject: [SHARED_CONFIG, AUTH_CONFIG],
+  useFactory: (shared: SharedConfig, config: AuthConfig) =>
+    new ResourceRegistry(shared, config.accessTokenTtlSeconds),
+};
+
+/** Configured machine clients and the ones the operator added to the store. */
+const machines: FactoryProvider<MachineDirectory> = {
+  provide: MachineDirectory,
+  inject: [SHARED_CONFIG, AUTH_CONFIG, AUTH_STORE],
+  useFactory: (shared: SharedConfig, config: AuthConfig, store: AuthStore) =>
+    new MachineDirectory(machineClients(shared, config), store.trust),
+};
+
+const clients: FactoryProvider<ConfiguredClients> = {
+  provide: ConfiguredClients,
+  inject: [SHARED_CONFIG, AUTH_CONFIG, ResourceRegistry, MachineDirectory],
+  useFactory: (
+    shared: SharedConfig,
+    config: AuthConfig,
+    registry: ResourceRegistry,
+    directory: MachineDirectory,
+  ) =>
+    new ConfiguredClients(seedClients(shared, config, registry), (id) =>
+      directory.isOperatorClient(id),
+    ),
+};
+
 const audit: FactoryProvider<AuditLog> = {
   provide: AuditLog,
   inject: [AUTH_LOGGER, ROLE],
@@ -139,6 +172,9 @@ const oidcProvider: FactoryProvider<Provider> = {
     RegistrationThrottle,
     Metrics,
     AUTH_LOGGER,
+    ResourceRegistry,
+    ConfiguredClients,
+    MachineDirectory,
   ],
   useFactory: (
     shared: SharedConfig,
@@ -152,6 +188,9 @@ const oidcProvider: FactoryProvider<Provider> = {
     registrationThrottle: RegistrationThrottle,
     metrics: Metrics,
     logger: Logger,
+    registry: ResourceRegistry,
+    configured: ConfiguredClients,
+    directory: MachineDirectory,
   ) => {
     const provider = createProvider({
       shared,
@@ -163,10 +202,12 @@ const oidcProvider: FactoryProvider<Provider> = {
       cookieKeys,
       fetch,
       registrationThrottle,
+      resources: registry,
+      clients: configured,
+      machines: directory,
     });
-    const configuredClients = seedClients(shared, config).map((c) => c.client_id);
-    countIssuedTokens(provider, metrics, new Set(configuredClients));
-    recordClientActivity(provider, store.accounts, configuredClients, (error) =>
+    countIssuedTokens(provider, metrics, configured.ids);
+    recordClientActivity(provider, store.accounts, [...configured.ids], (error) =>
       logger.warn({ err: error }, 'could not record client activity'),
     );
     auditProviderEvents(provider, signingKeys, audit);
@@ -176,6 +217,9 @@ const oidcProvider: FactoryProvider<Provider> = {
 
 /** What the AuthServer builds from the config, the store and the kernel, each once. */
 export const AUTH_PROVIDERS = [
+  resources,
+  machines,
+  clients,
   signingKeys,
   cookieKeys,
   users,

@@ -33,28 +33,33 @@ export class BearerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
+    const required =
+      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
     try {
       const caller = await this.verifier.verify(credentialsOf(request));
-      this.checkScopes(context, caller);
+      this.checkScopes(required, caller);
       request.user = caller;
       // @rekog/mcp-nest's @ToolScopes read the caller from the raw Node request.
       request.raw.user = caller;
       return true;
     } catch (error) {
       if (!(error instanceof BearerError)) throw error;
-      const challenge = challengeFor(error, this.resource);
+      // RFC 6750 §3: a 401's `scope` is what accessing this resource needs, so a route
+      // names its own scopes; a route without any names what the server asks for in general.
+      const challenge = challengeFor(error, {
+        resourceMetadataUrl: this.resource.resourceMetadataUrl,
+        challengeScopes: required.length ? required : this.resource.challengeScopes,
+      });
       void http.getResponse<FastifyReply>().headers(challenge.headers);
       throw new HttpException(challenge.body, challenge.status);
     }
   }
 
   /** RFC 6750 §3.1 insufficient_scope unless the token carries every scope the route needs. */
-  private checkScopes(context: ExecutionContext, caller: Principal): void {
-    const required =
-      this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? [];
+  private checkScopes(required: readonly string[], caller: Principal): void {
     if (required.some((scope) => !caller.scopes.includes(scope))) {
       throw new BearerError(
         'insufficient_scope',

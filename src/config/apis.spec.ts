@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { WEATHER_API_SCOPES } from './apis';
 
 const dir = mkdtempSync(join(tmpdir(), 'apis-spec-'));
 let files = 0;
@@ -31,12 +32,14 @@ function problemsOf(file: string): readonly string[] {
 }
 
 describe('APIS_FILE', () => {
-  it('defaults to the weather API alone, as it was before APIs were configurable', () => {
+  it('defaults to the weather API alone, with the scopes of its list', () => {
     expect(loadConfig({}).shared.apis).toEqual([
       {
         name: 'weather',
+        title: 'Weather API',
         resource: 'http://localhost:5000',
-        scopes: ['weatherget'],
+        scopes: ['weatherget', 'api'],
+        scopeTexts: WEATHER_API_SCOPES,
         openapi: 'http://localhost:5000/swagger-json',
         baseUrl: 'http://localhost:5000',
         tokenTtlSeconds: undefined,
@@ -51,6 +54,8 @@ describe('APIS_FILE', () => {
     expect(loadConfig({ APIS_FILE: file }).shared.apis).toEqual([
       {
         ...petstore,
+        title: 'petstore',
+        scopeTexts: {},
         resource: 'https://petstore.example/api',
         openapi: join(dir, 'petstore/openapi.json'),
         include: undefined,

@@ -2,16 +2,20 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
-import { RESOURCES, SCOPE } from './protocol';
+import { SCOPE } from './protocol';
 
 /** An API behind the AuthServer whose OpenAPI operations the MCP server offers as tools. */
 export interface ProtectedApi {
   /** Short name: prefixes tool names when several APIs are configured. */
   readonly name: string;
+  /** What people read: the consent page, RFC 9728 `resource_name`. */
+  readonly title: string;
   /** RFC 8707 resource identifier: the audience of tokens minted for it. */
   readonly resource: string;
   /** Scopes the API defines that MCP tools may need; an MCP token can carry them. */
   readonly scopes: readonly string[];
+  /** What each scope lets a client do, for consent pages and Swagger UI; absent: the name. */
+  readonly scopeTexts: ScopeTexts;
   /** The OpenAPI 3 document: an http(s) URL or an absolute file path. */
   readonly openapi: string;
   /** Where its operations are called; paths of the document are appended. */
@@ -25,6 +29,22 @@ export interface ProtectedApi {
   readonly include: readonly string[] | undefined;
   readonly exclude: readonly string[];
 }
+
+/** Scope name -> what it lets a client do, in the words of a consent page. */
+export type ScopeTexts = Readonly<Record<string, string>>;
+
+/**
+ * The weather API's scopes: the one list its challenges, RFC 9728 metadata, Swagger UI,
+ * consent page, client scope lists, MCP tools and the SPA read. Protecting a route with a new
+ * scope is a line here and `@RequireScopes` on the route (README: "Protect a new route with a
+ * new scope").
+ */
+export const WEATHER_API_SCOPES = {
+  weatherget: 'Read weather forecasts',
+  api: 'Use the weather API on your behalf',
+} as const satisfies ScopeTexts;
+
+export type WeatherScope = keyof typeof WEATHER_API_SCOPES;
 
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -97,22 +117,49 @@ export interface ApiDefaults {
 }
 
 /**
- * The weather API exactly as it was before APIs were configurable: the scope its forecast needs,
- * its own Swagger document, called at its internal URL.
+ * The weather API: the default entry of the APIs list, with its scopes (WEATHER_API_SCOPES),
+ * its own OpenAPI document, called at its internal URL. `scopes` is for tests that follow the
+ * README's recipe with a list of their own.
  */
-export function defaultApis(defaults: ApiDefaults): ProtectedApi[] {
-  return [
-    {
-      name: 'weather',
-      resource: defaults.apiResource,
-      scopes: [...RESOURCES.api.challengeScopes],
-      openapi: `${defaults.apiInternalUrl}/swagger-json`,
-      baseUrl: defaults.apiInternalUrl,
-      tokenTtlSeconds: undefined,
-      include: undefined,
-      exclude: [],
-    },
-  ];
+export function defaultApis(
+  defaults: ApiDefaults,
+  scopes: ScopeTexts = WEATHER_API_SCOPES,
+): ProtectedApi[] {
+  return [weatherApi(defaults, scopes)];
+}
+
+function weatherApi(
+  defaults: Pick<ApiDefaults, 'apiResource' | 'apiInternalUrl'>,
+  scopes: ScopeTexts,
+): ProtectedApi {
+  return {
+    name: 'weather',
+    title: 'Weather API',
+    resource: defaults.apiResource,
+    scopes: Object.keys(scopes),
+    scopeTexts: scopes,
+    openapi: `${defaults.apiInternalUrl}/swagger-json`,
+    baseUrl: defaults.apiInternalUrl,
+    tokenTtlSeconds: undefined,
+    include: undefined,
+    exclude: [],
+  };
+}
+
+/**
+ * The weather API's entry of the list, which its role, Swagger UI and the AuthServer read. An
+ * APIS_FILE may leave it out (no tools for it), yet the API role still serves it: then the
+ * built-in entry describes it.
+ */
+export function weatherApiOf(shared: {
+  readonly apis: readonly ProtectedApi[];
+  readonly apiResource: string;
+  readonly apiInternalUrl: string;
+}): ProtectedApi {
+  return (
+    shared.apis.find((api) => api.resource === shared.apiResource) ??
+    weatherApi(shared, WEATHER_API_SCOPES)
+  );
 }
 
 /**
@@ -123,7 +170,7 @@ export function loadApis(
   file: string | undefined,
   defaults: ApiDefaults,
 ): { apis: ProtectedApi[] } | { problems: string[] } {
-  if (!file) return { apis: defaultApis(defaults) };
+  if (!file) return checkedDefault(defaultApis(defaults));
   let raw: unknown;
   try {
     const text = readFileSync(file, 'utf8');
@@ -147,10 +194,22 @@ export function loadApis(
   return {
     apis: result.data.map((api) => ({
       ...api,
+      title: api.name,
+      scopeTexts: {},
       tokenTtlSeconds: api.tokenTtlSeconds,
       include: api.include,
     })),
   };
+}
+
+/** A line added to WEATHER_API_SCOPES meets the rules an APIS_FILE entry does. */
+function checkedDefault(apis: ProtectedApi[]): { apis: ProtectedApi[] } | { problems: string[] } {
+  const problems = apis.flatMap((api) =>
+    api.scopes
+      .filter((scope) => !SCOPE_TOKEN.test(scope) || RESERVED_SCOPES.has(scope))
+      .map((scope) => `the ${api.name} API's scope "${scope}" is not an API scope-token`),
+  );
+  return problems.length ? { problems } : { apis };
 }
 
 function entryName(list: unknown, index: number): string {

@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { SHARED_CONFIG } from '../config/config.module';
 import type { SharedConfig } from '../config/config';
-import { SCOPE } from '../config/protocol';
 import { Principal } from '../bearer/principal';
 import { RequireScopes } from '../bearer/scopes.decorator';
 import { Caller } from './transport/caller.decorator';
@@ -36,7 +35,7 @@ export class RestTwinsController {
   /** The weather tool's call (`GET /WeatherForecast` of the API), answered as plain JSON. */
   @Get('sample')
   @UseGuards(BearerGuard)
-  @RequireScopes(SCOPE.weatherget)
+  @RequireScopes('weatherget')
   async sample(
     @Caller() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { ApiConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
-import { RESOURCES } from '../config/protocol';
+import { weatherApiOf } from '../config/apis';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
 import { OAUTH2_REDIRECT_PAGE } from './oauth2-redirect-page';
@@ -20,7 +20,8 @@ export async function createApiApp(
   { config, revocations }: ApiServices,
 ): Promise<NestFastifyApplication> {
   const { shared } = context;
-  const app = await createRoleApp(WeatherModule.forRoot(context, revocations), context);
+  const weather = weatherApiOf(shared);
+  const app = await createRoleApp(WeatherModule.forRoot(context, revocations, weather), context);
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],
@@ -41,7 +42,7 @@ export async function createApiApp(
   }
   // The OpenAPI document is always served at /swagger-json: the MCP server builds its weather
   // tools from it. Swagger UI is a development aid: off in production unless SWAGGER_UI=true.
-  SwaggerModule.setup('swagger', app, weatherOpenApiDocument(app, shared), {
+  SwaggerModule.setup('swagger', app, weatherOpenApiDocument(app, shared, weather), {
     ui: config.swaggerUi,
     raw: ['json'],
     swaggerOptions: {
@@ -49,7 +50,7 @@ export async function createApiApp(
       initOAuth: {
         clientId: shared.clientIds.swagger,
         usePkceWithAuthorizationCodeGrant: true,
-        scopes: [...RESOURCES.api.challengeScopes],
+        scopes: [...weather.scopes],
         // RFC 8707: ask for a token whose audience is this API.
         additionalQueryStringParams: { resource: shared.apiResource },
       },

@@ -4,19 +4,14 @@ import {
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../bearer/scopes.decorator';
-import { SCOPE } from '../config/protocol';
 import { BearerGuard } from '../bearer/bearer.guard';
 import { SummaryBandDto } from './summary-band.dto';
 import { WeatherForecastDto } from './weather-forecast.dto';
 import { SummaryBand, WeatherForecast, WeatherService } from './weather.service';
-
-/** The OpenAPI security scheme: OpenID Connect discovery at the issuer. */
-export const OIDC_SECURITY = 'oidc';
 
 @ApiTags('weather')
 @Controller('WeatherForecast')
@@ -25,8 +20,7 @@ export class WeatherController {
   constructor(private readonly weather: WeatherService) {}
 
   @Get()
-  @RequireScopes(SCOPE.weatherget)
-  @ApiSecurity(OIDC_SECURITY, [SCOPE.weatherget])
+  @RequireScopes('weatherget')
   // The operationId is the MCP tool's name: the MCP server builds its tools from this document.
   @ApiOperation({
     operationId: 'get-weather-forecast',
@@ -38,15 +32,14 @@ export class WeatherController {
   @ApiExtension('x-mcp-result-name', 'forecasts')
   @ApiOkResponse({ type: WeatherForecastDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No valid access token for this API' })
-  @ApiForbiddenResponse({ description: `The access token lacks the ${SCOPE.weatherget} scope` })
+  @ApiForbiddenResponse({ description: `The access token lacks the weatherget scope` })
   get(): WeatherForecast[] {
     return this.weather.forecast();
   }
 
   /** Read-only reference data for machine clients: what `m2m.client`'s `api` scope can read. */
   @Get('summaries')
-  @RequireScopes(SCOPE.api)
-  @ApiSecurity(OIDC_SECURITY, [SCOPE.api])
+  @RequireScopes('api')
   @ApiOperation({
     operationId: 'get-weather-summaries',
     summary: 'Which summary each temperature range gets, coldest first',
@@ -54,7 +47,7 @@ export class WeatherController {
   @ApiExtension('x-mcp-result-name', 'bands')
   @ApiOkResponse({ type: SummaryBandDto, isArray: true })
   @ApiUnauthorizedResponse({ description: 'No valid access token for this API' })
-  @ApiForbiddenResponse({ description: `The access token lacks the ${SCOPE.api} scope` })
+  @ApiForbiddenResponse({ description: `The access token lacks the api scope` })
   summaries(): readonly SummaryBand[] {
     return this.weather.summaryScale();
   }

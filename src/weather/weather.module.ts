@@ -1,26 +1,31 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '../core/core.module';
-import { RESOURCES } from '../config/protocol';
+import type { ProtectedApi } from '../config/apis';
 import { RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { BenchBaselineController } from './bench-baseline.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
+import { WEATHER_API } from './weather-api.entry';
 import { WeatherController } from './weather.controller';
 import { WeatherService } from './weather.service';
 
 /** Root module of the API role: the protected weather API. */
 @Module({})
 export class WeatherModule {
-  static forRoot(context: RoleContext, revocations: RevocationView): DynamicModule {
+  static forRoot(
+    context: RoleContext,
+    revocations: RevocationView,
+    weather: ProtectedApi,
+  ): DynamicModule {
     const { shared } = context;
     const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.apiResource,
       resourceMetadataUrl: `${shared.apiBaseUrl}/.well-known/oauth-protected-resource`,
-      challengeScopes: RESOURCES.api.challengeScopes,
+      challengeScopes: weather.scopes,
     };
     return {
       module: WeatherModule,
@@ -30,7 +35,7 @@ export class WeatherModule {
         ProtectedResourceController,
         ...(shared.production ? [] : [BenchBaselineController]),
       ],
-      providers: [WeatherService],
+      providers: [WeatherService, { provide: WEATHER_API, useValue: weather }],
     };
   }
 }

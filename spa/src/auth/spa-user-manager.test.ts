@@ -3,13 +3,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../config/config';
 import { jsonResponse } from '../test/responses';
 import { SessionExpiredError } from './session-expired';
-import { SCOPE, SpaUserManager, userManagerSettings } from './spa-user-manager';
+import { SpaUserManager, userManagerSettings } from './spa-user-manager';
 
 const config = resolveConfig({
   authority: 'http://auth.test',
   apiBaseUrl: 'http://api.test',
   mcpBaseUrl: 'http://mcp.test',
+  scope: 'openid weather:alerts offline_access',
 });
+const SCOPE = 'openid weather:alerts offline_access';
 const ORIGIN = 'http://spa.test';
 const metadata = {
   issuer: 'http://auth.test',
@@ -19,7 +21,7 @@ const metadata = {
 };
 
 describe('the authorization request', () => {
-  it('asks for both resources, PKCE S256, the contract scope and our redirect URI', async () => {
+  it('asks for both resources, PKCE S256, the configured scope and our redirect URI', async () => {
     const client = new OidcClient({
       ...userManagerSettings(config, ORIGIN, sessionStorage),
       metadata,

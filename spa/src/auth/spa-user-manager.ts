@@ -12,7 +12,6 @@ import { refreshForResource } from './refresh-grant';
 import { SessionExpiredError } from './session-expired';
 import { SerialQueue } from './serial-queue';
 
-export const SCOPE = 'openid profile email weatherget offline_access api';
 export const SIGNIN_CALLBACK_PATH = '/signin-oidc';
 export const SIGNOUT_CALLBACK_PATH = '/signout-callback-oidc';
 
@@ -31,7 +30,7 @@ export function userManagerSettings(
     redirect_uri: `${origin}${SIGNIN_CALLBACK_PATH}`,
     post_logout_redirect_uri: `${origin}${SIGNOUT_CALLBACK_PATH}`,
     response_type: 'code',
-    scope: SCOPE,
+    scope: config.scope,
     // RFC 8707 §2.1: name every audience the grant must cover; each token then picks one.
     resource: [config.apiResource, config.mcpResource],
     extraTokenParams: { resource: config.apiResource },

@@ -38,6 +38,13 @@ describe('resolveConfig', () => {
     expect(config.mcpResource).toBe('http://m:2/mcp');
   });
 
+  it("takes the server's scope list, and refuses one that is not RFC 6749 scope-tokens", () => {
+    expect(resolveConfig({ scope: ' openid  weather:alerts ' }).scope).toBe(
+      'openid weather:alerts',
+    );
+    expect(() => resolveConfig({ scope: 'openid "x"' })).toThrow(/scope is not a list/);
+  });
+
   it('reports every bad URL at once', () => {
     let caught: unknown;
     try {
@@ -63,6 +70,7 @@ describe('configFromViteEnv', () => {
           VITE_CLIENT_ID: 'c',
           VITE_API_BASE_URL: 'http://api',
           VITE_MCP_BASE_URL: 'http://mcp',
+          VITE_SCOPE: 'openid weatherget',
         }),
       ),
     ).toEqual({
@@ -70,6 +78,7 @@ describe('configFromViteEnv', () => {
       clientId: 'c',
       apiBaseUrl: 'http://api',
       mcpBaseUrl: 'http://mcp',
+      scope: 'openid weatherget',
     });
   });
 });

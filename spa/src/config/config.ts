@@ -4,6 +4,8 @@ export interface SpaConfig {
   readonly clientId: string;
   readonly apiBaseUrl: string;
   readonly mcpBaseUrl: string;
+  /** What to ask for at sign-in: the server's list of scopes, from /spa-config.json. */
+  readonly scope: string;
   /** RFC 8707 resource indicator of the API: its base URL. */
   readonly apiResource: string;
   /** RFC 8707 resource indicator of the MCP server: its MCP endpoint. */
@@ -16,6 +18,7 @@ export interface ConfigInput {
   readonly clientId?: string | undefined;
   readonly apiBaseUrl?: string | undefined;
   readonly mcpBaseUrl?: string | undefined;
+  readonly scope?: string | undefined;
 }
 
 /** The contract's defaults (shared/CONTRACT.md). */
@@ -24,6 +27,9 @@ export const CONTRACT_DEFAULTS = {
   clientId: 'interactive',
   apiBaseUrl: 'http://localhost:5000',
   mcpBaseUrl: 'http://localhost:8010',
+  // The API scopes are the server's to say (/spa-config.json, from its APIs list); without it
+  // the SPA can still sign in.
+  scope: 'openid profile email offline_access',
 } as const satisfies Required<ConfigInput>;
 
 export const RUNTIME_CONFIG_PATH = '/spa-config.json';
@@ -36,9 +42,12 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = ['authority', 'clientId', 'apiBaseUrl', 'mcpBaseUrl'] as const;
+const KEYS = ['authority', 'clientId', 'apiBaseUrl', 'mcpBaseUrl', 'scope'] as const;
 type Key = (typeof KEYS)[number];
 const URL_KEYS: ReadonlySet<Key> = new Set(['authority', 'apiBaseUrl', 'mcpBaseUrl']);
+
+/** RFC 6749 §3.3: scope-tokens (printable ASCII but space, `"` and `\`), space-separated. */
+const SCOPE_LIST = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 export function configFromViteEnv(env: ImportMetaEnv): ConfigInput {
   return {
@@ -46,6 +55,7 @@ export function configFromViteEnv(env: ImportMetaEnv): ConfigInput {
     clientId: env.VITE_CLIENT_ID,
     apiBaseUrl: env.VITE_API_BASE_URL,
     mcpBaseUrl: env.VITE_MCP_BASE_URL,
+    scope: env.VITE_SCOPE,
   };
 }
 
@@ -70,6 +80,9 @@ export function resolveConfig(...layers: readonly ConfigInput[]): SpaConfig {
     if (problem) problems.push(`${key} ${problem}`);
     merged[key] = merged[key].replace(/\/+$/, '');
   }
+  merged.scope = merged.scope.split(/\s+/).filter(Boolean).join(' ');
+  if (!SCOPE_LIST.test(merged.scope))
+    problems.push(`scope is not a list of scopes: ${merged.scope}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

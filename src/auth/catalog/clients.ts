@@ -1,11 +1,11 @@
 import type { ClientMetadata } from 'oidc-provider';
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { RESOURCES, SCOPE, SCOPES } from '../../config/protocol';
+import { SCOPE, SCOPES } from '../../config/protocol';
 import { accountClient } from './account-client';
 import { JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT, WORKLOAD_CLIENT_ID } from './grant-types';
 import { nameSkeleton } from './client-name';
 import { machineClients } from './machine-clients';
-import { ResourceRegistry } from './resources';
+import type { ResourceRegistry } from './resources';
 
 /**
  * The contract's pre-registered clients (the machine clients come from machine-clients.ts),
@@ -15,7 +15,7 @@ import { ResourceRegistry } from './resources';
 export function seedClients(
   shared: SharedConfig,
   config: AuthConfig,
-  resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds),
+  resources: ResourceRegistry,
 ): ClientMetadata[] {
   const { clientIds } = shared;
   // Interactive clients may ask for the OpenID scopes and every scope of every resource.
@@ -54,7 +54,7 @@ export function seedClients(
       grant_types: ['authorization_code'],
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1/oauth/callback'],
-      scope: [SCOPE.openid, SCOPE.profile, SCOPE.email, SCOPE.api, SCOPE.weatherget].join(' '),
+      scope: [SCOPE.openid, SCOPE.profile, SCOPE.email, ...resources.api.scopes].join(' '),
     },
     {
       client_id: clientIds.swagger,
@@ -64,7 +64,7 @@ export function seedClients(
       grant_types: ['authorization_code'],
       response_types: ['code'],
       redirect_uris: [`${shared.apiBaseUrl}/swagger/oauth2-redirect.html`],
-      scope: RESOURCES.api.scopes.join(' '),
+      scope: resources.api.scopes.join(' '),
     },
     ...machineClients(shared, config).map((machine): ClientMetadata => ({
       client_id: machine.clientId,
@@ -106,7 +106,8 @@ export function seedClients(
  * Clients the operator configured or added, as opposed to registered (RFC 7591) or CIMD ones.
  */
 export class ConfiguredClients {
-  private readonly ids: ReadonlySet<string>;
+  /** Their client ids. */
+  readonly ids: ReadonlySet<string>;
   /** The confusable skeletons of their display names, so look-alikes can be refused. */
   private readonly names: ReadonlySet<string>;
 

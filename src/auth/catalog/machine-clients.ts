@@ -1,5 +1,5 @@
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { SCOPE } from '../../config/protocol';
+import type { WeatherScope } from '../../config/apis';
 
 export const M2M_CLIENT_ID = 'm2m.client';
 
@@ -28,7 +28,7 @@ export function machineClients(
       clientId: M2M_CLIENT_ID,
       name: 'Machine-to-machine client',
       secret: config.clientSecrets.m2m,
-      scopes: [SCOPE.api],
+      scopes: ['api' satisfies WeatherScope],
       resources: [shared.apiResource],
     },
   ];

@@ -28,7 +28,7 @@ describe('ResourceRegistry', () => {
 
   it('issues API tokens as RS256 JWTs with exactly the API as audience and the API scopes', () => {
     expect(resources.serverInfo(`${API}/`)).toEqual({
-      scope: 'api weatherget',
+      scope: 'weatherget api',
       audience: API,
       accessTokenTTL: 120,
       accessTokenFormat: 'jwt',
@@ -36,8 +36,8 @@ describe('ResourceRegistry', () => {
     });
   });
 
-  it('issues MCP tokens for the MCP resource with weatherget only', () => {
-    expect(resources.serverInfo(MCP)).toMatchObject({ scope: 'weatherget', audience: MCP });
+  it('issues MCP tokens for the MCP resource with every scope a weather tool can need', () => {
+    expect(resources.serverInfo(MCP)).toMatchObject({ scope: 'weatherget api', audience: MCP });
     expect(resources.serverInfo(MCP, 60).accessTokenTTL).toBe(60);
   });
 
@@ -51,6 +51,12 @@ describe('ResourceRegistry', () => {
 
     expect(thrown).toBeInstanceOf(errors.InvalidTarget);
     expect((thrown as errors.InvalidTarget).error).toBe('invalid_target');
+  });
+
+  it('describes each scope in the words of the APIs list, OpenID scopes included', () => {
+    expect(resources.describe('weatherget')).toBe('Read weather forecasts');
+    expect(resources.describe('openid')).toBe('Sign you in with your user identifier');
+    expect(resources.describe('constructor')).toBe('constructor');
   });
 
   describe('defaultResource', () => {

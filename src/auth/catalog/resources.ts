@@ -1,7 +1,7 @@
 import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
-import { apiScopes } from '../../config/apis';
-import { RESOURCES } from '../../config/protocol';
+import { apiScopes, type ProtectedApi, weatherApiOf } from '../../config/apis';
+import { MCP_RESOURCE_NAME, SCOPE_DESCRIPTIONS } from '../../config/protocol';
 import { REQUEST_LIMITS } from './request-limits';
 
 export interface ProtectedResource {
@@ -12,6 +12,16 @@ export interface ProtectedResource {
   readonly challengeScopes: readonly string[];
   /** Token lifetime for this resource, when it wants its own (APIS_FILE `tokenTtlSeconds`). */
   readonly ttlSeconds?: number;
+}
+
+function fromApi(api: ProtectedApi): ProtectedResource {
+  return {
+    id: api.resource,
+    name: api.title,
+    scopes: api.scopes,
+    challengeScopes: api.scopes,
+    ttlSeconds: api.tokenTtlSeconds,
+  };
 }
 
 /**
@@ -26,35 +36,30 @@ export class ResourceRegistry {
   /** The configured APIs other than the weather API. */
   readonly others: readonly ProtectedResource[];
 
+  private readonly texts: Readonly<Record<string, string>>;
+
   constructor(
     shared: SharedConfig,
     private readonly accessTokenTtlSeconds: number,
   ) {
-    const own = shared.apis.find((api) => api.resource === shared.apiResource);
-    this.api = {
-      id: shared.apiResource,
-      name: RESOURCES.api.name,
-      scopes: [...new Set([...RESOURCES.api.scopes, ...(own?.scopes ?? [])])],
-      challengeScopes: RESOURCES.api.challengeScopes,
-      ttlSeconds: own?.tokenTtlSeconds,
-    };
+    const own = weatherApiOf(shared);
+    this.api = fromApi(own);
     const mcpScopes = apiScopes(shared.apis);
-    const mcpDefaults = RESOURCES.mcp.challengeScopes.filter((s) => mcpScopes.includes(s));
     this.mcp = {
       id: shared.mcpResource,
-      name: RESOURCES.mcp.name,
+      name: MCP_RESOURCE_NAME,
       scopes: mcpScopes,
-      challengeScopes: mcpDefaults.length ? mcpDefaults : mcpScopes,
+      challengeScopes: mcpScopes,
     };
-    this.others = shared.apis
-      .filter((api) => api !== own)
-      .map((api) => ({
-        id: api.resource,
-        name: api.name,
-        scopes: api.scopes,
-        challengeScopes: api.scopes,
-        ttlSeconds: api.tokenTtlSeconds,
-      }));
+    this.others = shared.apis.filter((api) => api !== own).map(fromApi);
+    // Earlier entries win: a scope two APIs share keeps the first one's words.
+    const texts = [SCOPE_DESCRIPTIONS, own.scopeTexts, ...shared.apis.map((a) => a.scopeTexts)];
+    this.texts = Object.assign({}, ...texts.toReversed()) as Record<string, string>;
+  }
+
+  /** What a scope lets a client do, for the consent page; its name when nobody said. */
+  describe(scope: string): string {
+    return Object.hasOwn(this.texts, scope) ? this.texts[scope]! : scope;
   }
 
   get all(): readonly ProtectedResource[] {

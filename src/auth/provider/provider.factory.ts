@@ -16,15 +16,14 @@ import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
 import { IssuerKeys } from '../workload/issuer-keys';
 import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { UserDirectory } from '../users/users';
-import { ConfiguredClients, seedClients } from '../catalog/clients';
-import { machineClients } from '../catalog/machine-clients';
-import { MachineDirectory } from './machine-directory';
+import type { ConfiguredClients } from '../catalog/clients';
+import type { MachineDirectory } from './machine-directory';
 import { singleUseAssertions } from './assertion-replay';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';
 import type { RegistrationThrottle } from './registration-throttle';
-import { ResourceRegistry } from '../catalog/resources';
+import type { ResourceRegistry } from '../catalog/resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
 
@@ -37,18 +36,16 @@ export interface ProviderDependencies {
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
   readonly fetch: typeof fetch;
+  readonly resources: ResourceRegistry;
+  readonly clients: ConfiguredClients;
+  readonly machines: MachineDirectory;
   readonly registrationThrottle: RegistrationThrottle;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
 export function createProvider(deps: ProviderDependencies): Provider {
-  const { shared, config, store } = deps;
-  const resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
+  const { shared, config, store, resources, clients, machines } = deps;
   const revocations = new RevocationList(store);
-  const machines = new MachineDirectory(machineClients(shared, config), store.trust);
-  const clients = new ConfiguredClients(seedClients(shared, config, resources), (id) =>
-    machines.isOperatorClient(id),
-  );
   const mayAccess = tokenAccessPolicy(new Map([[shared.clientIds.mcpServer, [resources.mcp.id]]]));
   const refreshReuse = new RefreshTokenReuse(store, config.refreshTokenReuseGraceSeconds);
 

@@ -6,6 +6,8 @@ import { apiTools } from './operation-tools';
 
 const api: ProtectedApi = {
   name: 'hostile',
+  title: 'hostile',
+  scopeTexts: {},
   resource: 'https://hostile.example/api',
   scopes: ['read'],
   openapi: '/dev/null',

@@ -10,6 +10,8 @@ const FIXTURE = join(__dirname, '../../../test/fixtures/petstore/openapi.json');
 
 const petstore: ProtectedApi = {
   name: 'petstore',
+  title: 'petstore',
+  scopeTexts: {},
   resource: 'https://petstore.example/api',
   scopes: ['read:pets', 'write:pets'],
   openapi: FIXTURE,

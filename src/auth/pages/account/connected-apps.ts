@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client, Provider } from 'oidc-provider';
-import { SHARED_CONFIG } from '../../../config/config.module';
-import type { AuthConfig, SharedConfig } from '../../../config/config';
 import type { AccountGrant, AuthStore } from '../../../storage/store';
 import { AuditLog } from '../../audit/audit-log';
-import { AUTH_CONFIG, AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
-import { seedClients } from '../../catalog/clients';
+import { AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
+import { ConfiguredClients } from '../../catalog/clients';
 import { ResourceRegistry } from '../../catalog/resources';
 import { ACCOUNT_CLIENT_ID } from '../../catalog/account-client';
 import type { ConnectedAppView } from './account-views';
@@ -23,19 +21,13 @@ export type RevokeOutcome = 'revoked' | 'not_found';
  */
 @Injectable()
 export class ConnectedApps {
-  private readonly resources: ResourceRegistry;
-  private readonly configuredClients: ReadonlySet<string>;
-
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     @Inject(AUTH_STORE) private readonly store: AuthStore,
-    @Inject(SHARED_CONFIG) shared: SharedConfig,
-    @Inject(AUTH_CONFIG) config: AuthConfig,
     private readonly audit: AuditLog,
-  ) {
-    this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
-    this.configuredClients = new Set(seedClients(shared, config).map((c) => c.client_id));
-  }
+    private readonly resources: ResourceRegistry,
+    private readonly configuredClients: ConfiguredClients,
+  ) {}
 
   async list(accountId: string): Promise<ConnectedAppView[]> {
     const grants = await this.store.grantsOfAccount(accountId, MAX_APPS);
@@ -78,7 +70,7 @@ export class ConnectedApps {
     }));
     return {
       grantId: grant.grantId,
-      ...appIdentity(clientId, client, this.configuredClients),
+      ...appIdentity(clientId, client, this.configuredClients.ids),
       scopes: identityScopes(words(field(payload.openid, 'scope')), resources),
       resources,
       grantedAt: iat === undefined ? undefined : new Date(iat * 1000),

@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { InteractionResults, Provider } from 'oidc-provider';
-import { SHARED_CONFIG } from '../../../config/config.module';
-import type { AuthConfig, SharedConfig } from '../../../config/config';
+import type { AuthConfig } from '../../../config/config';
 import { AuditLog } from '../../audit/audit-log';
 import { AUTH_CONFIG, OIDC_PROVIDER } from '../../auth.tokens';
-import { seedClients } from '../../catalog/clients';
+import { ConfiguredClients } from '../../catalog/clients';
 import { ResourceRegistry } from '../../catalog/resources';
-import { SCOPE_DESCRIPTIONS } from '../../../config/protocol';
 import { UserDirectory } from '../../users/users';
 import { clientView } from '../client-view';
 import { missingConsent, requestedScopes, saveConsent } from './consent';
@@ -34,23 +32,16 @@ type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
  */
 @Injectable()
 export class InteractionService {
-  private readonly resources: ResourceRegistry;
-  private readonly configuredClients: ReadonlySet<string>;
-
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    @Inject(SHARED_CONFIG) shared: SharedConfig,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly users: UserDirectory,
     private readonly csrf: CsrfTokens,
     private readonly signIn: SignIn,
     private readonly audit: AuditLog,
-  ) {
-    this.resources = new ResourceRegistry(shared, config.accessTokenTtlSeconds);
-    this.configuredClients = new Set(
-      seedClients(shared, config, this.resources).map((c) => c.client_id),
-    );
-  }
+    private readonly resources: ResourceRegistry,
+    private readonly configuredClients: ConfiguredClients,
+  ) {}
 
   async show(uid: string, exchange: InteractionExchange): Promise<InteractionReply> {
     return this.render(uid, await this.details(uid, exchange));
@@ -136,7 +127,7 @@ export class InteractionService {
       userName: (await this.users.findBySubject(accountId))?.name ?? accountId,
       scopes: requestedScopes(missing).map((name) => ({
         name,
-        description: SCOPE_DESCRIPTIONS[name] ?? name,
+        description: this.resources.describe(name),
       })),
       resources: Object.entries(missing.missingResourceScopes ?? {}).map(([id, scopes]) => ({
         id,
@@ -173,7 +164,7 @@ export class InteractionService {
         clientName: client?.clientName,
         redirectUri: param(details, 'redirect_uri'),
       },
-      this.configuredClients,
+      this.configuredClients.ids,
     );
   }
 
