@@ -18,7 +18,7 @@ import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { UserDirectory } from '../users/users';
 import type { ConfiguredClients } from '../catalog/clients';
 import type { MachineDirectory } from './machine-directory';
-import { singleUseAssertions } from './assertion-replay';
+import { singleUseAssertions } from '../tokens/assertion-replay';
 import { pinOriginToIssuer } from './issuer-origin';
 import { providerConfiguration } from './provider.configuration';
 import { expiringClientRegistrations, keepUsedRegistrations } from './registered-client-expiry';

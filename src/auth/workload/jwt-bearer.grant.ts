@@ -10,7 +10,7 @@ import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-prov
 import { ROUTES } from '../../config/protocol';
 import { JWT_BEARER_GRANT } from '../catalog/grant-types';
 import type { AuthStore } from '../../storage/store';
-import { useOnce } from '../provider/assertion-replay';
+import { useOnce } from '../tokens/assertion-replay';
 import type { ResourceRegistry } from '../catalog/resources';
 import { IssuerKeys, JwksTooLargeError } from './issuer-keys';
 import { matchingRule, workloadIssuerFrom, type WorkloadIssuer } from './workload-issuer';
