@@ -7,8 +7,8 @@ import { onEveryEngine, emptyPostgres, type OpenStore } from '../../test/support
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
 import { describeWithPostgres } from '../../test/support/postgres-available';
 import { MIGRATIONS } from './migrations';
-import { PostgresAuthStore } from './postgres.store';
-import { SqliteAuthStore } from './sqlite.store';
+import { PostgresAuthStore } from './postgres/postgres.store';
+import { SqliteAuthStore } from './sqlite/sqlite.store';
 
 /** The AuthStore contract for oidc-provider's records and the server's secrets. */
 onEveryEngine((open: OpenStore) => {

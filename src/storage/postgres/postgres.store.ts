@@ -1,9 +1,9 @@
 import { Pool, PoolClient } from 'pg';
-import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from '../migrations';
 import { PostgresAccountStore } from './postgres.accounts';
-import { PostgresRevocationWatch } from './postgres-revocation-watch';
+import { PostgresRevocationWatch } from './postgres.revocation-watch';
 import { POSTGRES, type Statement } from './postgres.statements';
-import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
+import { Revocation, RevocationListener, RevocationWatch } from '../revocation-events';
 import {
   AccountGrant,
   accountGrant,
@@ -14,7 +14,7 @@ import {
   AttemptCount,
   stringOrNull,
   withConsumed,
-} from './store';
+} from '../store';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a

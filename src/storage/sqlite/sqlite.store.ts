@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { prepareDataFile } from './data-files';
 import { enterWalMode } from './sqlite.wal';
-import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from '../migrations';
 import { SqliteAccountStore } from './sqlite.accounts';
-import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
+import { Revocation, RevocationListener, RevocationWatch } from '../revocation-events';
 import { SQLITE } from './sqlite.statements';
 import {
   AccountGrant,
@@ -15,7 +15,7 @@ import {
   AttemptCount,
   stringOrNull,
   withConsumed,
-} from './store';
+} from '../store';
 
 /** Another process's revocation reaches this one's resource servers within this (< 1 s). */
 const SQLITE_CATCH_UP_MS = 300;
