@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client, Provider } from 'oidc-provider';
 import { AUTH_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { AuthConfig, SharedConfig } from '../../config/config';
-import { AUTH_STORE, type AccountGrant, AuthStore } from '../../storage/store';
+import type { AccountGrant, AccountGrants } from '../../storage/oidc-records';
+import { AUTH_STORE } from '../../storage/store';
 import { AuditLog } from '../audit/audit-log';
 import { OIDC_PROVIDER } from '../oidc.tokens';
 import { seedClients } from '../provider/clients';
@@ -28,7 +29,7 @@ export class ConnectedApps {
 
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    @Inject(AUTH_STORE) private readonly store: AuthStore,
+    @Inject(AUTH_STORE) private readonly store: AccountGrants,
     @Inject(SHARED_CONFIG) shared: SharedConfig,
     @Inject(AUTH_CONFIG) config: AuthConfig,
     private readonly audit: AuditLog,
