@@ -1,11 +1,134 @@
 import { onEveryEngine, type OpenStore } from '../../test/support/auth-stores';
 
 /**
- * The AuthStore contract for single use, refresh-token successors, revocations and login
- * failures: what must hold when several processes share the storage.
+ * The OidcRecordStore, ConsumptionLog and AccountGrants contract (oidc-records.ts): what
+ * oidc-provider's adapter relies on, and what must hold when several processes share the storage.
  */
 onEveryEngine((open: OpenStore) => {
   const at = (epochMs: number) => jest.spyOn(Date, 'now').mockReturnValue(epochMs);
+
+  it('upserts and finds a payload under its model and id', async () => {
+    const store = await open();
+    const payload = { accountId: 'alice', nested: { list: [1, 'two'], flag: true } };
+
+    await store.upsert('Session', 's1', payload, 60);
+
+    expect(await store.find('Session', 's1')).toEqual(payload);
+    expect(await store.find('Grant', 's1')).toBeUndefined();
+    expect(await store.find('Session', 's2')).toBeUndefined();
+  });
+
+  it('replaces the payload and its indexes on a second upsert', async () => {
+    const store = await open();
+    await store.upsert('AccessToken', 't1', { grantId: 'g-old', v: 1 }, 60);
+
+    await store.upsert('AccessToken', 't1', { grantId: 'g-new', v: 2 }, 60);
+    await store.revokeByGrantId('AccessToken', 'g-old');
+
+    expect(await store.find('AccessToken', 't1')).toEqual({ grantId: 'g-new', v: 2 });
+  });
+
+  it('hides expired rows from every lookup, and deleteExpired removes only those', async () => {
+    const store = await open();
+    const now = Date.now();
+    await store.upsert('DeviceCode', 'short', { uid: 'u-short', userCode: 'SHORT-CODE' }, 60);
+    await store.upsert('DeviceCode', 'long', { uid: 'u-long' }, 3600);
+    await store.upsert('Client', 'forever', { client_id: 'forever' });
+
+    at(now + 61_000);
+    expect(await store.find('DeviceCode', 'short')).toBeUndefined();
+    expect(await store.findByUid('DeviceCode', 'u-short')).toBeUndefined();
+    expect(await store.findByUserCode('DeviceCode', 'SHORT-CODE')).toBeUndefined();
+    expect(await store.find('DeviceCode', 'long')).toEqual({ uid: 'u-long' });
+    expect(await store.deleteExpired()).toBe(1);
+
+    // Gone, not merely hidden: it stays away even back at a time it was valid.
+    at(now);
+    expect(await store.find('DeviceCode', 'short')).toBeUndefined();
+    expect(await store.find('DeviceCode', 'long')).toEqual({ uid: 'u-long' });
+    expect(await store.find('Client', 'forever')).toEqual({ client_id: 'forever' });
+  });
+
+  it('keeps a row without expiry forever', async () => {
+    const store = await open();
+    await store.upsert('Client', 'c1', { client_id: 'c1' });
+
+    at(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+    expect(await store.find('Client', 'c1')).toEqual({ client_id: 'c1' });
+    expect(await store.deleteExpired()).toBe(0);
+  });
+
+  it('finds by uid within the model', async () => {
+    const store = await open();
+    await store.upsert('Session', 's1', { uid: 'uid-1', accountId: 'alice' }, 60);
+
+    expect(await store.findByUid('Session', 'uid-1')).toEqual({ uid: 'uid-1', accountId: 'alice' });
+    expect(await store.findByUid('Interaction', 'uid-1')).toBeUndefined();
+    expect(await store.findByUid('Session', 'uid-2')).toBeUndefined();
+  });
+
+  it('finds by user code within the model', async () => {
+    const store = await open();
+    await store.upsert('DeviceCode', 'd1', { userCode: 'ABCD-EFGH', clientId: 'tv' }, 60);
+
+    expect(await store.findByUserCode('DeviceCode', 'ABCD-EFGH')).toEqual({
+      userCode: 'ABCD-EFGH',
+      clientId: 'tv',
+    });
+    expect(await store.findByUserCode('Session', 'ABCD-EFGH')).toBeUndefined();
+    expect(await store.findByUserCode('DeviceCode', 'ZZZZ-ZZZZ')).toBeUndefined();
+  });
+
+  it('destroy removes one row only', async () => {
+    const store = await open();
+    await store.upsert('Session', 'x', { a: 1 }, 60);
+    await store.upsert('Grant', 'x', { b: 2 }, 60);
+
+    await store.destroy('Session', 'x');
+
+    expect(await store.find('Session', 'x')).toBeUndefined();
+    expect(await store.find('Grant', 'x')).toEqual({ b: 2 });
+  });
+
+  it("lists an account's live grants, newest first, with when their client last got tokens", async () => {
+    const store = await open();
+    const grant = (accountId: string, iat: number) => ({ accountId, clientId: 'c', iat });
+    await store.upsert('Grant', 'g-old', grant('alice', 1_000), 60);
+    await store.upsert('Grant', 'g-new', grant('alice', 2_000), 60);
+    await store.upsert('Grant', 'g-bob', grant('bob', 3_000), 60);
+    await store.upsert('Grant', 'g-gone', grant('alice', 4_000), -1);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g-old', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt1', { grantId: 'g-old', iat: 1_200 }, 60);
+    await store.upsert('RefreshToken', 'rt2', { grantId: 'g-old', iat: 1_300 }, 60);
+    // An access token record is not a sign of use here (JWTs are never stored).
+    await store.upsert('AccessToken', 'at', { grantId: 'g-old', iat: 9_000 }, 60);
+    await store.upsert('RefreshToken', 'rt-other', { grantId: 'g-bob', iat: 5_000 }, 60);
+    await store.consume('RefreshToken', 'rt2');
+
+    const grants = await store.grantsOfAccount('alice', 10);
+
+    expect(grants.map((g) => g.grantId)).toEqual(['g-new', 'g-old']);
+    expect(grants[0]).toEqual({
+      grantId: 'g-new',
+      payload: grant('alice', 2_000),
+      lastUsedAt: undefined,
+    });
+    // rt2 was consumed just now, which is later than any iat above.
+    expect(grants[1]!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(await store.grantsOfAccount('alice', 1)).toHaveLength(1);
+    expect(await store.grantsOfAccount('carol', 10)).toEqual([]);
+  });
+
+  it('dates last use by the newest code or refresh token issued when none was redeemed', async () => {
+    const store = await open();
+    await store.upsert('Grant', 'g', { accountId: 'alice', clientId: 'c', iat: 1_000 }, 60);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt', { grantId: 'g', iat: 1_300 }, 60);
+
+    const [only] = await store.grantsOfAccount('alice', 10);
+
+    expect(only?.lastUsedAt).toBe(1_300_000);
+  });
 
   describe('consume', () => {
     it('lets exactly one of many parallel callers on two connections consume a record', async () => {
@@ -93,88 +216,5 @@ onEveryEngine((open: OpenStore) => {
     expect(await store.find('AccessToken', 'a')).toEqual({ grantId: 'g1' });
     expect(await store.find('RefreshToken', 'other')).toEqual({ grantId: 'g2' });
     expect(await store.isRevoked('jti', 'g1')).toBe(true);
-  });
-
-  describe('revocation list', () => {
-    it('answers for a token or its grant until the entry expires, on every connection', async () => {
-      const [a, b] = [await open(), await open()];
-      const start = Date.now();
-      await a.revokeAccessToken('jti-1', start + 60_000);
-      await a.revokeGrant('grant-1', start + 10_000);
-
-      expect(await b.isRevoked('jti-1', undefined)).toBe(true);
-      expect(await b.isRevoked('jti-2', 'grant-1')).toBe(true);
-      expect(await b.isRevoked('jti-2', 'grant-2')).toBe(false);
-      expect(await b.isRevoked('grant-1', undefined)).toBe(false);
-      at(start + 11_000);
-      expect(await b.isRevoked('jti-2', 'grant-1')).toBe(false);
-      expect(await b.isRevoked('jti-1', 'grant-1')).toBe(true);
-    });
-
-    it('keeps the later expiry when revoked twice', async () => {
-      const store = await open();
-      const start = Date.now();
-      await store.revokeGrant('grant-1', start + 60_000);
-      await store.revokeGrant('grant-1', start + 1_000);
-      await store.revokeAccessToken('jti-1', start + 60_000);
-      await store.revokeAccessToken('jti-1', start + 1_000);
-
-      at(start + 30_000);
-      expect(await store.isRevoked('jti-x', 'grant-1')).toBe(true);
-      expect(await store.isRevoked('jti-1', undefined)).toBe(true);
-    });
-  });
-
-  describe('attempt counters', () => {
-    it('counts parallel failures from two connections exactly once each', async () => {
-      const [a, b] = [await open(), await open()];
-
-      const counts = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).countAttempt('k', 600)),
-      );
-
-      expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual(
-        Array.from({ length: 40 }, (_, i) => i + 1),
-      );
-    });
-
-    it('anchors the window at the first failure and starts a new one after it', async () => {
-      const store = await open();
-      const start = 1_800_000_000_000;
-      at(start);
-      await store.countAttempt('k', 600);
-      at(start + 300_000);
-      expect(await store.countAttempt('k', 600)).toEqual({ count: 2, firstAt: start });
-      at(start + 600_000);
-      expect(await store.countAttempt('k', 600)).toEqual({
-        count: 1,
-        firstAt: start + 600_000,
-      });
-    });
-
-    it('takes back one failure, never below zero', async () => {
-      const store = await open();
-      await store.countAttempt('k', 600);
-      await store.uncountAttempt('k');
-      await store.uncountAttempt('k');
-      await store.uncountAttempt('missing');
-
-      expect((await store.countAttempt('k', 600)).count).toBe(1);
-    });
-  });
-
-  it('deleteExpired removes expired rows of every table, and only those', async () => {
-    const store = await open();
-    const start = Date.now();
-    await store.upsert('Session', 'short', {}, 10);
-    await store.upsert('Session', 'long', {}, 3600);
-    await store.revokeAccessToken('jti-short', start + 10_000);
-    await store.revokeGrant('grant-long', start + 3_600_000);
-    await store.countAttempt('k', 10);
-
-    at(start + 11_000);
-    expect(await store.deleteExpired()).toBe(3);
-    expect(await store.find('Session', 'long')).toEqual({});
-    expect(await store.isRevoked('x', 'grant-long')).toBe(true);
   });
 });

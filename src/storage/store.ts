@@ -15,10 +15,11 @@ import type { SecretStore } from './secret-store';
  * - the server's own secrets (secret-store.ts);
  * - the operator's data: users, and what clients were used (account-store.ts, as `accounts`).
  *
- * A new concern is a role interface in its own file here, extended below and forwarded by
- * ComposedAuthStore; one implementation in each engine folder, handed to the engine's store;
- * its tables in migrations.ts (and in deleteExpired when they expire); and a contract spec
- * that runs on both engines through onEveryEngine (test/support/auth-stores.ts).
+ * A new concern is: a role interface in its own file here, extended below and forwarded by
+ * ComposedAuthStore (composed-store.ts); one implementation in each engine folder, handed to
+ * that engine's store; its tables in migrations.ts, and in each engine's deleteExpired
+ * statements if its rows expire; a contract spec `<concern>.spec.ts` that runs on both engines
+ * through onEveryEngine (test/support/auth-stores.ts, whose emptyPostgres drops its tables).
  */
 export interface AuthStore
   extends
