@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { keyStatuses, type KeyPolicy, type KeyStatus } from '../src/auth/keys/keyset';
 import { loadKeyset } from '../src/auth/keys/keyset.store';
-import { PostgresAuthStore } from '../src/storage/postgres.store';
+import { PostgresAuthStore } from '../src/storage/postgres/postgres.store';
 import { codeFlow, getWeather, tokenRequest, type TokenResponse } from './support/flows';
 import { toolCall } from './support/mcp';
 import { decodeJwt } from './support/pkce';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteAuthStore } from '../src/storage/sqlite.store';
+import { SqliteAuthStore } from '../src/storage/sqlite/sqlite.store';
 import { envWithoutStore, runNpmScript } from './support/operator-cli';
 
 const PASSWORD = 'a-long-and-unusual-secret';

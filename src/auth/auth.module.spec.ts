@@ -6,7 +6,7 @@ import { Lifecycle } from '../core/lifecycle';
 import { Metrics } from '../core/metrics/metrics';
 import { Readiness } from '../core/readiness';
 import type { RoleContext } from '../core/role-context';
-import { SqliteAuthStore } from '../storage/sqlite.store';
+import { SqliteAuthStore } from '../storage/sqlite/sqlite.store';
 import type { AuthStore } from '../storage/store';
 import { AuthModule } from './auth.module';
 import { COOKIE_KEYS, OIDC_PROVIDER } from './auth.tokens';

@@ -19,7 +19,7 @@ import {
 import { CoreModule } from '../core/core.module';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from '../storage/revocation-list';
 import { RevocationUnavailable, type RevocationView } from '../storage/revocation-view';
-import { SqliteAuthStore } from '../storage/sqlite.store';
+import { SqliteAuthStore } from '../storage/sqlite/sqlite.store';
 import { BearerGuard } from './bearer.guard';
 import { BearerModule } from './bearer.module';
 import type { Principal } from './principal';

@@ -1,6 +1,6 @@
 import type { Adapter } from 'oidc-provider';
 import { adapterFor, AlreadyConsumedError } from './oidc-adapter';
-import { SqliteAuthStore } from './sqlite.store';
+import { SqliteAuthStore } from './sqlite/sqlite.store';
 
 describe('adapterFor', () => {
   let store: SqliteAuthStore;

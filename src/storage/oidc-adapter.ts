@@ -1,5 +1,5 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { AuthStore } from './store';
+import type { OidcRecordStore } from './oidc-records';
 
 export interface AdapterOptions {
   /**
@@ -29,9 +29,9 @@ export class AlreadyConsumedError extends errors.InvalidGrant {
   }
 }
 
-/** oidc-provider's storage adapter contract, one instance per model name, over an AuthStore. */
+/** oidc-provider's storage adapter contract, one instance per model name, over the store's records. */
 export function adapterFor(
-  store: AuthStore,
+  store: OidcRecordStore,
   options: AdapterOptions = {},
 ): new (model: string) => Adapter {
   return class StoreAdapter implements Adapter {

@@ -1,6 +1,6 @@
 import { StorageConfig } from '../config/config';
-import { PostgresAuthStore } from './postgres.store';
-import { SqliteAuthStore } from './sqlite.store';
+import { PostgresAuthStore } from './postgres/postgres.store';
+import { SqliteAuthStore } from './sqlite/sqlite.store';
 import { AuthStore } from './store';
 
 export async function openStore(config: StorageConfig): Promise<AuthStore> {

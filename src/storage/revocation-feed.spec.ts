@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
 import { describeWithPostgres } from '../../test/support/postgres-available';
-import { PostgresAuthStore } from './postgres.store';
+import { PostgresAuthStore } from './postgres/postgres.store';
 import { RevocationFeed, REVOCATION_FAIL_CLOSED_AFTER_MS } from './revocation-feed';
 import { RevocationList } from './revocation-list';
-import { SqliteAuthStore } from './sqlite.store';
+import { SqliteAuthStore } from './sqlite/sqlite.store';
 import type { AuthStore } from './store';
 
 const inFiveMinutes = () => Math.floor(Date.now() / 1000) + 300;

@@ -1,6 +1,6 @@
 import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
 import { RevocationUnavailable, RevocationView } from './revocation-view';
-import { AuthStore } from './store';
+import type { RevocationSource } from './revocation-store';
 
 /**
  * How long a copy may go unconfirmed before the resource servers stop trusting it and answer
@@ -23,9 +23,9 @@ export class RevocationFeed implements RevocationView, RevocationListener {
   private timer: NodeJS.Timeout | undefined;
   private lastCatchUp = 0;
 
-  private constructor(private readonly store: AuthStore) {}
+  private constructor(private readonly store: RevocationSource) {}
 
-  static async open(store: AuthStore): Promise<RevocationFeed> {
+  static async open(store: RevocationSource): Promise<RevocationFeed> {
     const feed = new RevocationFeed(store);
     // Subscribe first, then read: a revocation between the two is seen at least once.
     feed.watch = await store.watchRevocations(feed);

@@ -1,5 +1,5 @@
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, RevocationList } from './revocation-list';
-import { SqliteAuthStore } from './sqlite.store';
+import { SqliteAuthStore } from './sqlite/sqlite.store';
 
 describe('RevocationList', () => {
   let store: SqliteAuthStore;

@@ -1,5 +1,5 @@
 import { RevocationView } from './revocation-view';
-import { AuthStore } from './store';
+import type { RevocationStore } from './revocation-store';
 
 /**
  * How far past `exp` the resource servers still accept an access token (jwt.strategy.ts). A
@@ -17,7 +17,7 @@ const SAFETY_MARGIN_SECONDS = 60;
  * tables, apart from oidc-provider's records, so nothing that deletes those can lose one.
  */
 export class RevocationList implements RevocationView {
-  constructor(private readonly store: AuthStore) {}
+  constructor(private readonly store: RevocationStore) {}
 
   async revoke(jti: string, expiresAtEpochSeconds: number): Promise<void> {
     await this.store.revokeAccessToken(jti, keepUntil(expiresAtEpochSeconds));

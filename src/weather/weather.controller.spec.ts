@@ -8,7 +8,7 @@ import { BearerModule } from '../bearer/bearer.module';
 import type { ResourceServerOptions } from '../bearer/resource-server.options';
 import { CoreModule } from '../core/core.module';
 import { RevocationList } from '../storage/revocation-list';
-import { SqliteAuthStore } from '../storage/sqlite.store';
+import { SqliteAuthStore } from '../storage/sqlite/sqlite.store';
 import { WeatherController } from './weather.controller';
 import type { SummaryBand, WeatherForecast } from './weather.service';
 import { SUMMARIES } from './weather.service';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { SqliteAuthStore } from '../../storage/sqlite.store';
+import { SqliteAuthStore } from '../../storage/sqlite/sqlite.store';
 import { LoginThrottle } from '../pages/interaction/login-throttle';
 import { SignIn } from '../pages/interaction/sign-in';
 import { seedUsers } from '../users/seed-users';

@@ -1,4 +1,4 @@
-import { AuthStore } from '../../storage/store';
+import type { SecretStore } from '../../storage/secret-store';
 import { KeyPolicy, planRotation, StoredSigningKey, withoutRetired } from './keyset';
 import { loadKeyset, newSigningKey, replaceKeyset } from './keyset.store';
 
@@ -13,7 +13,7 @@ export type RotationResult =
  * clock is read after the key is generated, so the delay counts from (almost) the write.
  */
 export async function rotateKeys(
-  store: AuthStore,
+  store: SecretStore,
   clock: () => number,
   policy: KeyPolicy,
 ): Promise<RotationResult> {
@@ -31,7 +31,7 @@ export async function rotateKeys(
  * changed the keyset meanwhile.
  */
 export async function retireKeys(
-  store: AuthStore,
+  store: SecretStore,
   now: number,
   policy: KeyPolicy,
 ): Promise<StoredSigningKey[] | undefined> {

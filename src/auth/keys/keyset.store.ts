@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { AuthStore } from '../../storage/store';
+import type { SecretStore } from '../../storage/secret-store';
 import { Keyset, migratedKeyset, parseKeyset } from './keyset';
 
 /** The keyset document, in the store's secrets. */
@@ -28,7 +28,7 @@ export async function newSigningKey(): Promise<{ kid: string; jwk: JWK }> {
  * (it becomes the active key), otherwise from a new key. When several processes start at once
  * the store keeps the first document written and everyone uses it.
  */
-export async function loadKeyset(store: AuthStore, now: number): Promise<StoredKeyset> {
+export async function loadKeyset(store: SecretStore, now: number): Promise<StoredKeyset> {
   const existing = await store.getSecret(KEYSET_SECRET);
   if (existing) return { keyset: parseKeyset(existing), raw: existing };
 
@@ -48,7 +48,7 @@ export async function loadKeyset(store: AuthStore, now: number): Promise<StoredK
  * between: the compare-and-swap decides which of two concurrent rotations happens.
  */
 export function replaceKeyset(
-  store: AuthStore,
+  store: SecretStore,
   current: StoredKeyset,
   next: Keyset,
 ): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres';
-import { PostgresAuthStore } from '../../storage/postgres.store';
-import { SqliteAuthStore } from '../../storage/sqlite.store';
+import { PostgresAuthStore } from '../../storage/postgres/postgres.store';
+import { SqliteAuthStore } from '../../storage/sqlite/sqlite.store';
 import type { AuthStore } from '../../storage/store';
 import { KeyPolicy } from './keyset';
 import { rotateKeys } from './keyset.operations';

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject }
 import { errors as joseErrors, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuthStore } from '../../storage/store';
+import type { SecretStore } from '../../storage/secret-store';
 import { activeKey, KeyPolicy, Keyset, keyStatuses, publishedKeys, rotationDue } from './keyset';
 import { rotateKeys } from './keyset.operations';
 import { loadKeyset } from './keyset.store';
@@ -28,7 +28,7 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly store: AuthStore,
+    private readonly store: SecretStore,
     readonly policy: KeyPolicy,
     private readonly logger: Logger,
     readonly now: Clock,
@@ -38,7 +38,7 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
     this.#learn(keyset);
   }
 
-  static async open(store: AuthStore, policy: KeyPolicy, logger: Logger, now = systemClock) {
+  static async open(store: SecretStore, policy: KeyPolicy, logger: Logger, now = systemClock) {
     const { keyset } = await loadKeyset(store, now());
     return new SigningKeyRing(store, policy, logger, now, keyset);
   }

@@ -1,7 +1,9 @@
 import type { Provider } from 'oidc-provider';
+import type { TrustStore } from '../../storage/trust-store';
 import type { AuthConfig, SharedConfig } from '../../config/config';
 import { adapterFor } from '../../storage/oidc-adapter';
-import { AuthStore } from '../../storage/store';
+import type { ConsumptionLog, OidcRecordStore } from '../../storage/oidc-records';
+import type { RevocationStore } from '../../storage/revocation-store';
 import { RevocationList } from '../../storage/revocation-list';
 import { providerKeySlots } from '../keys/key-slots';
 import { SigningKeyRing } from '../keys/signing-key-ring';
@@ -30,7 +32,10 @@ import { reportUnauthorizedClients } from './unauthorized-client';
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
   readonly config: AuthConfig;
-  readonly store: AuthStore;
+  /** oidc-provider's records, their successors (refresh reuse) and the revocation list. */
+  readonly store: OidcRecordStore &
+    ConsumptionLog &
+    RevocationStore & { readonly trust: TrustStore };
   readonly users: UserDirectory;
   readonly signingKeys: SigningKeyRing;
   readonly audit: AuditLog;

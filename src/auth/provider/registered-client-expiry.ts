@@ -1,5 +1,5 @@
 import type { Adapter, AdapterPayload, Provider } from 'oidc-provider';
-import { AuthStore } from '../../storage/store';
+import type { OidcRecordStore } from '../../storage/oidc-records';
 
 type AdapterClass = new (model: string) => Adapter;
 
@@ -28,7 +28,7 @@ export function expiringClientRegistrations(Base: AdapterClass, ttlSeconds: numb
  */
 export function keepUsedRegistrations(
   provider: Provider,
-  store: AuthStore,
+  store: Pick<OidcRecordStore, 'upsert'>,
   isConfigured: (clientId: string) => boolean,
 ): void {
   const kept = new Set<string>();

@@ -3,7 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { recordClientAddress } from './client-address';
 import { throttledRegistration } from './registration-gate';
 import { RegistrationThrottle } from './registration-throttle';
-import type { AttemptCount } from '../../storage/store';
+import type { AttemptCount } from '../../storage/attempt-counters';
 
 describe('throttledRegistration', () => {
   function registration() {

@@ -1,4 +1,4 @@
-import type { AuthStore } from '../../storage/store';
+import type { AttemptCounters } from '../../storage/attempt-counters';
 
 export type RegistrationVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -10,7 +10,7 @@ export type RegistrationVerdict = { allowed: true } | { allowed: false; retryAft
  */
 export class RegistrationThrottle {
   constructor(
-    private readonly store: Pick<AuthStore, 'countAttempt'>,
+    private readonly store: Pick<AttemptCounters, 'countAttempt'>,
     private readonly limit: number,
     private readonly windowSeconds: number,
   ) {}

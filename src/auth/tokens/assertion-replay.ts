@@ -1,5 +1,8 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { AuthStore } from '../../storage/store';
+import type { OidcRecordStore } from '../../storage/oidc-records';
+
+/** What a single-use claim needs: oidc-provider's records and their atomic consumption. */
+export type SingleUseRecords = Pick<OidcRecordStore, 'upsert' | 'consume'>;
 
 type AdapterClass = new (model: string) => Adapter;
 
@@ -10,7 +13,11 @@ const MODEL = 'ReplayDetection';
  * process on the store (RFC 7523 §3 item 7: the server may keep used `jti`s to refuse replays).
  * Upsert then an atomic claim: two racing requests both write the record, one claim wins.
  */
-export async function useOnce(store: AuthStore, id: string, ttlSeconds: number): Promise<boolean> {
+export async function useOnce(
+  store: SingleUseRecords,
+  id: string,
+  ttlSeconds: number,
+): Promise<boolean> {
   await store.upsert(MODEL, id, { jti: id }, Math.max(1, ttlSeconds));
   return store.consume(MODEL, id);
 }
@@ -20,7 +27,7 @@ export async function useOnce(store: AuthStore, id: string, ttlSeconds: number):
  * the record, then saves it: two requests with one assertion can both pass the read. Saving
  * through here makes the save the atomic claim, so the loser is refused as a replay.
  */
-export function singleUseAssertions(Base: AdapterClass, store: AuthStore): AdapterClass {
+export function singleUseAssertions(Base: AdapterClass, store: SingleUseRecords): AdapterClass {
   return class SingleUseAssertions extends Base {
     constructor(private readonly modelName: string) {
       super(modelName);

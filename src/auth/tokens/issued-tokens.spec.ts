@@ -1,7 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { signAccessToken, type TokenOptions } from '../../../test/support/tokens';
 import { RevocationList } from '../../storage/revocation-list';
-import { SqliteAuthStore } from '../../storage/sqlite.store';
+import { SqliteAuthStore } from '../../storage/sqlite/sqlite.store';
 import { IssuedTokenError, IssuedTokenVerifier, publicJwks } from './issued-tokens';
 
 const ISSUER = 'http://localhost:5001';

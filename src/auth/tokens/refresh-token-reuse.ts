@@ -5,7 +5,7 @@ import {
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
 import { AlreadyConsumedError } from '../../storage/oidc-adapter';
-import { AuthStore } from '../../storage/store';
+import type { ConsumptionLog, OidcRecordStore } from '../../storage/oidc-records';
 
 type GrantHandler<P extends object> = (ctx: TokenEndpointGrantContext<P>) => void | Promise<void>;
 
@@ -34,7 +34,7 @@ export class RefreshTokenReuse {
   private readonly reissuing = new WeakSet<object>();
 
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: ConsumptionLog & Pick<OidcRecordStore, 'destroy'>,
     private readonly graceSeconds: number,
   ) {}
 

@@ -1,4 +1,5 @@
-import type { AuthStore } from '../../storage/store';
+import type { AccountStore } from '../../storage/account-store';
+import type { RevocationStore } from '../../storage/revocation-store';
 import { RevocationList } from '../../storage/revocation-list';
 import { longestAccessTokenTtlSeconds, type TokenLifetimeSettings } from '../tokens/token-lifetime';
 
@@ -15,7 +16,7 @@ export interface EndedAccess {
  * in. The list remembers a grant until the longest access token it can have issued has expired.
  */
 export async function endAccess(
-  store: AuthStore,
+  store: RevocationStore & { readonly accounts: AccountStore },
   owner: { accountId: string } | { clientId: string },
   lifetimes: TokenLifetimeSettings,
 ): Promise<EndedAccess> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteAuthStore } from '../../storage/sqlite.store';
+import { SqliteAuthStore } from '../../storage/sqlite/sqlite.store';
 import { hashPassword } from './password';
 import { seedUsers } from './seed-users';
 import { type Authentication, UserDirectory } from './users';

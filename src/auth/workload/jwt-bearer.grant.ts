@@ -9,8 +9,8 @@ import {
 import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-provider';
 import { ROUTES } from '../../config/protocol';
 import { JWT_BEARER_GRANT } from '../catalog/grant-types';
-import type { AuthStore } from '../../storage/store';
-import { useOnce } from '../tokens/assertion-replay';
+import type { TrustStore } from '../../storage/trust-store';
+import { useOnce, type SingleUseRecords } from '../tokens/assertion-replay';
 import type { ResourceRegistry } from '../catalog/resources';
 import { IssuerKeys, JwksTooLargeError } from './issuer-keys';
 import { matchingRule, workloadIssuerFrom, type WorkloadIssuer } from './workload-issuer';
@@ -30,7 +30,7 @@ type Context = TokenEndpointGrantContext<Params>;
 
 export interface JwtBearerDependencies {
   readonly provider: Provider;
-  readonly store: AuthStore;
+  readonly store: SingleUseRecords & { readonly trust: TrustStore };
   readonly resources: ResourceRegistry;
   readonly keys: IssuerKeys;
 }
@@ -89,7 +89,10 @@ async function workloadGrant(deps: JwtBearerDependencies, ctx: Context, assertio
   await issueWorkloadToken(deps, ctx, { issuer: issuer.issuer, subject: claims.sub, rule });
 }
 
-async function trustedIssuer(store: AuthStore, assertion: string): Promise<WorkloadIssuer> {
+async function trustedIssuer(
+  store: { readonly trust: TrustStore },
+  assertion: string,
+): Promise<WorkloadIssuer> {
   let iss: unknown;
   try {
     iss = decodeJwt(assertion).iss;

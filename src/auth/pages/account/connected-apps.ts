@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client, Provider } from 'oidc-provider';
-import type { AccountGrant, AuthStore } from '../../../storage/store';
+import type { AccountGrant, AccountGrants } from '../../../storage/oidc-records';
 import { AuditLog } from '../../audit/audit-log';
 import { AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
 import { ConfiguredClients } from '../../catalog/clients';
@@ -23,7 +23,7 @@ export type RevokeOutcome = 'revoked' | 'not_found';
 export class ConnectedApps {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    @Inject(AUTH_STORE) private readonly store: AuthStore,
+    @Inject(AUTH_STORE) private readonly store: AccountGrants,
     private readonly audit: AuditLog,
     private readonly resources: ResourceRegistry,
     private readonly configuredClients: ConfiguredClients,

@@ -1,4 +1,4 @@
-import { SqliteAuthStore } from '../../../storage/sqlite.store';
+import { SqliteAuthStore } from '../../../storage/sqlite/sqlite.store';
 import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle', () => {

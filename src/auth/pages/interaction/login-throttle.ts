@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AuthStore } from '../../../storage/store';
+import type { AttemptCounters } from '../../../storage/attempt-counters';
 
 export interface ThrottleLimits {
   /** Failed sign-ins allowed per username from one client address within the window. */
@@ -34,7 +34,7 @@ export interface ThrottleVerdict {
 
 export class LoginThrottle {
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: AttemptCounters,
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
   ) {}
 

@@ -50,6 +50,7 @@ export const SQLITE = {
   uncountAttempt: 'UPDATE attempt_counters SET count = count - 1 WHERE key = ? AND count > 0',
   putSecret: 'INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM server_secrets WHERE name = ?',
+  replaceSecret: 'UPDATE server_secrets SET value = ? WHERE name = ? AND value = ?',
   deleteExpired: [
     'DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?',
     'DELETE FROM revoked_access_tokens WHERE expires_at <= ?',

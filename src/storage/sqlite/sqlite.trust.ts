@@ -7,7 +7,7 @@ import {
   type TrustKind,
   type TrustRow,
   type TrustStore,
-} from './trust-store';
+} from '../trust-store';
 
 type Prepare = (text: string) => Database.Statement;
 

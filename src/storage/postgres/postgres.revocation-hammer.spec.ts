@@ -1,8 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
-import { describeWithPostgres } from '../../test/support/postgres-available';
-import { adapterFor } from './oidc-adapter';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres';
+import { describeWithPostgres } from '../../../test/support/postgres-available';
+import { adapterFor } from '../oidc-adapter';
 import { PostgresAuthStore } from './postgres.store';
-import { RevocationList } from './revocation-list';
+import { RevocationList } from '../revocation-list';
 
 const GRANTS = 400;
 /** The models oidc-provider's revoke() asks to revokeByGrantId, all at once with Grant destroy. */

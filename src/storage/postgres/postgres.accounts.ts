@@ -6,7 +6,7 @@ import {
   userFromRow,
   type ClientActivityRow,
   type UserRow,
-} from './account-rows';
+} from '../account-rows';
 import type {
   AccountStore,
   ClientActivity,
@@ -14,7 +14,7 @@ import type {
   GrantRecord,
   NewUser,
   StoredUser,
-} from './account-store';
+} from '../account-store';
 import { POSTGRES_ACCOUNTS as SQL, type Statement } from './postgres.statements';
 
 /** The operator's data on PostgreSQL, over the store's pool. */

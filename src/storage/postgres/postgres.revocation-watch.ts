@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from 'pg';
-import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
+import { Revocation, RevocationListener, RevocationWatch } from '../revocation-events';
 import { REVOCATION_CHANNEL } from './postgres.statements';
 
 /** A lost or silent connection is noticed within this; well under the fail-closed bound. */

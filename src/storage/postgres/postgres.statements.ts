@@ -1,3 +1,6 @@
+/** BIGINT columns arrive as strings (they may exceed 2^53); ours are epoch milliseconds. */
+export type Bigint = string;
+
 /** The LISTEN/NOTIFY channel on which revocations reach every resource-server process. */
 export const REVOCATION_CHANNEL = 'auth_revocations';
 
@@ -84,6 +87,7 @@ export const POSTGRES = prepared('store', {
   uncountAttempt: 'UPDATE attempt_counters SET count = count - 1 WHERE key = $1 AND count > 0',
   putSecret: 'INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM server_secrets WHERE name = $1',
+  replaceSecret: 'UPDATE server_secrets SET value = $3 WHERE name = $1 AND value = $2',
   deleteExpired: `WITH
       a AS (DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING 1),
       b AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1),

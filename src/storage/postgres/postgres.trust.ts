@@ -6,7 +6,7 @@ import {
   type TrustKind,
   type TrustRow,
   type TrustStore,
-} from './trust-store';
+} from '../trust-store';
 
 /** Trust configuration on PostgreSQL, over the store's pool. */
 export class PostgresTrustStore implements TrustStore {

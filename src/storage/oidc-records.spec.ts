@@ -1,0 +1,220 @@
+import { onEveryEngine, type OpenStore } from '../../test/support/auth-stores';
+
+/**
+ * The OidcRecordStore, ConsumptionLog and AccountGrants contract (oidc-records.ts): what
+ * oidc-provider's adapter relies on, and what must hold when several processes share the storage.
+ */
+onEveryEngine((open: OpenStore) => {
+  const at = (epochMs: number) => jest.spyOn(Date, 'now').mockReturnValue(epochMs);
+
+  it('upserts and finds a payload under its model and id', async () => {
+    const store = await open();
+    const payload = { accountId: 'alice', nested: { list: [1, 'two'], flag: true } };
+
+    await store.upsert('Session', 's1', payload, 60);
+
+    expect(await store.find('Session', 's1')).toEqual(payload);
+    expect(await store.find('Grant', 's1')).toBeUndefined();
+    expect(await store.find('Session', 's2')).toBeUndefined();
+  });
+
+  it('replaces the payload and its indexes on a second upsert', async () => {
+    const store = await open();
+    await store.upsert('AccessToken', 't1', { grantId: 'g-old', v: 1 }, 60);
+
+    await store.upsert('AccessToken', 't1', { grantId: 'g-new', v: 2 }, 60);
+    await store.revokeByGrantId('AccessToken', 'g-old');
+
+    expect(await store.find('AccessToken', 't1')).toEqual({ grantId: 'g-new', v: 2 });
+  });
+
+  it('hides expired rows from every lookup, and deleteExpired removes only those', async () => {
+    const store = await open();
+    const now = Date.now();
+    await store.upsert('DeviceCode', 'short', { uid: 'u-short', userCode: 'SHORT-CODE' }, 60);
+    await store.upsert('DeviceCode', 'long', { uid: 'u-long' }, 3600);
+    await store.upsert('Client', 'forever', { client_id: 'forever' });
+
+    at(now + 61_000);
+    expect(await store.find('DeviceCode', 'short')).toBeUndefined();
+    expect(await store.findByUid('DeviceCode', 'u-short')).toBeUndefined();
+    expect(await store.findByUserCode('DeviceCode', 'SHORT-CODE')).toBeUndefined();
+    expect(await store.find('DeviceCode', 'long')).toEqual({ uid: 'u-long' });
+    expect(await store.deleteExpired()).toBe(1);
+
+    // Gone, not merely hidden: it stays away even back at a time it was valid.
+    at(now);
+    expect(await store.find('DeviceCode', 'short')).toBeUndefined();
+    expect(await store.find('DeviceCode', 'long')).toEqual({ uid: 'u-long' });
+    expect(await store.find('Client', 'forever')).toEqual({ client_id: 'forever' });
+  });
+
+  it('keeps a row without expiry forever', async () => {
+    const store = await open();
+    await store.upsert('Client', 'c1', { client_id: 'c1' });
+
+    at(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+    expect(await store.find('Client', 'c1')).toEqual({ client_id: 'c1' });
+    expect(await store.deleteExpired()).toBe(0);
+  });
+
+  it('finds by uid within the model', async () => {
+    const store = await open();
+    await store.upsert('Session', 's1', { uid: 'uid-1', accountId: 'alice' }, 60);
+
+    expect(await store.findByUid('Session', 'uid-1')).toEqual({ uid: 'uid-1', accountId: 'alice' });
+    expect(await store.findByUid('Interaction', 'uid-1')).toBeUndefined();
+    expect(await store.findByUid('Session', 'uid-2')).toBeUndefined();
+  });
+
+  it('finds by user code within the model', async () => {
+    const store = await open();
+    await store.upsert('DeviceCode', 'd1', { userCode: 'ABCD-EFGH', clientId: 'tv' }, 60);
+
+    expect(await store.findByUserCode('DeviceCode', 'ABCD-EFGH')).toEqual({
+      userCode: 'ABCD-EFGH',
+      clientId: 'tv',
+    });
+    expect(await store.findByUserCode('Session', 'ABCD-EFGH')).toBeUndefined();
+    expect(await store.findByUserCode('DeviceCode', 'ZZZZ-ZZZZ')).toBeUndefined();
+  });
+
+  it('destroy removes one row only', async () => {
+    const store = await open();
+    await store.upsert('Session', 'x', { a: 1 }, 60);
+    await store.upsert('Grant', 'x', { b: 2 }, 60);
+
+    await store.destroy('Session', 'x');
+
+    expect(await store.find('Session', 'x')).toBeUndefined();
+    expect(await store.find('Grant', 'x')).toEqual({ b: 2 });
+  });
+
+  it("lists an account's live grants, newest first, with when their client last got tokens", async () => {
+    const store = await open();
+    const grant = (accountId: string, iat: number) => ({ accountId, clientId: 'c', iat });
+    await store.upsert('Grant', 'g-old', grant('alice', 1_000), 60);
+    await store.upsert('Grant', 'g-new', grant('alice', 2_000), 60);
+    await store.upsert('Grant', 'g-bob', grant('bob', 3_000), 60);
+    await store.upsert('Grant', 'g-gone', grant('alice', 4_000), -1);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g-old', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt1', { grantId: 'g-old', iat: 1_200 }, 60);
+    await store.upsert('RefreshToken', 'rt2', { grantId: 'g-old', iat: 1_300 }, 60);
+    // An access token record is not a sign of use here (JWTs are never stored).
+    await store.upsert('AccessToken', 'at', { grantId: 'g-old', iat: 9_000 }, 60);
+    await store.upsert('RefreshToken', 'rt-other', { grantId: 'g-bob', iat: 5_000 }, 60);
+    await store.consume('RefreshToken', 'rt2');
+
+    const grants = await store.grantsOfAccount('alice', 10);
+
+    expect(grants.map((g) => g.grantId)).toEqual(['g-new', 'g-old']);
+    expect(grants[0]).toEqual({
+      grantId: 'g-new',
+      payload: grant('alice', 2_000),
+      lastUsedAt: undefined,
+    });
+    // rt2 was consumed just now, which is later than any iat above.
+    expect(grants[1]!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(await store.grantsOfAccount('alice', 1)).toHaveLength(1);
+    expect(await store.grantsOfAccount('carol', 10)).toEqual([]);
+  });
+
+  it('dates last use by the newest code or refresh token issued when none was redeemed', async () => {
+    const store = await open();
+    await store.upsert('Grant', 'g', { accountId: 'alice', clientId: 'c', iat: 1_000 }, 60);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt', { grantId: 'g', iat: 1_300 }, 60);
+
+    const [only] = await store.grantsOfAccount('alice', 10);
+
+    expect(only?.lastUsedAt).toBe(1_300_000);
+  });
+
+  describe('consume', () => {
+    it('lets exactly one of many parallel callers on two connections consume a record', async () => {
+      const [a, b] = [await open(), await open()];
+      await a.upsert('AuthorizationCode', 'code', { grantId: 'g1', scope: 'openid' }, 60);
+
+      const won = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).consume('AuthorizationCode', 'code')),
+      );
+
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const found = await b.find('AuthorizationCode', 'code');
+      expect(found).toMatchObject({ grantId: 'g1', scope: 'openid' });
+      expect(found!.consumed).toBeCloseTo(Date.now() / 1000, -1);
+    });
+
+    it('refuses what is missing, expired or of another model', async () => {
+      const store = await open();
+      const start = Date.now();
+      await store.upsert('DeviceCode', 'short', {}, 60);
+      await store.upsert('RefreshToken', 'same-id', {}, 60);
+
+      expect(await store.consume('DeviceCode', 'nothing')).toBe(false);
+      expect(await store.consume('AuthorizationCode', 'same-id')).toBe(false);
+      at(start + 61_000);
+      expect(await store.consume('DeviceCode', 'short')).toBe(false);
+    });
+
+    it('keeps the first consumption time and records the successor on the used record', async () => {
+      const store = await open();
+      const first = Date.now();
+      await store.upsert('RefreshToken', 'rt1', { grantId: 'g1' }, 3600);
+      expect(await store.consumption('RefreshToken', 'rt1')).toBeUndefined();
+
+      at(first);
+      expect(await store.consume('RefreshToken', 'rt1')).toBe(true);
+      at(first + 20_000);
+      expect(await store.consume('RefreshToken', 'rt1')).toBe(false);
+      await store.recordSuccessor('RefreshToken', 'rt1', 'rt2');
+
+      expect(await store.consumption('RefreshToken', 'rt1')).toEqual({
+        consumedAt: first,
+        successorId: 'rt2',
+      });
+      // Another upsert of the record (oidc-provider saving it) does not make it unused.
+      await store.upsert('RefreshToken', 'rt1', { grantId: 'g1' }, 3600);
+      expect((await store.consumption('RefreshToken', 'rt1'))?.consumedAt).toBe(first);
+    });
+
+    it('records one successor only, and gives back only a consumption that produced none', async () => {
+      const store = await open();
+      const first = Date.now();
+      await store.upsert('RefreshToken', 'rt1', { grantId: 'g1' }, 3600);
+      await store.upsert('RefreshToken', 'rt2', { grantId: 'g1' }, 3600);
+      at(first);
+      await store.consume('RefreshToken', 'rt1');
+      await store.consume('RefreshToken', 'rt2');
+
+      // A consumption is given back only as it was seen: same time, still without successor.
+      expect(await store.releaseConsumption('RefreshToken', 'rt1', first - 1)).toBe(false);
+      expect(await store.releaseConsumption('RefreshToken', 'rt1', first)).toBe(true);
+      expect(await store.consumption('RefreshToken', 'rt1')).toBeUndefined();
+      expect(await store.consume('RefreshToken', 'rt1')).toBe(true);
+
+      const outcomes = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((s) => store.recordSuccessor('RefreshToken', 'rt2', `rt2-${s}`)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = `rt2-${['a', 'b', 'c', 'd'][outcomes.indexOf(true)]}`;
+      expect((await store.consumption('RefreshToken', 'rt2'))?.successorId).toBe(winner);
+      expect(await store.releaseConsumption('RefreshToken', 'rt2', first)).toBe(false);
+    });
+  });
+
+  it('revokeByGrantId removes that model’s rows of the grant and nothing else', async () => {
+    const store = await open();
+    await store.upsert('AccessToken', 'a', { grantId: 'g1' }, 60);
+    await store.upsert('RefreshToken', 'r', { grantId: 'g1' }, 60);
+    await store.upsert('RefreshToken', 'other', { grantId: 'g2' }, 60);
+    await store.revokeGrant('g1', Date.now() + 60_000);
+
+    await store.revokeByGrantId('RefreshToken', 'g1');
+
+    expect(await store.find('RefreshToken', 'r')).toBeUndefined();
+    expect(await store.find('AccessToken', 'a')).toEqual({ grantId: 'g1' });
+    expect(await store.find('RefreshToken', 'other')).toEqual({ grantId: 'g2' });
+    expect(await store.isRevoked('jti', 'g1')).toBe(true);
+  });
+});

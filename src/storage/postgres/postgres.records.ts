@@ -1,0 +1,97 @@
+import type { Pool } from 'pg';
+import type {
+  AccountGrant,
+  AccountGrants,
+  Consumption,
+  ConsumptionLog,
+  OidcRecordStore,
+} from '../oidc-records';
+import {
+  accountGrant,
+  expiryFrom,
+  stringOrNull,
+  withConsumed,
+  type AccountGrantRow,
+} from '../record-rows';
+import { POSTGRES, type Bigint, type Statement } from './postgres.statements';
+
+/** oidc-provider's records on PostgreSQL; consumption is a conditional UPDATE, one winner. */
+export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, AccountGrants {
+  constructor(private readonly pool: Pool) {}
+
+  async upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
+    await this.pool.query(POSTGRES.upsert, [
+      model,
+      id,
+      payload,
+      stringOrNull(payload.grantId),
+      stringOrNull(payload.uid),
+      stringOrNull(payload.userCode),
+      expiryFrom(expiresIn),
+    ]);
+  }
+
+  find(model: string, id: string) {
+    return this.one(POSTGRES.findById, model, id);
+  }
+
+  findByUid(model: string, uid: string) {
+    return this.one(POSTGRES.findByUid, model, uid);
+  }
+
+  findByUserCode(model: string, userCode: string) {
+    return this.one(POSTGRES.findByUserCode, model, userCode);
+  }
+
+  async consume(model: string, id: string): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.consume, [model, id, Date.now()]);
+    return result.rowCount === 1;
+  }
+
+  async destroy(model: string, id: string) {
+    await this.pool.query(POSTGRES.destroy, [model, id]);
+  }
+
+  async revokeByGrantId(model: string, grantId: string) {
+    await this.pool.query(POSTGRES.revokeByGrantId, [model, grantId]);
+  }
+
+  async consumption(model: string, id: string): Promise<Consumption | undefined> {
+    const result = await this.pool.query<{ consumed_at: Bigint; successor_id: string | null }>(
+      POSTGRES.consumption,
+      [model, id, Date.now()],
+    );
+    const row = result.rows[0];
+    return (
+      row && { consumedAt: Number(row.consumed_at), successorId: row.successor_id ?? undefined }
+    );
+  }
+
+  async recordSuccessor(model: string, id: string, successorId: string): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.recordSuccessor, [model, id, successorId]);
+    return result.rowCount === 1;
+  }
+
+  async releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.releaseConsumption, [model, id, consumedAt]);
+    return result.rowCount === 1;
+  }
+
+  async grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
+    const { rows } = await this.pool.query<AccountGrantRow>(POSTGRES.grantsOfAccount, [
+      accountId,
+      Date.now(),
+      limit,
+    ]);
+    return rows.map(accountGrant);
+  }
+
+  private async one(sql: Statement, model: string, key: string) {
+    const result = await this.pool.query<{
+      payload: Record<string, unknown>;
+      consumed_at: Bigint | null;
+    }>(sql, [model, key, Date.now()]);
+    const row = result.rows[0];
+    return row && withConsumed(row.payload, row.consumed_at);
+  }
+}

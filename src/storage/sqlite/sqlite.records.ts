@@ -1,0 +1,100 @@
+import type {
+  AccountGrant,
+  AccountGrants,
+  Consumption,
+  ConsumptionLog,
+  OidcRecordStore,
+} from '../oidc-records';
+import {
+  accountGrant,
+  expiryFrom,
+  stringOrNull,
+  withConsumed,
+  type AccountGrantRow,
+} from '../record-rows';
+import type { SqliteDatabase } from './sqlite.database';
+import { SQLITE } from './sqlite.statements';
+
+interface RecordRow {
+  payload: string;
+  consumed_at: number | null;
+}
+
+/** oidc-provider's records on SQLite; consumption is a conditional UPDATE, one winner. */
+export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, AccountGrants {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
+    this.db
+      .sql(SQLITE.upsert)
+      .run(
+        model,
+        id,
+        JSON.stringify(payload),
+        stringOrNull(payload.grantId),
+        stringOrNull(payload.uid),
+        stringOrNull(payload.userCode),
+        expiryFrom(expiresIn),
+      );
+    return Promise.resolve();
+  }
+
+  find(model: string, id: string) {
+    return this.one(SQLITE.findById, model, id);
+  }
+
+  findByUid(model: string, uid: string) {
+    return this.one(SQLITE.findByUid, model, uid);
+  }
+
+  findByUserCode(model: string, userCode: string) {
+    return this.one(SQLITE.findByUserCode, model, userCode);
+  }
+
+  consume(model: string, id: string): Promise<boolean> {
+    const now = Date.now();
+    return Promise.resolve(this.db.sql(SQLITE.consume).run(now, model, id, now).changes === 1);
+  }
+
+  destroy(model: string, id: string): Promise<void> {
+    this.db.sql(SQLITE.destroy).run(model, id);
+    return Promise.resolve();
+  }
+
+  revokeByGrantId(model: string, grantId: string): Promise<void> {
+    this.db.sql(SQLITE.revokeByGrantId).run(model, grantId);
+    return Promise.resolve();
+  }
+
+  consumption(model: string, id: string): Promise<Consumption | undefined> {
+    const row = this.db.sql(SQLITE.consumption).get(model, id, Date.now()) as
+      { consumed_at: number; successor_id: string | null } | undefined;
+    return Promise.resolve(
+      row && { consumedAt: row.consumed_at, successorId: row.successor_id ?? undefined },
+    );
+  }
+
+  recordSuccessor(model: string, id: string, successorId: string): Promise<boolean> {
+    const result = this.db.sql(SQLITE.recordSuccessor).run(successorId, model, id);
+    return Promise.resolve(result.changes === 1);
+  }
+
+  releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
+    const result = this.db.sql(SQLITE.releaseConsumption).run(model, id, consumedAt);
+    return Promise.resolve(result.changes === 1);
+  }
+
+  grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
+    const rows = this.db
+      .sql(SQLITE.grantsOfAccount)
+      .all(accountId, Date.now(), limit) as AccountGrantRow[];
+    return Promise.resolve(rows.map(accountGrant));
+  }
+
+  private one(text: string, model: string, key: string) {
+    const row = this.db.sql(text).get(model, key, Date.now()) as RecordRow | undefined;
+    if (!row) return Promise.resolve(undefined);
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    return Promise.resolve(withConsumed(payload, row.consumed_at));
+  }
+}
