@@ -13,6 +13,7 @@ import { NotReady } from '../core/readiness';
 import { keyPolicy } from './keys/key-policy';
 import { SigningKeyRing } from './keys/signing-key-ring';
 import { seedClients } from './provider/clients';
+import { dpopNonceKey as loadDpopNonceKey } from '../storage/dpop-nonce-secret';
 import { loadCookieKeys } from './provider/keys';
 import { countIssuedTokens } from './provider/token-metrics';
 import { oidcProviderPlugin } from './provider/provider.mount';
@@ -37,10 +38,11 @@ export async function createAuthApp(
   context: RoleContext,
   { config, store, fetch }: AuthServerServices,
 ): Promise<NestFastifyApplication> {
-  const [signingKeys, cookieKeys, seeded] = await Promise.all([
+  const [signingKeys, cookieKeys, seeded, dpopNonceKey] = await Promise.all([
     SigningKeyRing.open(store, keyPolicy(config, context.shared.apis), context.logger),
     loadCookieKeys(store, config.cookieKeys),
     seedUsers(store.accounts, { devUsers: config.devUsers, usersFile: config.usersFile }),
+    loadDpopNonceKey(store, context.role),
   ]);
   const users = new UserDirectory(store.accounts, { devUsers: config.devUsers });
   announceUsers(context, config, seeded, await users.countUsable());
@@ -53,6 +55,7 @@ export async function createAuthApp(
     signingKeys,
     audit,
     cookieKeys,
+    dpopNonceKey,
     fetch,
     registrationThrottle: new RegistrationThrottle(store, REGISTRATIONS_PER_MINUTE, 60),
   });

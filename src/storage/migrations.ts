@@ -4,6 +4,8 @@
  * edited. Types are written so both engines read them alike (SQLite maps BIGINT to INTEGER);
  * where the dialects differ a step gives both spellings.
  */
+import { DPOP_PROOF_IDS_TABLE } from './dpop-proof-ids';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -96,6 +98,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX attempt_counters_expiry ON attempt_counters (expires_at)',
     ],
   },
+  { version: 5, name: 'seen DPoP proofs', statements: DPOP_PROOF_IDS_TABLE },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

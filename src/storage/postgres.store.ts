@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { DPOP_PROOF_ID_STATEMENTS } from './dpop-proof-ids';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { PostgresAccountStore } from './postgres.accounts';
 import { PostgresRevocationWatch } from './postgres-revocation-watch';
@@ -184,9 +185,17 @@ export class PostgresAuthStore implements AuthStore {
     return result.rowCount === 1;
   }
 
+  async rememberProofId(key: string, expiresAt: number): Promise<boolean> {
+    const statement = DPOP_PROOF_ID_STATEMENTS.postgres.remember;
+    const result = await this.pool.query(statement, [key, expiresAt, Date.now()]);
+    return result.rowCount === 1;
+  }
+
   async deleteExpired(): Promise<number> {
-    const result = await this.pool.query<{ removed: Bigint }>(POSTGRES.deleteExpired, [Date.now()]);
-    return Number(result.rows[0]?.removed ?? 0);
+    const now = Date.now();
+    const result = await this.pool.query<{ removed: Bigint }>(POSTGRES.deleteExpired, [now]);
+    const proofs = await this.pool.query(DPOP_PROOF_ID_STATEMENTS.postgres.deleteExpired, [now]);
+    return Number(result.rows[0]?.removed ?? 0) + (proofs.rowCount ?? 0);
   }
 
   async close() {

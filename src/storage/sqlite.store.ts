@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { prepareDataFile } from './data-files';
+import { DPOP_PROOF_ID_STATEMENTS } from './dpop-proof-ids';
 import { enterWalMode } from './sqlite.wal';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { SqliteAccountStore } from './sqlite.accounts';
@@ -197,10 +198,18 @@ export class SqliteAuthStore implements AuthStore {
     return Promise.resolve(result.changes === 1);
   }
 
+  rememberProofId(key: string, expiresAt: number): Promise<boolean> {
+    const row = this.sql(DPOP_PROOF_ID_STATEMENTS.sqlite.remember).get(key, expiresAt, Date.now());
+    return Promise.resolve(row !== undefined);
+  }
+
   deleteExpired(): Promise<number> {
     const now = Date.now();
     const removed = this.db.transaction(() =>
-      SQLITE.deleteExpired.reduce((sum, text) => sum + this.sql(text).run(now).changes, 0),
+      [...SQLITE.deleteExpired, DPOP_PROOF_ID_STATEMENTS.sqlite.deleteExpired].reduce(
+        (sum, text) => sum + this.sql(text).run(now).changes,
+        0,
+      ),
     )();
     return Promise.resolve(removed);
   }

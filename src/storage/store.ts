@@ -11,6 +11,7 @@ import { Revocation, RevocationListener, RevocationWatch } from './revocation-ev
  * - the operator's data: users, and what clients were used (account-store.ts).
  */
 import type { AccountStore } from './account-store';
+import type { DpopProofIds } from './dpop-proof-ids';
 
 export interface Consumption {
   /** Epoch milliseconds of the first consumption. */
@@ -38,7 +39,7 @@ export interface AccountGrant {
   readonly lastUsedAt: number | undefined;
 }
 
-export interface AuthStore {
+export interface AuthStore extends DpopProofIds {
   readonly accounts: AccountStore;
 
   upsert(

@@ -4,6 +4,7 @@ import { RESOURCES } from '../config/protocol';
 import { RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
+import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { BenchBaselineController } from './bench-baseline.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
@@ -13,18 +14,26 @@ import { WeatherService } from './weather.service';
 /** Root module of the API role: the protected weather API. */
 @Module({})
 export class WeatherModule {
-  static forRoot(context: RoleContext, revocations: RevocationView): DynamicModule {
+  static forRoot(
+    context: RoleContext,
+    revocations: RevocationView,
+    dpop: DpopProofOptions,
+  ): DynamicModule {
     const { shared } = context;
     const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.apiResource,
+      publicBaseUrl: shared.apiBaseUrl,
       resourceMetadataUrl: `${shared.apiBaseUrl}/.well-known/oauth-protected-resource`,
       challengeScopes: RESOURCES.api.challengeScopes,
     };
     return {
       module: WeatherModule,
-      imports: [CoreModule.forRole(context), BearerModule.forResource({ resource, revocations })],
+      imports: [
+        CoreModule.forRole(context),
+        BearerModule.forResource({ resource, revocations, dpop }),
+      ],
       controllers: [
         WeatherController,
         ProtectedResourceController,

@@ -31,6 +31,7 @@ export interface ProviderDependencies {
   readonly signingKeys: SigningKeyRing;
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
+  readonly dpopNonceKey: Buffer;
   readonly fetch: typeof fetch;
   readonly registrationThrottle: RegistrationThrottle;
 }
@@ -59,6 +60,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
       signingKeys: providerKeySlots(deps.signingKeys),
       rotateRefreshToken: refreshReuse.rotate,
       cookieKeys: deps.cookieKeys,
+      dpopNonceKey: deps.dpopNonceKey,
+      requireDpopNonce: shared.dpop.requireNonce,
       fetch: deps.fetch,
     }),
   );
