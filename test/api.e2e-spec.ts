@@ -1,3 +1,4 @@
+import { DPOP_SIGNING_ALGS } from '../src/config/dpop';
 import { SCOPE_DESCRIPTIONS } from '../src/config/protocol';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
@@ -36,7 +37,7 @@ describe('weather API as a resource server', () => {
     const response = await getWeather(sys);
     expect(response.status).toBe(401);
     expect(challenge(response)).toBe(
-      `Bearer scope="weatherget", resource_metadata="${sys.urls.api}/.well-known/oauth-protected-resource"`,
+      `Bearer scope="weatherget", resource_metadata="${sys.urls.api}/.well-known/oauth-protected-resource", DPoP algs="${DPOP_SIGNING_ALGS.join(' ')}"`,
     );
   });
 
