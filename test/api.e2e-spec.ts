@@ -1,4 +1,5 @@
 import { WEATHER_API_SCOPES } from '../src/config/apis';
+import { DPOP_SIGNING_ALGS } from '../src/config/dpop';
 import { codeFlow, getWeather, tokenRequest } from './support/flows';
 import { basicAuth, decodeJwt } from './support/pkce';
 import { startTestSystem, TestSystem } from './support/system';
@@ -36,7 +37,7 @@ describe('weather API as a resource server', () => {
     const response = await getWeather(sys);
     expect(response.status).toBe(401);
     expect(challenge(response)).toBe(
-      `Bearer scope="weatherget", resource_metadata="${sys.urls.api}/.well-known/oauth-protected-resource"`,
+      `Bearer scope="weatherget", resource_metadata="${sys.urls.api}/.well-known/oauth-protected-resource", DPoP algs="${DPOP_SIGNING_ALGS.join(' ')}"`,
     );
   });
 

@@ -1,3 +1,4 @@
+import { DPOP_SIGNING_ALGS } from '../src/config/dpop';
 import { codeFlow, getWeather, tokenRequest, type TokenResponse } from './support/flows';
 import { mcpInitialize, postMcp, toolCall } from './support/mcp';
 import { basicAuth, decodeJwt } from './support/pkce';
@@ -74,7 +75,7 @@ describe('MCP server as an OAuth protected resource', () => {
       const response = await postMcp(sys, mcpInitialize());
       expect(response.status).toBe(401);
       expect(challenge(response)).toBe(
-        `Bearer scope="weatherget api", resource_metadata="${metadataUrl()}"`,
+        `Bearer scope="weatherget api", resource_metadata="${metadataUrl()}", DPoP algs="${DPOP_SIGNING_ALGS.join(' ')}"`,
       );
     });
   });

@@ -6,6 +6,7 @@ import { SHARED_CONFIG } from '../config/config.module';
 import { ROLE } from '../core/health.controller';
 import { Metrics } from '../core/metrics/metrics';
 import { NotReady, Readiness } from '../core/readiness';
+import { dpopNonceKey as loadDpopNonceKey } from '../storage/dpop-nonce-secret';
 import type { AuthStore } from '../storage/store';
 import { AuditLog } from './audit/audit-log';
 import { auditProviderEvents } from './audit/provider-audit';
@@ -15,6 +16,7 @@ import {
   AUTH_LOGGER,
   AUTH_STORE,
   COOKIE_KEYS,
+  DPOP_NONCE_KEY,
   OIDC_PROVIDER,
 } from './auth.tokens';
 import { ConfiguredClients, seedClients } from './catalog/clients';
@@ -63,6 +65,12 @@ const cookieKeys: FactoryProvider<Promise<string[]>> = {
   provide: COOKIE_KEYS,
   inject: [AUTH_STORE, AUTH_CONFIG],
   useFactory: (store: AuthStore, config: AuthConfig) => loadCookieKeys(store, config.cookieKeys),
+};
+
+const dpopNonceKey: FactoryProvider<Promise<Buffer>> = {
+  provide: DPOP_NONCE_KEY,
+  inject: [AUTH_STORE, ROLE],
+  useFactory: (store: AuthStore, role: Role) => loadDpopNonceKey(store, role),
 };
 
 /** Seeds the development users and USERS_FILE before anyone can sign in, and says who can. */
@@ -168,6 +176,7 @@ const oidcProvider: FactoryProvider<Provider> = {
     SigningKeyRing,
     AuditLog,
     COOKIE_KEYS,
+    DPOP_NONCE_KEY,
     AUTH_FETCH,
     RegistrationThrottle,
     Metrics,
@@ -184,6 +193,7 @@ const oidcProvider: FactoryProvider<Provider> = {
     signingKeys: SigningKeyRing,
     audit: AuditLog,
     cookieKeys: string[],
+    nonceKey: Buffer,
     fetch: typeof globalThis.fetch,
     registrationThrottle: RegistrationThrottle,
     metrics: Metrics,
@@ -200,6 +210,7 @@ const oidcProvider: FactoryProvider<Provider> = {
       signingKeys,
       audit,
       cookieKeys,
+      dpopNonceKey: nonceKey,
       fetch,
       registrationThrottle,
       resources: registry,
@@ -222,6 +233,7 @@ export const AUTH_PROVIDERS = [
   clients,
   signingKeys,
   cookieKeys,
+  dpopNonceKey,
   users,
   audit,
   registrationThrottle,

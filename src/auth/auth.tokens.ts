@@ -14,5 +14,7 @@ export const AUTH_FETCH = Symbol('AUTH_FETCH');
 export const AUTH_LOGGER = Symbol('AUTH_LOGGER');
 /** The cookie-signing keys, newest first; the first also keys the CSRF tokens. */
 export const COOKIE_KEYS = Symbol('COOKIE_KEYS');
+/** The key the AuthServer's DPoP nonces are made with, the same on every replica. */
+export const DPOP_NONCE_KEY = Symbol('DPOP_NONCE_KEY');
 /** The configured oidc-provider instance. */
 export const OIDC_PROVIDER = Symbol('OIDC_PROVIDER');

@@ -32,7 +32,7 @@ type PassportRequest = Parameters<Strategy['authenticate']>[0];
  * The full check of an access token not seen before, by passport-jwt: RS256 only, issuer and
  * audience pinned, expiry with the clock tolerance, keys from the JWKS the issuer's discovery
  * document names; then the RFC 9068 claims passport-jwt does not know (`typ`, `jti`) and the
- * refusal of tokens bound to a key.
+ * DPoP key the token is bound to (`cnf.jkt`), if any.
  *
  * The strategy is this resource server's own instance, never registered with passport, whose
  * registry is process-global by name: the API and the MCP server in one process cannot take
@@ -99,14 +99,9 @@ function verifiedToken(jwt: VerifiedJwt): VerifiedToken {
     throw new TokenRejection('wrong_type', 'not an access token (typ must be at+jwt)');
   }
   const { payload } = jwt;
-  // RFC 9449 §7.2, RFC 8705 §3: a token bound to a key is used only with proof of that key;
-  // taken as a bearer token, the binding the client asked for would protect nothing.
-  if (payload.cnf !== undefined) {
-    throw new TokenRejection(
-      'sender_constrained',
-      'token is sender-constrained (cnf): not accepted as a Bearer token',
-    );
-  }
+  // RFC 9449 §6.1: a DPoP-bound token names its key by thumbprint. Any other confirmation
+  // method (RFC 8705 §3 certificates) is one we cannot check, so such a token is refused.
+  const boundTo = dpopThumbprintOf(payload.cnf);
   // RFC 9068 §2.2: jti is required, and revocation is by jti.
   if (typeof payload.jti !== 'string' || payload.jti === '') {
     throw new TokenRejection('invalid', 'token invalid (no jti)');
@@ -128,5 +123,15 @@ function verifiedToken(jwt: VerifiedJwt): VerifiedToken {
       ? { exchangedFrom: payload.exchanged_from }
       : {}),
     expiresAt: payload.exp * 1000,
+    ...(boundTo === undefined ? {} : { boundTo }),
   };
+}
+
+function dpopThumbprintOf(cnf: unknown): string | undefined {
+  if (cnf === undefined) return undefined;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  if (typeof jkt !== 'string' || jkt === '') {
+    throw new TokenRejection('sender_constrained', 'token is bound by a method we cannot check');
+  }
+  return jkt;
 }

@@ -2,21 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isTokenRevoked, REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { BearerError } from './bearer.error';
-import { RESOURCE_SERVER } from './bearer.tokens';
+import { DPOP_PROOF_CHECK, RESOURCE_SERVER } from './bearer.tokens';
 import type { Credentials } from './credentials';
+import type { DpopProofCheck } from './dpop-proof.check';
 import { IssuerKeys } from './issuer-keys';
 import type { Principal } from './principal';
 import type { ResourceServerOptions } from './resource-server.options';
-import { TokenRejection } from './token-rejection';
 import type { TokenVerifier } from './token-verifier';
 import { bearerErrorOf } from './verification-failure';
 import { VerifiedToken, VerifiedTokens } from './verified-tokens';
 
 /**
- * Our JWT access tokens (RFC 9068), verified for one resource server. A token that passed the
- * full check (AccessTokenStrategy: passport-jwt and the issuer's keys) is remembered until its
- * `exp` (VerifiedTokens), so a known token costs a hash, a map lookup and the revocation check,
- * which runs on every request, cached or not.
+ * Our JWT access tokens (RFC 9068), verified for one resource server, as bearer tokens or
+ * DPoP-bound ones with their proof (RFC 9449 §7.1). A token that passed the full check
+ * (AccessTokenStrategy: passport-jwt and the issuer's keys) is remembered until its `exp`
+ * (VerifiedTokens), so a known token costs a hash, a map lookup and the revocation check,
+ * which runs on every request, cached or not. A proof is checked on every request.
  */
 @Injectable()
 export class AccessTokenVerifier implements TokenVerifier {
@@ -26,37 +27,52 @@ export class AccessTokenVerifier implements TokenVerifier {
   constructor(
     @Inject(RESOURCE_SERVER) resource: ResourceServerOptions,
     @Inject(REVOCATION_VIEW) private readonly revocations: RevocationView,
-    private readonly issuerKeys: IssuerKeys,
+    @Inject(DPOP_PROOF_CHECK) private readonly proofs: DpopProofCheck,
+    issuerKeys: IssuerKeys,
   ) {
     this.strategy = new AccessTokenStrategy(resource, issuerKeys);
   }
 
   verify(credentials: Credentials): Promise<Principal> {
-    if (credentials.scheme === 'DPoP') {
-      // RFC 9449 §7.1. The proof check goes here: the `DPoP` header against the method and URL
-      // (§4.3), the token verified as below but keeping its `cnf`, then `cnf.jkt` against the
-      // proof's key (§7.1). Until then such tokens are refused, never read as bearer tokens.
-      return this.refuse(
-        new TokenRejection(
-          'sender_constrained',
-          'sender-constrained (DPoP) tokens are not accepted yet',
-        ),
-      );
-    }
-    const known = this.verified.get(credentials.token, Date.now());
-    return known ? this.admit(known, credentials.token) : this.verifyNew(credentials.token);
+    return credentials.scheme === 'DPoP'
+      ? this.verifyDpop(credentials)
+      : this.verifyBearer(credentials.token);
   }
 
-  /** The full check, once per token; a token past its `exp` is never remembered. */
-  private async verifyNew(token: string): Promise<Principal> {
+  private async verifyBearer(token: string): Promise<Principal> {
+    const verified = await this.tokenOf(token);
+    if (verified.boundTo !== undefined) {
+      // RFC 9449 §7.2: taken as a bearer token, the binding would protect nothing.
+      throw dpopRefusal('token is sender-constrained (DPoP): present it with a DPoP proof');
+    }
+    return this.admit(verified, token);
+  }
+
+  private async verifyDpop(credentials: Credentials): Promise<Principal> {
+    if (credentials.token === '') throw dpopRefusal('the DPoP scheme needs one access token');
+    const proof = await this.proofs.read(credentials);
+    const verified = await this.tokenOf(credentials.token);
+    if (verified.boundTo === undefined) {
+      throw dpopRefusal('token is not bound to a DPoP key: present it as a Bearer token');
+    }
+    this.proofs.bind(proof, verified.boundTo, credentials);
+    const principal = await this.admit(verified, credentials.token);
+    await this.proofs.firstUse(proof);
+    return principal;
+  }
+
+  /** The full check once per token; a token past its `exp` is never remembered. */
+  private async tokenOf(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token, Date.now());
+    if (known) return known;
     let verified: VerifiedToken;
     try {
       verified = await this.strategy.check(token);
     } catch (reason) {
-      return this.refuse(reason);
+      throw bearerErrorOf(reason);
     }
     this.verified.put(token, verified, Date.now());
-    return this.admit(verified, token);
+    return verified;
   }
 
   /** Runs on every request, cached or not: revocation takes effect at once. */
@@ -65,19 +81,14 @@ export class AccessTokenVerifier implements TokenVerifier {
     try {
       revoked = await isTokenRevoked(this.revocations, verified);
     } catch (reason) {
-      return this.refuse(reason);
+      throw bearerErrorOf(reason);
     }
     if (revoked) throw new BearerError('invalid_token', 'token revoked');
     return { ...verified.principal, token };
   }
+}
 
-  private async refuse(reason: unknown): Promise<never> {
-    if (reason instanceof TokenRejection && reason.code === 'sender_constrained') {
-      // RFC 9449 §7.1: the DPoP challenge names the proof algs the issuer advertises. The
-      // refusal stands without the issuer; only that advisory list needs its discovery.
-      const dpopAlgs = await this.issuerKeys.dpopSigningAlgs().catch(() => []);
-      throw new BearerError('invalid_token', reason.message, { dpopAlgs });
-    }
-    throw bearerErrorOf(reason);
-  }
+/** invalid_token about the DPoP binding: the DPoP challenge carries the error (RFC 9449 §7.1). */
+function dpopRefusal(message: string): BearerError {
+  return new BearerError('invalid_token', message, { aboutDpop: true });
 }

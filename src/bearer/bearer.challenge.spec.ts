@@ -1,3 +1,4 @@
+import { DPOP_SIGNING_ALGS } from '../config/dpop';
 import { challengeFor } from './bearer.challenge';
 import { BearerError } from './bearer.error';
 
@@ -6,6 +7,8 @@ const resource = {
   challengeScopes: ['weatherget', 'api'],
 };
 const METADATA = `resource_metadata="${resource.resourceMetadataUrl}"`;
+const ALG_LIST = `algs="${DPOP_SIGNING_ALGS.join(' ')}"`;
+const ALGS = `DPoP ${ALG_LIST}`;
 
 describe('challengeFor', () => {
   it('asks a request without credentials for a token, naming no error (RFC 6750 §3.1)', () => {
@@ -13,7 +16,7 @@ describe('challengeFor', () => {
 
     expect(challenge).toEqual({
       status: 401,
-      headers: { 'www-authenticate': `Bearer scope="weatherget api", ${METADATA}` },
+      headers: { 'www-authenticate': [`Bearer scope="weatherget api", ${METADATA}`, ALGS] },
       body: { error: 'unauthorized', error_description: 'a token, please' },
     });
   });
@@ -23,28 +26,45 @@ describe('challengeFor', () => {
 
     expect(challenge.status).toBe(401);
     expect(challenge.headers).toEqual({
-      'www-authenticate': `Bearer error="invalid_token", error_description="token expired", scope="weatherget api", ${METADATA}`,
+      'www-authenticate': [
+        `Bearer error="invalid_token", error_description="token expired", scope="weatherget api", ${METADATA}`,
+        ALGS,
+      ],
     });
   });
 
-  it('adds a DPoP challenge for a token bound to a key (RFC 9449 §7.1), with or without algs', () => {
-    const withAlgs = challengeFor(
-      new BearerError('invalid_token', 'bound', { dpopAlgs: ['ES256'] }),
+  it('adds a DPoP challenge naming the proof algs (RFC 9449 §7.1), with the error when about DPoP', () => {
+    const bound = challengeFor(
+      new BearerError('invalid_token', 'bound', { aboutDpop: true }),
       resource,
     );
-    const without = challengeFor(
-      new BearerError('invalid_token', 'bound', { dpopAlgs: [] }),
+    const plain = challengeFor(new BearerError('invalid_token', 'expired'), resource);
+
+    expect(bound.headers['www-authenticate']).toEqual([
+      `Bearer error="invalid_token", error_description="bound", scope="weatherget api", ${METADATA}`,
+      `DPoP error="invalid_token", error_description="bound", ${ALG_LIST}`,
+    ]);
+    expect(plain.headers['www-authenticate']).toEqual([expect.stringMatching(/^Bearer /), ALGS]);
+  });
+
+  it('answers a bad proof with a DPoP challenge that says what a Bearer one would', () => {
+    const challenge = challengeFor(new BearerError('invalid_dpop_proof', 'replayed'), resource);
+
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers).toEqual({
+      'www-authenticate': `DPoP error="invalid_dpop_proof", error_description="replayed", ${ALG_LIST}, scope="weatherget api", ${METADATA}`,
+    });
+  });
+
+  it('asks for a nonce with use_dpop_nonce and the DPoP-Nonce header (RFC 9449 §9)', () => {
+    const challenge = challengeFor(
+      new BearerError('use_dpop_nonce', 'nonce', { dpopNonce: 'n-1' }),
       resource,
     );
 
-    expect(withAlgs.headers['www-authenticate']).toEqual([
-      `Bearer error="invalid_token", error_description="bound", scope="weatherget api", ${METADATA}`,
-      'DPoP error="invalid_token", error_description="bound", algs="ES256"',
-    ]);
-    expect(without.headers['www-authenticate']).toEqual([
-      expect.stringMatching(/^Bearer /) as string,
-      'DPoP error="invalid_token", error_description="bound"',
-    ]);
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers['dpop-nonce']).toBe('n-1');
+    expect(challenge.headers['www-authenticate']).toMatch(/^DPoP error="use_dpop_nonce"/);
   });
 
   it('answers a missing scope with 403 insufficient_scope naming what the operation needs', () => {

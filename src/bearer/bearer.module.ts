@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { REVOCATION_VIEW, type RevocationView } from '../storage/revocation-view';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { BearerGuard } from './bearer.guard';
-import { RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
+import { DPOP_PROOF_CHECK, RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
+import { DpopProofCheck, type DpopProofOptions } from './dpop-proof.check';
 import { issuerKeysProvider } from './issuer-keys.provider';
 import type { ResourceServerOptions } from './resource-server.options';
 
@@ -11,22 +12,28 @@ export interface BearerModuleOptions {
   readonly resource: ResourceServerOptions;
   /** Consulted for every token on every request. */
   readonly revocations: RevocationView;
+  /** Seen proofs and nonces, for DPoP-bound tokens (RFC 9449 §7.1). */
+  readonly dpop: DpopProofOptions;
 }
 
 /**
- * Bearer-token protection for one resource server: import it into the role's module, put
+ * Bearer- and DPoP-token protection for one resource server: import it into the role's module, put
  * `@UseGuards(BearerGuard)` on a controller or route and `@RequireScopes(...)` on the routes
  * that need scopes. Needs CoreModule (metrics, role, readiness).
  */
 @Module({})
 export class BearerModule {
-  static forResource({ resource, revocations }: BearerModuleOptions): DynamicModule {
+  static forResource({ resource, revocations, dpop }: BearerModuleOptions): DynamicModule {
     return {
       module: BearerModule,
       providers: [
         { provide: RESOURCE_SERVER, useValue: resource },
         { provide: REVOCATION_VIEW, useValue: revocations },
         issuerKeysProvider,
+        {
+          provide: DPOP_PROOF_CHECK,
+          useFactory: () => new DpopProofCheck(resource.publicBaseUrl, resource.audience, dpop),
+        },
         { provide: TOKEN_VERIFIER, useClass: AccessTokenVerifier },
         BearerGuard,
       ],

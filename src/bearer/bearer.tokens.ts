@@ -5,3 +5,6 @@ export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
 
 /** The TokenVerifier the bearer guard asks. */
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+
+/** This resource server's DpopProofCheck. */
+export const DPOP_PROOF_CHECK = Symbol('DPOP_PROOF_CHECK');

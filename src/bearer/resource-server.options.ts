@@ -5,6 +5,11 @@ export interface ResourceServerOptions {
   readonly issuerInternalUrl: string;
   /** RFC 8707 resource identifier; the token's `aud` must contain it. */
   readonly audience: string;
+  /**
+   * Where clients reach this server (its public base URL, no trailing slash): a DPoP proof's
+   * `htu` names this plus the request path (RFC 9449 §4.3), whatever the Host header says.
+   */
+  readonly publicBaseUrl: string;
   /** RFC 9728 metadata URL advertised in every challenge. */
   readonly resourceMetadataUrl: string;
   /** Scopes named in the 401 challenge: what a client should ask for to use this server. */

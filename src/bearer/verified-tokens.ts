@@ -8,6 +8,8 @@ export interface VerifiedToken {
   readonly grantId: string | undefined;
   /** The subject token's `jti`, for a token obtained by exchange. */
   readonly exchangedFrom?: string;
+  /** `cnf.jkt` of a DPoP-bound token (RFC 9449 §6.1): usable only with a proof by that key. */
+  readonly boundTo?: string;
   /** Epoch ms of the token's `exp`: the entry is never used at or after it. */
   readonly expiresAt: number;
 }

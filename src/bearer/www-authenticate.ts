@@ -8,9 +8,12 @@ export interface BearerChallenge {
 
 /** RFC 9449 §7.1 `WWW-Authenticate: DPoP` challenge: the proof algorithms we would take. */
 export interface DpopChallenge {
-  readonly error?: 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof';
+  readonly error?: 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce';
   readonly description?: string;
   readonly algs?: readonly string[];
+  /** As in a Bearer challenge, for a client that spoke DPoP only (MCP SEP-1932). */
+  readonly scope?: string;
+  readonly resourceMetadata?: string;
 }
 
 export function bearerChallenge(challenge: BearerChallenge): string {
@@ -27,6 +30,8 @@ export function dpopChallenge(challenge: DpopChallenge): string {
     ['error', challenge.error],
     ['error_description', challenge.description],
     ['algs', challenge.algs?.join(' ')],
+    ['scope', challenge.scope],
+    ['resource_metadata', challenge.resourceMetadata],
   ]);
 }
 

@@ -7,6 +7,7 @@ import { createApiApp } from '../weather/api.app';
 import { RoleContext } from '../core/role-context';
 import { measuredRevocations } from '../bearer/measured-revocations';
 import { RevocationList } from '../storage/revocation-list';
+import { dpopProofOptions } from './dpop-proofs';
 import { storeAnswers } from './store-probe';
 import { RevocationView } from '../storage/revocation-view';
 import { AuthStore } from '../storage/store';
@@ -39,14 +40,24 @@ export const ROLE_APPS: Record<Role, RoleApp> = {
     createApiApp(context, {
       config: process.config.api,
       revocations: await resourceServerRevocations(context, process),
+      dpop: await resourceServerDpop(context, process),
     }),
   mcp: async (context, process) =>
     createMcpApp(context, {
       config: process.config.mcp,
       revocations: await resourceServerRevocations(context, process),
+      dpop: await resourceServerDpop(context, process),
     }),
   spa: (context, process) => createSpaApp(context, { config: process.config.spa }),
 };
+
+function resourceServerDpop(context: RoleContext, process: ProcessServices) {
+  return process
+    .store()
+    .then((store) =>
+      dpopProofOptions(store, context.role, process.config.shared.dpop.requireNonce),
+    );
+}
 
 async function resourceServerRevocations(
   context: RoleContext,

@@ -13,6 +13,7 @@ import {
   rolesSchema,
   SectionContext,
   spaSchema,
+  dpopSchema,
   storageSchema,
   urlsSchema,
 } from './sections';
@@ -43,6 +44,8 @@ export interface SharedConfig {
   readonly apis: readonly ProtectedApi[];
   /** Pre-registered clients that more than one role names. */
   readonly clientIds: ClientIds;
+  /** DPoP (RFC 9449) policy shared by the AuthServer and the resource servers. */
+  readonly dpop: { readonly requireNonce: boolean };
 }
 
 export interface ClientIds {
@@ -185,6 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const api = parse(apiSchema(context));
   const mcp = parse(mcpSchema(context));
   const spa = parse(spaSchema);
+  const dpop = parse(dpopSchema);
   const apis = urls
     ? loadApis(urls.APIS_FILE, {
         apiResource: urls.API_BASE_URL,
@@ -207,6 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     !api ||
     !mcp ||
     !spa ||
+    !dpop ||
     !logging ||
     !metrics
   ) {
@@ -230,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         swagger: 'swagger',
         mcpServer: urls.MCP_SERVER_CLIENT_ID,
       },
+      dpop: { requireNonce: dpop.DPOP_REQUIRE_NONCE },
     },
     http: {
       host: http.HOST,

@@ -212,6 +212,13 @@ export const metricsSchema = z.object({
 
 export const spaSchema = z.object({ SPA_DIST_DIR: absolutePath('./spa/dist') });
 
+/**
+ * DPoP (RFC 9449): with DPOP_REQUIRE_NONCE every proof, at the token endpoint and at the
+ * resource servers, must carry a server-provided nonce (§8, §9), which bounds how long a
+ * proof signed ahead of time is good for, at the price of one extra round trip per client.
+ */
+export const dpopSchema = z.object({ DPOP_REQUIRE_NONCE: boolean(false) });
+
 export function loggingSchema({ production }: SectionContext, nodeEnv: string | undefined) {
   return z.object({
     LOG_LEVEL: oneOf(LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

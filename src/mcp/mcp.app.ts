@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { McpConfig } from '../config/config';
 import { RevocationView } from '../storage/revocation-view';
+import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { createRoleApp } from '../core/create-role-app';
 import { RoleContext } from '../core/role-context';
 import { useJsonRpcParseErrors } from './transport/json-rpc-parse-errors';
@@ -12,15 +13,16 @@ import { OriginPolicy } from './transport/origin-policy';
 export interface McpServices {
   readonly config: McpConfig;
   readonly revocations: RevocationView;
+  readonly dpop: DpopProofOptions;
 }
 
 export async function createMcpApp(
   context: RoleContext,
-  { config, revocations }: McpServices,
+  { config, revocations, dpop }: McpServices,
 ): Promise<NestFastifyApplication> {
   const endpoint = createMcpEndpoint(context.shared);
   const app = await createRoleApp(
-    McpModule.forRoot(context, { config, revocations, endpoint }),
+    McpModule.forRoot(context, { config, revocations, dpop, endpoint }),
     context,
   );
   useJsonRpcParseErrors(app);
@@ -32,6 +34,7 @@ export async function createMcpApp(
     methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowedHeaders: [
       'Authorization',
+      'DPoP',
       'Content-Type',
       'Accept',
       'MCP-Protocol-Version',
@@ -40,7 +43,7 @@ export async function createMcpApp(
       'Mcp-Session-Id',
       'Last-Event-ID',
     ],
-    exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
+    exposedHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
     maxAge: 600,
   });
 

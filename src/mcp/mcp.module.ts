@@ -4,6 +4,7 @@ import { MCP_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
+import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationView } from '../storage/revocation-view';
 import { AuthorizationServerMetadata } from './upstream/authorization-server-metadata';
@@ -24,6 +25,7 @@ import { OpenApiToolsReadyGuard } from './openapi/openapi-tools-ready.guard';
 export interface McpModuleParts {
   readonly config: McpConfig;
   readonly revocations: RevocationView;
+  readonly dpop: DpopProofOptions;
   readonly endpoint: McpEndpoint;
 }
 
@@ -32,19 +34,23 @@ export interface McpModuleParts {
 export class McpModule {
   static forRoot(
     context: RoleContext,
-    { config, revocations, endpoint }: McpModuleParts,
+    { config, revocations, dpop, endpoint }: McpModuleParts,
   ): DynamicModule {
     const { shared } = context;
     const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.mcpResource,
+      publicBaseUrl: shared.mcpBaseUrl,
       resourceMetadataUrl: resourceMetadataUrl(shared),
       challengeScopes: mcpScopes(shared),
     };
     return {
       module: McpModule,
-      imports: [CoreModule.forRole(context), BearerModule.forResource({ resource, revocations })],
+      imports: [
+        CoreModule.forRole(context),
+        BearerModule.forResource({ resource, revocations, dpop }),
+      ],
       controllers: [
         endpoint.controller,
         SessionTools,

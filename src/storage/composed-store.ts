@@ -1,5 +1,6 @@
 import type { AccountStore } from './account-store';
 import type { AttemptCounters } from './attempt-counters';
+import type { DpopProofIds } from './dpop-proof-ids';
 import type { AccountGrants, ConsumptionLog, OidcRecordStore } from './oidc-records';
 import type { RevocationSource, RevocationStore } from './revocation-store';
 import type { SecretStore } from './secret-store';
@@ -14,6 +15,7 @@ export interface StoreParts {
   readonly secrets: SecretStore;
   readonly accounts: AccountStore;
   readonly trust: TrustStore;
+  readonly proofIds: DpopProofIds;
 }
 
 /**
@@ -99,5 +101,9 @@ export abstract class ComposedAuthStore implements AuthStore {
   }
   replaceSecret(...args: Parameters<SecretStore['replaceSecret']>) {
     return this.parts.secrets.replaceSecret(...args);
+  }
+
+  rememberProofId(...args: Parameters<DpopProofIds['rememberProofId']>) {
+    return this.parts.proofIds.rememberProofId(...args);
   }
 }

@@ -4,6 +4,8 @@
  * edited. Types are written so both engines read them alike (SQLite maps BIGINT to INTEGER);
  * where the dialects differ a step gives both spellings.
  */
+import { DPOP_PROOF_IDS_TABLE } from './dpop-proof-ids';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
@@ -107,6 +109,7 @@ export const MIGRATIONS: readonly Migration[] = [
          PRIMARY KEY (kind, id))`,
     ],
   },
+  { version: 6, name: 'seen DPoP proofs', statements: DPOP_PROOF_IDS_TABLE },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

@@ -1,5 +1,6 @@
 import type { AccountStore } from './account-store';
 import type { AttemptCounters } from './attempt-counters';
+import type { DpopProofIds } from './dpop-proof-ids';
 import type { AccountGrants, ConsumptionLog, OidcRecordStore } from './oidc-records';
 import type { RevocationSource, RevocationStore } from './revocation-store';
 import type { SecretStore } from './secret-store';
@@ -14,6 +15,7 @@ import type { TrustStore } from './trust-store';
  * - the access-token revocation list and its feed (revocation-store.ts);
  * - attempt counters for throttling (attempt-counters.ts);
  * - the server's own secrets (secret-store.ts);
+ * - the DPoP proofs a resource server has seen, against replay (dpop-proof-ids.ts);
  * - the operator's data: users, and what clients were used (account-store.ts, as `accounts`);
  * - the operator's trust configuration: added machine clients, workload issuers (trust-store.ts,
  *   as `trust`).
@@ -32,7 +34,8 @@ export interface AuthStore
     RevocationStore,
     RevocationSource,
     AttemptCounters,
-    SecretStore {
+    SecretStore,
+    DpopProofIds {
   readonly accounts: AccountStore;
   /** Machine clients and workload issuers the operator added (trust-store.ts). */
   readonly trust: TrustStore;

@@ -5,6 +5,7 @@ import { createRoleApp } from '../core/create-role-app';
 import { weatherApiOf } from '../config/apis';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
+import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { OAUTH2_REDIRECT_PAGE } from './oauth2-redirect-page';
 import { weatherOpenApiDocument } from './openapi-document';
 import { WeatherModule } from './weather.module';
@@ -13,20 +14,22 @@ import { WeatherModule } from './weather.module';
 export interface ApiServices {
   readonly config: ApiConfig;
   readonly revocations: RevocationView;
+  readonly dpop: DpopProofOptions;
 }
 
 export async function createApiApp(
   context: RoleContext,
-  { config, revocations }: ApiServices,
+  { config, revocations, dpop }: ApiServices,
 ): Promise<NestFastifyApplication> {
   const { shared } = context;
   const weather = weatherApiOf(shared);
-  const app = await createRoleApp(WeatherModule.forRoot(context, revocations, weather), context);
+  const app = await createRoleApp(WeatherModule.forRoot(context, revocations, weather, dpop), context);
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    exposedHeaders: ['WWW-Authenticate'],
+    // RFC 9449: browsers send proofs in `DPoP` and must read `DPoP-Nonce` (§8, §9).
+    allowedHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    exposedHeaders: ['WWW-Authenticate', 'DPoP-Nonce'],
     maxAge: 600,
   });
 

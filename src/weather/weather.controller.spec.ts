@@ -32,13 +32,18 @@ describe('WeatherController', () => {
       issuer: ISSUER,
       issuerInternalUrl: jwks.url,
       audience: API,
+      publicBaseUrl: API,
       resourceMetadataUrl: `${API}/.well-known/oauth-protected-resource`,
       challengeScopes: ['weatherget'],
     };
     const moduleRef = await Test.createTestingModule({
       imports: [
         CoreModule.forRole(testRoleContext()),
-        BearerModule.forResource({ resource, revocations: new RevocationList(store) }),
+        BearerModule.forResource({
+          resource,
+          revocations: new RevocationList(store),
+          dpop: { proofIds: store },
+        }),
       ],
       controllers: [WeatherController],
       providers: [WeatherService],

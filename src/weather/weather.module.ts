@@ -4,6 +4,7 @@ import type { ProtectedApi } from '../config/apis';
 import { RevocationView } from '../storage/revocation-view';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
+import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { BenchBaselineController } from './bench-baseline.controller';
 import { ProtectedResourceController } from './protected-resource.controller';
@@ -18,18 +19,23 @@ export class WeatherModule {
     context: RoleContext,
     revocations: RevocationView,
     weather: ProtectedApi,
+    dpop: DpopProofOptions,
   ): DynamicModule {
     const { shared } = context;
     const resource: ResourceServerOptions = {
       issuer: shared.issuer,
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.apiResource,
+      publicBaseUrl: shared.apiBaseUrl,
       resourceMetadataUrl: `${shared.apiBaseUrl}/.well-known/oauth-protected-resource`,
       challengeScopes: weather.scopes,
     };
     return {
       module: WeatherModule,
-      imports: [CoreModule.forRole(context), BearerModule.forResource({ resource, revocations })],
+      imports: [
+        CoreModule.forRole(context),
+        BearerModule.forResource({ resource, revocations, dpop }),
+      ],
       controllers: [
         WeatherController,
         ProtectedResourceController,

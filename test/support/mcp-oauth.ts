@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import type { DpopSession, OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import { TestBrowser } from './browser';
 
 /** Tokens and client information as both MCP SDK generations store them. */
@@ -27,6 +27,8 @@ export interface HeadlessProviderOptions {
   readonly client?: StoredClient;
   /** Tokens the client already holds. */
   readonly tokens?: StoredTokens;
+  /** Makes the v2 client ask for DPoP-bound tokens and send proofs (SEP-1932). */
+  readonly dpop?: DpopSession;
 }
 
 /**
@@ -87,6 +89,11 @@ export class HeadlessOAuthProvider {
   replaceAccessToken(accessToken: string): void {
     if (!this.current) throw new Error('no tokens to replace');
     this.current = { ...this.current, access_token: accessToken };
+  }
+
+  /** v2 only: the DPoP session, when the test asked for one. */
+  dpop(): DpopSession | undefined {
+    return this.options.dpop;
   }
 
   saveCodeVerifier(verifier: string): void {

@@ -7,6 +7,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly url: string;
   readonly status: number;
+  /** The challenge of a refusal, when there was one. */
+  readonly wwwAuthenticate?: string;
 }
 
 /** A fetch that records what the SDK sent, to pass as the transports' `fetch` option. */
@@ -14,7 +16,13 @@ export function recordingFetch(log: RecordedRequest[]): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const response = await fetch(request);
-    log.push({ method: request.method, url: request.url, status: response.status });
+    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
+    log.push({
+      method: request.method,
+      url: request.url,
+      status: response.status,
+      wwwAuthenticate,
+    });
     return response;
   };
 }

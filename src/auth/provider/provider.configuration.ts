@@ -14,6 +14,7 @@ import { throttledRegistration } from './registration-gate';
 import { registrationPolicy } from './registration.policy';
 import type { RegistrationThrottle } from './registration-throttle';
 import { ResourceRegistry } from '../catalog/resources';
+import { DPOP_SIGNING_ALGS } from '../../config/dpop';
 import { ROUTES } from '../../config/protocol';
 import { usesDisallowedGrant } from './unauthorized-client';
 import { CLAIMS, SCOPES } from '../catalog/scopes';
@@ -36,6 +37,10 @@ export interface ConfigurationParts {
   /** Refresh-token rotation (refresh-token-reuse.ts: one family inside the reuse window). */
   readonly rotateRefreshToken: Configuration['rotateRefreshToken'];
   readonly cookieKeys: string[];
+  /** DPoP nonces' key, the same at every replica (storage/dpop-nonce-secret.ts). */
+  readonly dpopNonceKey: Buffer;
+  /** Whether every DPoP proof must carry a server nonce (DPOP_REQUIRE_NONCE). */
+  readonly requireDpopNonce: boolean;
   readonly fetch: typeof fetch;
 }
 
@@ -76,7 +81,19 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     // (README "Security"). oidc-provider's default keeps offline_access grants alive through it.
     expiresWithSession: () => true,
     ttl: tokenLifetimes(config),
+    // RFC 9449 §5.1 `dpop_signing_alg_values_supported`: asymmetric algorithms only (§11.6).
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS] },
     features: {
+      // RFC 9449: a token request with a proof gets access and refresh tokens bound to its key
+      // (public clients' refresh tokens too, §5); proofs are used once (oidc-provider's replay
+      // detection in the shared store). Nonces (§8) are HMACs of a time window under a key
+      // every replica derives alike, so any replica accepts another's nonce.
+      dPoP: {
+        enabled: true,
+        nonceSecret: parts.dpopNonceKey,
+        requireNonce: () => parts.requireDpopNonce,
+        allowReplay: false,
+      },
       devInteractions: { enabled: false },
       // Signing follows the live keyset through external key slots (keys/key-slots.ts).
       externalSigningSupport: { enabled: true, ack: 'experimental-01' },

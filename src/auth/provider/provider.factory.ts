@@ -40,6 +40,7 @@ export interface ProviderDependencies {
   readonly signingKeys: SigningKeyRing;
   readonly audit: AuditLog;
   readonly cookieKeys: string[];
+  readonly dpopNonceKey: Buffer;
   readonly fetch: typeof fetch;
   readonly resources: ResourceRegistry;
   readonly clients: ConfiguredClients;
@@ -69,6 +70,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
       signingKeys: providerKeySlots(deps.signingKeys),
       rotateRefreshToken: refreshReuse.rotate,
       cookieKeys: deps.cookieKeys,
+      dpopNonceKey: deps.dpopNonceKey,
+      requireDpopNonce: shared.dpop.requireNonce,
       fetch: deps.fetch,
     }),
   );

@@ -5,6 +5,7 @@ import {
   type Provider,
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
+import { bindToProofKey } from './exchange-dpop';
 import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
 import { TOKEN_EXCHANGE_GRANT } from '../catalog/grant-types';
 import { ProtectedResource, ResourceRegistry } from '../catalog/resources';
@@ -74,6 +75,7 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
       ),
     });
 
+    await bindToProofKey(deps.provider, ctx, token);
     const accessToken = await token.save();
     deps.onExchanged?.({
       clientId: client.clientId,
@@ -84,7 +86,8 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
     ctx.body = {
       access_token: accessToken,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      // DPoP when bound to the client's proof key (RFC 9449 §5).
+      token_type: token.tokenType,
       expires_in: token.expiration,
       scope,
     };

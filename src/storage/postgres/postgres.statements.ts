@@ -92,9 +92,10 @@ export const POSTGRES = prepared('store', {
       a AS (DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= $1 RETURNING 1),
       b AS (DELETE FROM revoked_access_tokens WHERE expires_at <= $1 RETURNING 1),
       c AS (DELETE FROM revoked_grants WHERE expires_at <= $1 RETURNING 1),
-      d AS (DELETE FROM attempt_counters WHERE expires_at <= $1 RETURNING 1)
+      d AS (DELETE FROM attempt_counters WHERE expires_at <= $1 RETURNING 1),
+      e AS (DELETE FROM dpop_proof_ids WHERE expires_at <= $1 RETURNING 1)
     SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c)
-      + (SELECT count(*) FROM d) AS removed`,
+      + (SELECT count(*) FROM d) + (SELECT count(*) FROM e) AS removed`,
   // Held for the migrating transaction: processes starting at once migrate one after another.
   migrationLock: 'SELECT pg_advisory_xact_lock(7431001)',
   appliedMigrations: 'SELECT version FROM schema_migrations',

@@ -8,6 +8,7 @@ import { PostgresRevocations } from './postgres.revocations';
 import { PostgresSecrets } from './postgres.secrets';
 import { POSTGRES, type Bigint } from './postgres.statements';
 import { PostgresTrustStore } from './postgres.trust';
+import { PostgresDpopProofIds } from './postgres.proof-ids';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a
@@ -29,6 +30,7 @@ export class PostgresAuthStore extends ComposedAuthStore {
       secrets: new PostgresSecrets(pool),
       accounts: new PostgresAccountStore(pool),
       trust: new PostgresTrustStore(pool),
+      proofIds: new PostgresDpopProofIds(pool),
     });
   }
 

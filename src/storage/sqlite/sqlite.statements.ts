@@ -56,6 +56,7 @@ export const SQLITE = {
     'DELETE FROM revoked_access_tokens WHERE expires_at <= ?',
     'DELETE FROM revoked_grants WHERE expires_at <= ?',
     'DELETE FROM attempt_counters WHERE expires_at <= ?',
+    'DELETE FROM dpop_proof_ids WHERE expires_at <= ?',
   ],
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',

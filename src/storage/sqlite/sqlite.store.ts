@@ -7,6 +7,7 @@ import { SqliteRevocations } from './sqlite.revocations';
 import { SqliteSecrets } from './sqlite.secrets';
 import { SQLITE } from './sqlite.statements';
 import { SqliteTrustStore } from './sqlite.trust';
+import { SqliteDpopProofIds } from './sqlite.proof-ids';
 
 /**
  * Embedded default: one file, WAL mode so separate processes on one machine can share it
@@ -24,6 +25,7 @@ export class SqliteAuthStore extends ComposedAuthStore {
       secrets: new SqliteSecrets(db),
       accounts: new SqliteAccountStore(db),
       trust: new SqliteTrustStore((text) => db.sql(text)),
+      proofIds: new SqliteDpopProofIds(db),
     });
     this.db = db;
   }

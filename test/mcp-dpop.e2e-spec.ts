@@ -1,0 +1,77 @@
+import {
+  Client,
+  DpopSession,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
+import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { RecordedRequest, recordingFetch } from './support/mcp';
+import { decodeJwt } from './support/pkce';
+import { startTestSystem, TestSystem } from './support/system';
+
+const CLIENT_INFO = { name: 'api-mcp-auth-dpop-e2e', version: '1.0.0' };
+
+/**
+ * The official MCP client v2 with DPoP (RFC 9449, MCP SEP-1932), against a system that requires
+ * server nonces at the token endpoint and at the MCP server (DPOP_REQUIRE_NONCE): it registers,
+ * signs alice in, gets a DPoP-bound token, answers both nonce challenges and calls a tool.
+ */
+describe('the official MCP client v2 with DPoP and server nonces', () => {
+  let sys: TestSystem;
+  let callback: Awaited<ReturnType<typeof loopbackCallback>>;
+  let provider: HeadlessOAuthProvider;
+  let session: DpopSession;
+  let client: Client;
+  const log: RecordedRequest[] = [];
+
+  beforeAll(async () => {
+    sys = await startTestSystem({ env: { ROLES: 'auth,api,mcp', DPOP_REQUIRE_NONCE: 'true' } });
+    callback = await loopbackCallback();
+    session = await DpopSession.create();
+    provider = new HeadlessOAuthProvider({
+      redirectUrl: callback.url,
+      username: 'alice',
+      password: 'alice',
+      dpop: session,
+    });
+    const open = () =>
+      new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
+        authProvider: provider,
+        fetch: recordingFetch(log),
+      });
+    let transport = open();
+    client = new Client(CLIENT_INFO);
+    try {
+      await client.connect(transport);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      await transport.finishAuth(provider.takeCallback());
+      transport = open();
+      client = new Client(CLIENT_INFO);
+      await client.connect(transport);
+    }
+  });
+  afterAll(async () => {
+    await client?.close();
+    await callback?.close();
+    await sys?.close();
+  });
+
+  it('holds a token bound to its DPoP key', () => {
+    const tokens = provider.tokens()!;
+    expect(tokens.token_type).toBe('DPoP');
+    expect(decodeJwt(tokens.access_token).payload.cnf).toEqual({ jkt: session.thumbprint });
+  });
+
+  it('was asked for a nonce by the MCP server and answered with one', () => {
+    const nonceChallenges = log.filter(
+      (entry) => entry.status === 401 && /use_dpop_nonce/.test(entry.wwwAuthenticate ?? ''),
+    );
+    expect(nonceChallenges.length).toBeGreaterThan(0);
+  });
+
+  it('calls the weather tool with DPoP', async () => {
+    const result = await client.callTool({ name: 'get-weather-forecast', arguments: {} });
+    expect(result.isError).toBeFalsy();
+  });
+});
