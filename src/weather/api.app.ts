@@ -23,7 +23,10 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const { shared } = context;
   const weather = weatherApiOf(shared);
-  const app = await createRoleApp(WeatherModule.forRoot(context, revocations, weather, dpop), context);
+  const app = await createRoleApp(
+    WeatherModule.forRoot(context, revocations, weather, dpop),
+    context,
+  );
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],
