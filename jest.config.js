@@ -1,3 +1,6 @@
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
 // Jest runs in CommonJS mode. Several dependencies ship only ESM, so swc transpiles them too;
 // when Jest names a package it cannot parse, add it to esmOnly.
 const esmOnly = [
@@ -41,6 +44,44 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
 
+// Suites that must run alone, one at a time: they start dist/main.js or other Node processes
+// (races between OS processes, signals, CLIs), drive Chromium, or bound a response time, so a
+// second suite beside them competes for the same two cores and makes them slow or flaky. Every
+// other e2e suite boots the system inside its Jest worker on free ports, with its own temporary
+// SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
+const serialE2e = [
+  // dist/main.js or other Node processes
+  'admin-cli',
+  'conformance',
+  'distributed',
+  'get-token-script',
+  'hash-password-script',
+  'inspector',
+  'key-rotation',
+  'keys-cli',
+  'node-preflight',
+  'operator-env',
+  'replicas',
+  'shutdown',
+  'single-use-races',
+  'store-first-start',
+  'workers',
+  // Chromium
+  'account-browser',
+  'spa',
+  'swagger',
+  // response-time bounds
+  'auth-pages',
+  'security/fuzz',
+  'security/issuer-keys',
+  'security/openapi-surface',
+].map((name) => `${name}.e2e-spec.ts`);
+
+// A renamed or removed suite would otherwise drop silently into the parallel project.
+for (const file of serialE2e) {
+  if (!existsSync(join(__dirname, 'test', file))) throw new Error(`jest.config.js: no test/${file}`);
+}
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testMatch: ['**/*.spec.ts'] },
@@ -49,6 +90,13 @@ module.exports = {
       displayName: 'e2e',
       rootDir: 'test',
       testMatch: ['**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...serialE2e.map((file) => `/test/${file}$`)],
+    },
+    {
+      ...common,
+      displayName: 'e2e-serial',
+      rootDir: 'test',
+      testMatch: serialE2e.map((file) => `<rootDir>/${file}`),
     },
   ],
   testTimeout: 60000,

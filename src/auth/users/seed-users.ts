@@ -1,6 +1,5 @@
 import type { AccountStore } from '../../storage/account-store';
 import { DEV_USERS } from './dev-users';
-import { hashPassword } from './password';
 import { readUsersFile, UsersFileError } from './users-file';
 
 export interface SeedReport {
@@ -27,12 +26,12 @@ export async function seedUsers(
 }
 
 async function seedDevelopmentUsers(accounts: AccountStore): Promise<void> {
-  for (const { claims, password } of DEV_USERS) {
+  for (const { claims, passwordHash } of DEV_USERS) {
     if (await accounts.findUser(claims.preferred_username)) continue;
     await accounts.addUser({
       username: claims.preferred_username,
       sub: claims.sub,
-      passwordHash: await hashPassword(password),
+      passwordHash,
       claims: { ...claims },
       origin: 'development',
     });
