@@ -59,6 +59,7 @@ const serialE2e = [
   'inspector',
   'key-rotation',
   'keys-cli',
+  'machine-clients',
   'node-preflight',
   'operator-env',
   'replicas',
@@ -66,6 +67,7 @@ const serialE2e = [
   'single-use-races',
   'store-first-start',
   'workers',
+  'workload-federation',
   // Chromium
   'account-browser',
   'spa',
