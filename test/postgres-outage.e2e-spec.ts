@@ -1,4 +1,4 @@
-import { codeFlow, mcpClientFlow, tokenRequest, type TokenResponse } from './support/flows';
+import { codeFlow, mcpClientFlow, type TokenResponse } from './support/flows';
 import { mcpInitialize, toolCall } from './support/mcp';
 import { createPgCluster, type PgCluster } from './support/pg-cluster';
 import { freePorts, onFreePorts } from './support/ports';
