@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { PostgresAccountStore } from './postgres.accounts';
+import { PostgresFederationStore } from './postgres.federation';
 import { PostgresRevocationWatch } from './postgres-revocation-watch';
 import { POSTGRES, type Statement } from './postgres.statements';
 import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
@@ -29,12 +30,14 @@ type Bigint = string;
 /** Shared state for several AuthServer processes. */
 export class PostgresAuthStore implements AuthStore {
   readonly accounts: PostgresAccountStore;
+  readonly federation: PostgresFederationStore;
 
   private constructor(
     private readonly pool: Pool,
     private readonly url: string,
   ) {
     this.accounts = new PostgresAccountStore(pool);
+    this.federation = new PostgresFederationStore(pool);
   }
 
   /** `poolSize`: connections per process (DATABASE_POOL_SIZE); a refresh grant holds one per query. */

@@ -3,6 +3,7 @@ import { prepareDataFile } from './data-files';
 import { enterWalMode } from './sqlite.wal';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from './migrations';
 import { SqliteAccountStore } from './sqlite.accounts';
+import { SqliteFederationStore } from './sqlite.federation';
 import { Revocation, RevocationListener, RevocationWatch } from './revocation-events';
 import { SQLITE } from './sqlite.statements';
 import {
@@ -37,6 +38,7 @@ export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   readonly accounts: SqliteAccountStore;
+  readonly federation: SqliteFederationStore;
   private readonly listeners = new Set<RevocationListener>();
 
   constructor(path: string) {
@@ -48,6 +50,7 @@ export class SqliteAuthStore implements AuthStore {
       (text) => this.sql(text),
       (work) => this.db.transaction(work)(),
     );
+    this.federation = new SqliteFederationStore((text) => this.sql(text));
   }
 
   upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {

@@ -11,6 +11,7 @@ import { Revocation, RevocationListener, RevocationWatch } from './revocation-ev
  * - the operator's data: users, and what clients were used (account-store.ts).
  */
 import type { AccountStore } from './account-store';
+import type { FederationStore } from './federation-store';
 
 export interface Consumption {
   /** Epoch milliseconds of the first consumption. */
@@ -40,6 +41,8 @@ export interface AccountGrant {
 
 export interface AuthStore {
   readonly accounts: AccountStore;
+  /** Upstream OpenID providers and the identities linked through them. */
+  readonly federation: FederationStore;
 
   upsert(
     model: string,

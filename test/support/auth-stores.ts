@@ -60,7 +60,8 @@ export async function emptyPostgres(url: string): Promise<void> {
   try {
     await client.query(
       `DROP TABLE IF EXISTS oidc_records, server_secrets, schema_migrations, revoked_access_tokens,
-         revoked_grants, login_failures, attempt_counters, users, client_activity`,
+         revoked_grants, login_failures, attempt_counters, users, client_activity, upstream_idps,
+         federated_identities`,
     );
   } finally {
     await client.end();
