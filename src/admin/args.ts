@@ -7,7 +7,20 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; `--json` is the one flag. */
-const VALUE_OPTIONS = ['--user', '--email', '--name'] as const;
+const VALUE_OPTIONS = [
+  '--user',
+  '--email',
+  '--name',
+  '--issuer',
+  '--client-id',
+  '--client-secret-file',
+  '--scopes',
+  '--domains',
+  '--allowed-email-domains',
+  '--jit',
+  '--link-by-email',
+  '--rule',
+] as const;
 
 /** `users add carol --email c@example.com --json` → words, options and the json flag. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {

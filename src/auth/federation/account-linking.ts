@@ -36,8 +36,10 @@ export class AccountLinking {
       await this.federation.touchLink(key, who.email);
       return { userSub: link.userSub, outcome: 'existing' };
     }
-    const byEmail = idp.linkByEmail && who.emailVerified && who.email;
-    const match = byEmail ? await this.userWithEmail(who.email!) : undefined;
+    const match =
+      idp.linkByEmail && who.emailVerified && who.email
+        ? await this.userWithEmail(who.email)
+        : undefined;
     if (match) return this.link(idp, who, match, 'linked_by_email');
     if (!idp.jit)
       throw new FederationError('not_linked', 'No account here is linked to that identity.');

@@ -122,7 +122,7 @@ function classify(error: unknown): FederationError {
   const chain = causes(error);
   if (chain.some((e) => e.name === 'TimeoutError' || e.name === 'AbortError'))
     return new FederationError('timeout', 'The identity provider did not answer in time.');
-  if (chain.some((e) => e instanceof UpstreamBodyTooLarge))
+  if (chain.some((e) => e.error instanceof UpstreamBodyTooLarge))
     return new FederationError('invalid_response', 'The identity provider answered too much.');
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError)
     return new FederationError('upstream_refused', 'The identity provider refused the sign-in.');
@@ -140,17 +140,19 @@ function classify(error: unknown): FederationError {
       'The identity provider’s answer failed its checks.',
     );
   }
-  if (chain.some((e) => e instanceof TypeError))
+  if (chain.some((e) => e.error instanceof TypeError))
     return new FederationError('unreachable', 'The identity provider could not be reached.');
   return new FederationError('invalid_response', 'The identity provider’s answer was not usable.');
 }
 
-function causes(error: unknown): Error[] {
-  const chain: Error[] = [];
+/** The error and its causes; DOMException (timeouts) is checked by name, not class. */
+function causes(error: unknown): { name: string; error: unknown }[] {
+  const chain: { name: string; error: unknown }[] = [];
   let current: unknown = error;
-  while (current instanceof Error && chain.length < 8) {
-    chain.push(current);
-    current = current.cause;
+  while (typeof current === 'object' && current !== null && chain.length < 8) {
+    const { name, cause } = current as { name?: unknown; cause?: unknown };
+    chain.push({ name: typeof name === 'string' ? name : '', error: current });
+    current = cause;
   }
   return chain;
 }

@@ -19,9 +19,14 @@ export function cappedFetch(
     const chunks: Uint8Array[] = [];
     let size = 0;
     if (response.body) {
-      for await (const chunk of response.body) {
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        const chunk: Uint8Array = read.value;
         size += chunk.byteLength;
-        if (size > limit) throw new UpstreamBodyTooLarge(`upstream body over ${limit} bytes`);
+        if (size > limit) {
+          await reader.cancel();
+          throw new UpstreamBodyTooLarge(`upstream body over ${limit} bytes`);
+        }
         chunks.push(chunk);
       }
     }
