@@ -72,6 +72,7 @@ const serialE2e = [
   'workload-federation',
   // Chromium
   'account-browser',
+  'federation-browser',
   'spa',
   'swagger',
   // response-time bounds

@@ -10,6 +10,7 @@ import { openNamedStore } from './admin-store';
 import { parseArgs } from './args';
 import { clientsCommand } from './clients.commands';
 import { hashPasswordCommand } from './hash-password.command';
+import { idpsCommand } from './idps.commands';
 import { keysCommand } from './keys.commands';
 import { readNewPassword } from './password-input';
 import { sessionsCommand } from './sessions.commands';
@@ -30,6 +31,12 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   trust workloads list|remove [issuer]
   sessions revoke --user <name>
   keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
+  idps list
+  idps add <slug> --issuer URL --client-id ID --client-secret-file PATH [--name "Corp SSO"]
+       [--scopes "openid email"] [--domains corp.example] [--jit on] [--link-by-email on]
+       [--allowed-email-domains corp.example] [--rule weatherget:groups=weather-readers]
+  idps import <file.json>                 one upstream object or an array of them
+  idps remove <slug>
 `;
 
 /**
@@ -96,6 +103,8 @@ function commandFor(
       return (context) => sessionsCommand(context, action);
     case 'keys':
       return keysCommand(action, rest);
+    case 'idps':
+      return (context) => idpsCommand(context, action, rest[0]);
     default:
       throw new AdminError('usage', `unknown command "${area}"`);
   }

@@ -18,6 +18,15 @@ const VALUE_OPTIONS = [
   '--scope',
   '--auth',
   '--file',
+  '--issuer',
+  '--client-id',
+  '--client-secret-file',
+  '--scopes',
+  '--domains',
+  '--allowed-email-domains',
+  '--jit',
+  '--link-by-email',
+  '--rule',
 ] as const;
 /** Options without a value, recorded as "true"; `--json` has a field of its own. */
 const FLAGS = ['--secret'] as const;

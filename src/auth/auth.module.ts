@@ -10,6 +10,7 @@ import { AccountController } from './pages/account/account.controller';
 import { AccountService } from './pages/account/account.service';
 import { ConnectedApps } from './pages/account/connected-apps';
 import { FaviconController } from './pages/favicon.controller';
+import { FederationController } from './pages/federation/federation.controller';
 import { InteractionController } from './pages/interaction/interaction.controller';
 import { InteractionService } from './pages/interaction/interaction.service';
 import { SameSiteFormGuard } from './pages/interaction/same-site-form.guard';
@@ -32,7 +33,13 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [CoreModule.forRole(context)],
-      controllers: [InteractionController, AccountController, FaviconController, JwksController],
+      controllers: [
+        InteractionController,
+        AccountController,
+        FaviconController,
+        JwksController,
+        FederationController,
+      ],
       providers: [
         { provide: AUTH_CONFIG, useValue: services.config },
         { provide: AUTH_STORE, useValue: services.store },

@@ -36,6 +36,11 @@ import { countIssuedTokens } from './provider/token-metrics';
 import { announceUsers } from './users/announce-users';
 import { seedUsers } from './users/seed-users';
 import { UserDirectory } from './users/users';
+import { AccountLinking } from './federation/account-linking';
+import { FederationRecords } from './federation/federation-records';
+import { UpstreamClient } from './federation/upstream-client';
+import { UpstreamDirectory } from './federation/upstream-directory';
+import { FederationService, FEDERATION_CALLBACK_PATH } from './pages/federation/federation.service';
 
 /** Per client address; enough for a person setting up a few MCP clients, not for a flood. */
 const REGISTRATIONS_PER_MINUTE = 20;
@@ -226,6 +231,50 @@ const oidcProvider: FactoryProvider<Provider> = {
   },
 };
 
+/** Sign-in through upstream OpenID providers configured in the store. */
+const upstreams: FactoryProvider<UpstreamDirectory> = {
+  provide: UpstreamDirectory,
+  inject: [AUTH_STORE, AUTH_LOGGER],
+  useFactory: (store: AuthStore, logger: Logger) => new UpstreamDirectory(store.federation, logger),
+};
+
+const federationRecords: FactoryProvider<FederationRecords> = {
+  provide: FederationRecords,
+  inject: [AUTH_STORE],
+  useFactory: (store: AuthStore) => new FederationRecords(store),
+};
+
+const federation: FactoryProvider<FederationService> = {
+  provide: FederationService,
+  inject: [
+    OIDC_PROVIDER,
+    SHARED_CONFIG,
+    AUTH_STORE,
+    AUTH_FETCH,
+    UpstreamDirectory,
+    FederationRecords,
+    AuditLog,
+  ],
+  useFactory: (
+    provider: Provider,
+    shared: SharedConfig,
+    store: AuthStore,
+    fetch: typeof globalThis.fetch,
+    directory: UpstreamDirectory,
+    records: FederationRecords,
+    audit: AuditLog,
+  ) =>
+    new FederationService(
+      provider,
+      directory,
+      new UpstreamClient(fetch, new URL(FEDERATION_CALLBACK_PATH, shared.issuer).href),
+      records,
+      new AccountLinking(store.accounts, store.federation),
+      audit,
+      new URL(shared.issuer).protocol === 'https:',
+    ),
+};
+
 /** What the AuthServer builds from the config, the store and the kernel, each once. */
 export const AUTH_PROVIDERS = [
   resources,
@@ -241,4 +290,7 @@ export const AUTH_PROVIDERS = [
   signIn,
   csrf,
   oidcProvider,
+  upstreams,
+  federationRecords,
+  federation,
 ];

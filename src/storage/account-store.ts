@@ -5,7 +5,8 @@
  */
 
 /** Where a user came from: development users must never count in production. */
-export type UserOrigin = 'development' | 'file' | 'admin';
+/** `federation`: provisioned at a first sign-in through an upstream IdP; no password. */
+export type UserOrigin = 'development' | 'file' | 'admin' | 'federation';
 
 export interface NewUser {
   readonly username: string;

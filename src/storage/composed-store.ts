@@ -1,6 +1,7 @@
 import type { AccountStore } from './account-store';
 import type { AttemptCounters } from './attempt-counters';
 import type { DpopProofIds } from './dpop-proof-ids';
+import type { FederationStore } from './federation-store';
 import type { AccountGrants, ConsumptionLog, OidcRecordStore } from './oidc-records';
 import type { RevocationSource, RevocationStore } from './revocation-store';
 import type { SecretStore } from './secret-store';
@@ -16,6 +17,7 @@ export interface StoreParts {
   readonly accounts: AccountStore;
   readonly trust: TrustStore;
   readonly proofIds: DpopProofIds;
+  readonly federation: FederationStore;
 }
 
 /**
@@ -25,10 +27,12 @@ export interface StoreParts {
 export abstract class ComposedAuthStore implements AuthStore {
   readonly accounts: AccountStore;
   readonly trust: TrustStore;
+  readonly federation: FederationStore;
 
   protected constructor(private readonly parts: StoreParts) {
     this.accounts = parts.accounts;
     this.trust = parts.trust;
+    this.federation = parts.federation;
   }
 
   abstract deleteExpired(): Promise<number>;

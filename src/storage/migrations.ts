@@ -110,6 +110,21 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 6, name: 'seen DPoP proofs', statements: DPOP_PROOF_IDS_TABLE },
+  {
+    version: 7,
+    name: 'upstream OpenID providers and linked identities',
+    statements: [
+      // One JSON document per upstream: the AuthServer validates it on every read.
+      `CREATE TABLE upstream_idps (
+         slug TEXT PRIMARY KEY, document TEXT NOT NULL, updated_at BIGINT NOT NULL)`,
+      // OpenID Connect Core §5.7: only (iss, sub) identifies an upstream user; email does not.
+      `CREATE TABLE federated_identities (
+         issuer TEXT NOT NULL, subject TEXT NOT NULL, user_sub TEXT NOT NULL,
+         idp_slug TEXT NOT NULL, email TEXT, linked_at BIGINT NOT NULL,
+         last_used_at BIGINT NOT NULL, PRIMARY KEY (issuer, subject))`,
+      'CREATE INDEX federated_identities_user ON federated_identities (user_sub)',
+    ],
+  },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

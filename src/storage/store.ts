@@ -1,6 +1,7 @@
 import type { AccountStore } from './account-store';
 import type { AttemptCounters } from './attempt-counters';
 import type { DpopProofIds } from './dpop-proof-ids';
+import type { FederationStore } from './federation-store';
 import type { AccountGrants, ConsumptionLog, OidcRecordStore } from './oidc-records';
 import type { RevocationSource, RevocationStore } from './revocation-store';
 import type { SecretStore } from './secret-store';
@@ -18,7 +19,9 @@ import type { TrustStore } from './trust-store';
  * - the DPoP proofs a resource server has seen, against replay (dpop-proof-ids.ts);
  * - the operator's data: users, and what clients were used (account-store.ts, as `accounts`);
  * - the operator's trust configuration: added machine clients, workload issuers (trust-store.ts,
- *   as `trust`).
+ *   as `trust`);
+ * - upstream OpenID providers and the identities linked through them (federation-store.ts, as
+ *   `federation`).
  *
  * A new concern is: a role interface in its own file here, extended below and forwarded by
  * ComposedAuthStore (composed-store.ts); one implementation in each engine folder, handed to
@@ -39,6 +42,8 @@ export interface AuthStore
   readonly accounts: AccountStore;
   /** Machine clients and workload issuers the operator added (trust-store.ts). */
   readonly trust: TrustStore;
+  /** Upstream OpenID providers and the identities linked through them. */
+  readonly federation: FederationStore;
   /** Removes expired rows from every table; returns how many went. */
   deleteExpired(): Promise<number>;
   close(): Promise<void>;

@@ -17,7 +17,9 @@ export type AuditEvent =
   | 'token.exchanged'
   | 'token.revoked'
   | 'grant.revoked_by_user'
-  | 'signing_key.used';
+  | 'signing_key.used'
+  | 'federation.succeeded'
+  | 'federation.failed';
 
 /** disabled: the right password for a disabled user (the page says wrong_credentials). */
 export type SignInFailure = 'wrong_credentials' | 'disabled' | 'throttled';
@@ -118,6 +120,26 @@ export class AuditLog {
     readonly purpose: 'sign' | 'rotate' | 'retire';
   }): void {
     this.emit('signing_key.used', { ...use });
+  }
+
+  /** A sign-in through an upstream IdP: which upstream, which upstream subject, which user. */
+  federationSucceeded(who: {
+    readonly idp: string;
+    readonly upstreamSubject: string;
+    readonly subject: string;
+    readonly link: 'existing' | 'linked_by_email' | 'provisioned';
+    readonly address: string;
+  }): void {
+    this.emit('federation.succeeded', { ...who });
+  }
+
+  /** Why an upstream sign-in stopped (a FederationError code); never the code or the tokens. */
+  federationFailed(who: {
+    readonly idp: string | undefined;
+    readonly reason: string;
+    readonly address: string;
+  }): void {
+    this.emit('federation.failed', { ...who }, 'warn');
   }
 
   private emit(

@@ -81,6 +81,27 @@ export interface LoginView {
   readonly username?: string;
   readonly error?: string;
   readonly devHint: boolean;
+  /** "Continue with …" for each upstream IdP (src/auth/federation). */
+  readonly upstreams?: readonly UpstreamButton[];
+}
+
+export interface UpstreamButton {
+  readonly action: string;
+  readonly displayName: string;
+}
+
+/** Posted forms, so the interaction's CSRF token comes along. */
+function upstreamButtons(csrf: string, buttons: readonly UpstreamButton[]): SafeHtml {
+  if (buttons.length === 0) return markup``;
+  return markup`<div class="upstreams">
+    <p class="hint">or</p>
+    ${buttons.map(
+      (b) => markup`<form method="post" action="${b.action}">
+        <input type="hidden" name="csrf" value="${csrf}" />
+        <button type="submit" class="upstream">Continue with ${b.displayName}</button>
+      </form>`,
+    )}
+  </div>`;
 }
 
 const DEV_HINT = markup`<p class="hint">
@@ -120,6 +141,7 @@ export function loginPage(view: LoginView): string {
           <button type="submit" name="action" value="abort" formnovalidate>Cancel</button>
         </div>
       </form>
+      ${upstreamButtons(view.csrf, view.upstreams ?? [])}
       ${view.devHint && DEV_HINT}`,
   );
 }
@@ -131,6 +153,34 @@ export interface ConsentView {
   readonly userName: string;
   readonly scopes: readonly { name: string; description: string }[];
   readonly resources: readonly { id: string; name: string; scopes: readonly string[] }[];
+  /** The user signed in through an upstream IdP: what it said, and what its rules withhold. */
+  readonly upstream?: {
+    readonly name: string;
+    readonly claims: readonly (readonly [string, string])[];
+    readonly withheld: readonly string[];
+  };
+}
+
+function upstreamFacts(upstream: ConsentView['upstream']): SafeHtml {
+  if (!upstream) return markup``;
+  return markup`<div class="upstream-facts" role="note">
+    <p>You signed in with <strong>${upstream.name}</strong>.${
+      upstream.claims.length > 0 && markup` It says:`
+    }</p>
+    ${
+      upstream.claims.length > 0 &&
+      markup`<ul class="upstream-claims">
+        ${upstream.claims.map(([k, v]) => markup`<li><code>${k}</code>: ${v}</li> `)}
+      </ul>`
+    }
+    ${
+      upstream.withheld.length > 0 &&
+      markup`<p class="withheld">
+        Not granted, by ${upstream.name}'s rules:
+        ${upstream.withheld.map((s) => markup`<code>${s}</code> `)}
+      </p>`
+    }
+  </div>`;
 }
 
 export function consentPage(view: ConsentView): string {
@@ -149,7 +199,7 @@ export function consentPage(view: ConsentView): string {
       <p class="lead">
         <strong>${view.client.name}</strong> wants to act for <strong>${view.userName}</strong>.
       </p>
-      ${unverifiedNotice(view.client)}
+      ${unverifiedNotice(view.client)} ${upstreamFacts(view.upstream)}
       ${
         scopes.length > 0 &&
         markup`<h2>It asks to</h2>

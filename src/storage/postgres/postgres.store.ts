@@ -9,6 +9,7 @@ import { PostgresSecrets } from './postgres.secrets';
 import { POSTGRES, type Bigint } from './postgres.statements';
 import { PostgresTrustStore } from './postgres.trust';
 import { PostgresDpopProofIds } from './postgres.proof-ids';
+import { PostgresFederationStore } from './postgres.federation';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a
@@ -31,6 +32,7 @@ export class PostgresAuthStore extends ComposedAuthStore {
       accounts: new PostgresAccountStore(pool),
       trust: new PostgresTrustStore(pool),
       proofIds: new PostgresDpopProofIds(pool),
+      federation: new PostgresFederationStore(pool),
     });
   }
 

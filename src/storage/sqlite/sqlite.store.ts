@@ -8,6 +8,7 @@ import { SqliteSecrets } from './sqlite.secrets';
 import { SQLITE } from './sqlite.statements';
 import { SqliteTrustStore } from './sqlite.trust';
 import { SqliteDpopProofIds } from './sqlite.proof-ids';
+import { SqliteFederationStore } from './sqlite.federation';
 
 /**
  * Embedded default: one file, WAL mode so separate processes on one machine can share it
@@ -26,6 +27,7 @@ export class SqliteAuthStore extends ComposedAuthStore {
       accounts: new SqliteAccountStore(db),
       trust: new SqliteTrustStore((text) => db.sql(text)),
       proofIds: new SqliteDpopProofIds(db),
+      federation: new SqliteFederationStore((text) => db.sql(text)),
     });
     this.db = db;
   }

@@ -23,22 +23,37 @@ export function requestedScopes(missing: MissingConsent): string[] {
   ];
 }
 
-/** Adds what the user just allowed to the interaction's grant (or a new one) and saves it. */
+/**
+ * Adds what the user just allowed to the interaction's grant (or a new one) and saves it.
+ * `withheld` scopes (an upstream IdP's scope rules) are recorded as rejected: oidc-provider then
+ * neither grants them nor asks for them again.
+ */
 export async function saveConsent(
   provider: Provider,
   details: Details,
   accountId: string,
   clientId: string,
+  withheld: readonly string[] = [],
 ): Promise<string> {
   const grant = details.grantId
     ? await provider.Grant.find(details.grantId)
     : new provider.Grant({ accountId, clientId });
   if (!grant) throw new errors.SessionNotFound('grant not found');
   const missing = missingConsent(details);
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  const split = (scopes: readonly string[]) => ({
+    allowed: scopes.filter((s) => !withheld.includes(s)).join(' '),
+    refused: scopes.filter((s) => withheld.includes(s)).join(' '),
+  });
+  if (missing.missingOIDCScope) {
+    const { allowed, refused } = split(missing.missingOIDCScope);
+    if (allowed) grant.addOIDCScope(allowed);
+    if (refused) grant.rejectOIDCScope(refused);
+  }
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
   for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-    grant.addResourceScope(resource, scopes.join(' '));
+    const { allowed, refused } = split(scopes);
+    if (allowed) grant.addResourceScope(resource, allowed);
+    if (refused) grant.rejectResourceScope(resource, refused);
   }
   return grant.save();
 }

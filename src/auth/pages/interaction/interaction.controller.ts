@@ -43,6 +43,17 @@ export class InteractionController {
     await send(reply, await this.interactions.login(uid, form, exchange(req, reply)));
   }
 
+  @Post('federation/:slug')
+  @UseGuards(SameSiteFormGuard)
+  async federate(
+    @Param('uid') uid: string,
+    @Param('slug') slug: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await send(reply, await this.interactions.federate(uid, slug, exchange(req, reply)));
+  }
+
   @Post('confirm')
   @UseGuards(SameSiteFormGuard)
   async confirm(

@@ -14,6 +14,10 @@ import type { ConsentForm, LoginForm } from '../interaction-forms';
 import { InteractionError } from '../interaction.errors';
 import { pageReply, type InteractionReply } from '../interaction-reply';
 import { SignIn } from './sign-in';
+import { FederationService } from '../federation/federation.service';
+import { UpstreamDirectory } from '../../federation/upstream-directory';
+import { FederationRecords } from '../../federation/federation-records';
+import { withheldScopes } from '../../federation/scope-rules';
 import { consentPage, type ClientView, loginPage } from '../views';
 
 /** The raw request and response oidc-provider reads its interaction cookie from. */
@@ -41,10 +45,29 @@ export class InteractionService {
     private readonly audit: AuditLog,
     private readonly resources: ResourceRegistry,
     private readonly configuredClients: ConfiguredClients,
+    private readonly federation: FederationService,
+    private readonly upstreams: UpstreamDirectory,
+    private readonly federationRecords: FederationRecords,
   ) {}
 
   async show(uid: string, exchange: InteractionExchange): Promise<InteractionReply> {
-    return this.render(uid, await this.details(uid, exchange));
+    const details = await this.details(uid, exchange);
+    // login_hint (OpenID Connect Core §3.1.2.1) in a domain an upstream serves: straight there.
+    const hint = details.params.login_hint;
+    const idp =
+      details.prompt.name === 'login' && typeof hint === 'string' && hint.length <= 256
+        ? await this.upstreams.forEmail(hint)
+        : undefined;
+    if (idp)
+      return this.federation.start(uid, param(details, 'client_id'), idp, hint as string, exchange);
+    return this.render(uid, details);
+  }
+
+  /** The "Continue with …" button of upstream `slug`. */
+  async federate(uid: string, slug: string, exchange: InteractionExchange) {
+    const details = await this.details(uid, exchange);
+    if (details.prompt.name !== 'login') return this.render(uid, details);
+    return this.federation.startBySlug(uid, param(details, 'client_id'), slug, exchange);
   }
 
   async login(uid: string, form: LoginForm, exchange: InteractionExchange) {
@@ -56,6 +79,10 @@ export class InteractionService {
       });
     }
     if (details.prompt.name !== 'login') return this.render(uid, details);
+    // An address in a domain an upstream serves signs in there, never with a password here.
+    const idp = await this.upstreams.forEmail(form.username);
+    if (idp)
+      return this.federation.start(uid, param(details, 'client_id'), idp, form.username, exchange);
     const who = {
       username: form.username,
       clientId: param(details, 'client_id'),
@@ -97,12 +124,13 @@ export class InteractionService {
       });
     }
     const missing = missingConsent(details);
-    const grantId = await saveConsent(this.provider, details, subject, clientId);
+    const { withheld } = await this.upstreamFacts(details);
+    const grantId = await saveConsent(this.provider, details, subject, clientId, withheld);
     this.audit.consentGranted({
       subject,
       clientId,
       grantId,
-      scopes: requestedScopes(missing),
+      scopes: requestedScopes(missing).filter((s) => !withheld.includes(s)),
       resources: Object.keys(missing.missingResourceScopes ?? {}),
     });
     return this.finish(exchange, { consent: { grantId } });
@@ -120,15 +148,19 @@ export class InteractionService {
     if (details.prompt.name === 'login') return this.loginPage(uid, details, 200);
     const accountId = details.session?.accountId ?? '';
     const missing = missingConsent(details);
+    const { withheld, upstream } = await this.upstreamFacts(details);
     const html = consentPage({
+      upstream,
       action: `/interaction/${uid}/confirm`,
       csrf: this.csrf.issue(uid),
       client: await this.client(details),
       userName: (await this.users.findBySubject(accountId))?.name ?? accountId,
-      scopes: requestedScopes(missing).map((name) => ({
-        name,
-        description: this.resources.describe(name),
-      })),
+      scopes: requestedScopes(missing)
+        .filter((name) => !withheld.includes(name))
+        .map((name) => ({
+          name,
+          description: this.resources.describe(name),
+        })),
       resources: Object.entries(missing.missingResourceScopes ?? {}).map(([id, scopes]) => ({
         id,
         name: this.resources.find(id)?.name ?? id,
@@ -136,6 +168,25 @@ export class InteractionService {
       })),
     });
     return pageReply(200, html);
+  }
+
+  /**
+   * For a session signed in through an upstream (amr `fed`): what the upstream asserted and
+   * which requested scopes its rules withhold. Fails closed: a federated session whose record
+   * is gone, or whose upstream was removed, gets no scope that any rule of it names.
+   */
+  private async upstreamFacts(details: Details) {
+    const accountId = details.session?.accountId;
+    if (!accountId || !details.session?.amr?.includes('fed')) return { withheld: [] };
+    const signIn = await this.federationRecords.signInOf(accountId);
+    const idp = signIn && (await this.upstreams.find(signIn.slug));
+    const requested = requestedScopes(missingConsent(details));
+    if (!signIn || !idp) return { withheld: requested.filter((s) => s !== 'openid') };
+    const withheld = withheldScopes(requested, idp.scopeRules, signIn.claims);
+    const claims = Object.entries(signIn.claims).map(
+      ([k, v]) => [k, typeof v === 'string' ? v : v.join(', ')] as const,
+    );
+    return { withheld, upstream: { name: idp.displayName, claims, withheld } };
   }
 
   private async loginPage(
@@ -150,6 +201,10 @@ export class InteractionService {
       csrf: this.csrf.issue(uid),
       client: await this.client(details),
       devHint: this.config.devUsers,
+      upstreams: (await this.upstreams.all()).map((idp) => ({
+        action: `/interaction/${uid}/federation/${idp.slug}`,
+        displayName: idp.displayName,
+      })),
       ...extra,
     });
     return pageReply(status, html, retryAfter);
