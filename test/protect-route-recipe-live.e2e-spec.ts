@@ -1,4 +1,8 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { startAlertsSystem, type AlertsSystem } from './fixtures/alerts/alerts-system';
 import { codeFlow } from './support/flows';
 import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
