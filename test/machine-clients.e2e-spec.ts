@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { decodeJwt } from './support/pkce';
+import { proves } from './support/proves';
 import { runNpmScript } from './support/operator-cli';
 import { startTestSystem, TestSystem } from './support/system';
 
@@ -72,6 +73,7 @@ describe('machine clients added by the operator', () => {
   }
 
   it('a client with a generated secret calls a tool through ClientCredentialsProvider', async () => {
+    proves('mcp-auth-ext/as/client-credentials');
     const added = await addClient('ci-bot', ['--secret']);
     expect(added.code).toBe(0);
     const { clientSecret } = JSON.parse(added.stdout) as { clientSecret: string };
@@ -99,6 +101,7 @@ describe('machine clients added by the operator', () => {
   });
 
   it('a client with a key calls a tool through PrivateKeyJwtProvider; removing it refuses it', async () => {
+    proves('mcp-auth-ext/as/client-credentials', 'mcp-auth-ext/as/private-key-jwt');
     const added = await addClient('key-bot', ['--key-file', join(dir, 'public.pem')]);
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ auth: 'private_key_jwt' });
@@ -121,6 +124,7 @@ describe('machine clients added by the operator', () => {
   });
 
   it('refuses a replayed client assertion and one not made for the issuer', async () => {
+    proves('mcp-auth-ext/as/private-key-jwt');
     expect((await addClient('replay-bot', ['--key-file', join(dir, 'public.pem')])).code).toBe(0);
     const request = await assertionRequest('replay-bot', sys.urls.issuer);
 

@@ -7,6 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { runNpmScript } from './support/operator-cli';
 import { decodeJwt } from './support/pkce';
+import { proves } from './support/proves';
 import { startTestSystem, TestSystem } from './support/system';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -108,6 +109,7 @@ describe('workload identity federation', () => {
   }
 
   it('a workload with no client gets a token for the MCP server and calls a tool', async () => {
+    proves('mcp-auth-ext/as/workload-identity');
     const response = await grant(await assertion());
     expect(response.status).toBe(200);
     const body = (await response.json()) as { access_token: string; scope: string };
@@ -130,6 +132,7 @@ describe('workload identity federation', () => {
   });
 
   it('refuses a replayed assertion', async () => {
+    proves('mcp-auth-ext/as/workload-identity');
     const jwt = await assertion();
     expect((await grant(jwt)).status).toBe(200);
     await refused(await grant(jwt), 'invalid_grant');

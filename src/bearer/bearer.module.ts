@@ -4,7 +4,7 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import { BearerGuard } from './bearer.guard';
 import { DPOP_PROOF_CHECK, RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
 import { DpopProofCheck, type DpopProofOptions } from './dpop-proof.check';
-import { issuerKeysProvider } from './issuer-keys.provider';
+import { issuerKeysProvider, oidcDiscoveryProvider } from './issuer-keys.provider';
 import type { ResourceServerOptions } from './resource-server.options';
 
 export interface BearerModuleOptions {
@@ -14,6 +14,11 @@ export interface BearerModuleOptions {
   readonly revocations: RevocationView;
   /** Seen proofs and nonces, for DPoP-bound tokens (RFC 9449 §7.1). */
   readonly dpop: DpopProofOptions;
+  /**
+   * The role's own discovery of the issuer: a module exporting ISSUER_DISCOVERY. Absent: the
+   * bearer module discovers the issuer itself (OpenID Connect Discovery 1.0 §4).
+   */
+  readonly discovery?: DynamicModule;
 }
 
 /**
@@ -23,10 +28,17 @@ export interface BearerModuleOptions {
  */
 @Module({})
 export class BearerModule {
-  static forResource({ resource, revocations, dpop }: BearerModuleOptions): DynamicModule {
+  static forResource({
+    resource,
+    revocations,
+    dpop,
+    discovery,
+  }: BearerModuleOptions): DynamicModule {
     return {
       module: BearerModule,
+      imports: discovery ? [discovery] : [],
       providers: [
+        ...(discovery ? [] : [oidcDiscoveryProvider]),
         { provide: RESOURCE_SERVER, useValue: resource },
         { provide: REVOCATION_VIEW, useValue: revocations },
         issuerKeysProvider,

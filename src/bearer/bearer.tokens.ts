@@ -8,3 +8,6 @@ export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
 /** This resource server's DpopProofCheck. */
 export const DPOP_PROOF_CHECK = Symbol('DPOP_PROOF_CHECK');
+
+/** The role's IssuerDiscovery: where the bearer module learns the issuer's `jwks_uri`. */
+export const ISSUER_DISCOVERY = Symbol('ISSUER_DISCOVERY');

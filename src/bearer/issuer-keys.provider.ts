@@ -3,25 +3,35 @@ import type { Role } from '../config/config';
 import { ROLE } from '../core/health.controller';
 import { Metrics } from '../core/metrics/metrics';
 import { Readiness } from '../core/readiness';
-import { RESOURCE_SERVER } from './bearer.tokens';
+import { ISSUER_DISCOVERY, RESOURCE_SERVER } from './bearer.tokens';
+import { type IssuerDiscovery, OidcIssuerDiscovery } from './issuer-discovery';
 import { IssuerKeys } from './issuer-keys';
 import type { ResourceServerOptions } from './resource-server.options';
 
 /**
- * A resource server's IssuerKeys, with its fetches counted under the role and its readiness
- * check registered: the role is ready once it holds the issuer's keys.
+ * A resource server's IssuerKeys, read through the role's discovery, with its fetches counted
+ * under the role and its readiness check registered: the role is ready once it holds the
+ * issuer's keys.
  */
 export const issuerKeysProvider: FactoryProvider<IssuerKeys> = {
   provide: IssuerKeys,
-  inject: [RESOURCE_SERVER, Metrics, ROLE, Readiness],
+  inject: [ISSUER_DISCOVERY, Metrics, ROLE, Readiness],
   useFactory: (
-    resource: ResourceServerOptions,
+    discovery: IssuerDiscovery,
     metrics: Metrics,
     role: Role,
     readiness: Readiness,
   ): IssuerKeys => {
-    const keys = new IssuerKeys(resource, { metrics, role });
+    const keys = new IssuerKeys(discovery, { metrics, role });
     readiness.add('issuer_keys', () => keys.ready());
     return keys;
   },
+};
+
+/** The discovery of a role that has none of its own: OpenID Connect Discovery at the issuer. */
+export const oidcDiscoveryProvider: FactoryProvider<IssuerDiscovery> = {
+  provide: ISSUER_DISCOVERY,
+  inject: [RESOURCE_SERVER, Metrics, ROLE],
+  useFactory: (resource: ResourceServerOptions, metrics: Metrics, role: Role) =>
+    new OidcIssuerDiscovery(resource.issuer, resource.issuerInternalUrl, { metrics, role }),
 };

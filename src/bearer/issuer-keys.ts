@@ -13,9 +13,9 @@ import type { SecretOrKeyProvider } from 'passport-jwt';
 import type { Role } from '../config/config';
 import { Metrics } from '../core/metrics/metrics';
 import { NotReady } from '../core/readiness';
+import type { IssuerDiscovery, IssuerMetadata } from './issuer-discovery';
 import { TokenRejection } from './token-rejection';
 
-const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const TIMEOUT_MS = 5_000;
 /** The only signature algorithm our access tokens use; no other `alg` costs a key lookup. */
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';
@@ -45,13 +45,6 @@ export class IssuerUnavailable extends Error {
   readonly code = 'ERR_ISSUER_UNAVAILABLE';
 }
 
-export interface IssuerKeysOptions {
-  /** The issuer identifier, compared byte for byte with the document's `issuer`. */
-  readonly issuer: string;
-  /** Where this process reaches the issuer (differs from `issuer` between containers). */
-  readonly issuerInternalUrl: string;
-}
-
 /** Who counts the fetches: the process's metrics, under the resource server's role. */
 export interface IssuerKeysMetrics {
   readonly metrics: Metrics;
@@ -65,12 +58,9 @@ interface Discovered {
   readonly dpopSigningAlgs: readonly string[];
 }
 
-/** A JWS `alg` name (RFC 7518 §3.1 and registry): nothing that could break out of a header. */
-const ALG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
-
 /**
  * The issuer's signing keys for passport-jwt, found the way any resource server finds them:
- * its discovery document names `jwks_uri` (OpenID Connect Discovery 1.0 §3, RFC 8414 §2).
+ * the issuer's metadata names `jwks_uri` (RFC 8414 §2), read through the role's discovery.
  * Discovery happens on the first token or readiness probe, is cached once it succeeded, and is
  * retried on the next one after a failure, so a resource server can start before its
  * AuthServer. The keys are jose's remote JWKS: the whole set cached, fetched again when it is
@@ -84,7 +74,7 @@ export class IssuerKeys {
   private readonly pems = new WeakMap<CryptoKey, string>();
 
   constructor(
-    private readonly options: IssuerKeysOptions,
+    private readonly discovery: IssuerDiscovery,
     private readonly counting: IssuerKeysMetrics,
   ) {}
 
@@ -147,18 +137,19 @@ export class IssuerKeys {
   }
 
   private async discover(): Promise<Discovered> {
-    const document = await this.discoveryDocument();
-    const keySet = createRemoteJWKSet(new URL(this.internal(document.jwks_uri)), {
+    let metadata: IssuerMetadata;
+    try {
+      metadata = await this.discovery.issuerMetadata();
+    } catch (error) {
+      throw new IssuerUnavailable("the issuer's metadata could not be had", { cause: error });
+    }
+    const keySet = createRemoteJWKSet(new URL(metadata.jwksUri), {
       timeoutDuration: TIMEOUT_MS,
       cacheMaxAge: JWKS_MAX_AGE_MS,
       cooldownDuration: JWKS_COOLDOWN_MS,
       [customFetch]: this.fetchJwks,
     });
-    const advertised = document.dpop_signing_alg_values_supported;
-    const dpopSigningAlgs = Array.isArray(advertised)
-      ? advertised.filter((alg): alg is string => typeof alg === 'string' && ALG_NAME.test(alg))
-      : [];
-    return { keySet, dpopSigningAlgs };
+    return { keySet, dpopSigningAlgs: metadata.dpopSigningAlgs };
   }
 
   private readonly fetchJwks: FetchImplementation = async (url, init) => {
@@ -173,43 +164,6 @@ export class IssuerKeys {
       throw error;
     }
   };
-
-  private async discoveryDocument(): Promise<{
-    jwks_uri: string;
-    dpop_signing_alg_values_supported?: unknown;
-  }> {
-    const { metrics, role } = this.counting;
-    const url = `${this.options.issuerInternalUrl}${DISCOVERY_PATH}`;
-    let document: {
-      issuer?: unknown;
-      jwks_uri?: unknown;
-      dpop_signing_alg_values_supported?: unknown;
-    };
-    try {
-      const response = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`answered ${response.status}`);
-      document = (await response.json()) as typeof document;
-    } catch (error) {
-      metrics.issuerFetch(role, 'discovery', false);
-      throw new IssuerUnavailable(`discovery at ${url} failed`, { cause: error });
-    }
-    // RFC 8414 §3.3: the document must name exactly the issuer we trust.
-    if (document.issuer !== this.options.issuer || typeof document.jwks_uri !== 'string') {
-      metrics.issuerFetch(role, 'discovery', false);
-      throw new IssuerUnavailable(`discovery at ${url} does not describe ${this.options.issuer}`);
-    }
-    metrics.issuerFetch(role, 'discovery', true);
-    return { ...document, jwks_uri: document.jwks_uri };
-  }
-
-  /** The document's URLs are public; back-channel calls go to the internal URL instead. */
-  private internal(uri: string): string {
-    const { issuer, issuerInternalUrl } = this.options;
-    return uri.startsWith(`${issuer}/`) ? issuerInternalUrl + uri.slice(issuer.length) : uri;
-  }
 }
 
 /**

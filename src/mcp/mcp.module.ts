@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { McpConfig } from '../config/config';
-import { MCP_CONFIG } from '../config/config.module';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
 import { BearerModule } from '../bearer/bearer.module';
 import type { DpopProofOptions } from '../bearer/dpop-proof.check';
 import { ResourceServerOptions } from '../bearer/resource-server.options';
 import { RevocationView } from '../storage/revocation-view';
-import { AuthorizationServerMetadata } from './upstream/authorization-server-metadata';
+import { AuthorizationServerModule } from './upstream/authorization-server.module';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { mcpScopes } from './transport/mcp-auth';
 import { McpEndpoint, resourceMetadataUrl } from './transport/mcp.endpoint';
@@ -45,11 +44,19 @@ export class McpModule {
       resourceMetadataUrl: resourceMetadataUrl(shared),
       challengeScopes: mcpScopes(shared),
     };
+    // One instance, imported twice: the bearer module reads the keys from the same discovery.
+    const authorizationServer = AuthorizationServerModule.forRoot(config);
     return {
       module: McpModule,
       imports: [
         CoreModule.forRole(context),
-        BearerModule.forResource({ resource, revocations, dpop }),
+        authorizationServer,
+        BearerModule.forResource({
+          resource,
+          revocations,
+          dpop,
+          discovery: authorizationServer,
+        }),
       ],
       controllers: [
         endpoint.controller,
@@ -59,10 +66,8 @@ export class McpModule {
         AuthorizationServerMetadataController,
       ],
       providers: [
-        { provide: MCP_CONFIG, useValue: config },
         { provide: OriginPolicy, useValue: OriginPolicy.fromConfig(shared, config) },
         McpOriginGuard,
-        AuthorizationServerMetadata,
         TokenExchangeClient,
         ApiHttpClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { ApiConfig } from '../config/config';
+import type { ApiConfig, SharedConfig } from '../config/config';
 import { createRoleApp } from '../core/create-role-app';
-import { weatherApiOf } from '../config/apis';
+import { type ProtectedApi, weatherApiOf } from '../config/apis';
 import { RoleContext } from '../core/role-context';
 import { RevocationView } from '../storage/revocation-view';
 import type { DpopProofOptions } from '../bearer/dpop-proof.check';
@@ -27,6 +27,20 @@ export async function createApiApp(
     WeatherModule.forRoot(context, revocations, weather, dpop),
     context,
   );
+  return setUpApiApp(app, shared, config, weather);
+}
+
+/**
+ * What makes an application the API role whatever its root module (WeatherModule, or a module
+ * of yours that imports it): CORS for the SPA and Swagger UI, and the OpenAPI document at
+ * /swagger-json, read from every controller the application declares.
+ */
+export function setUpApiApp(
+  app: NestFastifyApplication,
+  shared: SharedConfig,
+  config: ApiConfig,
+  weather: ProtectedApi,
+): NestFastifyApplication {
   app.enableCors({
     origin: [...config.corsOrigins],
     methods: ['GET', 'OPTIONS'],

@@ -12,7 +12,12 @@ import { WEATHER_API } from './weather-api.entry';
 import { WeatherController } from './weather.controller';
 import { WeatherService } from './weather.service';
 
-/** Root module of the API role: the protected weather API. */
+/**
+ * Root module of the API role: the protected weather API. It exports the bearer protection, so
+ * a module of yours that imports it can declare controllers of its own behind the same
+ * `@UseGuards(BearerGuard)` and `@RequireScopes(...)`; their scopes belong in the API's list
+ * (README: "Protect a new route with a new scope").
+ */
 @Module({})
 export class WeatherModule {
   static forRoot(
@@ -42,6 +47,7 @@ export class WeatherModule {
         ...(shared.production ? [] : [BenchBaselineController]),
       ],
       providers: [WeatherService, { provide: WEATHER_API, useValue: weather }],
+      exports: [BearerModule],
     };
   }
 }

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import * as oauth from 'openid-client';
 import { MCP_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { McpConfig, SharedConfig } from '../../config/config';
-import { IssuerUrls } from './issuer-urls';
+import {
+  dpopSigningAlgsOf,
+  type IssuerDiscovery,
+  type IssuerMetadata,
+} from '../../bearer/issuer-discovery';
+import { IssuerUrls } from '../../bearer/issuer-urls';
 import { UpstreamError } from './upstream.error';
 
 const TTL_MS = 5 * 60 * 1000;
@@ -13,11 +18,12 @@ const TIMEOUT_S = 10;
  * openid-client (the AuthServer may run in another process) and kept for a few minutes. The
  * token exchange uses it as this server's confidential client, and it is mirrored on this
  * origin for clients of the 2025-03-26 revision, which look for
- * `/.well-known/oauth-authorization-server` on the MCP server itself. Both directions between
- * public and internal URLs follow one rule (./issuer-urls.ts).
+ * `/.well-known/oauth-authorization-server` on the MCP server itself, and the bearer module
+ * reads the issuer's `jwks_uri` from it (ISSUER_DISCOVERY). Both directions between public and
+ * internal URLs follow one rule (bearer/issuer-urls.ts).
  */
 @Injectable()
-export class AuthorizationServerMetadata {
+export class AuthorizationServerMetadata implements IssuerDiscovery {
   private cached?: { readonly configuration: oauth.Configuration; readonly expiresAt: number };
   private pending?: Promise<oauth.Configuration>;
   private readonly urls: IssuerUrls;
@@ -44,6 +50,21 @@ export class AuthorizationServerMetadata {
     return Object.fromEntries(
       Object.entries(metadata).map(([key, value]) => [key, publicUrl(value)]),
     ) as oauth.ServerMetadata;
+  }
+
+  /** For the bearer module: the keys' URL on the back channel, the DPoP algorithms. */
+  async issuerMetadata(): Promise<IssuerMetadata> {
+    const metadata = (await this.configuration()).serverMetadata();
+    if (typeof metadata.jwks_uri !== 'string') {
+      throw new UpstreamError(
+        'auth_server_unavailable',
+        'authorization server metadata names no jwks_uri',
+      );
+    }
+    return {
+      jwksUri: this.urls.toInternal(metadata.jwks_uri),
+      dpopSigningAlgs: dpopSigningAlgsOf(metadata.dpop_signing_alg_values_supported),
+    };
   }
 
   private async discover(): Promise<oauth.Configuration> {
