@@ -18,6 +18,8 @@ import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { ApiHttpClient } from './upstream/api-http';
+import { BoundApiClient } from './upstream/bound-api-client';
+import { McpDpopKey } from './upstream/mcp-dpop-key';
 import { MCP_STRATEGY_REF, OpenApiTools } from './openapi/openapi-tools';
 import { OpenApiToolsReadyGuard } from './openapi/openapi-tools-ready.guard';
 
@@ -65,6 +67,9 @@ export class McpModule {
         AuthorizationServerMetadata,
         TokenExchangeClient,
         ApiHttpClient,
+        // One key for the life of the process: tokens bound to it die with it (RFC 9449 §5).
+        { provide: McpDpopKey, useFactory: () => McpDpopKey.generate() },
+        BoundApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,
         OpenApiToolsReadyGuard,
