@@ -61,12 +61,7 @@ export interface IssuerKeysMetrics {
 /** What the issuer's discovery document told us. */
 interface Discovered {
   readonly keySet: RemoteJWKSet;
-  /** `dpop_signing_alg_values_supported` (RFC 9449 §5.1), JWS alg names only. */
-  readonly dpopSigningAlgs: readonly string[];
 }
-
-/** A JWS `alg` name (RFC 7518 §3.1 and registry): nothing that could break out of a header. */
-const ALG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 /**
  * The issuer's signing keys for passport-jwt, found the way any resource server finds them:
@@ -130,14 +125,6 @@ export class IssuerKeys {
     return pem;
   }
 
-  /**
-   * The DPoP proof algorithms the issuer advertises, for the challenge that refuses a
-   * sender-constrained token (RFC 9449 §7.1). IssuerUnavailable while discovery fails.
-   */
-  async dpopSigningAlgs(): Promise<readonly string[]> {
-    return (await this.resolve()).dpopSigningAlgs;
-  }
-
   private resolve(): Promise<Discovered> {
     this.discovered ??= this.discover().catch((error: unknown) => {
       this.discovered = undefined;
@@ -154,11 +141,7 @@ export class IssuerKeys {
       cooldownDuration: JWKS_COOLDOWN_MS,
       [customFetch]: this.fetchJwks,
     });
-    const advertised = document.dpop_signing_alg_values_supported;
-    const dpopSigningAlgs = Array.isArray(advertised)
-      ? advertised.filter((alg): alg is string => typeof alg === 'string' && ALG_NAME.test(alg))
-      : [];
-    return { keySet, dpopSigningAlgs };
+    return { keySet };
   }
 
   private readonly fetchJwks: FetchImplementation = async (url, init) => {
@@ -176,14 +159,12 @@ export class IssuerKeys {
 
   private async discoveryDocument(): Promise<{
     jwks_uri: string;
-    dpop_signing_alg_values_supported?: unknown;
   }> {
     const { metrics, role } = this.counting;
     const url = `${this.options.issuerInternalUrl}${DISCOVERY_PATH}`;
     let document: {
       issuer?: unknown;
       jwks_uri?: unknown;
-      dpop_signing_alg_values_supported?: unknown;
     };
     try {
       const response = await fetch(url, {
