@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
+import { dpopKey } from './bench/dpop.mjs';
 import { openConnection } from './bench/http-load.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -116,6 +117,11 @@ async function load(origin, request, { requests = REQUESTS, concurrency = CONCUR
 const bearer = (token) => (token ? { authorization: `Bearer ${token}` } : {});
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const getRequest = (path, token) => () => ({ path, headers: bearer(token) });
+/** A DPoP-bound token with a fresh proof per request (RFC 9449 §7.1), signed in the worker. */
+const dpopGetRequest = (origin, path, token, key) => () => ({
+  path,
+  headers: { authorization: `DPoP ${token}`, dpop: key.proof('GET', `${origin}${path}`, token) },
+});
 const clientCredentials = () => ({
   method: 'POST',
   path: '/connect/token',
@@ -182,6 +188,9 @@ async function measureSystem(label, extraEnv) {
     const userToken = (resource, scope = 'openid weatherget') =>
       codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource, scope });
     const apiToken = (await userToken(sys.urls.api)).access_token;
+    const key = dpopKey();
+    const bound = await codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource: sys.urls.api, scope: 'openid weatherget', dpop: key });
+    if (bound.token_type !== 'DPoP') throw new Error(`expected a DPoP-bound token, got ${bound.token_type}`);
     const chains = [];
     for (let i = 0; i < CONCURRENCY; i++) chains.push((await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token);
     // The refresh row's baseline, a fresh one per system so that neither inherits the other's
@@ -192,6 +201,7 @@ async function measureSystem(label, extraEnv) {
       r = await rounds({
         public: () => load(sys.urls.api, getRequest('/bench/WeatherForecast')),
         protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
+        protectedDpop: () => load(sys.urls.api, dpopGetRequest(sys.urls.api, '/WeatherForecast', bound.access_token, key)),
         clientCredentials: () => load(sys.urls.auth, clientCredentials),
         refresh: () => refreshLoad(sys.urls.auth, chains),
         bareRefresh: () => refreshLoad(bare.issuer, bare.refreshTokens),
@@ -208,6 +218,7 @@ async function measureSystem(label, extraEnv) {
       loadedRssMiB: rssMiB(sys.pid),
       rps: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)])),
       protectedRatio: ratioOf(r.protected, r.public),
+      dpopRatio: ratioOf(r.protectedDpop, r.protected),
       clientCredentials: r.clientCredentials,
       refresh: { rounds: r.refresh, inMemoryRounds: r.bareRefresh, ratio: ratioOf(r.refresh, r.bareRefresh) },
       mcp,
@@ -392,6 +403,9 @@ const f = (n, d = 0) => (n === undefined ? 'n/a' : n.toFixed(d));
 const rows = [
   ['protected GET /WeatherForecast (SQLite)', `${f(sqlite.rps.protected)} req/s`, `public twin ${f(sqlite.rps.public)} req/s`, f(sqlite.protectedRatio, 2) + '×', '≥ 0.8×'],
   ['protected GET /WeatherForecast (PostgreSQL)', `${f(postgres?.rps.protected)} req/s`, `public twin ${f(postgres?.rps.public)} req/s`, f(postgres?.protectedRatio, 2) + '×', '≥ 0.8×'],
+  // The client's proof signing runs in the same process as the load generator, as it would in a client.
+  ['protected GET /WeatherForecast, DPoP-bound + fresh proof (SQLite)', `${f(sqlite.rps.protectedDpop)} req/s`, `Bearer ${f(sqlite.rps.protected)} req/s`, f(sqlite.dpopRatio, 2) + '×', 'reported'],
+  ['protected GET /WeatherForecast, DPoP-bound + fresh proof (PostgreSQL)', `${f(postgres?.rps.protectedDpop)} req/s`, `Bearer ${f(postgres?.rps.protected)} req/s`, f(postgres?.dpopRatio, 2) + '×', 'reported'],
   ['client credentials vs bare oidc-provider', `${f(issuance.ours)} req/s`, `bare ${f(issuance.bare)} req/s`, f(issuance.bareRatio, 2) + '×', '≥ 0.9×'],
   ['client credentials vs raw RS256 signing (1 core)', `${f(issuance.ours)} req/s (whole machine)`, `node:crypto ${f(issuance.rawSigning)} sig/s`, f(issuance.rawRatio, 2) + '×', '≥ 0.75×'],
   [

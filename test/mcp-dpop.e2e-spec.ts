@@ -4,9 +4,12 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import { McpDpopKey } from '../src/mcp/upstream/mcp-dpop-key';
+import { dpopProof, newDpopKey } from './support/dpop';
 import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
-import { RecordedRequest, recordingFetch } from './support/mcp';
+import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
 import { decodeJwt } from './support/pkce';
+import { proves } from './support/proves';
 import { startTestSystem, TestSystem } from './support/system';
 
 const CLIENT_INFO = { name: 'api-mcp-auth-dpop-e2e', version: '1.0.0' };
@@ -71,7 +74,39 @@ describe('the official MCP client v2 with DPoP and server nonces', () => {
   });
 
   it('calls the weather tool with DPoP', async () => {
+    proves('mcp-auth-ext/as/dpop');
     const result = await client.callTool({ name: 'get-weather-forecast', arguments: {} });
     expect(result.isError).toBeFalsy();
+  });
+
+  it('calls the API with an exchanged token bound to the MCP server key, useless when leaked', async () => {
+    proves('mcp-auth-ext/as/dpop');
+    const seen = watchApiPrincipals(sys);
+    const result = await client.callTool({ name: 'get-weather-forecast', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    const [principal] = await seen.principals();
+    const exchanged = principal!.token;
+    const mcpKey = sys.system.apps.get('mcp')!.get(McpDpopKey);
+    expect(decodeJwt(exchanged).payload.cnf).toEqual({ jkt: mcpKey.thumbprint });
+    expect(mcpKey.thumbprint).not.toBe(session.thumbprint);
+
+    // RFC 9449 §7.2: as a bearer token it is refused; with a proof of any other key too (§4.3).
+    const forecast = `${sys.urls.api}/WeatherForecast`;
+    const asBearer = await fetch(forecast, { headers: { authorization: `Bearer ${exchanged}` } });
+    expect(asBearer.status).toBe(401);
+    const thief = await newDpopKey();
+    const withNonce = async (nonce?: string) =>
+      fetch(forecast, {
+        headers: {
+          authorization: `DPoP ${exchanged}`,
+          dpop: await dpopProof(thief, 'GET', forecast, { accessToken: exchanged, nonce }),
+        },
+      });
+    const first = await withNonce();
+    expect(first.status).toBe(401);
+    const nonce = first.headers.get('dpop-nonce') ?? undefined;
+    const stolen = await withNonce(nonce);
+    expect(stolen.status).toBe(401);
+    expect(stolen.headers.get('www-authenticate')).toMatch(/DPoP error="invalid_token"/);
   });
 });

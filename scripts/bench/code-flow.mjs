@@ -18,7 +18,7 @@ function jar() {
   };
 }
 
-export async function codeFlow({ issuer, redirectUri, resource, scope, clientId = 'interactive' }) {
+export async function codeFlow({ issuer, redirectUri, resource, scope, clientId = 'interactive', dpop }) {
   const cookies = jar();
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${issuer}/connect/authorize`);
@@ -66,7 +66,11 @@ export async function codeFlow({ issuer, redirectUri, resource, scope, clientId 
   if (!code) throw new Error(`no code: ${url}`);
   const token = await fetch(`${issuer}/connect/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      // A proof here binds the token to `dpop`'s key (RFC 9449 §5).
+      ...(dpop && { dpop: dpop.proof('POST', `${issuer}/connect/token`) }),
+    },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code,

@@ -54,8 +54,6 @@ export interface IssuerKeysMetrics {
 /** What the issuer's discovery document told us. */
 interface Discovered {
   readonly keySet: RemoteJWKSet;
-  /** `dpop_signing_alg_values_supported` (RFC 9449 §5.1), JWS alg names only. */
-  readonly dpopSigningAlgs: readonly string[];
 }
 
 /**
@@ -120,14 +118,6 @@ export class IssuerKeys {
     return pem;
   }
 
-  /**
-   * The DPoP proof algorithms the issuer advertises, for the challenge that refuses a
-   * sender-constrained token (RFC 9449 §7.1). IssuerUnavailable while discovery fails.
-   */
-  async dpopSigningAlgs(): Promise<readonly string[]> {
-    return (await this.resolve()).dpopSigningAlgs;
-  }
-
   private resolve(): Promise<Discovered> {
     this.discovered ??= this.discover().catch((error: unknown) => {
       this.discovered = undefined;
@@ -149,7 +139,7 @@ export class IssuerKeys {
       cooldownDuration: JWKS_COOLDOWN_MS,
       [customFetch]: this.fetchJwks,
     });
-    return { keySet, dpopSigningAlgs: metadata.dpopSigningAlgs };
+    return { keySet };
   }
 
   private readonly fetchJwks: FetchImplementation = async (url, init) => {

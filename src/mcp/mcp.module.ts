@@ -17,6 +17,8 @@ import { RestTwinsController } from './rest-twins.controller';
 import { SessionTools } from './tools/session.tools';
 import { TokenExchangeClient } from './upstream/token-exchange.client';
 import { ApiHttpClient } from './upstream/api-http';
+import { BoundApiClient } from './upstream/bound-api-client';
+import { McpDpopKey } from './upstream/mcp-dpop-key';
 import { MCP_STRATEGY_REF, OpenApiTools } from './openapi/openapi-tools';
 import { OpenApiToolsReadyGuard } from './openapi/openapi-tools-ready.guard';
 
@@ -70,6 +72,9 @@ export class McpModule {
         McpOriginGuard,
         TokenExchangeClient,
         ApiHttpClient,
+        // One key for the life of the process: tokens bound to it die with it (RFC 9449 §5).
+        { provide: McpDpopKey, useFactory: () => McpDpopKey.generate() },
+        BoundApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,
         OpenApiToolsReadyGuard,

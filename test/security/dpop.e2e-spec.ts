@@ -1,9 +1,11 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { dpopProof, newDpopKey, type DpopKey, type ProofOptions } from '../support/dpop';
-import { mcpClientFlow, tokenRequest, type TokenResponse } from '../support/flows';
+import { codeFlow, mcpClientFlow, tokenRequest, type TokenResponse } from '../support/flows';
 import { mcpInitialize, postMcp } from '../support/mcp';
 import { basicAuth, decodeJwt } from '../support/pkce';
+import { proves } from '../support/proves';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { registered } from './attack';
 
 const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';
 
@@ -83,6 +85,7 @@ describe('DPoP-bound access tokens', () => {
   });
 
   it('binds the token to the proof key: token_type DPoP and cnf.jkt', () => {
+    proves('mcp-auth-ext/as/dpop');
     expect(apiBound.token_type).toBe('DPoP');
     expect(decodeJwt(apiBound.access_token).payload.cnf).toEqual({ jkt: key.thumbprint });
   });
@@ -109,6 +112,7 @@ describe('DPoP-bound access tokens', () => {
   });
 
   it('refuses the bound token presented as a Bearer token (RFC 9449 §7.2)', async () => {
+    proves('mcp-auth-ext/as/dpop');
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const response = await fetch(summaries(), {
         headers: { authorization: `Bearer ${apiBound.access_token}` },
@@ -155,6 +159,7 @@ describe('DPoP-bound access tokens', () => {
   });
 
   it('refuses a proof by another key than the bound one', async () => {
+    proves('mcp-auth-ext/as/dpop');
     const response = await callApi({ key: await newDpopKey() });
     expect(response.status).toBe(401);
     expect(challenge(response)).toMatch(/DPoP error="invalid_token"/);
@@ -204,5 +209,21 @@ describe('DPoP-bound access tokens', () => {
     expectBoundAsBearerRefused(
       await postMcp(sys, mcpInitialize(), { authorization: `Bearer ${bound.access_token}` }),
     );
+  });
+
+  it('refuses an unbound token to a client registered with dpop_bound_access_tokens (RFC 9449 §5.2)', async () => {
+    proves('mcp-auth-ext/as/dpop');
+    const redirectUri = 'http://127.0.0.1:3999/cb';
+    const { client_id: clientId } = await registered(sys, {
+      redirect_uris: [redirectUri],
+      token_endpoint_auth_method: 'none',
+      dpop_bound_access_tokens: true,
+    });
+    const flow = { clientId, redirectUri, scope: 'openid weatherget', resources: [sys.urls.api] };
+    await expect(codeFlow(sys, flow)).rejects.toThrow(/token request failed: 400 .*invalid_grant/);
+    const clientKey = await newDpopKey();
+    const bound = await codeFlow(sys, { ...flow, dpop: clientKey });
+    expect(bound.token_type).toBe('DPoP');
+    expect(decodeJwt(bound.access_token).payload.cnf).toEqual({ jkt: clientKey.thumbprint });
   });
 });

@@ -6,6 +6,7 @@ import { SHARED_CONFIG } from '../../config/config.module';
 import type { ProtectedApi, SharedConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { ApiCallError, ApiHttpClient } from '../upstream/api-http';
+import { BoundApiClient } from '../upstream/bound-api-client';
 import { TokenExchangeClient } from '../upstream/token-exchange.client';
 import { CallArgumentError } from './call-argument.error';
 import { loadOpenApiDocument } from './openapi-document';
@@ -60,6 +61,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
     @Inject(MCP_STRATEGY_REF) private readonly strategy: McpStrategy,
     private readonly exchange: TokenExchangeClient,
     private readonly http: ApiHttpClient,
+    private readonly bound: BoundApiClient,
   ) {
     for (const api of config.apis)
       this.states.set(api, { loaded: false, retryAt: 0, attempt: undefined });
@@ -202,7 +204,10 @@ export class OpenApiTools implements OnApplicationBootstrap {
     return conforming(await this.call(api, tool, args, caller), output);
   }
 
-  /** One call: a token for this API alone (RFC 8693), never the caller's own. */
+  /**
+   * One call: a token for this API alone (RFC 8693), never the caller's own, bound to this
+   * server's DPoP key (RFC 9449).
+   */
   private async call(
     api: ProtectedApi,
     tool: OperationTool,
@@ -218,14 +223,14 @@ export class OpenApiTools implements OnApplicationBootstrap {
     }
     let request;
     try {
-      request = upstreamRequest(api, tool, args, token);
+      request = upstreamRequest(api, tool, args);
     } catch (error) {
       if (error instanceof CallArgumentError) return argumentFailure(error);
       throw error;
     }
     let answer;
     try {
-      answer = readAnswer(await this.http.send(request));
+      answer = readAnswer(await this.bound.send(request, token));
     } catch (error) {
       if (error instanceof ApiCallError && error.code === 'too_large') {
         return failure('bad_answer', 502, {

@@ -19,13 +19,13 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * The HTTP request of one tool call: path template filled, query and headers set, JSON body.
  * Throws a CallArgumentError, before anything is sent, for arguments that would leave the
  * operation's path or make an invalid request; the final URL is parsed again to prove that it
- * lands exactly on the filled template under the API's base URL.
+ * lands exactly on the filled template under the API's base URL. The credentials are added
+ * by the caller (../upstream/bound-api-client.ts), after these checks.
  */
 export function upstreamRequest(
   api: ProtectedApi,
   tool: OperationTool,
   args: Record<string, unknown>,
-  token: string,
 ): ApiRequest {
   const pathValues = new Map<string, string>();
   const query = new URLSearchParams();
@@ -47,7 +47,6 @@ export function upstreamRequest(
         break;
     }
   }
-  headers.authorization = `Bearer ${token}`;
   const body = tool.hasBody && args[BODY] !== undefined ? JSON.stringify(args[BODY]) : undefined;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const path = fillPathTemplate(tool.template, pathValues);

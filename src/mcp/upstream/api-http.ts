@@ -14,6 +14,9 @@ export interface ApiResponse {
   readonly status: number;
   readonly contentType: string;
   readonly text: string;
+  /** `WWW-Authenticate` and `DPoP-Nonce` (RFC 9449 §9), for the DPoP nonce handshake. */
+  readonly challenge?: string;
+  readonly dpopNonce?: string;
 }
 
 /** Why no answer came back; callers switch on `code`. */
@@ -87,11 +90,18 @@ export class ApiHttpClient implements OnApplicationShutdown {
         cause: error,
       });
     }
-    const contentType = response.headers['content-type'];
+    const header = (name: string) => {
+      const value = response.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const challenge = header('www-authenticate');
+    const dpopNonce = header('dpop-nonce');
     return {
       status: response.statusCode,
-      contentType: typeof contentType === 'string' ? contentType : '',
+      contentType: header('content-type') ?? '',
       text: Buffer.concat(chunks, size).toString('utf8'),
+      ...(challenge !== undefined && { challenge }),
+      ...(dpopNonce !== undefined && { dpopNonce }),
     };
   }
 

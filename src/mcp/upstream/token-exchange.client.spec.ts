@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader } from 'jose';
 import { AppConfig, loadConfig } from '../../config/config';
 import { Principal } from '../../bearer/principal';
 import { AuthorizationServerMetadata } from './authorization-server-metadata';
+import { McpDpopKey } from './mcp-dpop-key';
 import { TokenExchangeClient } from './token-exchange.client';
 import { UpstreamError } from './upstream.error';
 import { Metrics } from '../../core/metrics/metrics';
@@ -15,10 +17,12 @@ interface Reply {
 
 /** A stand-in authorization server over real HTTP: metadata plus a scripted token endpoint. */
 class FakeAuthServer {
-  readonly requests: { authorization?: string; form: URLSearchParams }[] = [];
+  readonly requests: { authorization?: string; dpop?: string; form: URLSearchParams }[] = [];
   issuer = '';
   metadataIssuer?: string;
   reply: Reply = { status: 200, body: {} };
+  /** Answered first, one per request, before `reply`. */
+  readonly replies: Reply[] = [];
   private server?: Server;
 
   async start(): Promise<void> {
@@ -53,9 +57,10 @@ class FakeAuthServer {
     for await (const chunk of req) raw += String(chunk);
     this.requests.push({
       authorization: req.headers.authorization,
+      dpop: typeof req.headers.dpop === 'string' ? req.headers.dpop : undefined,
       form: new URLSearchParams(raw),
     });
-    return this.reply;
+    return this.replies.shift() ?? this.reply;
   }
 }
 
@@ -63,7 +68,7 @@ const issued = (token: string) => ({
   status: 200,
   body: {
     access_token: token,
-    token_type: 'Bearer',
+    token_type: 'DPoP',
     expires_in: 300,
     issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
   },
@@ -91,16 +96,21 @@ describe('TokenExchangeClient', () => {
   const as = new FakeAuthServer();
   let client: TokenExchangeClient;
   let metrics: Metrics;
+  let key: McpDpopKey;
 
-  beforeAll(() => as.start());
+  beforeAll(async () => {
+    key = await McpDpopKey.generate();
+    await as.start();
+  });
   afterAll(() => as.stop());
   const clientFor = (env: Record<string, string>) =>
-    new TokenExchangeClient(exchangeMetadata(loadConfig(env)), metrics);
+    new TokenExchangeClient(exchangeMetadata(loadConfig(env)), metrics, key);
   const counted = async (name: string, labels: Record<string, string>) =>
     sampleSum(parsePrometheusText(await metrics.registry.metrics()), name, labels);
 
   beforeEach(() => {
     as.requests.length = 0;
+    as.replies.length = 0;
     as.metadataIssuer = undefined;
     metrics = new Metrics();
     client = clientFor({ ISSUER_URL: as.issuer, API_BASE_URL: 'http://localhost:5000' });
@@ -125,6 +135,32 @@ describe('TokenExchangeClient', () => {
       resource: 'http://localhost:5000',
       scope: 'weatherget',
     });
+  });
+
+  it("proves possession of the MCP server's key at the token endpoint (RFC 9449 §5)", async () => {
+    as.reply = issued('api-token-1');
+    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
+    const proof = as.requests[0]!.dpop!;
+    expect(decodeProtectedHeader(proof)).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
+    expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: `${as.issuer}/token` });
+    const { jwk } = decodeProtectedHeader(proof);
+    expect(jwk).not.toHaveProperty('d');
+    expect(await calculateJwkThumbprint(jwk!)).toBe(key.thumbprint);
+  });
+
+  it('answers use_dpop_nonce once, with the nonce the token endpoint sent (RFC 9449 §8)', async () => {
+    as.replies.push({
+      status: 400,
+      body: { error: 'use_dpop_nonce', error_description: 'nonce required' },
+      headers: { 'dpop-nonce': 'server-nonce-1' },
+    });
+    as.reply = issued('api-token-1');
+    expect(await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget')).toBe(
+      'api-token-1',
+    );
+    expect(as.requests).toHaveLength(2);
+    expect(decodeJwt(as.requests[0]!.dpop!).nonce).toBeUndefined();
+    expect(decodeJwt(as.requests[1]!.dpop!).nonce).toBe('server-nonce-1');
   });
 
   it('never exchanges without a scope, which would yield every scope the caller holds', async () => {
@@ -175,9 +211,13 @@ describe('TokenExchangeClient', () => {
       'auth_server_unavailable',
     ],
     [
+      { ...issued('unbound'), body: { ...issued('unbound').body, token_type: 'Bearer' } },
+      'auth_server_unavailable',
+    ],
+    [
       {
         status: 200,
-        body: { access_token: 'x', token_type: 'Bearer', expires_in: 60, issued_token_type: 'x' },
+        body: { access_token: 'x', token_type: 'DPoP', expires_in: 60, issued_token_type: 'x' },
       },
       'auth_server_unavailable',
     ],
@@ -186,7 +226,7 @@ describe('TokenExchangeClient', () => {
         status: 200,
         body: {
           access_token: 'x',
-          token_type: 'Bearer',
+          token_type: 'DPoP',
           issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
         },
       },

@@ -5,6 +5,7 @@ import { Principal } from '../../bearer/principal';
 import { Metrics, secondsSince } from '../../core/metrics/metrics';
 import { AuthorizationServerMetadata } from './authorization-server-metadata';
 import { ExpiringCache, Expiring } from './expiring-cache';
+import { McpDpopKey } from './mcp-dpop-key';
 import { UpstreamError } from './upstream.error';
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -14,16 +15,20 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
  * Gets the MCP server its own token for a downstream resource by RFC 8693 token exchange: it
  * authenticates as its confidential client and presents the caller's token as
  * `subject_token`. The caller's token itself is never sent anywhere else (MCP authorization
- * spec, "Token Passthrough"). Tokens are cached per subject token, target and scope until
- * shortly before they expire.
+ * spec, "Token Passthrough"). The request carries a DPoP proof of this server's key, so the
+ * issued token is bound to it (RFC 9449 §5) and worthless to whoever finds it without the key.
+ * Tokens are cached per subject token, target and scope until shortly before they expire.
  */
 @Injectable()
 export class TokenExchangeClient {
   private readonly cache: ExpiringCache<string>;
+  /** openid-client's DPoP handles keep the token endpoint's nonce, one per discovery. */
+  private readonly handles = new WeakMap<oauth.Configuration, oauth.DPoPHandle>();
 
   constructor(
     private readonly metadata: AuthorizationServerMetadata,
     private readonly metrics: Metrics,
+    private readonly dpopKey: McpDpopKey,
   ) {
     this.cache = new ExpiringCache<string>({
       maxEntries: 1000,
@@ -80,21 +85,28 @@ export class TokenExchangeClient {
     const configuration = await this.metadata.configuration();
     let response: oauth.TokenEndpointResponse;
     try {
-      // RFC 8693 §2.1; openid-client authenticates with client_secret_basic (RFC 6749 §2.3.1).
-      response = await oauth.genericGrantRequest(configuration, GRANT_TYPE, {
-        subject_token: subjectToken,
-        subject_token_type: ACCESS_TOKEN_TYPE,
-        requested_token_type: ACCESS_TOKEN_TYPE,
-        resource,
-        scope,
-      });
+      // RFC 8693 §2.1; openid-client authenticates with client_secret_basic (RFC 6749 §2.3.1),
+      // adds the DPoP proof and answers one use_dpop_nonce error (RFC 9449 §8) by itself.
+      response = await oauth.genericGrantRequest(
+        configuration,
+        GRANT_TYPE,
+        {
+          subject_token: subjectToken,
+          subject_token_type: ACCESS_TOKEN_TYPE,
+          requested_token_type: ACCESS_TOKEN_TYPE,
+          resource,
+          scope,
+        },
+        { DPoP: this.handle(configuration) },
+      );
     } catch (error) {
       throw exchangeFailure(error);
     }
-    // RFC 8693 §2.2.1: the issued token must be the access token asked for, usable as a
-    // bearer token (no DPoP key here), with a lifetime the cache can honour.
+    // RFC 8693 §2.2.1: the issued token must be the access token asked for, bound to this
+    // server's key (RFC 9449 §5: token_type DPoP), with a lifetime the cache can honour. An
+    // unbound token would be one that anybody who saw it could use.
     if (
-      response.token_type !== 'bearer' ||
+      response.token_type !== 'dpop' ||
       response.issued_token_type !== ACCESS_TOKEN_TYPE ||
       response.expires_in === undefined
     ) {
@@ -104,6 +116,15 @@ export class TokenExchangeClient {
       );
     }
     return { value: response.access_token, expiresAt: Date.now() + response.expires_in * 1000 };
+  }
+
+  private handle(configuration: oauth.Configuration): oauth.DPoPHandle {
+    let handle = this.handles.get(configuration);
+    if (!handle) {
+      handle = oauth.getDPoPHandle(configuration, this.dpopKey.keyPair);
+      this.handles.set(configuration, handle);
+    }
+    return handle;
   }
 }
 
