@@ -70,6 +70,7 @@ const serialE2e = [
   'store-first-start',
   'workers',
   'workload-federation',
+  'id-jag',
   // Chromium
   'account-browser',
   'federation-browser',

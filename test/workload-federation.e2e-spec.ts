@@ -196,9 +196,9 @@ describe('workload identity federation', () => {
     await refused(await grant(await assertion(), { scope: 'api' }), 'invalid_scope');
   });
 
-  it('keeps a seam for ID-JAG (SEP-990): its typ gets a clear refusal', async () => {
+  it('never takes an ID-JAG-typed assertion as a workload one (SEP-990 needs a client)', async () => {
     const idJag = await assertion({}, { typ: 'oauth-id-jag+jwt' });
-    expect(await refused(await grant(idJag), 'invalid_grant')).toContain('Identity Assertion');
+    expect(await refused(await grant(idJag), 'invalid_client')).toContain('authenticated client');
   });
 
   it('answers 503 with Retry-After when the issuer keys are slow, and refuses a huge key set', async () => {

@@ -26,9 +26,11 @@ export const USAGE = `usage: npm run admin -- <command> [--json]
   clients list
   clients show|remove <client_id>
   clients add <client_id> (--key-file <public PEM/JWK> | --jwks-uri <url> | --secret [--auth client_secret_post])
-      --grant client_credentials --resource <uri> --scope "<scopes>" [--name "Display Name"]
+      [--grant client_credentials|jwt-bearer] --resource <uri> --scope "<scopes>" [--name "Display Name"]
   trust workloads add --file <issuers.json>   workload issuers and claim rules (SEP-1933)
-  trust workloads list|remove [issuer]
+  trust idps add --file <idps.json>           identity providers whose ID-JAGs we take (SEP-990)
+  trust audiences add --file <audiences.json> servers we issue ID-JAGs for (SEP-990)
+  trust workloads|idps|audiences list|remove [id]
   sessions revoke --user <name>
   keys rotate|list|retire [kid]           signing keys (alias: npm run keys -- …)
   idps list

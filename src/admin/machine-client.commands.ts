@@ -1,6 +1,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { JWT_BEARER_GRANT } from '../auth/catalog/grant-types';
 import { operatorClientSchema, type OperatorClient } from '../auth/provider/operator-clients';
 import { AdminError } from './admin-error';
 import { print, type AdminContext } from './admin-context';
@@ -9,7 +10,7 @@ import { print, type AdminContext } from './admin-context';
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
- * `clients add <id> (--key-file <file> | --jwks-uri <url> | --secret) --grant client_credentials
+ * `clients add <id> (--key-file <file> | --jwks-uri <url> | --secret) [--grant jwt-bearer]
  * --resource <uri> --scope "<scopes>"`: a confidential machine client (SEP-1046), stored so
  * every replica serves it at once. A generated secret is printed once; keys stay the client's.
  */
@@ -21,10 +22,7 @@ export async function addMachineClient(context: AdminContext, clientId: string):
     throw new AdminError('exists', `"${clientId}" is configured in code`);
   }
   const option = (name: string) => context.options.get(name);
-  const grant = option('--grant') ?? 'client_credentials';
-  if (grant !== 'client_credentials') {
-    throw new AdminError('usage', 'only --grant client_credentials is supported');
-  }
+  const grant = grantOf(option('--grant'));
   const { resource, scopes } = allowedTarget(context, option('--resource'), option('--scope'));
   const credential = await credentialOf(context);
   const parsed = operatorClientSchema.safeParse({
@@ -32,6 +30,7 @@ export async function addMachineClient(context: AdminContext, clientId: string):
     name: option('--name') ?? clientId,
     resources: [resource],
     scopes,
+    grant,
     ...credential,
   });
   if (!parsed.success) throw new AdminError('usage', parsed.error.issues[0]!.message);
@@ -128,4 +127,11 @@ function firstJwk(value: unknown): JWK {
 /** The key's RFC 7638 thumbprint as its `kid`, so assertions can name it. */
 async function withKid(jwk: JWK): Promise<JWK> {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk) };
+}
+
+/** `jwt-bearer` names the JWT bearer grant: the client presents ID-JAGs (SEP-990). */
+function grantOf(value: string | undefined): OperatorClient['grant'] {
+  if (value === undefined || value === 'client_credentials') return 'client_credentials';
+  if (value === 'jwt-bearer' || value === JWT_BEARER_GRANT) return JWT_BEARER_GRANT;
+  throw new AdminError('usage', '--grant is client_credentials or jwt-bearer');
 }

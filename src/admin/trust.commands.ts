@@ -1,77 +1,126 @@
 import { readFileSync } from 'node:fs';
-import { workloadIssuerSchema, type WorkloadIssuer } from '../auth/workload/workload-issuer';
+import type { ZodType } from 'zod';
+import { workloadIssuerSchema } from '../auth/workload/workload-issuer';
+import { idJagAudienceSchema, idJagIssuerSchema } from '../auth/idjag/idjag-trust';
+import type { TrustKind } from '../storage/trust-store';
 import { AdminError } from './admin-error';
 import { print, type AdminContext } from './admin-context';
 import { formatTable, formatTime } from './table';
 
+/** One kind of trust entry as the commands handle it: its schema, its id, its summary. */
+interface TrustArea<T> {
+  readonly kind: TrustKind;
+  /** What one entry is called in messages. */
+  readonly noun: string;
+  readonly schema: ZodType<T>;
+  readonly idOf: (entry: T) => string;
+  readonly columns: readonly [string, string];
+  readonly summary: (entry: T) => readonly [string, string];
+}
+
 /**
- * `trust workloads add --file <json>|list|remove <issuer>`: the workload issuers federated
- * workloads may come from and their claim rules (SEP-1933). The server reads them from the
+ * `trust workloads|idps|audiences add --file <json>|list|remove <id>`: the workload issuers
+ * federated workloads may come from (SEP-1933), the identity providers whose ID-JAGs we accept
+ * and the authorization servers we issue ID-JAGs for (SEP-990). The server reads them from the
  * store on every request, so a change counts on every replica at once.
  */
+const AREAS = {
+  workloads: area({
+    kind: 'workload_issuer',
+    noun: 'workload issuer',
+    schema: workloadIssuerSchema,
+    idOf: (i) => i.issuer,
+    columns: ['KEYS', 'RULES'],
+    summary: (i) => [i.jwksUri ?? 'inline JWKS', String(i.rules.length)],
+  }),
+  idps: area({
+    kind: 'idjag_issuer',
+    noun: 'ID-JAG issuer',
+    schema: idJagIssuerSchema,
+    idOf: (i) => i.issuer,
+    columns: ['KEYS', 'USERS'],
+    summary: (i) => [i.jwksUri ?? 'inline JWKS', i.jit ? 'linked or provisioned' : 'linked only'],
+  }),
+  audiences: area({
+    kind: 'idjag_audience',
+    noun: 'ID-JAG audience',
+    schema: idJagAudienceSchema,
+    idOf: (a) => a.audience,
+    columns: ['CLIENTS', 'SCOPES'],
+    summary: (a) => [`${a.clients.join(' ')} as ${a.clientId}`, a.scopes.join(' ')],
+  }),
+};
+
+function area<T>(spec: TrustArea<T>): TrustArea<T> {
+  return spec;
+}
+
 export async function trustCommand(
   context: AdminContext,
-  area: string | undefined,
+  name: string | undefined,
   action: string | undefined,
-  issuer: string | undefined,
+  id: string | undefined,
 ): Promise<void> {
-  if (area !== 'workloads') throw new AdminError('usage', 'trust commands: trust workloads …');
+  if (name !== 'workloads' && name !== 'idps' && name !== 'audiences') {
+    throw new AdminError('usage', 'trust commands: trust workloads|idps|audiences …');
+  }
+  const spec: TrustArea<unknown> = AREAS[name] as TrustArea<unknown>;
   switch (action) {
     case 'add':
-      return importIssuers(context);
+      return importEntries(context, name, spec);
     case 'list':
-      return listIssuers(context);
+      return listEntries(context, spec);
     case 'remove':
-      if (!issuer) throw new AdminError('usage', 'trust workloads remove needs an issuer');
-      if (!(await context.store.trust.remove('workload_issuer', issuer))) {
-        throw new AdminError('not_found', `no workload issuer "${issuer}"`);
+      if (!id) throw new AdminError('usage', `trust ${name} remove needs an id`);
+      if (!(await context.store.trust.remove(spec.kind, id))) {
+        throw new AdminError('not_found', `no ${spec.noun} "${id}"`);
       }
-      return print(context, `removed workload issuer "${issuer}"\n`, { issuer, removed: true });
+      return print(context, `removed ${spec.noun} "${id}"\n`, { id, removed: true });
     default:
-      throw new AdminError('usage', `unknown trust workloads command "${action ?? ''}"`);
+      throw new AdminError('usage', `unknown trust ${name} command "${action ?? ''}"`);
   }
 }
 
-/** One issuer or an array of them; all are checked before any is written. */
-async function importIssuers(context: AdminContext): Promise<void> {
+/** One entry or an array of them; all are checked before any is written. */
+async function importEntries(
+  context: AdminContext,
+  name: string,
+  spec: TrustArea<unknown>,
+): Promise<void> {
   const file = context.options.get('--file');
-  if (!file) throw new AdminError('usage', 'trust workloads add needs --file <json>');
+  if (!file) throw new AdminError('usage', `trust ${name} add needs --file <json>`);
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch {
     throw new AdminError('usage', `${file} is not readable JSON`);
   }
-  const issuers: WorkloadIssuer[] = (Array.isArray(value) ? value : [value]).map((item, i) => {
-    const parsed = workloadIssuerSchema.safeParse(item);
+  const entries = (Array.isArray(value) ? value : [value]).map((item, i) => {
+    const parsed = spec.schema.safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new AdminError('usage', `issuer ${i + 1}: ${issue.path.join('.')} ${issue.message}`);
+      throw new AdminError('usage', `entry ${i + 1}: ${issue.path.join('.')} ${issue.message}`);
     }
     return parsed.data;
   });
-  for (const issuer of issuers) {
-    await context.store.trust.put('workload_issuer', issuer.issuer, issuer);
-  }
+  for (const entry of entries) await context.store.trust.put(spec.kind, spec.idOf(entry), entry);
   print(
     context,
-    issuers
-      .map((i) => `trusted workload issuer "${i.issuer}" (${i.rules.length} rule(s))\n`)
-      .join(''),
-    issuers.map((i) => ({ issuer: i.issuer, rules: i.rules.length })),
+    entries.map((e) => `trusted ${spec.noun} "${spec.idOf(e)}"\n`).join(''),
+    entries.map((e) => ({ id: spec.idOf(e), document: e })),
   );
 }
 
-async function listIssuers(context: AdminContext): Promise<void> {
-  const entries = await context.store.trust.list('workload_issuer');
+async function listEntries(context: AdminContext, spec: TrustArea<unknown>): Promise<void> {
+  const entries = await context.store.trust.list(spec.kind);
   const rows = entries.map((e) => {
-    const doc = workloadIssuerSchema.safeParse(e.document);
-    const keys = doc.success ? (doc.data.jwksUri ?? 'inline JWKS') : 'unreadable';
-    return [e.id, keys, String(doc.success ? doc.data.rules.length : 0), formatTime(e.createdAt)];
+    const doc = spec.schema.safeParse(e.document);
+    const [a, b] = doc.success ? spec.summary(doc.data) : ['unreadable', ''];
+    return [e.id, a, b, formatTime(e.createdAt)];
   });
   print(
     context,
-    formatTable(['ISSUER', 'KEYS', 'RULES', 'ADDED'], rows),
-    entries.map((e) => ({ issuer: e.id, document: e.document, createdAt: e.createdAt })),
+    formatTable(['ID', ...spec.columns, 'ADDED'], rows),
+    entries.map((e) => ({ id: e.id, document: e.document, createdAt: e.createdAt })),
   );
 }

@@ -1,10 +1,10 @@
 /**
  * The operator's trust configuration: which machine clients exist beyond the configured ones,
- * and which workload issuers may federate (SEP-1933). One table of typed JSON documents, keyed
- * by kind and id, so a later kind (trusted IdPs and ID-JAG audiences, SEP-990) needs no
- * migration; each reader validates its documents (a document it cannot read is ignored).
+ * which workload issuers may federate (SEP-1933), which identity providers' ID-JAGs we accept
+ * and for which other authorization servers we issue them (SEP-990). One table of typed JSON documents, keyed
+ * by kind and id, so a new kind needs no migration; each reader validates its documents (a document it cannot read is ignored).
  */
-export type TrustKind = 'machine_client' | 'workload_issuer';
+export type TrustKind = 'machine_client' | 'workload_issuer' | 'idjag_issuer' | 'idjag_audience';
 
 export interface TrustEntry {
   readonly id: string;

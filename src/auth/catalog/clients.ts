@@ -39,7 +39,8 @@ export function seedClients(
       // "native" lets the loopback callback match on any port (RFC 8252 §7.3).
       application_type: 'native',
       token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['authorization_code', 'refresh_token'],
+      // Token exchange: its ID token for ID-JAGs to other servers the operator allowed (SEP-990).
+      grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT],
       response_types: ['code'],
       redirect_uris: ['http://localhost:3334/oauth/callback'],
       scope: everyScope,

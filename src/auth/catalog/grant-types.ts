@@ -9,3 +9,9 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The public client that stands for "no client" on the JWT bearer grant (SEP-1933). */
 export const WORKLOAD_CLIENT_ID = 'workload-federation';
+
+/** RFC 8693 §3 token type of an Identity Assertion JWT Authorization Grant (SEP-990). */
+export const ID_JAG_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
+
+/** The grant profile a resource authorization server that takes ID-JAGs advertises. */
+export const ID_JAG_GRANT_PROFILE = 'urn:ietf:params:oauth:grant-profile:id-jag';

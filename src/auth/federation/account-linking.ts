@@ -8,6 +8,13 @@ import type { UpstreamIdp } from './upstream-idp';
 /** A JIT user has no password: this is not a hash, so no password ever matches it. */
 const NO_PASSWORD = '!federated';
 
+/** What linking reads of an upstream: an OpenID sign-in's or an ID-JAG issuer's (SEP-990). */
+export type LinkingPolicy = Pick<
+  UpstreamIdp,
+  'slug' | 'jit' | 'linkByEmail' | 'allowedEmailDomains'
+>;
+export type LinkedIdentity = Omit<UpstreamIdentity, 'ruleClaims'>;
+
 export type LinkOutcome = 'existing' | 'linked_by_email' | 'provisioned';
 
 /**
@@ -23,8 +30,8 @@ export class AccountLinking {
   ) {}
 
   async resolve(
-    idp: UpstreamIdp,
-    who: UpstreamIdentity,
+    idp: LinkingPolicy,
+    who: LinkedIdentity,
   ): Promise<{ userSub: string; outcome: LinkOutcome }> {
     checkEmailDomain(idp, who);
     const key = { issuer: who.issuer, subject: who.subject };
@@ -61,8 +68,8 @@ export class AccountLinking {
   }
 
   private async link(
-    idp: UpstreamIdp,
-    who: UpstreamIdentity,
+    idp: LinkingPolicy,
+    who: LinkedIdentity,
     userSub: string,
     outcome: LinkOutcome,
   ): Promise<{ userSub: string; outcome: LinkOutcome }> {
@@ -97,7 +104,7 @@ export class AccountLinking {
   }
 }
 
-function checkEmailDomain(idp: UpstreamIdp, who: UpstreamIdentity): void {
+function checkEmailDomain(idp: LinkingPolicy, who: LinkedIdentity): void {
   if (idp.allowedEmailDomains.length === 0) return;
   const domain = who.email?.slice(who.email.lastIndexOf('@') + 1);
   if (!who.emailVerified || !domain || !idp.allowedEmailDomains.includes(domain))

@@ -1,5 +1,12 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { z } from 'zod';
+import { JWT_BEARER_GRANT } from '../catalog/grant-types';
+
+/**
+ * The one grant an operator client uses: client credentials (SEP-1046), or the JWT bearer
+ * grant with ID-JAGs from a trusted identity provider (SEP-990), which then names it.
+ */
+export const OPERATOR_CLIENT_GRANTS = ['client_credentials', JWT_BEARER_GRANT] as const;
 
 /**
  * How an operator-added machine client authenticates at the token endpoint: with a key it
@@ -29,6 +36,7 @@ export const operatorClientSchema = z
     secret: z.string().min(32).optional(),
     resources: z.array(z.string()).min(1),
     scopes: z.array(z.string()).min(1),
+    grant: z.enum(OPERATOR_CLIENT_GRANTS).default('client_credentials'),
   })
   .refine(
     (c) =>
@@ -46,13 +54,13 @@ export function operatorClientFrom(document: unknown): OperatorClient | undefine
   return parsed.success ? parsed.data : undefined;
 }
 
-/** oidc-provider's metadata for it: client credentials only, nothing to redirect to. */
+/** oidc-provider's metadata for it: its one grant, nothing to redirect to. */
 export function operatorClientMetadata(client: OperatorClient): ClientMetadata {
   return {
     client_id: client.clientId,
     client_name: client.name,
     token_endpoint_auth_method: client.auth,
-    grant_types: ['client_credentials'],
+    grant_types: [client.grant],
     response_types: [],
     redirect_uris: [],
     scope: client.scopes.join(' '),

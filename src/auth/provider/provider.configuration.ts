@@ -1,3 +1,4 @@
+import { ID_JAG_GRANT_PROFILE, ID_JAG_TOKEN_TYPE } from '../catalog/grant-types';
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
 import { accessTokenClaims } from '../tokens/access-token-claims';
@@ -70,6 +71,13 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant,
     routes: { ...ROUTES },
+    // SEP-990 metadata: as a resource authorization server we take ID-JAGs by the JWT bearer
+    // grant; as an identity provider we issue them by token exchange
+    // (draft-ietf-oauth-identity-assertion-authz-grant §5, draft-ietf-oauth-identity-chaining).
+    discovery: {
+      authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE],
+      identity_chaining_requested_token_types_supported: [ID_JAG_TOKEN_TYPE],
+    },
     responseTypes: ['code'],
     pkce: { required: () => true },
     rotateRefreshToken: parts.rotateRefreshToken,

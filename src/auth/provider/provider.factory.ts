@@ -17,6 +17,11 @@ import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
 import { IssuerKeys } from '../workload/issuer-keys';
 import { registerJwtBearer } from '../workload/jwt-bearer.grant';
+import { AccountLinking } from '../federation/account-linking';
+import type { AccountStore } from '../../storage/account-store';
+import type { FederationStore } from '../../storage/federation-store';
+import { idJagGrant } from '../idjag/idjag.grant';
+import { issueIdJag } from '../idjag/idjag.exchange';
 import { UserDirectory } from '../users/users';
 import type { ConfiguredClients } from '../catalog/clients';
 import type { MachineDirectory } from './machine-directory';
@@ -35,7 +40,11 @@ export interface ProviderDependencies {
   /** oidc-provider's records, their successors (refresh reuse) and the revocation list. */
   readonly store: OidcRecordStore &
     ConsumptionLog &
-    RevocationStore & { readonly trust: TrustStore };
+    RevocationStore & {
+      readonly trust: TrustStore;
+      readonly accounts: AccountStore;
+      readonly federation: FederationStore;
+    };
   readonly users: UserDirectory;
   readonly signingKeys: SigningKeyRing;
   readonly audit: AuditLog;
@@ -98,8 +107,27 @@ export function createProvider(deps: ProviderDependencies): Provider {
       },
     ],
     onExchanged: (exchange) => deps.audit.tokenExchanged(exchange),
+    idJag: issueIdJag({
+      trust: store.trust,
+      signingKeys: deps.signingKeys,
+      findUser: (sub) => deps.users.findBySubject(sub),
+    }),
   });
-  registerJwtBearer({ provider, store, resources, keys: new IssuerKeys(deps.fetch) });
+  const keys = new IssuerKeys(deps.fetch);
+  registerJwtBearer({
+    provider,
+    store,
+    resources,
+    keys,
+    idJag: idJagGrant({
+      provider,
+      store,
+      resources,
+      keys,
+      linking: new AccountLinking(store.accounts, store.federation),
+      allowance: (clientId) => machines.allowance(clientId),
+    }),
+  });
   acceptAnonymousAssertions(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);

@@ -7,7 +7,7 @@ import {
 } from 'oidc-provider';
 import { bindToProofKey } from './exchange-dpop';
 import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
-import { TOKEN_EXCHANGE_GRANT } from '../catalog/grant-types';
+import { ID_JAG_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../catalog/grant-types';
 import { ProtectedResource, ResourceRegistry } from '../catalog/resources';
 import {
   ACCESS_TOKEN_TYPE,
@@ -43,6 +43,8 @@ interface ExchangeDependencies {
   readonly policies: readonly ExchangePolicy[];
   /** Told of each exchange, for the audit log. */
   readonly onExchanged?: (exchange: TokenExchanged) => void;
+  /** SEP-990: issues an ID-JAG when one is the requested token type (idjag/idjag.exchange.ts). */
+  readonly idJag?: (ctx: TokenEndpointGrantContext<ExchangeParams>) => Promise<void>;
 }
 
 /**
@@ -54,6 +56,8 @@ interface ExchangeDependencies {
 export function registerTokenExchange(deps: ExchangeDependencies): void {
   const handler = async (ctx: TokenEndpointGrantContext<ExchangeParams>) => {
     const { client, params } = ctx.oidc;
+    // RFC 8693 §2.1 requested_token_type picks what is issued.
+    if (params.requested_token_type === ID_JAG_TOKEN_TYPE && deps.idJag) return deps.idJag(ctx);
     const policy = policyFor(deps.policies, client.clientId);
     const request = parseExchangeRequest(params);
     const target = allowedTarget(deps.resources, policy, request.targetIndicator);

@@ -20,7 +20,7 @@ export class IssuerKeys {
 
   constructor(private readonly fetchImpl: typeof fetch = fetch) {}
 
-  for(issuer: WorkloadIssuer): JWTVerifyGetKey {
+  for(issuer: Pick<WorkloadIssuer, 'jwks' | 'jwksUri'>): JWTVerifyGetKey {
     if (issuer.jwks) return createLocalJWKSet(issuer.jwks);
     const uri = issuer.jwksUri!;
     let keys = this.remote.get(uri);

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  decodeJwt,
-  decodeProtectedHeader,
-  errors as joseErrors,
-  jwtVerify,
-  type JWTPayload,
-} from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-provider';
 import { ROUTES } from '../../config/protocol';
 import { JWT_BEARER_GRANT } from '../catalog/grant-types';
 import type { TrustStore } from '../../storage/trust-store';
 import { useOnce, type SingleUseRecords } from '../tokens/assertion-replay';
 import type { ResourceRegistry } from '../catalog/resources';
-import { IssuerKeys, JwksTooLargeError } from './issuer-keys';
+import { invalidGrant, refusal } from './assertion-errors';
+import type { IssuerKeys } from './issuer-keys';
 import { matchingRule, workloadIssuerFrom, type WorkloadIssuer } from './workload-issuer';
 import { issueWorkloadToken } from './workload-token';
 
@@ -21,18 +16,24 @@ export { JWT_BEARER_GRANT };
 export const MAX_ASSERTION_CHARS = 8 * 1024;
 /** The JOSE `typ` of an Identity Assertion JWT Authorization Grant (SEP-990). */
 const ID_JAG_TYP = 'oauth-id-jag+jwt';
+
+/** The ID-JAG profile's handler (idjag/idjag.grant.ts), given the size-checked assertion. */
+export type IdJagHandler = (ctx: Context, assertion: string) => Promise<void>;
 const CLOCK_TOLERANCE_SECONDS = 30;
 /** An assertion older than this is refused even if its `exp` is later (RFC 7523 §3 item 5). */
 const MAX_AGE_SECONDS = 3600;
 
 type Params = { assertion?: unknown; scope?: unknown; resource?: unknown };
-type Context = TokenEndpointGrantContext<Params>;
+export type JwtBearerContext = TokenEndpointGrantContext<Params>;
+type Context = JwtBearerContext;
 
 export interface JwtBearerDependencies {
   readonly provider: Provider;
   readonly store: SingleUseRecords & { readonly trust: TrustStore };
   readonly resources: ResourceRegistry;
   readonly keys: IssuerKeys;
+  /** SEP-990: without it, ID-JAGs are refused. */
+  readonly idJag?: IdJagHandler;
 }
 
 /**
@@ -44,14 +45,13 @@ export function registerJwtBearer(deps: JwtBearerDependencies): void {
   const handler = async (ctx: Context) => {
     const assertion = assertionOf(ctx.oidc.params.assertion);
     const typ = headerTyp(assertion);
-    if (typ === ID_JAG_TYP) return idJagGrant(ctx);
+    if (typ === ID_JAG_TYP) return deps.idJag ? deps.idJag(ctx, assertion) : idJagRefused();
     return workloadGrant(deps, ctx, assertion);
   };
   deps.provider.registerGrantType(JWT_BEARER_GRANT, handler, ['assertion', 'scope', 'resource']);
 }
 
-/** The SEP-990 seam: an ID-JAG handler goes here; until then the grant is refused plainly. */
-function idJagGrant(_ctx: Context): Promise<void> {
+function idJagRefused(): Promise<void> {
   return Promise.reject(
     invalidGrant('Identity Assertion JWT Authorization Grants are not accepted yet'),
   );
@@ -129,38 +129,6 @@ async function verified(
   } catch (error) {
     throw refusal(error);
   }
-}
-
-/** The issuer's keys out of reach is the issuer's outage, not the workload's fault. */
-function refusal(error: unknown): Error {
-  if (error instanceof errors.OIDCProviderError) return error;
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) {
-    return new IssuerUnavailable('the workload issuer keys could not be fetched in time');
-  }
-  if (error instanceof JwksTooLargeError) {
-    return invalidGrant('the workload issuer key set is too large');
-  }
-  if (error instanceof joseErrors.JOSEError) {
-    return invalidGrant(`assertion rejected: ${error.code}`);
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** RFC 6749 §5.2 has no 5xx error; `temporarily_unavailable` with 503 as RFC 6749 §4.1.2.1. */
-class IssuerUnavailable extends errors.OIDCProviderError {
-  constructor(description: string) {
-    super(503, 'temporarily_unavailable');
-    // oidc-provider hides 5xx errors as server_error unless they are marked safe to show.
-    Object.assign(this, { error_description: description, expose: true });
-  }
-}
-
-/**
- * `invalid_grant` (RFC 6749 §5.2, RFC 7523 §3.1) with the reason as its description;
- * oidc-provider's InvalidGrant keeps a fixed description and the reason out of the response.
- */
-function invalidGrant(description: string): Error {
-  return new errors.CustomOIDCProviderError('invalid_grant', description);
 }
 
 function tokenEndpoint(ctx: Context): string {
