@@ -64,6 +64,7 @@ const serialE2e = [
   'operator-env',
   'postgres-outage',
   'replicas',
+  'role-outages',
   'shutdown',
   'single-use-races',
   'soak',

@@ -1,5 +1,6 @@
 import type { Adapter } from 'oidc-provider';
-import { adapterFor, AlreadyConsumedError } from './oidc-adapter';
+import { errors } from 'oidc-provider';
+import { adapterFor, AlreadyConsumedError, StoreTemporarilyUnavailable } from './oidc-adapter';
 import { SqliteAuthStore } from './sqlite/sqlite.store';
 
 describe('adapterFor', () => {
@@ -143,5 +144,22 @@ describe('adapterFor', () => {
         AlreadyConsumedError,
       );
     });
+  });
+
+  it('turns a store out of reach into a shown 503 temporarily_unavailable, other errors kept', async () => {
+    const locked = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    jest.spyOn(store, 'find').mockRejectedValueOnce(locked);
+    const refused = new Adapter('Session').find('s');
+    await expect(refused).rejects.toBeInstanceOf(StoreTemporarilyUnavailable);
+    await expect(refused).rejects.toBeInstanceOf(errors.TemporarilyUnavailable);
+    await expect(refused).rejects.toMatchObject({
+      status: 503,
+      expose: true,
+      error: 'temporarily_unavailable',
+    });
+
+    const fault = new Error('no such table');
+    jest.spyOn(store, 'upsert').mockRejectedValueOnce(fault);
+    await expect(new Adapter('Session').upsert('s', {}, 60)).rejects.toBe(fault);
   });
 });

@@ -1,5 +1,6 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { OidcRecordStore } from './oidc-records';
+import { asStoreUnavailable } from './store-unavailable';
 
 export interface AdapterOptions {
   /**
@@ -29,12 +30,72 @@ export class AlreadyConsumedError extends errors.InvalidGrant {
   }
 }
 
+/**
+ * The store did not answer. oidc-provider renders any error it does not know as a 500
+ * server_error; this one it renders as RFC 6749's `temporarily_unavailable` (§4.1.2.1, §5.2)
+ * with 503, shown to the client (expose) because it is not a fault and says nothing internal.
+ * Retry-After is added on the way out (store-unavailable.middleware.ts).
+ */
+export class StoreTemporarilyUnavailable extends errors.TemporarilyUnavailable {
+  constructor(cause: unknown) {
+    super('the authorization server cannot answer now; try again shortly', {
+      cause,
+      detail: 'store unavailable',
+    });
+    this.status = 503;
+    this.statusCode = 503;
+    this.expose = true;
+  }
+}
+
+/** An unreachable store as oidc-provider's 503; every other error as it was. */
+function passingOn(error: unknown): never {
+  const unavailable = asStoreUnavailable(error);
+  throw unavailable ? new StoreTemporarilyUnavailable(unavailable) : error;
+}
+
 /** oidc-provider's storage adapter contract, one instance per model name, over the store's records. */
 export function adapterFor(
   store: OidcRecordStore,
   options: AdapterOptions = {},
 ): new (model: string) => Adapter {
+  const Records = recordsAdapter(store, options);
   return class StoreAdapter implements Adapter {
+    private readonly records: Adapter;
+
+    constructor(model: string) {
+      this.records = new Records(model);
+    }
+
+    upsert(...args: Parameters<Adapter['upsert']>) {
+      return this.records.upsert(...args).catch(passingOn);
+    }
+    find(id: string) {
+      return this.records.find(id).catch(passingOn);
+    }
+    findByUid(uid: string) {
+      return this.records.findByUid(uid).catch(passingOn);
+    }
+    findByUserCode(userCode: string) {
+      return this.records.findByUserCode(userCode).catch(passingOn);
+    }
+    consume(id: string) {
+      return this.records.consume(id).catch(passingOn);
+    }
+    destroy(id: string) {
+      return this.records.destroy(id).catch(passingOn);
+    }
+    revokeByGrantId(grantId: string) {
+      return this.records.revokeByGrantId(grantId).catch(passingOn);
+    }
+  };
+}
+
+function recordsAdapter(
+  store: OidcRecordStore,
+  options: AdapterOptions,
+): new (model: string) => Adapter {
+  return class RecordsAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {

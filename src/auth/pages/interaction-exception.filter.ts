@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { errors } from 'oidc-provider';
+import { StoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../../storage/store-unavailable';
 import { InteractionError, type InteractionErrorCode } from './interaction.errors';
 import { messagePage, PAGE_HEADERS } from './views';
 
@@ -39,18 +40,33 @@ export function refusalPage(code: InteractionErrorCode, detail?: string): Refusa
   }
 }
 
+const UNAVAILABLE: RefusalPage = {
+  status: 503,
+  title: 'Try again shortly',
+  message: 'Sign-in is unavailable for a moment. Try again in a few seconds.',
+};
+
+type PageError =
+  InteractionError | errors.SessionNotFound | errors.TemporarilyUnavailable | StoreUnavailable;
+
+function pageFor(exception: PageError): RefusalPage {
+  if (exception instanceof InteractionError) return refusalPage(exception.code, exception.detail);
+  if (exception instanceof errors.SessionNotFound) return refusalPage('session_not_found');
+  return UNAVAILABLE;
+}
+
 /**
  * The interaction routes' refusals as pages (not the JSON the global filter gives): our own
- * coded errors, and oidc-provider's SessionNotFound when its interaction cookie is gone.
+ * coded errors, oidc-provider's SessionNotFound when its interaction cookie is gone, and a
+ * store that does not answer (our own reads, or oidc-provider's through the adapter), which
+ * is a 503 with Retry-After: the same form works once the store is back.
  */
-@Catch(InteractionError, errors.SessionNotFound)
+@Catch(InteractionError, errors.SessionNotFound, errors.TemporarilyUnavailable, StoreUnavailable)
 export class InteractionExceptionFilter implements ExceptionFilter {
-  catch(exception: InteractionError | errors.SessionNotFound, host: ArgumentsHost): void {
+  catch(exception: PageError, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const page =
-      exception instanceof InteractionError
-        ? refusalPage(exception.code, exception.detail)
-        : refusalPage('session_not_found');
+    const page = pageFor(exception);
+    if (page.status === 503) void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     void reply
       .status(page.status)
       .headers(PAGE_HEADERS)

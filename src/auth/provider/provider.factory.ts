@@ -33,6 +33,7 @@ import type { RegistrationThrottle } from './registration-throttle';
 import type { ResourceRegistry } from '../catalog/resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
+import { retryAfterOnUnavailable } from './retry-after';
 
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
@@ -132,6 +133,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);
   reportUnauthorizedClients(provider);
+  retryAfterOnUnavailable(provider);
   keepUsedRegistrations(provider, store, (id) => clients.has(id));
   return provider;
 }

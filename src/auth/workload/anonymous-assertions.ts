@@ -29,7 +29,9 @@ export function acceptAnonymousAssertions(provider: Provider): void {
     }
     await next();
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
-    if (ctx.status === 503 && error === 'temporarily_unavailable') {
+    // Only the JWT bearer grant fetches an issuer's keys; other 503s keep the store's hint.
+    const grant = ctx.oidc?.params?.grant_type;
+    if (ctx.status === 503 && error === 'temporarily_unavailable' && grant === JWT_BEARER_GRANT) {
       ctx.set('retry-after', RETRY_AFTER_SECONDS);
     }
   });

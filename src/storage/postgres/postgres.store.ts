@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ComposedAuthStore } from '../composed-store';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS, statementFor } from '../migrations';
 import { PostgresAccountStore } from './postgres.accounts';
@@ -10,6 +10,7 @@ import { POSTGRES, type Bigint } from './postgres.statements';
 import { PostgresTrustStore } from './postgres.trust';
 import { PostgresDpopProofIds } from './postgres.proof-ids';
 import { PostgresFederationStore } from './postgres.federation';
+import { StorePool } from './postgres.pool';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a
@@ -38,7 +39,7 @@ export class PostgresAuthStore extends ComposedAuthStore {
 
   /** `poolSize`: connections per process (DATABASE_POOL_SIZE); a refresh grant holds one per query. */
   static async connect(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<PostgresAuthStore> {
-    const pool = new Pool({ connectionString: url, max: poolSize });
+    const pool = new StorePool({ connectionString: url, max: poolSize });
     // An idle pooled connection that the server ends (restart, failover, idle timeout) makes
     // the pool emit 'error', which crashes the process when nobody listens. The pool has
     // already dropped that connection and the next query opens a new one; a query that still
