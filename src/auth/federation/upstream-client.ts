@@ -4,8 +4,6 @@ import { FederationError } from './federation.error';
 import { cappedFetch, UpstreamBodyTooLarge } from './upstream-fetch';
 import type { UpstreamIdp } from './upstream-idp';
 
-/** Seconds per upstream request: a slow IdP gets a page with a retry, not a hung browser. */
-export const UPSTREAM_TIMEOUT_SECONDS = 5;
 /** Discovery documents are kept this long; a failed discovery is never kept. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
@@ -36,7 +34,8 @@ export class UpstreamClient {
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
-    private readonly timeoutSeconds = UPSTREAM_TIMEOUT_SECONDS,
+    /** Per upstream request (FEDERATION_TIMEOUT_SECONDS): a slow IdP gets a retry page. */
+    private readonly timeoutSeconds: number,
   ) {
     this.fetch = cappedFetch(fetch);
   }
