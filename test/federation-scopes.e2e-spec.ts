@@ -9,7 +9,7 @@ import { startUpstream, type TestUpstream } from './support/upstream-idp';
 /**
  * What an upstream IdP's group claim decides, end to end over HTTP: the consent page shows what
  * the upstream said and what its rule withholds, the token lacks the withheld scope and the API
- * refuses it; a member gets the scope and the weather. An upstream that is down ends on a page
+ * refuses it; a member gets the scope and the weather, and /account shows the linked identity. An upstream that is down ends on a page
  * with a retry, never a 500.
  */
 const member = {
@@ -95,6 +95,12 @@ describe('sign-in through an upstream IdP: group rules and an upstream that is d
     const tokens = await consentAndRedeem(sys, step);
     expect(String(decodeJwt(tokens.access_token).payload.scope).split(' ')).toContain('weatherget');
     expect((await getWeather(sys, tokens.access_token)).status).toBe(200);
+
+    const account = await step.browser.request(`${sys.urls.issuer}/account`);
+    const html = await account.text();
+    expect(account.status).toBe(200);
+    expect(html).toContain('Linked identities');
+    expect(html).toMatch(/<h3>Corp SSO<\/h3>\s*<dl>\s*<dt>Email<\/dt>\s*<dd>dana@corp.test<\/dd>/);
   });
 
   it('ends on a page with a retry when the upstream refuses connections, and the retry works', async () => {
