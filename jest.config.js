@@ -52,6 +52,7 @@ const common = {
 const serialE2e = [
   // dist/main.js or other Node processes
   'admin-cli',
+  'admin-idps',
   'conformance',
   'distributed',
   'get-token-script',
