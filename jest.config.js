@@ -54,6 +54,7 @@ const serialE2e = [
   'admin-cli',
   'admin-idps',
   'conformance',
+  'dev-upstream-idp',
   'distributed',
   'get-token-script',
   'hash-password-script',
