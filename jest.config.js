@@ -52,7 +52,9 @@ const common = {
 const serialE2e = [
   // dist/main.js or other Node processes
   'admin-cli',
+  'admin-idps',
   'conformance',
+  'dev-upstream-idp',
   'distributed',
   'get-token-script',
   'hash-password-script',

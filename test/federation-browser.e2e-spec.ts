@@ -60,8 +60,9 @@ describeWithChromium(
     };
 
     beforeAll(async () => {
-      sys = await startTestSystem();
-      upstream = await startUpstream(`${sys.urls.issuer}/federation/callback`, carol);
+      // 2 s: short enough that the slow case is quick, long enough for an honest loaded machine.
+      sys = await startTestSystem({ env: { FEDERATION_TIMEOUT_SECONDS: '2' } });
+      upstream = await startUpstream(`${sys.urls.issuer}/federation/callback`, carol, 3_500);
       store = new SqliteAuthStore(sys.env.SQLITE_PATH!);
       await configure();
       browser = await launchChromium();

@@ -249,6 +249,7 @@ const federation: FactoryProvider<FederationService> = {
   inject: [
     OIDC_PROVIDER,
     SHARED_CONFIG,
+    AUTH_CONFIG,
     AUTH_STORE,
     AUTH_FETCH,
     UpstreamDirectory,
@@ -258,6 +259,7 @@ const federation: FactoryProvider<FederationService> = {
   useFactory: (
     provider: Provider,
     shared: SharedConfig,
+    auth: AuthConfig,
     store: AuthStore,
     fetch: typeof globalThis.fetch,
     directory: UpstreamDirectory,
@@ -267,7 +269,11 @@ const federation: FactoryProvider<FederationService> = {
     new FederationService(
       provider,
       directory,
-      new UpstreamClient(fetch, new URL(FEDERATION_CALLBACK_PATH, shared.issuer).href),
+      new UpstreamClient(
+        fetch,
+        new URL(FEDERATION_CALLBACK_PATH, shared.issuer).href,
+        auth.federationTimeoutSeconds,
+      ),
       records,
       new AccountLinking(store.accounts, store.federation),
       audit,

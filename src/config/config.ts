@@ -90,6 +90,8 @@ export interface AuthConfig {
   readonly registeredClientTtlSeconds: number;
   /** Which unconfigured clients may sign users in: metadata documents, registrations, neither. */
   readonly registration: RegistrationMode;
+  /** Seconds per request to an upstream IdP before the sign-in ends on a retry page. */
+  readonly federationTimeoutSeconds: number;
   /** Signing-key rotation: publication time before a new key signs, and the optional schedule. */
   readonly signingKeys: {
     readonly activationDelaySeconds: number;
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       idTokenTtlSeconds: auth.ID_TOKEN_TTL,
       registeredClientTtlSeconds: auth.REGISTERED_CLIENT_TTL,
       registration: auth.REGISTRATION,
+      federationTimeoutSeconds: auth.FEDERATION_TIMEOUT_SECONDS,
       signingKeys: {
         activationDelaySeconds: auth.KEY_ACTIVATION_DELAY_SECONDS,
         rotationDays: auth.KEY_ROTATION_DAYS || undefined,

@@ -162,6 +162,8 @@ export function authSchema({ production }: SectionContext) {
     // Dynamically registered clients never used within this time are forgotten.
     REGISTERED_CLIENT_TTL: integer(86400, 1, 365 * 86400),
     REGISTRATION: oneOf(REGISTRATION_MODES, 'open'),
+    // Per request to an upstream IdP (discovery, token): a slow one gets a page with a retry.
+    FEDERATION_TIMEOUT_SECONDS: integer(5, 1, 60),
     DEV_USERS: boolean(!production).refine((on) => !(production && on), {
       error: 'cannot be enabled in production',
     }),

@@ -38,6 +38,22 @@ onEveryEngine((open: OpenStore) => {
       expect((await accounts.listUsers()).map((u) => u.username)).toEqual(['Carol']);
     });
 
+    it('finds users by email, case-insensitively, and no one for an unknown address', async () => {
+      const { accounts } = await open();
+      await accounts.addUser({ ...carol, claims: { ...carol.claims, email: 'Carol@Corp.Test' } });
+      await accounts.addUser({ ...carol, username: 'zed', sub: 'z', claims: { sub: 'z' } });
+      await accounts.addUser({
+        ...carol,
+        username: 'ann',
+        sub: 'a',
+        claims: { sub: 'a', email: 'carol@corp.test' },
+      });
+
+      const found = await accounts.findUsersByEmail('carol@corp.test');
+      expect(found.map((u) => u.username)).toEqual(['ann', 'Carol']);
+      expect(await accounts.findUsersByEmail('dave@corp.test')).toEqual([]);
+    });
+
     it('lists users by username', async () => {
       const { accounts } = await open();
       await accounts.addUser({ ...carol, username: 'zed', sub: 'z' });

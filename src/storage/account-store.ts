@@ -55,6 +55,12 @@ export interface AccountStore {
   findUserBySubject(sub: string): Promise<StoredUser | undefined>;
   /** Every user, by username. */
   listUsers(): Promise<StoredUser[]>;
+  /**
+   * The users whose `email` claim is `email` (lower-case, compared case-insensitively), by
+   * username. The database reads the claims; no index: only a first federated sign-in with
+   * linkByEmail asks, and the users table is small.
+   */
+  findUsersByEmail(email: string): Promise<StoredUser[]>;
   /** Sets or clears `disabledAt`; false when there is no such user. */
   setUserDisabled(username: string, disabledAt: number | undefined): Promise<boolean>;
   setUserPassword(username: string, passwordHash: string): Promise<boolean>;

@@ -71,7 +71,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'users and client activity',
     statements: [
       // username_key is the lowercased username: sign-in matches usernames case-insensitively.
-      // claims is JSON text in both engines: read whole, never queried into.
+      // claims is JSON text in both engines, read whole; only the email lookup (linking an
+      // upstream identity by email, rare) queries into it.
       `CREATE TABLE users (
          username_key TEXT PRIMARY KEY, username TEXT NOT NULL, sub TEXT NOT NULL UNIQUE,
          password_hash TEXT NOT NULL, claims TEXT NOT NULL, origin TEXT NOT NULL,

@@ -37,6 +37,8 @@ function unsigned(idToken: string): string {
 export async function startUpstream(
   redirectUri: string,
   user: UpstreamUser,
+  /** How long the token endpoint stalls in `slow` mode: beyond FEDERATION_TIMEOUT_SECONDS. */
+  slowMs = 7_000,
 ): Promise<TestUpstream> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -88,7 +90,7 @@ export async function startUpstream(
     if (state.mode === 'bad_nonce' && ctx.path === '/auth' && ctx.method === 'GET') {
       ctx.query = { ...ctx.query, nonce: 'not-the-nonce-you-sent' };
     }
-    if (state.mode === 'slow' && ctx.path === '/token') await sleep(7_000);
+    if (state.mode === 'slow' && ctx.path === '/token') await sleep(slowMs);
     await next();
     const location = ctx.response.get('location');
     if (state.mode === 'wrong_iss' && location.includes('iss=')) {

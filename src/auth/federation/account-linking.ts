@@ -89,15 +89,11 @@ export class AccountLinking {
     return { userSub, outcome };
   }
 
-  /** Scans the users: linking by email is rare (first sign-in, opted in) and users are few. */
+  /** The one enabled local user with this verified email, if exactly one. */
   private async userWithEmail(email: string): Promise<string | undefined> {
-    const users = await this.accounts.listUsers();
+    const users = await this.accounts.findUsersByEmail(email);
     const matches = users.filter(
-      (u) =>
-        u.disabledAt === undefined &&
-        typeof u.claims.email === 'string' &&
-        u.claims.email.toLowerCase() === email &&
-        u.claims.email_verified === true,
+      (u) => u.disabledAt === undefined && u.claims.email_verified === true,
     );
     // Two local users with one address: linking either would be a guess.
     return matches.length === 1 ? matches[0]!.sub : undefined;

@@ -4,8 +4,6 @@ import { FederationError } from './federation.error';
 import { cappedFetch, UpstreamBodyTooLarge } from './upstream-fetch';
 import type { UpstreamIdp } from './upstream-idp';
 
-/** Seconds per upstream request: a slow IdP gets a page with a retry, not a hung browser. */
-export const UPSTREAM_TIMEOUT_SECONDS = 5;
 /** Discovery documents are kept this long; a failed discovery is never kept. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
@@ -36,7 +34,8 @@ export class UpstreamClient {
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
-    private readonly timeoutSeconds = UPSTREAM_TIMEOUT_SECONDS,
+    /** Per upstream request (FEDERATION_TIMEOUT_SECONDS): a slow IdP gets a retry page. */
+    private readonly timeoutSeconds: number,
   ) {
     this.fetch = cappedFetch(fetch);
   }
@@ -122,6 +121,9 @@ function classify(error: unknown): FederationError {
   const chain = causes(error);
   if (chain.some((e) => e.name === 'TimeoutError' || e.name === 'AbortError'))
     return new FederationError('timeout', 'The identity provider did not answer in time.');
+  // Before the ClientError branch: openid-client wraps fetch's failure in a ClientError.
+  if (chain.some((e) => NETWORK_FAILURES.has(e.code)))
+    return new FederationError('unreachable', 'The identity provider could not be reached.');
   if (chain.some((e) => e.error instanceof UpstreamBodyTooLarge))
     return new FederationError('invalid_response', 'The identity provider answered too much.');
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError)
@@ -140,18 +142,35 @@ function classify(error: unknown): FederationError {
       'The identity provider’s answer failed its checks.',
     );
   }
-  if (chain.some((e) => e.error instanceof TypeError))
-    return new FederationError('unreachable', 'The identity provider could not be reached.');
   return new FederationError('invalid_response', 'The identity provider’s answer was not usable.');
 }
 
+/**
+ * Socket and DNS failures under fetch's `TypeError: fetch failed`, by their system or undici
+ * code: the TypeError itself may come from another realm (a test sandbox), where instanceof fails.
+ */
+const NETWORK_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /** The error and its causes; DOMException (timeouts) is checked by name, not class. */
-function causes(error: unknown): { name: string; error: unknown }[] {
-  const chain: { name: string; error: unknown }[] = [];
+function causes(error: unknown): { name: string; code: string; error: unknown }[] {
+  const chain: { name: string; code: string; error: unknown }[] = [];
   let current: unknown = error;
   while (typeof current === 'object' && current !== null && chain.length < 8) {
-    const { name, cause } = current as { name?: unknown; cause?: unknown };
-    chain.push({ name: typeof name === 'string' ? name : '', error: current });
+    const { name, code, cause } = current as { name?: unknown; code?: unknown; cause?: unknown };
+    chain.push({
+      name: typeof name === 'string' ? name : '',
+      code: typeof code === 'string' ? code : '',
+      error: current,
+    });
     current = cause;
   }
   return chain;

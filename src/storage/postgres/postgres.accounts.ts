@@ -47,6 +47,11 @@ export class PostgresAccountStore implements AccountStore {
     return result.rows.map(userFromRow);
   }
 
+  async findUsersByEmail(email: string): Promise<StoredUser[]> {
+    const result = await this.pool.query<UserRow>(SQL.findUsersByEmail, [email.toLowerCase()]);
+    return result.rows.map(userFromRow);
+  }
+
   async setUserDisabled(username: string, disabledAt: number | undefined): Promise<boolean> {
     const result = await this.pool.query(SQL.setUserDisabled, [
       usernameKey(username),

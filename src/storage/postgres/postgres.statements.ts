@@ -110,6 +110,8 @@ export const POSTGRES_ACCOUNTS = prepared('accounts', {
   findUser: 'SELECT * FROM users WHERE username_key = $1',
   findUserBySubject: 'SELECT * FROM users WHERE sub = $1',
   listUsers: 'SELECT * FROM users ORDER BY username_key',
+  findUsersByEmail: `SELECT * FROM users WHERE lower(claims::jsonb->>'email') = $1
+    ORDER BY username_key`,
   setUserDisabled: 'UPDATE users SET disabled_at = $2, updated_at = $3 WHERE username_key = $1',
   setUserPassword: 'UPDATE users SET password_hash = $2, updated_at = $3 WHERE username_key = $1',
   removeUser: 'DELETE FROM users WHERE username_key = $1',

@@ -51,6 +51,11 @@ export class SqliteAccountStore implements AccountStore {
     return Promise.resolve(rows.map(userFromRow));
   }
 
+  findUsersByEmail(email: string): Promise<StoredUser[]> {
+    const rows = this.db.sql(SQL.findUsersByEmail).all(email.toLowerCase()) as UserRow[];
+    return Promise.resolve(rows.map(userFromRow));
+  }
+
   setUserDisabled(username: string, disabledAt: number | undefined): Promise<boolean> {
     const result = this.db
       .sql(SQL.setUserDisabled)

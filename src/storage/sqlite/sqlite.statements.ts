@@ -70,6 +70,8 @@ export const SQLITE_ACCOUNTS = {
   findUser: 'SELECT * FROM users WHERE username_key = ?',
   findUserBySubject: 'SELECT * FROM users WHERE sub = ?',
   listUsers: 'SELECT * FROM users ORDER BY username_key',
+  findUsersByEmail: `SELECT * FROM users WHERE json_valid(claims)
+    AND lower(json_extract(claims, '$.email')) = ? ORDER BY username_key`,
   setUserDisabled: 'UPDATE users SET disabled_at = ?, updated_at = ? WHERE username_key = ?',
   setUserPassword: 'UPDATE users SET password_hash = ?, updated_at = ? WHERE username_key = ?',
   removeUser: 'DELETE FROM users WHERE username_key = ?',

@@ -16,6 +16,7 @@ const view = (overrides: Partial<AccountView> = {}): AccountView => ({
   revokeAction: '/account/revoke',
   signOutHref: '/connect/endsession',
   apps: [app()],
+  identities: [],
   revoked: false,
   ...overrides,
 });
@@ -62,5 +63,38 @@ describe('accountPage', () => {
     expect(html).toContain('No app has access to your account.');
     expect(html).toContain('<p class="notice" role="status">Access revoked.</p>');
     expect(html).not.toContain('<form');
+  });
+
+  it('lists linked identities with provider, email and dates, escaping what the upstream said', () => {
+    const html = accountPage(
+      view({
+        identities: [
+          {
+            provider: 'Corp SSO',
+            email: '<b>carol</b>@corp.test',
+            linkedAt: new Date('2026-11-01T09:00:00Z'),
+            lastUsedAt: new Date('2026-11-30T10:30:00Z'),
+          },
+          {
+            provider: 'Partner',
+            email: undefined,
+            linkedAt: new Date('2026-11-02T09:00:00Z'),
+            lastUsedAt: new Date('2026-11-02T09:00:00Z'),
+          },
+        ],
+      }),
+    );
+
+    expect(html).toContain('<h2 id="identities-heading">Linked identities</h2>');
+    expect(html).toContain('<h3>Corp SSO</h3>');
+    expect(html).toContain('<dd>&#60;b&#62;carol&#60;/b&#62;@corp.test</dd>');
+    expect(html).not.toContain('<b>carol');
+    expect(html).toMatch(/Linked<\/dt>\s*<dd><time datetime="2026-11-01T09:00:00.000Z">/);
+    expect(html).toMatch(/Last used<\/dt>\s*<dd><time datetime="2026-11-30T10:30:00.000Z">/);
+    expect(html).toMatch(/<h3>Partner<\/h3>\s*<dl>\s*<dt>Email<\/dt>\s*<dd>none given<\/dd>/);
+  });
+
+  it('has no linked-identities section for a user without one', () => {
+    expect(accountPage(view())).not.toContain('Linked identities');
   });
 });

@@ -18,12 +18,23 @@ export interface ConnectedAppView {
   readonly lastUsedAt: Date | undefined;
 }
 
+/** An upstream identity (src/auth/federation) the user signs in with. */
+export interface LinkedIdentityView {
+  /** The upstream's display name. */
+  readonly provider: string;
+  /** The email the upstream asserted at the latest sign-in. */
+  readonly email: string | undefined;
+  readonly linkedAt: Date;
+  readonly lastUsedAt: Date;
+}
+
 export interface AccountView {
   readonly userName: string;
   readonly csrf: string;
   readonly revokeAction: string;
   readonly signOutHref: string;
   readonly apps: readonly ConnectedAppView[];
+  readonly identities: readonly LinkedIdentityView[];
   /** After a revocation (POST, then redirect here), the page says it happened. */
   readonly revoked: boolean;
 }
@@ -76,6 +87,32 @@ function appEntry(app: ConnectedAppView, view: AccountView): SafeHtml {
   </li>`;
 }
 
+function identityEntry(identity: LinkedIdentityView): SafeHtml {
+  return markup`<li class="identity">
+    <h3>${identity.provider}</h3>
+    <dl>
+      <dt>Email</dt>
+      <dd>${identity.email ?? 'none given'}</dd>
+      <dt>Linked</dt>
+      <dd>${when(identity.linkedAt)}</dd>
+      <dt>Last used</dt>
+      <dd>${when(identity.lastUsedAt)}</dd>
+    </dl>
+  </li>`;
+}
+
+/** Only for users who have one: a password-only user has nothing to see here. */
+function linkedIdentities(identities: readonly LinkedIdentityView[]): SafeHtml {
+  if (identities.length === 0) return markup``;
+  return markup`<section class="identities" aria-labelledby="identities-heading">
+    <h2 id="identities-heading">Linked identities</h2>
+    <p>You can sign in here through these identity providers.</p>
+    <ul>
+      ${identities.map(identityEntry)}
+    </ul>
+  </section>`;
+}
+
 export function accountPage(view: AccountView): string {
   return page(
     'Connected apps',
@@ -92,6 +129,7 @@ export function accountPage(view: AccountView): string {
             </ul>`
           : markup`<p>No app has access to your account.</p>`
       }
+      ${linkedIdentities(view.identities)}
       <p class="hint"><a href="${view.signOutHref}">Sign out</a></p>`,
     'wide',
   );

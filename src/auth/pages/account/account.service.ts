@@ -6,13 +6,15 @@ import type { SharedConfig } from '../../../config/config';
 import { CsrfTokens } from '../csrf';
 import { pageReply, type InteractionReply } from '../interaction-reply';
 import { messagePage } from '../views';
-import { OIDC_PROVIDER } from '../../auth.tokens';
+import { AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
+import type { AuthStore } from '../../../storage/store';
+import { UpstreamDirectory } from '../../federation/upstream-directory';
 import { ROUTES } from '../../../config/protocol';
 import { UserDirectory } from '../../users/users';
 import { ACCOUNT_PATH, accountSignInUrl } from '../../catalog/account-client';
 import { assertSameSiteForm, parseRevokeForm } from './account-form';
 import { signedIn } from './account-session';
-import { accountPage } from './account-views';
+import { accountPage, type LinkedIdentityView } from './account-views';
 import { ConnectedApps } from './connected-apps';
 
 /** The raw request and response oidc-provider reads its session cookie from. */
@@ -23,7 +25,7 @@ export interface AccountExchange {
   readonly origin: string | undefined;
 }
 
-/** The account page: who is signed in, their connected apps, and revoking one. */
+/** The account page: who is signed in, their connected apps and linked identities; revoking. */
 @Injectable()
 export class AccountService {
   private readonly issuer: string;
@@ -35,6 +37,8 @@ export class AccountService {
     private readonly users: UserDirectory,
     private readonly csrf: CsrfTokens,
     private readonly apps: ConnectedApps,
+    @Inject(AUTH_STORE) private readonly store: AuthStore,
+    private readonly upstreams: UpstreamDirectory,
   ) {
     this.issuer = shared.issuer;
     this.origin = new URL(shared.issuer).origin;
@@ -51,6 +55,7 @@ export class AccountService {
       revokeAction: `${ACCOUNT_PATH}/revoke`,
       signOutHref: ROUTES.end_session,
       apps: await this.apps.list(who.accountId),
+      identities: await this.identities(who.accountId),
       revoked,
     });
     return pageReply(200, html);
@@ -80,6 +85,19 @@ export class AccountService {
           messagePage('Nothing to revoke', 'That app has no access to your account (any more).'),
         );
     }
+  }
+
+  /** The upstream identities linked to this user; a removed upstream is named by its slug. */
+  private async identities(userSub: string): Promise<LinkedIdentityView[]> {
+    const links = await this.store.federation.linksOfUser(userSub);
+    return Promise.all(
+      links.map(async (link) => ({
+        provider: (await this.upstreams.find(link.idpSlug))?.displayName ?? link.idpSlug,
+        email: link.email,
+        linkedAt: new Date(link.linkedAt),
+        lastUsedAt: new Date(link.lastUsedAt),
+      })),
+    );
   }
 
   private signIn(): InteractionReply {
