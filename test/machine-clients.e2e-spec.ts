@@ -98,6 +98,18 @@ describe('machine clients added by the operator', () => {
     });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+
+    // Asking for every scope the MCP server's challenge names gets the granted part (RFC 6749
+    // §3.3), stated in the response, rather than a refusal.
+    const wider = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: 'ci-bot',
+      client_secret: clientSecret,
+      resource: mcpResource(),
+      scope: 'weatherget api',
+    });
+    expect(wider.status).toBe(200);
+    expect(await wider.json()).toMatchObject({ scope: 'weatherget' });
   });
 
   it('a client with a key calls a tool through PrivateKeyJwtProvider; removing it refuses it', async () => {

@@ -37,7 +37,12 @@ export function limitMachineClients<T extends ResourceIndicatorHooks>(
     getResourceServerInfo: async (ctx, indicator, client) => {
       const info = hooks.getResourceServerInfo(ctx, indicator, client);
       if (isClientCredentials(ctx)) {
-        checkRequest(await machineOf(client), info, ctx.oidc.params?.scope);
+        const params = ctx.oidc.params as { scope?: unknown } | undefined;
+        const granted = checkRequest(await machineOf(client), info, params?.scope);
+        // RFC 6749 §3.3: the server may issue a narrower scope than requested and names it in
+        // the response. A client asking for everything a resource's challenge lists (every
+        // scope its tools use) gets the part it was granted instead of a refusal.
+        if (params) params.scope = granted.join(' ');
       }
       return info;
     },
@@ -58,14 +63,17 @@ function isClientCredentials(ctx: KoaContextWithOIDC): boolean {
   return ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials';
 }
 
-function checkRequest(machine: MachineAllowance, info: ResourceServer, scope: unknown): void {
+/** The requested scopes this client may have at this resource; refuses when none is left. */
+function checkRequest(machine: MachineAllowance, info: ResourceServer, scope: unknown): string[] {
   if (info.audience === undefined || !machine.resources.includes(info.audience)) {
     throw new errors.InvalidTarget('this client may not get tokens for this resource');
   }
   const offered = new Set(info.scope.split(' '));
   const requested = typeof scope === 'string' ? scope.split(' ') : [];
-  if (!requested.some((s) => offered.has(s) && machine.scopes.includes(s))) {
+  const granted = requested.filter((s) => offered.has(s) && machine.scopes.includes(s));
+  if (granted.length === 0) {
     const allowed = machine.scopes.filter((s) => offered.has(s)).join(' ');
     throw new errors.InvalidScope(`scope must name one of: ${allowed}`, allowed);
   }
+  return granted;
 }
