@@ -10,6 +10,7 @@ import { POSTGRES, type Bigint } from './postgres.statements';
 import { PostgresTrustStore } from './postgres.trust';
 import { PostgresDpopProofIds } from './postgres.proof-ids';
 import { PostgresFederationStore } from './postgres.federation';
+import { PostgresConnectionStore } from './postgres.connections';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a
@@ -33,6 +34,7 @@ export class PostgresAuthStore extends ComposedAuthStore {
       trust: new PostgresTrustStore(pool),
       proofIds: new PostgresDpopProofIds(pool),
       federation: new PostgresFederationStore(pool),
+      connections: new PostgresConnectionStore(pool),
     });
   }
 
