@@ -28,6 +28,7 @@ import type { RegistrationThrottle } from './registration-throttle';
 import type { ResourceRegistry } from '../catalog/resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
+import type { ConnectedAccounts } from '../connections/connected-accounts';
 
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
@@ -46,6 +47,8 @@ export interface ProviderDependencies {
   readonly clients: ConfiguredClients;
   readonly machines: MachineDirectory;
   readonly registrationThrottle: RegistrationThrottle;
+  /** Users' connected accounts, for the APIs that trust another authorization server. */
+  readonly vault: ConnectedAccounts;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
@@ -98,6 +101,12 @@ export function createProvider(deps: ProviderDependencies): Provider {
       },
     ],
     onExchanged: (exchange) => deps.audit.tokenExchanged(exchange),
+    connected: {
+      vault: deps.vault,
+      providers: new Map(
+        shared.apis.flatMap((api) => (api.auth ? [[api.resource, api.auth.provider]] : [])),
+      ),
+    },
   });
   registerJwtBearer({ provider, store, resources, keys: new IssuerKeys(deps.fetch) });
   acceptAnonymousAssertions(provider);

@@ -26,6 +26,8 @@ export interface AccountView {
   readonly apps: readonly ConnectedAppView[];
   /** After a revocation (POST, then redirect here), the page says it happened. */
   readonly revoked: boolean;
+  /** The user's connected accounts at third-party services (./connections-view.ts). */
+  readonly connections?: SafeHtml;
 }
 
 /** UTC, minute precision: the page has no script to localise a time, so it says which zone. */
@@ -92,6 +94,7 @@ export function accountPage(view: AccountView): string {
             </ul>`
           : markup`<p>No app has access to your account.</p>`
       }
+      ${view.connections}
       <p class="hint"><a href="${view.signOutHref}">Sign out</a></p>`,
     'wide',
   );
