@@ -99,7 +99,13 @@ export class ConnectedAccounts {
     if (!row || !(await this.store.removeConnection(userSub, provider))) return false;
     const idp = await this.directory.find(provider);
     if (!idp) return true;
-    const tokens = this.open(userSub, provider, row.sealed);
+    let tokens: UpstreamTokens;
+    try {
+      tokens = this.open(userSub, provider, row.sealed);
+    } catch {
+      // Sealed with a key no longer configured: nothing left to revoke with.
+      return true;
+    }
     await Promise.allSettled([
       ...(tokens.refreshToken
         ? [this.client.revoke(idp, tokens.refreshToken, 'refresh_token')]
