@@ -43,6 +43,8 @@ export class ConnectClient {
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state,
+      // OpenID Connect Core §11: offline_access is ignored unless the user is asked to consent.
+      ...(scopes.includes('offline_access') ? { prompt: 'consent' } : {}),
     });
     return { url: url.href, state, codeVerifier };
   }
