@@ -152,6 +152,21 @@ describe('connected accounts (token vault)', () => {
     expect(upstream.refreshes).toBe(1);
   }, 60_000);
 
+  it('answers a forged or unknown connect request with a page, never a token or a 500', async () => {
+    const browser = provider.browser;
+    const issuer = sys.urls.issuer;
+    const statuses = await Promise.all(
+      [
+        `${issuer}/account/connect/not-configured`,
+        `${issuer}/account/connect/${'%00'.repeat(50)}`,
+        `${issuer}/account/connect-callback?state=forged&code=x&iss=${encodeURIComponent(upstream.issuer)}`,
+        `${issuer}/account/connect-callback?state=${'s'.repeat(5000)}&code=x`,
+        `${issuer}/account/connect-callback`,
+      ].map(async (url) => (await browser.request(url)).status),
+    );
+    expect(statuses).toEqual([404, 404, 400, 400, 400]);
+  });
+
   it('keeps the third party tokens sealed at rest', () => {
     const db = new Database(sys.env.SQLITE_PATH, { readonly: true });
     try {
