@@ -39,7 +39,7 @@ describe('an API added by configuration (Swagger Petstore)', () => {
               {
                 name: 'weather',
                 resource: `http://localhost:${ports.api}`,
-                scopes: ['weatherget'],
+                scopes: ['weatherget', 'api'],
                 openapi: `http://localhost:${ports.api}/swagger-json`,
                 baseUrl: `http://localhost:${ports.api}`,
               },

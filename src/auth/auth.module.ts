@@ -3,7 +3,9 @@ import type { AuthConfig } from '../config/config';
 import { CoreModule } from '../core/core.module';
 import { RoleContext } from '../core/role-context';
 import type { AuthStore } from '../storage/store';
+import { CONNECTION_PROVIDERS } from './auth.connections.providers';
 import { AUTH_PROVIDERS } from './auth.providers';
+import { ConnectionsController } from './pages/connections/connections.controller';
 import { AUTH_CONFIG, AUTH_FETCH, AUTH_LOGGER, AUTH_STORE } from './auth.tokens';
 import { JwksController } from './keys/jwks.controller';
 import { AccountController } from './pages/account/account.controller';
@@ -39,6 +41,7 @@ export class AuthModule {
         FaviconController,
         JwksController,
         FederationController,
+        ConnectionsController,
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: services.config },
@@ -46,6 +49,7 @@ export class AuthModule {
         { provide: AUTH_FETCH, useValue: services.fetch },
         { provide: AUTH_LOGGER, useValue: context.logger },
         ...AUTH_PROVIDERS,
+        ...CONNECTION_PROVIDERS,
         SameSiteFormGuard,
         InteractionService,
         ConnectedApps,

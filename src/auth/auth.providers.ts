@@ -36,6 +36,7 @@ import { countIssuedTokens } from './provider/token-metrics';
 import { announceUsers } from './users/announce-users';
 import { seedUsers } from './users/seed-users';
 import { UserDirectory } from './users/users';
+import { ConnectedAccounts } from './connections/connected-accounts';
 import { AccountLinking } from './federation/account-linking';
 import { FederationRecords } from './federation/federation-records';
 import { UpstreamClient } from './federation/upstream-client';
@@ -189,6 +190,7 @@ const oidcProvider: FactoryProvider<Provider> = {
     ResourceRegistry,
     ConfiguredClients,
     MachineDirectory,
+    ConnectedAccounts,
   ],
   useFactory: (
     shared: SharedConfig,
@@ -206,8 +208,10 @@ const oidcProvider: FactoryProvider<Provider> = {
     registry: ResourceRegistry,
     configured: ConfiguredClients,
     directory: MachineDirectory,
+    vault: ConnectedAccounts,
   ) => {
     const provider = createProvider({
+      vault,
       shared,
       config,
       store,

@@ -28,6 +28,18 @@ export interface ProtectedApi {
   /** operationIds to offer (all when absent) and to leave out. */
   readonly include: readonly string[] | undefined;
   readonly exclude: readonly string[];
+  /**
+   * Set when the API trusts another authorization server: its tools call it with the user's
+   * own token from that server (a connected account), never with a token of ours.
+   */
+  readonly auth?: UpstreamAuth;
+}
+
+/** The authorization server a third-party API trusts, and the scopes to ask it for. */
+export interface UpstreamAuth {
+  /** Slug of an upstream provider in the store (`npm run admin -- idps add`). */
+  readonly provider: string;
+  readonly scopes: readonly string[];
 }
 
 /** Scope name -> what it lets a client do, in the words of a consent page. */
@@ -50,6 +62,8 @@ export type WeatherScope = keyof typeof WEATHER_API_SCOPES;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const OPERATION_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The slug rule of upstream providers (auth/federation/upstream-idp.ts). */
+const PROVIDER = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -71,6 +85,14 @@ function entrySchema(baseDir: string) {
       tokenTtlSeconds: z.number().int().min(30).max(86400).optional(),
       include: z.array(z.string().regex(OPERATION_ID)).optional(),
       exclude: z.array(z.string().regex(OPERATION_ID)).default([]),
+      auth: z
+        .strictObject({
+          provider: z
+            .string()
+            .regex(PROVIDER, { error: 'must be the slug of an upstream provider' }),
+          scopes: z.array(z.string().regex(SCOPE_TOKEN)).min(1).max(20),
+        })
+        .optional(),
     })
     .strict();
 }
@@ -192,8 +214,9 @@ export function loadApis(
     };
   }
   return {
-    apis: result.data.map((api) => ({
+    apis: result.data.map(({ auth, ...api }) => ({
       ...api,
+      ...(auth && { auth }),
       title: api.name,
       scopeTexts: {},
       tokenTtlSeconds: api.tokenTtlSeconds,

@@ -101,6 +101,8 @@ export interface AuthConfig {
   /** Absolute path of the JSON users file (the only users in production), if any. */
   readonly usersFile: string | undefined;
   readonly cookieKeys: readonly string[] | undefined;
+  /** Base64url key-encryption keys of connected accounts; undefined: the development key. */
+  readonly connectedAccountsKeys: readonly string[] | undefined;
   readonly clientSecrets: SeedClientSecrets;
 }
 
@@ -199,10 +201,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       })
     : undefined;
   if (apis && 'problems' in apis) for (const problem of apis.problems) problems.add(problem);
+  // Connected-account tokens would be sealed with the public development key.
+  if (production && apis && 'apis' in apis && apis.apis.some((a) => a.auth) && auth)
+    if (!auth.CONNECTED_ACCOUNTS_KEYS)
+      problems.add('CONNECTED_ACCOUNTS_KEYS is required in production when an API names `auth`');
   const logging = parse(loggingSchema(context, env.NODE_ENV));
   const metrics = parse(metricsSchema);
 
   if (
+    problems.size > 0 ||
     !apis ||
     'problems' in apis ||
     !roles ||
@@ -267,6 +274,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       devUsers: auth.DEV_USERS,
       usersFile: auth.USERS_FILE,
       cookieKeys: auth.COOKIE_KEYS?.length ? auth.COOKIE_KEYS : undefined,
+      connectedAccountsKeys: auth.CONNECTED_ACCOUNTS_KEYS,
       clientSecrets: {
         mcpclient: auth.MCPCLIENT_SECRET,
         m2m: auth.M2M_CLIENT_SECRET,

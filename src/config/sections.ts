@@ -176,6 +176,14 @@ export function authSchema({ production }: SectionContext) {
       .refine((keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)), {
         error: '(comma-separated, each at least 32 characters) is required in production',
       }),
+    // Key-encryption keys of connected-account tokens (auth/connections/envelope.ts): the
+    // first seals, all open, so a new key goes first and the old one stays until rows are
+    // re-sealed.
+    CONNECTED_ACCOUNTS_KEYS: optionalText()
+      .transform((raw) => (raw ? commaList(raw) : undefined))
+      .refine((keys) => keys === undefined || keys.every(isKey32), {
+        error: 'must be comma-separated base64url keys of 32 bytes each',
+      }),
   });
 }
 
@@ -234,4 +242,8 @@ export function loggingSchema({ production }: SectionContext, nodeEnv: string | 
 function portOf(url: string, fallback: number): number {
   const port = new URL(url).port;
   return port ? Number(port) : fallback;
+}
+
+function isKey32(key: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(key) && Buffer.from(key, 'base64url').length === 32;
 }

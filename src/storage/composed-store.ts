@@ -1,5 +1,6 @@
 import type { AccountStore } from './account-store';
 import type { AttemptCounters } from './attempt-counters';
+import type { ConnectionStore } from './connection-store';
 import type { DpopProofIds } from './dpop-proof-ids';
 import type { FederationStore } from './federation-store';
 import type { AccountGrants, ConsumptionLog, OidcRecordStore } from './oidc-records';
@@ -18,6 +19,7 @@ export interface StoreParts {
   readonly trust: TrustStore;
   readonly proofIds: DpopProofIds;
   readonly federation: FederationStore;
+  readonly connections: ConnectionStore;
 }
 
 /**
@@ -28,11 +30,13 @@ export abstract class ComposedAuthStore implements AuthStore {
   readonly accounts: AccountStore;
   readonly trust: TrustStore;
   readonly federation: FederationStore;
+  readonly connections: ConnectionStore;
 
   protected constructor(private readonly parts: StoreParts) {
     this.accounts = parts.accounts;
     this.trust = parts.trust;
     this.federation = parts.federation;
+    this.connections = parts.connections;
   }
 
   abstract deleteExpired(): Promise<number>;

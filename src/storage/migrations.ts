@@ -4,6 +4,7 @@
  * edited. Types are written so both engines read them alike (SQLite maps BIGINT to INTEGER);
  * where the dialects differ a step gives both spellings.
  */
+import { CONNECTED_ACCOUNTS_TABLE } from './connection-store';
 import { DPOP_PROOF_IDS_TABLE } from './dpop-proof-ids';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -126,6 +127,8 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX federated_identities_user ON federated_identities (user_sub)',
     ],
   },
+  // Version 8 is another change's; the runner applies whatever versions are missing.
+  { version: 8, name: 'connected accounts', statements: CONNECTED_ACCOUNTS_TABLE },
 ];
 
 export function statementFor(statement: Migration['statements'][number], dialect: Dialect): string {

@@ -1,4 +1,5 @@
 import type { AccountStore } from './account-store';
+import type { ConnectionStore } from './connection-store';
 import type { AttemptCounters } from './attempt-counters';
 import type { DpopProofIds } from './dpop-proof-ids';
 import type { FederationStore } from './federation-store';
@@ -21,7 +22,9 @@ import type { TrustStore } from './trust-store';
  * - the operator's trust configuration: added machine clients, workload issuers (trust-store.ts,
  *   as `trust`);
  * - upstream OpenID providers and the identities linked through them (federation-store.ts, as
- *   `federation`).
+ *   `federation`);
+ * - connected accounts: users' sealed grants at third-party servers (connection-store.ts, as
+ *   `connections`).
  *
  * A new concern is: a role interface in its own file here, extended below and forwarded by
  * ComposedAuthStore (composed-store.ts); one implementation in each engine folder, handed to
@@ -44,6 +47,8 @@ export interface AuthStore
   readonly trust: TrustStore;
   /** Upstream OpenID providers and the identities linked through them. */
   readonly federation: FederationStore;
+  /** Users' connected accounts at third-party authorization servers. */
+  readonly connections: ConnectionStore;
   /** Removes expired rows from every table; returns how many went. */
   deleteExpired(): Promise<number>;
   close(): Promise<void>;

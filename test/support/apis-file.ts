@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RolePorts } from './system';
+import { WEATHER_API_SCOPES } from '../../src/config/apis';
 
 /**
  * An APIS_FILE listing the weather API as the default configuration does, with `extra` fields
@@ -17,7 +18,8 @@ export function weatherApisFile(
   const weather = {
     name: 'weather',
     resource: api,
-    scopes: ['weatherget'],
+    // The built-in entry's own list: the API refuses to start when a route's scope is missing.
+    scopes: Object.keys(WEATHER_API_SCOPES),
     openapi: `${api}/swagger-json`,
     baseUrl: api,
     ...extra,

@@ -61,7 +61,7 @@ export async function emptyPostgres(url: string): Promise<void> {
     await client.query(
       `DROP TABLE IF EXISTS oidc_records, server_secrets, schema_migrations, revoked_access_tokens,
          revoked_grants, login_failures, attempt_counters, users, client_activity, trust_entries,
-         dpop_proof_ids, upstream_idps, federated_identities`,
+         dpop_proof_ids, upstream_idps, federated_identities, connected_accounts`,
     );
   } finally {
     await client.end();

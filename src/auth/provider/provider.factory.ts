@@ -34,6 +34,7 @@ import type { ResourceRegistry } from '../catalog/resources';
 import { renderErrorsOfUnverifiedClients } from './unverified-client-errors';
 import { reportUnauthorizedClients } from './unauthorized-client';
 import { retryAfterOnUnavailable } from './retry-after';
+import type { ConnectedAccounts } from '../connections/connected-accounts';
 
 export interface ProviderDependencies {
   readonly shared: SharedConfig;
@@ -56,6 +57,8 @@ export interface ProviderDependencies {
   readonly clients: ConfiguredClients;
   readonly machines: MachineDirectory;
   readonly registrationThrottle: RegistrationThrottle;
+  /** Users' connected accounts, for the APIs that trust another authorization server. */
+  readonly vault: ConnectedAccounts;
 }
 
 /** The configured oidc-provider, with our grant, endpoints' extensions and request policies. */
@@ -113,6 +116,12 @@ export function createProvider(deps: ProviderDependencies): Provider {
       signingKeys: deps.signingKeys,
       findUser: (sub) => deps.users.findBySubject(sub),
     }),
+    connected: {
+      vault: deps.vault,
+      providers: new Map(
+        shared.apis.flatMap((api) => (api.auth ? [[api.resource, api.auth.provider]] : [])),
+      ),
+    },
   });
   const keys = new IssuerKeys(deps.fetch);
   registerJwtBearer({

@@ -16,6 +16,8 @@ import {
   narrowScope,
   parseExchangeRequest,
 } from './token-exchange.request';
+import type { ConnectedAccounts } from '../connections/connected-accounts';
+import { vaultTokenResponse } from './vault-token';
 
 /** Who exchanged whose token for which API (never the tokens). */
 export interface TokenExchanged {
@@ -45,6 +47,12 @@ interface ExchangeDependencies {
   readonly onExchanged?: (exchange: TokenExchanged) => void;
   /** SEP-990: issues an ID-JAG when one is the requested token type (idjag/idjag.exchange.ts). */
   readonly idJag?: (ctx: TokenEndpointGrantContext<ExchangeParams>) => Promise<void>;
+  /** Resources that trust another authorization server: their tokens come from the vault. */
+  readonly connected?: {
+    readonly vault: ConnectedAccounts;
+    /** Resource -> the upstream provider its API trusts. */
+    readonly providers: ReadonlyMap<string, string>;
+  };
 }
 
 /**
@@ -63,6 +71,17 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
     const target = allowedTarget(deps.resources, policy, request.targetIndicator);
     const subject = await verifySubject(deps.verifier, request.subjectToken, policy);
     const scope = narrowScope(subject.scope, target.scopes, request.requestedScopes);
+    const upstream = deps.connected?.providers.get(target.id);
+    if (deps.connected && upstream) {
+      ctx.body = await vaultTokenResponse(deps.connected.vault, subject.sub, upstream);
+      deps.onExchanged?.({
+        clientId: client.clientId,
+        subject: subject.sub,
+        audience: target.id,
+        scopes: scope.split(' ').filter(Boolean),
+      });
+      return;
+    }
 
     const token = new deps.provider.AccessToken({
       client,

@@ -8,7 +8,9 @@ import { Principal } from '../../bearer/principal';
 import { ApiCallError, ApiHttpClient } from '../upstream/api-http';
 import { BoundApiClient } from '../upstream/bound-api-client';
 import { TokenExchangeClient } from '../upstream/token-exchange.client';
+import { UpstreamError } from '../upstream/upstream.error';
 import { CallArgumentError } from './call-argument.error';
+import { connectRequest } from './connect-request';
 import { loadOpenApiDocument } from './openapi-document';
 import { OpenApiDocumentError } from './openapi-document.error';
 import { argumentFailure, outcomeOf, readAnswer, upstreamRequest } from './operation-call';
@@ -217,8 +219,12 @@ export class OpenApiTools implements OnApplicationBootstrap {
     const scope = tool.scopes.join(' ');
     let token: string;
     try {
-      token = await this.exchange.tokenFor(caller, api.resource, scope);
+      token = api.auth
+        ? await this.exchange.connectedTokenFor(caller, api.resource, scope)
+        : await this.exchange.tokenFor(caller, api.resource, scope);
     } catch (error) {
+      if (api.auth && error instanceof UpstreamError && error.code === 'connection_required')
+        return connectRequest({ ...api, auth: api.auth }, this.config.issuer);
       return exchangeFailure(error);
     }
     let request;

@@ -21,6 +21,7 @@ export function toolFailureRefusal(failure: ToolFailure): HttpRefusal {
     case 'bad_answer':
     case 'bad_arguments':
     case 'not_offered':
+    case 'not_connected':
       return badGateway(description);
   }
 }

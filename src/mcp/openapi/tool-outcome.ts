@@ -9,9 +9,16 @@ import { UpstreamError } from '../upstream/upstream.error';
  * - `bad_answer`: the API's 2xx answer is too large, outside its description, or repeats its token
  * - `bad_arguments`: the arguments were refused before anything was sent
  * - `not_offered`: the API offers no such operation as a tool
+ * - `not_connected`: the API trusts another server, and the user has not connected an account there
  */
 export type ToolFailureCode =
-  'unavailable' | 'refused' | 'api_error' | 'bad_answer' | 'bad_arguments' | 'not_offered';
+  | 'unavailable'
+  | 'refused'
+  | 'api_error'
+  | 'bad_answer'
+  | 'bad_arguments'
+  | 'not_offered'
+  | 'not_connected';
 
 export interface ToolFailure {
   readonly ok: false;

@@ -50,6 +50,14 @@ export class TokenExchangeClient {
     );
   }
 
+  /**
+   * The user's own upstream token for an API that trusts another authorization server, never
+   * cached here: a disconnect at the AuthServer must take effect at the next call.
+   */
+  connectedTokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
+    return this.measuredExchange(caller.token, resource, scope).then((token) => token.value);
+  }
+
   /** Drops a cached token the downstream resource refused (revoked, keys rotated). */
   forget(caller: Principal, resource: string, scope: string): void {
     this.cache.delete(this.key(caller, resource, scope));
@@ -71,7 +79,7 @@ export class TokenExchangeClient {
       this.metrics.tokenExchange('issued', secondsSince(start));
       return token;
     } catch (error) {
-      const refused = error instanceof UpstreamError && error.code === 'exchange_refused';
+      const refused = error instanceof UpstreamError && error.code !== 'auth_server_unavailable';
       this.metrics.tokenExchange(refused ? 'refused' : 'unavailable', secondsSince(start));
       throw error;
     }
@@ -140,6 +148,10 @@ function exchangeFailure(error: unknown): UpstreamError {
     error.status < 500
   ) {
     const reason = error instanceof oauth.ResponseBodyError ? error.error : `HTTP ${error.status}`;
+    // The extension error of the AuthServer's vault (auth/tokens/vault-token.ts).
+    if (reason === 'connection_required') {
+      return new UpstreamError('connection_required', 'no connected account', { cause: error });
+    }
     return new UpstreamError('exchange_refused', `token exchange refused: ${reason}`, {
       cause: error,
     });

@@ -38,6 +38,7 @@ export function upstreamRefusal(error: UpstreamError): HttpRefusal {
     case 'auth_server_unavailable':
       return unavailable(error.message);
     case 'exchange_refused':
+    case 'connection_required':
       return badGateway(error.message);
   }
 }

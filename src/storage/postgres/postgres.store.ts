@@ -11,6 +11,7 @@ import { PostgresTrustStore } from './postgres.trust';
 import { PostgresDpopProofIds } from './postgres.proof-ids';
 import { PostgresFederationStore } from './postgres.federation';
 import { StorePool } from './postgres.pool';
+import { PostgresConnectionStore } from './postgres.connections';
 
 /**
  * Connections per process. A refresh grant makes its queries one after another, each on a
@@ -34,6 +35,7 @@ export class PostgresAuthStore extends ComposedAuthStore {
       trust: new PostgresTrustStore(pool),
       proofIds: new PostgresDpopProofIds(pool),
       federation: new PostgresFederationStore(pool),
+      connections: new PostgresConnectionStore(pool),
     });
   }
 

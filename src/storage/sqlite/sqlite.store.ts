@@ -9,6 +9,7 @@ import { SQLITE } from './sqlite.statements';
 import { SqliteTrustStore } from './sqlite.trust';
 import { SqliteDpopProofIds } from './sqlite.proof-ids';
 import { SqliteFederationStore } from './sqlite.federation';
+import { SqliteConnectionStore } from './sqlite.connections';
 
 /**
  * Embedded default: one file, WAL mode so separate processes on one machine can share it
@@ -28,6 +29,7 @@ export class SqliteAuthStore extends ComposedAuthStore {
       trust: new SqliteTrustStore((text) => db.sql(text)),
       proofIds: new SqliteDpopProofIds(db),
       federation: new SqliteFederationStore((text) => db.sql(text)),
+      connections: new SqliteConnectionStore((text) => db.sql(text)),
     });
     this.db = db;
   }

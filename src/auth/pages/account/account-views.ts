@@ -37,6 +37,8 @@ export interface AccountView {
   readonly identities: readonly LinkedIdentityView[];
   /** After a revocation (POST, then redirect here), the page says it happened. */
   readonly revoked: boolean;
+  /** The user's connected accounts at third-party services (./connections-view.ts). */
+  readonly connections?: SafeHtml;
 }
 
 /** UTC, minute precision: the page has no script to localise a time, so it says which zone. */
@@ -130,6 +132,7 @@ export function accountPage(view: AccountView): string {
           : markup`<p>No app has access to your account.</p>`
       }
       ${linkedIdentities(view.identities)}
+      ${view.connections}
       <p class="hint"><a href="${view.signOutHref}">Sign out</a></p>`,
     'wide',
   );

@@ -16,6 +16,8 @@ import { assertSameSiteForm, parseRevokeForm } from './account-form';
 import { signedIn } from './account-session';
 import { accountPage, type LinkedIdentityView } from './account-views';
 import { ConnectedApps } from './connected-apps';
+import { ConnectedAccounts } from '../../connections/connected-accounts';
+import { connectionsSection } from './connections-view';
 
 /** The raw request and response oidc-provider reads its session cookie from. */
 export interface AccountExchange {
@@ -39,6 +41,7 @@ export class AccountService {
     private readonly apps: ConnectedApps,
     @Inject(AUTH_STORE) private readonly store: AuthStore,
     private readonly upstreams: UpstreamDirectory,
+    private readonly vault: ConnectedAccounts,
   ) {
     this.issuer = shared.issuer;
     this.origin = new URL(shared.issuer).origin;
@@ -49,9 +52,12 @@ export class AccountService {
     if (!who) return this.signIn();
     const user = await this.users.findBySubject(who.accountId);
     if (!user) return unavailable();
+    const csrf = this.csrf.issueForSession(who.sessionUid);
+    const connections = await this.vault.list(who.accountId);
     const html = accountPage({
       userName: user.name ?? user.preferred_username,
-      csrf: this.csrf.issueForSession(who.sessionUid),
+      csrf,
+      connections: connectionsSection(connections, csrf, `${ACCOUNT_PATH}/disconnect`),
       revokeAction: `${ACCOUNT_PATH}/revoke`,
       signOutHref: ROUTES.end_session,
       apps: await this.apps.list(who.accountId),
