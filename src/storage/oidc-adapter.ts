@@ -91,8 +91,11 @@ export function adapterFor(
       if (this.model !== 'RefreshToken') return await store.find(this.model, id);
       let found: AdapterPayload | undefined;
       if (scope) {
-        ({ token: found, grant: scope.grant, session: scope.session } =
-          await store.refreshContext(id));
+        ({
+          token: found,
+          grant: scope.grant,
+          session: scope.session,
+        } = await store.refreshContext(id));
       } else {
         found = await store.find(this.model, id);
       }
