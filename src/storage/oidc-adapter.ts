@@ -89,7 +89,7 @@ export function adapterFor(
         return payload;
       }
       if (this.model !== 'RefreshToken') return await store.find(this.model, id);
-      let found: AdapterPayload | undefined;
+      let found: Record<string, unknown> | undefined;
       if (scope) {
         ({
           token: found,
