@@ -14,7 +14,12 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
+# Memory (README "Memory"): a smaller young generation and fewer, trimmed malloc arenas keep
+# the resident set after load near the live heap, at no measured cost in throughput.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=8 \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072 \
     HOST=0.0.0.0 \
     SQLITE_PATH=/data/auth.sqlite
 WORKDIR /app

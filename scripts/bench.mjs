@@ -38,8 +38,10 @@ const rssMiB = (pid) => {
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 
+/** The memory settings the Dockerfile and `npm run start:prod` run with (README "Memory"). */
+const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=8', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
 function spawnServer(env, stdout = 'ignore') {
-  return spawn(process.execPath, ['dist/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
+  return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }
 function stopChild(child) {
   return new Promise((resolve) => {
@@ -381,6 +383,24 @@ try {
   await sqlite.sys.stop();
 }
 
+/** The protected route and the tool call with the roles on `workers` processes (WORKERS). */
+async function measureWorkers(workers) {
+  const sys = await boot({ WORKERS: String(workers) });
+  try {
+    const userToken = (resource) => codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource, scope: 'openid weatherget' });
+    const apiToken = (await userToken(sys.urls.api)).access_token;
+    const mcpToken = (await userToken(`${sys.urls.mcp}/mcp`)).access_token;
+    const r = await rounds({
+      protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
+      tool: () => load(sys.urls.mcp, toolCall(mcpToken), { check: toolSucceeded }),
+    });
+    return { workers, protectedRps: median(r.protected), toolRps: median(r.tool) };
+  } finally {
+    await sys.stop();
+  }
+}
+const byWorkers = [await measureWorkers(1), await measureWorkers(2)];
+
 let postgres;
 let reach;
 const db = await postgresDatabase();
@@ -424,6 +444,13 @@ const rows = [
     `+${f(sqlite.mcp[k].addedP50, 2)} ms p50`,
     k === 'unloaded' ? 'added p50 < 1 ms' : 'p99 reported',
   ]),
+  ...byWorkers.map((w) => [
+    `WORKERS=${w.workers}: protected GET and MCP tools/call at concurrency ${CONCURRENCY} (SQLite)`,
+    `protected ${f(w.protectedRps)} req/s, tool ${f(w.toolRps)} calls/s`,
+    '—',
+    w.workers === 1 ? '—' : `${f(w.protectedRps / byWorkers[0].protectedRps, 2)}× / ${f(w.toolRps / byWorkers[0].toolRps, 2)}× of WORKERS=1`,
+    'reported',
+  ]),
   ['revocation reaching another process (PostgreSQL)', reach ? `median ${f(reach.medianMs)} ms, max ${f(reach.maxMs)} ms` : 'n/a', '—', '—', '< 1 s'],
   ['start-up to all ports healthy', `SQLite ${f(sqlite.startupMs)} ms, PostgreSQL ${f(postgres?.startupMs)} ms`, '—', '—', 'reported'],
   ['RSS idle / after load', `SQLite ${f(sqlite.idleRssMiB)}/${f(sqlite.loadedRssMiB)} MiB, PostgreSQL ${f(postgres?.idleRssMiB)}/${f(postgres?.loadedRssMiB)} MiB`, '—', '—', 'reported'],
@@ -438,5 +465,5 @@ const strip = (m) => m && (({ sys, ...rest }) => rest)(m);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ at: new Date().toISOString(), machine, requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, sqlite: strip(sqlite), postgres: strip(postgres), issuance, revocationReach: reach, rows }, null, 2) + '\n',
+  JSON.stringify({ at: new Date().toISOString(), machine, requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, sqlite: strip(sqlite), postgres: strip(postgres), workers: byWorkers, issuance, revocationReach: reach, rows }, null, 2) + '\n',
 );

@@ -74,6 +74,13 @@ export abstract class ComposedAuthStore implements AuthStore {
     return this.parts.records.releaseConsumption(...args);
   }
 
+  refreshContext(...args: Parameters<ConsumptionLog['refreshContext']>) {
+    return this.parts.records.refreshContext(...args);
+  }
+  upsertSuccessor(...args: Parameters<ConsumptionLog['upsertSuccessor']>) {
+    return this.parts.records.upsertSuccessor(...args);
+  }
+
   grantsOfAccount(...args: Parameters<AccountGrants['grantsOfAccount']>) {
     return this.parts.records.grantsOfAccount(...args);
   }

@@ -1,6 +1,37 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { OidcRecordStore } from './oidc-records';
 import { asStoreUnavailable } from './store-unavailable';
+import type { ConsumptionLog, OidcRecordStore, RefreshContext } from './oidc-records';
+
+/**
+ * One refresh_token grant request, as the adapter sees it: the grant and session read with the
+ * token (handed out once, to the reads that follow in this request), and the token it consumed,
+ * whose successor is then stored and recorded in one write.
+ */
+interface RefreshGrantScope {
+  grant: RefreshContext['grant'];
+  session: RefreshContext['session'];
+  consumed: string | undefined;
+  successorRecorded: boolean;
+}
+const refreshGrant = new AsyncLocalStorage<RefreshGrantScope>();
+
+/**
+ * Runs one refresh_token grant so that its reads and writes are combined (refreshContext,
+ * upsertSuccessor); answers whether the successor of a consumed token was recorded doing so.
+ */
+export async function runRefreshGrant(work: () => Promise<void>): Promise<boolean> {
+  const scope: RefreshGrantScope = {
+    grant: undefined,
+    session: undefined,
+    consumed: undefined,
+    successorRecorded: false,
+  };
+  await refreshGrant.run(scope, work);
+  return scope.successorRecorded;
+}
+
+type AdapterStore = OidcRecordStore & Pick<ConsumptionLog, 'refreshContext' | 'upsertSuccessor'>;
 
 export interface AdapterOptions {
   /**
@@ -56,7 +87,7 @@ function passingOn(error: unknown): never {
 
 /** oidc-provider's storage adapter contract, one instance per model name, over the store's records. */
 export function adapterFor(
-  store: OidcRecordStore,
+  store: AdapterStore,
   options: AdapterOptions = {},
 ): new (model: string) => Adapter {
   const Records = recordsAdapter(store, options);
@@ -92,19 +123,44 @@ export function adapterFor(
 }
 
 function recordsAdapter(
-  store: OidcRecordStore,
+  store: AdapterStore,
   options: AdapterOptions,
 ): new (model: string) => Adapter {
   return class RecordsAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
-    upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      return store.upsert(this.model, id, payload, expiresIn);
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const scope = refreshGrant.getStore();
+      const predecessor = this.model === 'RefreshToken' ? scope?.consumed : undefined;
+      if (scope === undefined || predecessor === undefined) {
+        return store.upsert(this.model, id, payload, expiresIn);
+      }
+      scope.consumed = undefined;
+      if (!(await store.upsertSuccessor(this.model, predecessor, id, payload, expiresIn))) {
+        throw new errors.InvalidGrant('refresh token already used');
+      }
+      scope.successorRecorded = true;
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const found = await store.find(this.model, id);
-      if (this.model !== 'RefreshToken' || typeof found?.consumed !== 'number') return found;
+      const scope = refreshGrant.getStore();
+      if (scope && this.model === 'Grant' && scope.grant?.id === id) {
+        const { payload } = scope.grant;
+        scope.grant = undefined;
+        return payload;
+      }
+      if (this.model !== 'RefreshToken') return await store.find(this.model, id);
+      let found: Record<string, unknown> | undefined;
+      if (scope) {
+        ({
+          token: found,
+          grant: scope.grant,
+          session: scope.session,
+        } = await store.refreshContext(id));
+      } else {
+        found = await store.find(this.model, id);
+      }
+      if (typeof found?.consumed !== 'number') return found;
       const usedFor = Math.floor(Date.now() / 1000) - found.consumed;
       if (usedFor >= (options.refreshTokenReuseGraceSeconds ?? 0)) return found;
       const { consumed: _inWindow, ...unused } = found;
@@ -112,6 +168,12 @@ function recordsAdapter(
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const scope = refreshGrant.getStore();
+      if (scope && this.model === 'Session' && scope.session?.uid === uid) {
+        const { payload } = scope.session;
+        scope.session = undefined;
+        return payload;
+      }
       return await store.findByUid(this.model, uid);
     }
 
@@ -120,7 +182,11 @@ function recordsAdapter(
     }
 
     async consume(id: string): Promise<void> {
-      if (await store.consume(this.model, id)) return;
+      if (await store.consume(this.model, id)) {
+        const scope = refreshGrant.getStore();
+        if (scope && this.model === 'RefreshToken') scope.consumed = id;
+        return;
+      }
       // A pushed authorization request is redeemed at the authorization endpoint (RFC 9126 §4).
       if (this.model === 'PushedAuthorizationRequest') {
         throw new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');

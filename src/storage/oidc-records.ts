@@ -48,6 +48,29 @@ export interface ConsumptionLog {
    * true when the record was still consumed at exactly `consumedAt` with no successor.
    */
   releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean>;
+  /**
+   * A refresh token with the grant and the session that oidc-provider's refresh_token grant
+   * reads right after it, in one read (one round trip on PostgreSQL, where each is one).
+   */
+  refreshContext(id: string): Promise<RefreshContext>;
+  /**
+   * Stores `id` as the successor of the consumed `predecessorId`, and records it on the
+   * predecessor, unless something already did: then nothing is stored and the answer is false.
+   */
+  upsertSuccessor(
+    model: string,
+    predecessorId: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresInSeconds?: number,
+  ): Promise<boolean>;
+}
+
+/** What `refreshContext` read: each payload as `find`/`findByUid` would answer it. */
+export interface RefreshContext {
+  readonly token: Record<string, unknown> | undefined;
+  readonly grant: { readonly id: string; readonly payload: Record<string, unknown> } | undefined;
+  readonly session: { readonly uid: string; readonly payload: Record<string, unknown> } | undefined;
 }
 
 /** One of oidc-provider's grants of an account, as the account page lists it. */

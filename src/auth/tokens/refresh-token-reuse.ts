@@ -4,7 +4,7 @@ import {
   type KoaContextWithOIDC,
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
-import { AlreadyConsumedError } from '../../storage/oidc-adapter';
+import { AlreadyConsumedError, runRefreshGrant } from '../../storage/oidc-adapter';
 import type { ConsumptionLog, OidcRecordStore } from '../../storage/oidc-records';
 
 type GrantHandler<P extends object> = (ctx: TokenEndpointGrantContext<P>) => void | Promise<void>;
@@ -76,7 +76,9 @@ export class RefreshTokenReuse {
           return handler(ctx);
         }
         try {
-          await handler(ctx);
+          // The adapter records the successor as it stores it; a store it could not do that
+          // for leaves it to recordRotation.
+          if (await runRefreshGrant(async () => handler(ctx))) return;
           return await this.recordRotation(ctx);
         } catch (error) {
           // Lost a race for the token: look again, now that it is consumed (inside the window

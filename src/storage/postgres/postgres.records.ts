@@ -5,6 +5,7 @@ import type {
   Consumption,
   ConsumptionLog,
   OidcRecordStore,
+  RefreshContext,
 } from '../oidc-records';
 import {
   accountGrant,
@@ -14,6 +15,16 @@ import {
   type AccountGrantRow,
 } from '../record-rows';
 import { POSTGRES, type Bigint, type Statement } from './postgres.statements';
+
+type Payload = Record<string, unknown>;
+interface RefreshContextRow {
+  payload: Payload;
+  consumed_at: Bigint | null;
+  grant_payload: Payload | null;
+  grant_consumed_at: Bigint | null;
+  session_payload: Payload | null;
+  session_consumed_at: Bigint | null;
+}
 
 /** oidc-provider's records on PostgreSQL; consumption is a conditional UPDATE, one winner. */
 export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, AccountGrants {
@@ -74,6 +85,49 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
 
   async releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
     const result = await this.pool.query(POSTGRES.releaseConsumption, [model, id, consumedAt]);
+    return result.rowCount === 1;
+  }
+
+  async refreshContext(id: string): Promise<RefreshContext> {
+    const result = await this.pool.query<RefreshContextRow>(POSTGRES.refreshContext, [
+      id,
+      Date.now(),
+    ]);
+    const row = result.rows[0];
+    if (!row) return { token: undefined, grant: undefined, session: undefined };
+    const token = withConsumed(row.payload, row.consumed_at);
+    const grantId = stringOrNull(token.grantId);
+    const uid = stringOrNull(token.sessionUid);
+    return {
+      token,
+      grant:
+        row.grant_payload && grantId !== null
+          ? { id: grantId, payload: withConsumed(row.grant_payload, row.grant_consumed_at) }
+          : undefined,
+      session:
+        row.session_payload && uid !== null
+          ? { uid, payload: withConsumed(row.session_payload, row.session_consumed_at) }
+          : undefined,
+    };
+  }
+
+  async upsertSuccessor(
+    model: string,
+    predecessorId: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresIn?: number,
+  ): Promise<boolean> {
+    const result = await this.pool.query(POSTGRES.upsertSuccessor, [
+      model,
+      id,
+      payload,
+      stringOrNull(payload.grantId),
+      stringOrNull(payload.uid),
+      stringOrNull(payload.userCode),
+      expiryFrom(expiresIn),
+      predecessorId,
+    ]);
     return result.rowCount === 1;
   }
 

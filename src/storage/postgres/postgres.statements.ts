@@ -49,6 +49,25 @@ export const POSTGRES = prepared('store', {
     WHERE model = $1 AND id = $2 AND successor_id IS NULL`,
   releaseConsumption: `UPDATE oidc_records SET consumed_at = NULL
     WHERE model = $1 AND id = $2 AND consumed_at = $3 AND successor_id IS NULL`,
+  // The refresh_token grant reads the token, then its grant, then (tokens that expire with the
+  // session) its session: one statement instead of three round trips.
+  refreshContext: `SELECT t.payload, t.consumed_at,
+      g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
+      s.payload AS session_payload, s.consumed_at AS session_consumed_at
+    FROM oidc_records t
+    LEFT JOIN oidc_records g ON g.model = 'Grant' AND g.id = t.grant_id
+      AND (g.expires_at IS NULL OR g.expires_at > $2)
+    LEFT JOIN oidc_records s ON s.model = 'Session' AND s.uid = t.payload->>'sessionUid'
+      AND (s.expires_at IS NULL OR s.expires_at > $2)
+    WHERE t.model = 'RefreshToken' AND t.id = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)`,
+  // The successor is stored only if it is the first recorded on its predecessor: one family.
+  upsertSuccessor: `WITH p AS (UPDATE oidc_records SET successor_id = $2
+      WHERE model = $1 AND id = $8 AND successor_id IS NULL RETURNING 1)
+    INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
+    SELECT $1, $2, $3::jsonb, $4, $5, $6, $7::bigint FROM p
+    ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+      uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at
+    RETURNING id`,
   destroy: 'DELETE FROM oidc_records WHERE model = $1 AND id = $2',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = $1 AND grant_id = $2',
   // The grant's codes and refresh tokens tell when its client last got tokens (JWT access

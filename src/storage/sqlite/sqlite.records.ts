@@ -4,6 +4,7 @@ import type {
   Consumption,
   ConsumptionLog,
   OidcRecordStore,
+  RefreshContext,
 } from '../oidc-records';
 import {
   accountGrant,
@@ -82,6 +83,37 @@ export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, Accou
   releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean> {
     const result = this.db.sql(SQLITE.releaseConsumption).run(model, id, consumedAt);
     return Promise.resolve(result.changes === 1);
+  }
+
+  /** In-process reads cost no round trip: the three reads oidc-provider would make. */
+  async refreshContext(id: string): Promise<RefreshContext> {
+    const token = await this.find('RefreshToken', id);
+    const grantId = stringOrNull(token?.grantId);
+    const uid = stringOrNull(token?.sessionUid);
+    const grant = grantId === null ? undefined : await this.find('Grant', grantId);
+    const session = uid === null ? undefined : await this.findByUid('Session', uid);
+    return {
+      token,
+      grant: grant && grantId !== null ? { id: grantId, payload: grant } : undefined,
+      session: session && uid !== null ? { uid, payload: session } : undefined,
+    };
+  }
+
+  upsertSuccessor(
+    model: string,
+    predecessorId: string,
+    id: string,
+    payload: Record<string, unknown>,
+    expiresIn?: number,
+  ): Promise<boolean> {
+    const stored = this.db.transaction(() => {
+      if (this.db.sql(SQLITE.recordSuccessor).run(id, model, predecessorId).changes !== 1) {
+        return false;
+      }
+      void this.upsert(model, id, payload, expiresIn);
+      return true;
+    });
+    return Promise.resolve(stored);
   }
 
   grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
