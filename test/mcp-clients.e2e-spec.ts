@@ -220,6 +220,7 @@ describe.each([v2('auto', '2026-07-28'), v2('legacy', '2025-11-25'), v1])('$name
       expect((await session.listTools()).sort()).toEqual([
         'get-server-info',
         'get-weather-forecast',
+        'get-weather-summaries',
         'who-am-i',
       ]);
     });

@@ -45,7 +45,30 @@ describe('APIS_FILE', () => {
         tokenTtlSeconds: undefined,
         include: undefined,
         exclude: [],
+        dpop: true,
       },
+    ]);
+  });
+
+  it('binds tokens only for an API that says it checks DPoP proofs, never for a connected one', () => {
+    const file = apisFile({
+      apis: [
+        petstore,
+        { ...petstore, name: 'bound', resource: 'https://bound.example', dpop: true },
+        {
+          ...petstore,
+          name: 'third',
+          resource: 'https://third.example',
+          dpop: true,
+          auth: { provider: 'acme', scopes: ['notes:read'] },
+        },
+      ],
+    });
+    const apis = loadConfig({ APIS_FILE: file }).shared.apis;
+    expect(apis.map((api) => [api.name, api.dpop])).toEqual([
+      ['petstore', false],
+      ['bound', true],
+      ['third', false],
     ]);
   });
 
@@ -60,6 +83,7 @@ describe('APIS_FILE', () => {
         openapi: join(dir, 'petstore/openapi.json'),
         include: undefined,
         exclude: [],
+        dpop: false,
       },
     ]);
   });

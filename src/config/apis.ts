@@ -29,6 +29,12 @@ export interface ProtectedApi {
   readonly include: readonly string[] | undefined;
   readonly exclude: readonly string[];
   /**
+   * Whether the API checks DPoP proofs (RFC 9449): then the MCP server's tokens for it are bound
+   * to the MCP server's own key, so a leaked one is useless to anybody else. Our weather API
+   * does; an API that only knows Bearer tokens must not get one it cannot use.
+   */
+  readonly dpop: boolean;
+  /**
    * Set when the API trusts another authorization server: its tools call it with the user's
    * own token from that server (a connected account), never with a token of ours.
    */
@@ -85,6 +91,7 @@ function entrySchema(baseDir: string) {
       tokenTtlSeconds: z.number().int().min(30).max(86400).optional(),
       include: z.array(z.string().regex(OPERATION_ID)).optional(),
       exclude: z.array(z.string().regex(OPERATION_ID)).default([]),
+      dpop: z.boolean().default(false),
       auth: z
         .strictObject({
           provider: z
@@ -165,6 +172,7 @@ function weatherApi(
     tokenTtlSeconds: undefined,
     include: undefined,
     exclude: [],
+    dpop: true,
   };
 }
 
@@ -216,7 +224,8 @@ export function loadApis(
   return {
     apis: result.data.map(({ auth, ...api }) => ({
       ...api,
-      ...(auth && { auth }),
+      // A connected account's token is the third party's own, never bound to our key.
+      ...(auth && { auth, dpop: false }),
       title: api.name,
       scopeTexts: {},
       tokenTtlSeconds: api.tokenTtlSeconds,

@@ -20,6 +20,8 @@ export function weatherApisFile(
     resource: api,
     // The built-in entry's own list: the API refuses to start when a route's scope is missing.
     scopes: Object.keys(WEATHER_API_SCOPES),
+    // The weather API checks DPoP proofs, as the built-in entry says.
+    dpop: true,
     openapi: `${api}/swagger-json`,
     baseUrl: api,
     ...extra,

@@ -221,7 +221,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
     try {
       token = api.auth
         ? await this.exchange.connectedTokenFor(caller, api.resource, scope)
-        : await this.exchange.tokenFor(caller, api.resource, scope);
+        : await this.exchange.tokenFor(caller, api.resource, scope, api.dpop);
     } catch (error) {
       if (api.auth && error instanceof UpstreamError && error.code === 'connection_required')
         return connectRequest({ ...api, auth: api.auth }, this.config.issuer);
@@ -236,7 +236,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
     }
     let answer;
     try {
-      answer = readAnswer(await this.bound.send(request, token));
+      answer = readAnswer(await this.bound.send(request, token, api.dpop));
     } catch (error) {
       if (error instanceof ApiCallError && error.code === 'too_large') {
         return failure('bad_answer', 502, {

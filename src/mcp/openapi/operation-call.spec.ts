@@ -15,6 +15,7 @@ const api: ProtectedApi = {
   tokenTtlSeconds: undefined,
   include: undefined,
   exclude: [],
+  dpop: false,
 };
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: {} });

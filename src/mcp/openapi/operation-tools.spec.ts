@@ -18,6 +18,7 @@ const petstore: ProtectedApi = {
   baseUrl: 'http://127.0.0.1:9000/v3',
   tokenTtlSeconds: undefined,
   include: undefined,
+  dpop: false,
   exclude: ['updatePetWithForm'],
 };
 

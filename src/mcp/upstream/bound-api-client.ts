@@ -17,7 +17,14 @@ export class BoundApiClient {
     private readonly key: McpDpopKey,
   ) {}
 
-  async send(request: ApiRequest, token: string): Promise<ApiResponse> {
+  /** `bound`: the API checks DPoP proofs; otherwise the token goes as a Bearer token. */
+  async send(request: ApiRequest, token: string, bound: boolean): Promise<ApiResponse> {
+    if (!bound) {
+      return this.http.send({
+        ...request,
+        headers: { ...request.headers, authorization: `Bearer ${token}` },
+      });
+    }
     const first = await this.signedSend(request, token);
     if (first.status !== 401 || !first.dpopNonce || !NONCE_CHALLENGE.test(first.challenge ?? '')) {
       return first;

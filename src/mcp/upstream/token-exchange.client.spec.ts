@@ -119,7 +119,7 @@ describe('TokenExchangeClient', () => {
   it('exchanges the caller token as the MCP server client, for the API resource', async () => {
     as.reply = issued('api-token-1');
     expect(
-      await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget'),
+      await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget', true),
     ).toBe('api-token-1');
     expect(as.requests).toHaveLength(1);
     const [request] = as.requests;
@@ -139,7 +139,7 @@ describe('TokenExchangeClient', () => {
 
   it("proves possession of the MCP server's key at the token endpoint (RFC 9449 §5)", async () => {
     as.reply = issued('api-token-1');
-    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
+    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget', true);
     const proof = as.requests[0]!.dpop!;
     expect(decodeProtectedHeader(proof)).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
     expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: `${as.issuer}/token` });
@@ -155,7 +155,7 @@ describe('TokenExchangeClient', () => {
       headers: { 'dpop-nonce': 'server-nonce-1' },
     });
     as.reply = issued('api-token-1');
-    expect(await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget')).toBe(
+    expect(await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true)).toBe(
       'api-token-1',
     );
     expect(as.requests).toHaveLength(2);
@@ -167,7 +167,7 @@ describe('TokenExchangeClient', () => {
     as.reply = issued('every-scope');
     for (const scope of ['', ' ']) {
       await expect(
-        client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', scope),
+        client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', scope, true),
       ).rejects.toThrow(/must name the scopes/);
     }
     expect(as.requests).toHaveLength(0);
@@ -175,16 +175,16 @@ describe('TokenExchangeClient', () => {
 
   it('caches per subject token, and forgets on request', async () => {
     as.reply = issued('api-token-1');
-    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
-    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
+    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget', true);
+    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget', true);
     expect(as.requests).toHaveLength(1);
     as.reply = issued('api-token-2');
     expect(
-      await client.tokenFor(caller('mcp-token-2'), 'http://localhost:5000', 'weatherget'),
+      await client.tokenFor(caller('mcp-token-2'), 'http://localhost:5000', 'weatherget', true),
     ).toBe('api-token-2');
     expect(as.requests).toHaveLength(2);
     client.forget(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
-    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget');
+    await client.tokenFor(caller('mcp-token-1'), 'http://localhost:5000', 'weatherget', true);
     expect(as.requests).toHaveLength(3);
     const lookups = 'mcp_token_exchange_cache_lookups_total';
     expect(await counted(lookups, { result: 'hit' })).toBe(1);
@@ -234,7 +234,7 @@ describe('TokenExchangeClient', () => {
     ],
   ])('turns %j into UpstreamError %s', async (reply, code) => {
     as.reply = reply;
-    const failure = client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
+    const failure = client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true);
     await expect(failure).rejects.toBeInstanceOf(UpstreamError);
     await expect(failure).rejects.toMatchObject({ code });
     const outcome = code === 'exchange_refused' ? 'refused' : 'unavailable';
@@ -246,8 +246,8 @@ describe('TokenExchangeClient', () => {
       ...issued('short-lived'),
       body: { ...issued('short-lived').body, expires_in: 20 },
     };
-    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
-    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget');
+    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true);
+    await client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true);
     expect(as.requests).toHaveLength(2);
   });
 
@@ -255,7 +255,7 @@ describe('TokenExchangeClient', () => {
     as.reply = issued('api-token-1');
     const tokens = await Promise.all(
       Array.from({ length: 5 }, () =>
-        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget'),
+        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true),
       ),
     );
     expect(new Set(tokens)).toEqual(new Set(['api-token-1']));
@@ -270,7 +270,7 @@ describe('TokenExchangeClient', () => {
     async (issuer) => {
       as.metadataIssuer = typeof issuer === 'string' ? issuer : issuer();
       await expect(
-        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget'),
+        client.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true),
       ).rejects.toMatchObject({ code: 'auth_server_unavailable' });
       expect(as.requests).toHaveLength(0);
     },
@@ -286,7 +286,7 @@ describe('TokenExchangeClient', () => {
       AUTH_INTERNAL_URL: as.issuer,
       API_BASE_URL: 'http://localhost:5000',
     });
-    expect(await internal.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget')).toBe(
+    expect(await internal.tokenFor(caller('t'), 'http://localhost:5000', 'weatherget', true)).toBe(
       'api-token-1',
     );
     expect(as.requests).toHaveLength(1);

@@ -41,12 +41,12 @@ export class TokenExchangeClient {
    * `scope` must name at least one scope: without one the AuthServer would issue every scope
    * of the resource that the caller's token holds (RFC 8693 §2.1), more than any one call needs.
    */
-  tokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
+  tokenFor(caller: Principal, resource: string, scope: string, bound: boolean): Promise<string> {
     if (!scope.trim()) {
       return Promise.reject(new Error('a token exchange must name the scopes it needs'));
     }
     return this.cache.getOrCreate(this.key(caller, resource, scope), () =>
-      this.measuredExchange(caller.token, resource, scope),
+      this.measuredExchange(caller.token, resource, scope, bound),
     );
   }
 
@@ -55,7 +55,7 @@ export class TokenExchangeClient {
    * cached here: a disconnect at the AuthServer must take effect at the next call.
    */
   connectedTokenFor(caller: Principal, resource: string, scope: string): Promise<string> {
-    return this.measuredExchange(caller.token, resource, scope).then((token) => token.value);
+    return this.measuredExchange(caller.token, resource, scope, false).then((token) => token.value);
   }
 
   /** Drops a cached token the downstream resource refused (revoked, keys rotated). */
@@ -72,10 +72,11 @@ export class TokenExchangeClient {
     subjectToken: string,
     resource: string,
     scope: string,
+    bound: boolean,
   ): Promise<Expiring<string>> {
     const start = performance.now();
     try {
-      const token = await this.exchange(subjectToken, resource, scope);
+      const token = await this.exchange(subjectToken, resource, scope, bound);
       this.metrics.tokenExchange('issued', secondsSince(start));
       return token;
     } catch (error) {
@@ -89,6 +90,7 @@ export class TokenExchangeClient {
     subjectToken: string,
     resource: string,
     scope: string,
+    bound: boolean,
   ): Promise<Expiring<string>> {
     const configuration = await this.metadata.configuration();
     let response: oauth.TokenEndpointResponse;
@@ -105,7 +107,7 @@ export class TokenExchangeClient {
           resource,
           scope,
         },
-        { DPoP: this.handle(configuration) },
+        bound ? { DPoP: this.handle(configuration) } : {},
       );
     } catch (error) {
       throw exchangeFailure(error);
@@ -114,7 +116,7 @@ export class TokenExchangeClient {
     // server's key (RFC 9449 §5: token_type DPoP), with a lifetime the cache can honour. An
     // unbound token would be one that anybody who saw it could use.
     if (
-      response.token_type !== 'dpop' ||
+      response.token_type !== (bound ? 'dpop' : 'bearer') ||
       response.issued_token_type !== ACCESS_TOKEN_TYPE ||
       response.expires_in === undefined
     ) {
