@@ -53,6 +53,8 @@ const serialE2e = [
   // dist/main.js or other Node processes
   'admin-cli',
   'conformance',
+  // podman: builds the image and runs the roles as containers
+  'container',
   'distributed',
   'get-token-script',
   'hash-password-script',
