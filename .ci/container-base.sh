@@ -38,7 +38,8 @@ npm install --silent --no-save --no-package-lock --no-audit --no-fund \
   --prefix "$scratch/node" "node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')@$NODE_LINE"
 node_home=$(echo "$scratch"/node/node_modules/node-linux-*)
 install -m 0755 "$node_home/bin/node" "$root/usr/local/bin/node"
-cp -r "$node_home/include" "$root/usr/local/include"
+mkdir -p "$root/usr/local/include"
+cp -r "$node_home/include/." "$root/usr/local/include/"
 PATH="$node_home/bin:$PATH" npm install --global --silent --no-audit --no-fund --prefix "$root/usr/local" npm@11
 # npm in the image compiles addons against those headers, and trusts the CA bundle that
 # `podman build -v /etc/ssl/certs:/etc/ssl/certs:ro` lends it (minbase has none of its own).
