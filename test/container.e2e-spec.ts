@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -188,6 +188,23 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`container suite timings:\n  ${timings.join('\n  ')}\n`);
   }, 60_000);
+
+  it("matches the README's Containers section, which shows these commands to operators", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('\n### Containers\n'),
+      readme.indexOf('\n## Tests\n'),
+    );
+    for (const command of [
+      'podman build --format docker --network host',
+      'podman run --rm -i --network none api-mcp-auth npm run --silent hash-password',
+      'podman run -d --name auth --network host --env-file container.env -e ROLES=auth -e HEALTH_PORT=5001',
+      '-v "$PWD/users.json:/etc/api-mcp-auth/users.json:ro"',
+      'podman healthcheck run auth',
+      'podman stop -t 10 auth',
+    ])
+      expect(section).toContain(command);
+  });
 
   it('builds an image that carries its HEALTHCHECK and runs as the unprivileged node user', async () => {
     const config = await podmanOk([
