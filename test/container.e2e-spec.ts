@@ -16,7 +16,7 @@ import { until } from './support/until';
 const execFileAsync = promisify(execFile);
 const REPO = resolve(__dirname, '..');
 const BASE_IMAGE = 'docker.io/library/node:24-bookworm-slim';
-const IMAGE = 'localhost/api-mcp-auth:e2e';
+const TAG = 'localhost/api-mcp-auth:e2e';
 const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -30,9 +30,9 @@ async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** The image's npm alias, as README "Users in production" tells operators to hash a password. */
-async function hashPassword(password: string): Promise<string> {
+async function hashPassword(image: string, password: string): Promise<string> {
   const hash = await podmanOk(
-    ['run', '--rm', '-i', '--network', 'none', IMAGE, 'npm', 'run', '--silent', 'hash-password'],
+    ['run', '--rm', '-i', '--network', 'none', image, 'npm', 'run', '--silent', 'hash-password'],
     { input: password },
   );
   return hash.trim();
@@ -57,6 +57,7 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
   const urls = { issuer: '', api: '', mcp: '', spa: '' };
   const ports = {} as Record<Role, number>;
   let dir = '';
+  let image = '';
   let db: TestDatabase | undefined;
 
   async function removeContainers() {
@@ -95,12 +96,13 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
       '--env',
       `HEALTH_PORT=${ports[role]}`,
       ...extra,
-      IMAGE,
+      image,
     ]);
     await healthy(role);
   }
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-container-'));
     if ((await podman(['image', 'exists', BASE_IMAGE])).code !== 0) {
       await timed('base image (.ci/container-base.sh)', () =>
         execFileAsync('bash', [join(REPO, '.ci', 'container-base.sh')], {
@@ -121,18 +123,21 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
           '/etc/ssl/certs:/etc/ssl/certs:ro',
           '--pull=never',
           '--tag',
-          IMAGE,
+          TAG,
+          // Runs use this build's ID: another checkout's run may move the tag meanwhile.
+          '--iidfile',
+          join(dir, 'image-id'),
           REPO,
         ],
         { timeoutMs: 20 * 60_000 },
       ),
     );
+    image = readFileSync(join(dir, 'image-id'), 'utf8').trim();
 
     db = await createTestDatabase();
     if (!db) throw new Error('PostgreSQL is needed for the containers: none answered');
-    dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-container-'));
     const usersFile = join(dir, 'users.json');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(image, password);
     const users = {
       users: [{ username: 'carol', passwordHash, claims: { sub: 'c-123', name: 'Carol Jones' } }],
     };
@@ -212,7 +217,7 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
       'inspect',
       '--format',
       '{{json .HealthCheck}} {{.User}}',
-      IMAGE,
+      image,
     ]);
     expect(config).toContain('/ready');
     expect(config.trim().endsWith(' node')).toBe(true);
