@@ -54,6 +54,8 @@ const serialE2e = [
   'admin-cli',
   'admin-idps',
   'conformance',
+  // podman: builds the image and runs the roles as containers
+  'container',
   'dev-upstream-idp',
   'distributed',
   'get-token-script',
