@@ -60,6 +60,7 @@ const serialE2e = [
   'distributed',
   'get-token-script',
   'hash-password-script',
+  'id-jag',
   'inspector',
   'key-rotation',
   'keys-cli',
@@ -75,7 +76,6 @@ const serialE2e = [
   'store-first-start',
   'workers',
   'workload-federation',
-  'id-jag',
   // Chromium
   'account-browser',
   'federation-browser',
