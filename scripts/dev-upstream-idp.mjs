@@ -91,6 +91,15 @@ const provider = new Provider(issuer, {
       },
     },
   },
+  // Cookies ignore ports (RFC 6265 §8.5): on localhost this IdP and our AuthServer, both
+  // oidc-provider, would overwrite each other's `_session` and each forget who signed in.
+  cookies: {
+    names: {
+      session: '_dev_idp_session',
+      interaction: '_dev_idp_interaction',
+      resume: '_dev_idp_resume',
+    },
+  },
   pkce: { required: () => true },
   findAccount: (_ctx, sub) =>
     users[sub] && {
