@@ -55,6 +55,7 @@ const serialE2e = [
   'admin-idps',
   'conformance',
   'dev-upstream-idp',
+  'dev-idp-walkthrough', // and Chromium
   'distributed',
   'get-token-script',
   'hash-password-script',
