@@ -57,6 +57,7 @@ const serialE2e = [
   // podman: builds the image and runs the roles as containers
   'container',
   'dev-upstream-idp',
+  'dev-idp-walkthrough', // and Chromium
   'distributed',
   'get-token-script',
   'hash-password-script',
