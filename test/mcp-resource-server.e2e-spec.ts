@@ -428,12 +428,12 @@ describe('MCP server as an OAuth protected resource', () => {
         'mcpclient',
         'mcpclient_secret',
       );
-      // A grant type outside the client's metadata is refused before the grant runs, with
-      // unauthorized_client (RFC 6749 §5.2).
+      // mcpclient may use token exchange only to ask for an ID-JAG; an access token for an API
+      // is the MCP server's alone: unauthorized_client (RFC 6749 §5.2).
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
         error: 'unauthorized_client',
-        error_description: 'requested grant type is not allowed for this client',
+        error_description: 'client may not exchange tokens',
       });
     });
 

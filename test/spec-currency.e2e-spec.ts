@@ -63,18 +63,18 @@ describe('spec currency', () => {
       const { callback, verifier } = await authorizeAs({ resource: mcpResource() });
       expect(callback.searchParams.get('error')).toBeNull();
       const tokens = await redeem(callback, verifier, mcpResource());
-      expect(tokens.scope).toBe('weatherget');
+      expect(tokens.scope).toBe('weatherget api');
       expect(tokens.id_token).toBeUndefined();
       expect(decodeJwt(tokens.access_token).payload).toMatchObject({
         aud: mcpResource(),
-        scope: 'weatherget',
+        scope: 'weatherget api',
       });
     });
 
     it('gets the API’s challenge scopes for the API, and the token reads forecasts', async () => {
       const { callback, verifier } = await authorizeAs({ resource: sys.urls.api });
       const tokens = await redeem(callback, verifier, sys.urls.api);
-      expect(tokens.scope).toBe('weatherget');
+      expect(tokens.scope).toBe('weatherget api');
       expect((await getWeather(sys, tokens.access_token)).status).toBe(200);
     });
 

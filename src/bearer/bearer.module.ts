@@ -44,7 +44,15 @@ export class BearerModule {
         issuerKeysProvider,
         {
           provide: DPOP_PROOF_CHECK,
-          useFactory: () => new DpopProofCheck(resource.publicBaseUrl, resource.audience, dpop),
+          useFactory: () =>
+            new DpopProofCheck(
+              [
+                resource.publicBaseUrl,
+                ...(resource.internalBaseUrl ? [resource.internalBaseUrl] : []),
+              ],
+              resource.audience,
+              dpop,
+            ),
         },
         { provide: TOKEN_VERIFIER, useClass: AccessTokenVerifier },
         BearerGuard,

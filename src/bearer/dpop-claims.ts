@@ -8,7 +8,8 @@ import { invalidProof, type SignedProof } from './dpop-proof';
 export interface ProofContext {
   readonly method: string;
   /** The resource's public URL of this request, without query or fragment. */
-  readonly url: string;
+  /** The request's URLs this server answers at (public, and internal when it has one). */
+  readonly urls: readonly string[];
   readonly token: string;
   readonly nowSeconds: number;
   /** Present when this resource server requires server nonces (RFC 9449 §9). */
@@ -27,9 +28,9 @@ const htm: ClaimCheck = (proof, { method }) => {
  * normalization (RFC 3986 §6.2.2, §6.2.3: case of scheme and host, default port, dot segments),
  * which the WHATWG URL parser performs.
  */
-const htu: ClaimCheck = (proof, { url }) => {
+const htu: ClaimCheck = (proof, { urls }) => {
   const named = URL.parse(proof.htu);
-  if (!named || withoutQuery(named) !== url) {
+  if (!named || !urls.includes(withoutQuery(named))) {
     throw invalidProof('DPoP proof htu does not match the request');
   }
 };

@@ -26,8 +26,11 @@ export class DpopProofCheck {
   private readonly replay: DpopReplay;
 
   constructor(
-    /** The resource's public base URL: `htu` names it, never the Host header (§4.3 step 9). */
-    private readonly publicBaseUrl: string,
+    /**
+     * The resource's base URLs, public first: `htu` names one of them, never the Host header
+     * (§4.3 step 9). The second, when given, is where back-channel peers reach the same server.
+     */
+    private readonly baseUrls: readonly string[],
     audience: string,
     private readonly options: DpopProofOptions,
   ) {
@@ -52,7 +55,7 @@ export class DpopProofCheck {
     }
     checkProofClaims(proof, {
       method: credentials.method,
-      url: this.requestUrl(credentials.url),
+      urls: this.requestUrls(credentials.url),
       token: credentials.token,
       nowSeconds: Math.floor(Date.now() / 1000),
       nonces: this.options.nonces,
@@ -63,11 +66,13 @@ export class DpopProofCheck {
     return this.replay.firstUse(proof);
   }
 
-  /** This request's public URL without query or fragment, normalized as `htu` is. */
-  private requestUrl(target: string): string {
+  /** This request's URLs without query or fragment, normalized as `htu` is. */
+  private requestUrls(target: string): string[] {
     const end = target.search(/[?#]/);
     const path = end === -1 ? target : target.slice(0, end);
-    const url = URL.parse(`${this.publicBaseUrl}${path}`);
-    return url ? withoutQuery(url) : '';
+    return this.baseUrls.flatMap((base) => {
+      const url = URL.parse(`${base}${path}`);
+      return url ? [withoutQuery(url)] : [];
+    });
   }
 }

@@ -10,6 +10,11 @@ export interface ResourceServerOptions {
    * `htu` names this plus the request path (RFC 9449 §4.3), whatever the Host header says.
    */
   readonly publicBaseUrl: string;
+  /**
+   * Where back-channel peers reach it when that differs (API_INTERNAL_URL): the MCP server signs
+   * the URL it calls, and a proof naming this server's own internal URL is as good.
+   */
+  readonly internalBaseUrl?: string;
   /** RFC 9728 metadata URL advertised in every challenge. */
   readonly resourceMetadataUrl: string;
   /** Scopes named in the 401 challenge: what a client should ask for to use this server. */

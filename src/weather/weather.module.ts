@@ -32,6 +32,7 @@ export class WeatherModule {
       issuerInternalUrl: shared.issuerInternalUrl,
       audience: shared.apiResource,
       publicBaseUrl: shared.apiBaseUrl,
+      internalBaseUrl: shared.apiInternalUrl,
       resourceMetadataUrl: `${shared.apiBaseUrl}/.well-known/oauth-protected-resource`,
       challengeScopes: weather.scopes,
     };

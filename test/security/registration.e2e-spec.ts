@@ -227,9 +227,20 @@ describe('grants a client may not use answer unauthorized_client (RFC 6749 §5.2
       form({ grant_type: 'client_credentials', scope: 'api' }, m2m),
     );
     expect(allowed.status).toBe(200);
-    const refused = await answer(
+    // Asking for more gets what the allow-list holds, named in the response (RFC 6749 §3.3).
+    const narrowed = await answer(
       `${sys.urls.issuer}/connect/token`,
       form({ grant_type: 'client_credentials', scope: 'api weatherget' }, m2m),
+    );
+    const granted =
+      narrowed.status === 200 ? (JSON.parse(narrowed.text) as { scope?: string }) : {};
+    expect({ status: narrowed.status, scope: granted.scope }).toEqual({
+      status: 200,
+      scope: 'api',
+    });
+    const refused = await answer(
+      `${sys.urls.issuer}/connect/token`,
+      form({ grant_type: 'client_credentials', scope: 'weatherget' }, m2m),
     );
     expect({ status: refused.status, error: refused.error }).toEqual({
       status: 400,
