@@ -66,6 +66,7 @@ const serialE2e = [
   'key-rotation',
   'keys-cli',
   'machine-clients',
+  'mcp-client-key',
   'node-preflight',
   'operator-env',
   'postgres-outage',

@@ -135,6 +135,47 @@ describe('machine clients added by the operator', () => {
     expect(await after.json()).toMatchObject({ error: 'invalid_client' });
   });
 
+  it('lists added clients with their auth method, grant, resources and scopes, never a secret', async () => {
+    const secretClient = await addClient('list-bot', ['--secret']);
+    const { clientSecret } = JSON.parse(secretClient.stdout) as { clientSecret: string };
+    expect((await addClient('list-key-bot', ['--key-file', join(dir, 'public.pem')])).code).toBe(0);
+
+    const json = await admin(['clients', 'list', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toContain(clientSecret);
+    const listed = JSON.parse(json.stdout) as Record<string, unknown>[];
+    const shape = (clientId: string, auth: string) => ({
+      clientId,
+      kind: 'machine',
+      name: clientId,
+      registeredAt: expect.any(Number) as number,
+      lastUsed: undefined,
+      redirectHosts: [],
+      redirectUris: [],
+      auth,
+      grant: 'client_credentials',
+      resources: [mcpResource()],
+      scopes: ['weatherget'],
+    });
+    expect(listed.find((c) => c.clientId === 'list-bot')).toEqual(
+      shape('list-bot', 'client_secret_basic'),
+    );
+    expect(listed.find((c) => c.clientId === 'list-key-bot')).toEqual(
+      shape('list-key-bot', 'private_key_jwt'),
+    );
+
+    const table = await admin(['clients', 'list']);
+    expect(table.stdout).not.toContain(clientSecret);
+    expect(table.stdout).toMatch(/^list-bot +machine +list-bot +\d{4}-/m);
+    expect(table.stdout).toMatch(/^MACHINE CLIENT +AUTH +GRANT +RESOURCES +SCOPES$/m);
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `^list-key-bot +private_key_jwt +client_credentials +${mcpResource()} +weatherget$`,
+        'm',
+      ),
+    );
+  });
+
   it('refuses a replayed client assertion and one not made for the issuer', async () => {
     proves('mcp-auth-ext/as/private-key-jwt');
     expect((await addClient('replay-bot', ['--key-file', join(dir, 'public.pem')])).code).toBe(0);

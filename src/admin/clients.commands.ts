@@ -1,4 +1,5 @@
 import type { ClientActivity, ClientKind } from '../storage/account-store';
+import { operatorClientFrom, type OperatorClient } from '../auth/provider/operator-clients';
 import { endAccess } from '../auth/users/end-access';
 import { AdminError } from './admin-error';
 import { addMachineClient, removeMachineClient } from './machine-client.commands';
@@ -8,13 +9,19 @@ import { terminalSafe } from './terminal-text';
 
 interface ClientView {
   readonly clientId: string;
-  readonly kind: ClientKind;
+  /** `machine`: added with `clients add` (trust store), listed with how it may get tokens. */
+  readonly kind: ClientKind | 'machine';
   readonly name: string | undefined;
   /** Epoch ms of registration (registered) or first use (metadata document). */
   readonly registeredAt: number | undefined;
   readonly lastUsed: number | undefined;
   readonly redirectHosts: readonly string[];
   readonly redirectUris: readonly string[];
+  /** Machine clients only: never the secret or key, only what kind of credential it holds. */
+  readonly auth?: OperatorClient['auth'];
+  readonly grant?: OperatorClient['grant'];
+  readonly resources?: readonly string[];
+  readonly scopes?: readonly string[];
 }
 
 export async function clientsCommand(
@@ -47,9 +54,24 @@ async function listClients(context: AdminContext): Promise<void> {
     formatTime(c.lastUsed),
     c.redirectHosts.join(',') || '-',
   ]);
+  const machines = clients.filter((c) => c.kind === 'machine');
+  const machineTable = machines.length
+    ? '\n' +
+      formatTable(
+        ['MACHINE CLIENT', 'AUTH', 'GRANT', 'RESOURCES', 'SCOPES'],
+        machines.map((c) => [
+          c.clientId,
+          c.auth ?? '-',
+          c.grant ?? '-',
+          (c.resources ?? []).join(','),
+          (c.scopes ?? []).join(' '),
+        ]),
+      )
+    : '';
   print(
     context,
-    formatTable(['CLIENT_ID', 'KIND', 'NAME', 'REGISTERED', 'LAST USED', 'REDIRECT HOSTS'], rows),
+    formatTable(['CLIENT_ID', 'KIND', 'NAME', 'REGISTERED', 'LAST USED', 'REDIRECT HOSTS'], rows) +
+      machineTable,
     clients,
   );
 }
@@ -99,12 +121,19 @@ async function removeClient(context: AdminContext, clientId: string): Promise<vo
 
 /** Registered clients (their registration) merged with recorded use (every non-seed client). */
 async function allClients(context: AdminContext): Promise<ClientView[]> {
-  const [registered, activity] = await Promise.all([
+  const [registered, activity, added] = await Promise.all([
     context.store.accounts.registeredClients(),
     context.store.accounts.clientActivity(),
+    context.store.trust.list('machine_client'),
   ]);
   const used = new Map(activity.map((a) => [a.clientId, a]));
-  const views = registered.map((payload) => registeredView(payload, used));
+  const views = [
+    ...added.flatMap((entry) => {
+      const client = operatorClientFrom(entry.document);
+      return client ? [machineView(client, entry.createdAt, used)] : [];
+    }),
+    ...registered.map((payload) => registeredView(payload, used)),
+  ];
   const known = new Set(views.map((v) => v.clientId));
   for (const a of activity) if (!known.has(a.clientId)) views.push(activityView(a));
   return views.sort((a, b) => a.clientId.localeCompare(b.clientId));
@@ -127,6 +156,27 @@ function registeredView(
     lastUsed: used.get(clientId)?.lastUsed,
     redirectHosts: hostsOf(redirectUris),
     redirectUris,
+  };
+}
+
+/** Built field by field: the stored document holds the secret of a secret client. */
+function machineView(
+  client: OperatorClient,
+  addedAt: number,
+  used: ReadonlyMap<string, ClientActivity>,
+): ClientView {
+  return {
+    clientId: client.clientId,
+    kind: 'machine',
+    name: client.name,
+    registeredAt: addedAt,
+    lastUsed: used.get(client.clientId)?.lastUsed,
+    redirectHosts: [],
+    redirectUris: [],
+    auth: client.auth,
+    grant: client.grant,
+    resources: client.resources,
+    scopes: client.scopes,
   };
 }
 

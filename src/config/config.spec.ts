@@ -359,7 +359,9 @@ describe('loadConfig', () => {
   it('reports a problem found in several sections once', () => {
     expect(
       problemsOf({ ...PRODUCTION_ENV, MCP_SERVER_CLIENT_SECRET: 'mcp_server_dev_secret' }),
-    ).toEqual(['MCP_SERVER_CLIENT_SECRET must be set to a non-development value in production']);
+    ).toEqual([
+      'MCP_SERVER_CLIENT_SECRET must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
+    ]);
   });
 
   it('throws a ConfigError with a stable code and every problem in its message', () => {

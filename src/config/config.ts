@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { StartupError } from './startup-error';
 import { loadApis, ProtectedApi } from './apis';
+import { loadClientKeys } from './client-keys';
+import type { ClientPrivateKey, PublicClientJwk } from './client-key';
 import {
   apiSchema,
   authSchema,
@@ -21,6 +23,7 @@ import {
 export { DEV_SECRETS, LOG_LEVELS, ROLES } from './sections';
 export type { RegistrationMode, Role } from './sections';
 export type { ProtectedApi } from './apis';
+export type { ClientPrivateKey, PublicClientJwk } from './client-key';
 
 /** URLs and identifiers every role shares; no secrets. */
 export interface SharedConfig {
@@ -104,6 +107,8 @@ export interface AuthConfig {
   /** Base64url key-encryption keys of connected accounts; undefined: the development key. */
   readonly connectedAccountsKeys: readonly string[] | undefined;
   readonly clientSecrets: SeedClientSecrets;
+  /** The MCP server's public key: then its client authenticates with private_key_jwt. */
+  readonly mcpServerKey: PublicClientJwk | undefined;
 }
 
 export interface ApiConfig {
@@ -114,8 +119,10 @@ export interface ApiConfig {
 
 export interface McpConfig {
   readonly corsOrigins: readonly string[];
-  /** The secret of `clientIds.mcpServer`, for token exchange. */
+  /** The secret of `clientIds.mcpServer`, for token exchange (client_secret_basic). */
   readonly clientSecret: string;
+  /** Its key instead (private_key_jwt, RFC 7523 §2.2), when MCP_CLIENT_KEY_FILE is set. */
+  readonly clientKey: ClientPrivateKey | undefined;
 }
 
 export interface SpaConfig {
@@ -205,6 +212,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && apis && 'apis' in apis && apis.apis.some((a) => a.auth) && auth)
     if (!auth.CONNECTED_ACCOUNTS_KEYS)
       problems.add('CONNECTED_ACCOUNTS_KEYS is required in production when an API names `auth`');
+  const keys = loadClientKeys(
+    {
+      privateKeyFile: mcp?.MCP_CLIENT_KEY_FILE,
+      publicKeyFile: auth?.MCP_CLIENT_PUBLIC_KEY_FILE,
+    },
+    production,
+  );
+  for (const problem of keys.problems) problems.add(problem);
   const logging = parse(loggingSchema(context, env.NODE_ENV));
   const metrics = parse(metricsSchema);
 
@@ -280,9 +295,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
         m2m: auth.M2M_CLIENT_SECRET,
         mcpServer: auth.MCP_SERVER_CLIENT_SECRET,
       },
+      mcpServerKey: keys.publicKey,
     },
     api: { corsOrigins: api.CORS_ORIGINS, swaggerUi: api.SWAGGER_UI },
-    mcp: { corsOrigins: mcp.CORS_ORIGINS, clientSecret: mcp.MCP_SERVER_CLIENT_SECRET },
+    mcp: {
+      corsOrigins: mcp.CORS_ORIGINS,
+      clientSecret: mcp.MCP_SERVER_CLIENT_SECRET,
+      clientKey: keys.privateKey,
+    },
     spa: { distDir: spa.SPA_DIST_DIR },
     logging: { level: logging.LOG_LEVEL, format: logging.LOG_FORMAT },
     metrics: { port: metrics.METRICS_PORT, host: metrics.METRICS_HOST },

@@ -151,40 +151,52 @@ function secret(production: boolean, devValue: string) {
 }
 
 export function authSchema({ production }: SectionContext) {
-  return z.object({
-    ACCESS_TOKEN_TTL: integer(300, 30, 86400),
-    EXCHANGED_TOKEN_TTL: integer(300, 30, 3600),
-    REFRESH_TOKEN_REUSE_GRACE: integer(30, 0, 300),
-    ID_TOKEN_TTL: integer(3600, 30, 86400),
-    KEY_ACTIVATION_DELAY_SECONDS: integer(900, 2, 30 * 86400),
-    // 0 (the default) rotates only on `npm run keys -- rotate`.
-    KEY_ROTATION_DAYS: integer(0, 0, 3650),
-    // Dynamically registered clients never used within this time are forgotten.
-    REGISTERED_CLIENT_TTL: integer(86400, 1, 365 * 86400),
-    REGISTRATION: oneOf(REGISTRATION_MODES, 'open'),
-    // Per request to an upstream IdP (discovery, token): a slow one gets a page with a retry.
-    FEDERATION_TIMEOUT_SECONDS: integer(5, 1, 60),
-    DEV_USERS: boolean(!production).refine((on) => !(production && on), {
-      error: 'cannot be enabled in production',
-    }),
-    USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
-    MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
-    M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
-    MCP_SERVER_CLIENT_SECRET: secret(production, DEV_SECRETS.mcpServer),
-    COOKIE_KEYS: optionalText()
-      .transform((raw) => (raw ? commaList(raw) : undefined))
-      .refine((keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)), {
-        error: '(comma-separated, each at least 32 characters) is required in production',
+  return z
+    .object({
+      ACCESS_TOKEN_TTL: integer(300, 30, 86400),
+      EXCHANGED_TOKEN_TTL: integer(300, 30, 3600),
+      REFRESH_TOKEN_REUSE_GRACE: integer(30, 0, 300),
+      ID_TOKEN_TTL: integer(3600, 30, 86400),
+      KEY_ACTIVATION_DELAY_SECONDS: integer(900, 2, 30 * 86400),
+      // 0 (the default) rotates only on `npm run keys -- rotate`.
+      KEY_ROTATION_DAYS: integer(0, 0, 3650),
+      // Dynamically registered clients never used within this time are forgotten.
+      REGISTERED_CLIENT_TTL: integer(86400, 1, 365 * 86400),
+      REGISTRATION: oneOf(REGISTRATION_MODES, 'open'),
+      // Per request to an upstream IdP (discovery, token): a slow one gets a page with a retry.
+      FEDERATION_TIMEOUT_SECONDS: integer(5, 1, 60),
+      DEV_USERS: boolean(!production).refine((on) => !(production && on), {
+        error: 'cannot be enabled in production',
       }),
-    // Key-encryption keys of connected-account tokens (auth/connections/envelope.ts): the
-    // first seals, all open, so a new key goes first and the old one stays until rows are
-    // re-sealed.
-    CONNECTED_ACCOUNTS_KEYS: optionalText()
-      .transform((raw) => (raw ? commaList(raw) : undefined))
-      .refine((keys) => keys === undefined || keys.every(isKey32), {
-        error: 'must be comma-separated base64url keys of 32 bytes each',
-      }),
-  });
+      USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
+      MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
+      M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
+      MCP_SERVER_CLIENT_SECRET: text(DEV_SECRETS.mcpServer),
+      // The MCP server's public key for private_key_jwt (RFC 7523 §2.2); without it the public
+      // part of MCP_CLIENT_KEY_FILE, which a one-process deployment already has.
+      MCP_CLIENT_PUBLIC_KEY_FILE: keyFile(),
+      MCP_CLIENT_KEY_FILE: keyFile(),
+      COOKIE_KEYS: optionalText()
+        .transform((raw) => (raw ? commaList(raw) : undefined))
+        .refine(
+          (keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)),
+          {
+            error: '(comma-separated, each at least 32 characters) is required in production',
+          },
+        ),
+      // Key-encryption keys of connected-account tokens (auth/connections/envelope.ts): the
+      // first seals, all open, so a new key goes first and the old one stays until rows are
+      // re-sealed.
+      CONNECTED_ACCOUNTS_KEYS: optionalText()
+        .transform((raw) => (raw ? commaList(raw) : undefined))
+        .refine((keys) => keys === undefined || keys.every(isKey32), {
+          error: 'must be comma-separated base64url keys of 32 bytes each',
+        }),
+    })
+    .superRefine((env, ctx) => {
+      const keyed = env.MCP_CLIENT_PUBLIC_KEY_FILE ?? env.MCP_CLIENT_KEY_FILE;
+      if (!keyed) refuseDevSecret(production, env.MCP_SERVER_CLIENT_SECRET, ctx);
+    });
 }
 
 export function apiSchema(context: SectionContext) {
@@ -196,10 +208,33 @@ export function apiSchema(context: SectionContext) {
 }
 
 export function mcpSchema(context: SectionContext) {
-  return z.object({
-    CORS_ORIGINS: corsOrigins(context),
-    MCP_SERVER_CLIENT_SECRET: secret(context.production, DEV_SECRETS.mcpServer),
-  });
+  return z
+    .object({
+      CORS_ORIGINS: corsOrigins(context),
+      MCP_SERVER_CLIENT_SECRET: text(DEV_SECRETS.mcpServer),
+      // With a key, the token exchange authenticates with private_key_jwt (RFC 7523 §2.2)
+      // instead of the secret (client_secret_basic), which is then unused.
+      MCP_CLIENT_KEY_FILE: keyFile(),
+    })
+    .superRefine((env, ctx) => {
+      if (!env.MCP_CLIENT_KEY_FILE)
+        refuseDevSecret(context.production, env.MCP_SERVER_CLIENT_SECRET, ctx);
+    });
+}
+
+function keyFile() {
+  return optionalText().transform((path) => (path ? resolve(path) : undefined));
+}
+
+/** The MCP server's secret only matters while no key replaces it. */
+function refuseDevSecret(production: boolean, value: string, ctx: z.RefinementCtx) {
+  if (production && value === DEV_SECRETS.mcpServer) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MCP_SERVER_CLIENT_SECRET'],
+      message: 'must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
+    });
+  }
 }
 
 /**

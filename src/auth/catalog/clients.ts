@@ -80,8 +80,7 @@ export function seedClients(
     {
       client_id: clientIds.mcpServer,
       client_name: 'MCP server (token exchange)',
-      client_secret: config.clientSecrets.mcpServer,
-      token_endpoint_auth_method: 'client_secret_basic',
+      ...mcpServerCredential(config),
       grant_types: [TOKEN_EXCHANGE_GRANT],
       response_types: [],
       redirect_uris: [],
@@ -101,6 +100,25 @@ export function seedClients(
     },
     accountClient(shared),
   ];
+}
+
+/**
+ * With a configured key the MCP server proves itself with a signed assertion (private_key_jwt,
+ * RFC 7523 §2.2) and holds no secret the AuthServer could leak; otherwise client_secret_basic.
+ */
+function mcpServerCredential(config: AuthConfig): Omit<ClientMetadata, 'client_id'> {
+  const key = config.mcpServerKey;
+  if (!key) {
+    return {
+      client_secret: config.clientSecrets.mcpServer,
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+  }
+  return {
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: key.alg,
+    jwks: { keys: [{ ...key }] },
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { importJWK } from 'jose';
 import * as oauth from 'openid-client';
 import { MCP_CONFIG, SHARED_CONFIG } from '../../config/config.module';
 import type { McpConfig, SharedConfig } from '../../config/config';
@@ -11,6 +12,19 @@ import { IssuerUrls } from '../../bearer/issuer-urls';
 import { UpstreamError } from './upstream.error';
 
 const TTL_MS = 5 * 60 * 1000;
+
+/**
+ * private_key_jwt (RFC 7523 §2.2) when the MCP server has a key: each request carries a
+ * one-time assertion signed with it, so nothing that could be replayed crosses the wire.
+ * Otherwise client_secret_basic (RFC 6749 §2.3.1).
+ */
+async function clientAuthentication(config: McpConfig): Promise<oauth.ClientAuth> {
+  const key = config.clientKey;
+  if (!key) return oauth.ClientSecretBasic(config.clientSecret);
+  const privateKey = await importJWK(key.privateJwk, key.publicJwk.alg);
+  if (privateKey instanceof Uint8Array) throw new Error('the client key is not an asymmetric key');
+  return oauth.PrivateKeyJwt({ key: privateKey, kid: key.publicJwk.kid });
+}
 const TIMEOUT_S = 10;
 
 /**
@@ -35,7 +49,7 @@ export class AuthorizationServerMetadata implements IssuerDiscovery {
     this.urls = new IssuerUrls(config.issuer, config.issuerInternalUrl);
   }
 
-  /** The openid-client configuration for back-channel calls (client_secret_basic). */
+  /** The openid-client configuration for back-channel calls, as this server's client. */
   async configuration(): Promise<oauth.Configuration> {
     if (this.cached && this.cached.expiresAt > Date.now()) return this.cached.configuration;
     this.pending ??= this.discover().finally(() => (this.pending = undefined));
@@ -75,7 +89,7 @@ export class AuthorizationServerMetadata implements IssuerDiscovery {
         new URL(issuer),
         clientIds.mcpServer,
         undefined,
-        oauth.ClientSecretBasic(this.mcp.clientSecret),
+        await clientAuthentication(this.mcp),
         {
           algorithm: 'oauth2',
           timeout: TIMEOUT_S,
