@@ -1,6 +1,7 @@
 import { OidcClient, User } from 'oidc-client-ts';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../config/config';
+import { MemoryDpopStore } from '../test/memory-dpop-store';
 import { jsonResponse } from '../test/responses';
 import { SessionExpiredError } from './session-expired';
 import { SpaUserManager, userManagerSettings } from './spa-user-manager';
@@ -23,7 +24,7 @@ const metadata = {
 describe('the authorization request', () => {
   it('asks for both resources, PKCE S256, the configured scope and our redirect URI', async () => {
     const client = new OidcClient({
-      ...userManagerSettings(config, ORIGIN, sessionStorage),
+      ...userManagerSettings(config, ORIGIN, sessionStorage, new MemoryDpopStore()),
       metadata,
     });
     const request = await client.createSigninRequest({});
@@ -40,7 +41,7 @@ describe('the authorization request', () => {
   });
 
   it('asks the token endpoint for the API token only, and keeps tokens in the given storage', () => {
-    const settings = userManagerSettings(config, ORIGIN, sessionStorage);
+    const settings = userManagerSettings(config, ORIGIN, sessionStorage, new MemoryDpopStore());
     expect(settings.extraTokenParams).toEqual({ resource: 'http://api.test' });
     expect(settings.post_logout_redirect_uri).toBe('http://spa.test/signout-callback-oidc');
     expect(settings.automaticSilentRenew).toBe(true);
@@ -93,7 +94,7 @@ function rotatingTokenEndpoint() {
 
 async function signedInManager(fetchFn: typeof fetch, expiresIn = 300): Promise<SpaUserManager> {
   vi.stubGlobal('fetch', fetchFn);
-  const manager = new SpaUserManager(config, ORIGIN, sessionStorage, fetchFn);
+  const manager = new SpaUserManager(config, ORIGIN, sessionStorage, fetchFn, new MemoryDpopStore());
   manager.stopSilentRenew();
   await manager.storeUser(
     new User({
@@ -186,18 +187,18 @@ describe('SpaUserManager.mcpToken', () => {
   });
 });
 
-describe('SpaUserManager.apiAccessToken', () => {
+describe('SpaUserManager.apiCredential', () => {
   it('hands out a fresh API token without calling the AuthServer', async () => {
     const { fetchFn, calls } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn);
-    expect(await manager.apiAccessToken()).toBe('api-token');
+    expect(await manager.apiCredential()).toEqual({ accessToken: 'api-token' });
     expect(calls).toHaveLength(0);
   });
 
   it('renews a token about to expire (a tab that slept through the timer) before handing it out', async () => {
     const { fetchFn, calls } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn, 10);
-    expect(await manager.apiAccessToken()).toBe('at-http://api.test-2');
+    expect((await manager.apiCredential()).accessToken).toBe('at-http://api.test-2');
     expect(calls.map((c) => c.resources)).toEqual([['http://api.test'], ['http://mcp.test/mcp']]);
   });
 
@@ -205,7 +206,7 @@ describe('SpaUserManager.apiAccessToken', () => {
     const { fetchFn } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn);
     await manager.removeUser();
-    await expect(manager.apiAccessToken()).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(manager.apiCredential()).rejects.toBeInstanceOf(SessionExpiredError);
     await expect(manager.mcpToken()).rejects.toBeInstanceOf(SessionExpiredError);
   });
 });
