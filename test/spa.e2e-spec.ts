@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, type JsonWebKey } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { describeWithChromium, launchChromium, SCREENSHOTS } from './support/chromium';
@@ -10,6 +11,19 @@ import { startTestSystem, TestSystem } from './support/system';
  */
 
 const REPO = resolve(__dirname, '..');
+
+/** One base64url JSON part of a JWS: 0 the header, 1 the claims. */
+function decodeJwtPart(jwt: string, part: 0 | 1): Record<string, unknown> {
+  return JSON.parse(
+    Buffer.from(jwt.split('.')[part] ?? '', 'base64url').toString('utf8'),
+  ) as Record<string, unknown>;
+}
+
+/** RFC 7638 thumbprint of an EC public key: SHA-256 of its required members, in order. */
+function thumbprint(jwk: JsonWebKey): string {
+  const { crv, kty, x, y } = jwk;
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+}
 const ACCESS_TOKEN_TTL = 75;
 
 interface McpRequestBody {
@@ -27,6 +41,25 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   const endSessionUrls: URL[] = [];
   /** What the browser itself POSTed to the MCP endpoint: headers and JSON-RPC body. */
   const mcpPosts: { headers: Record<string, string>; body: McpRequestBody }[] = [];
+  /** The headers of the browser's forecast requests to the API. */
+  const apiCalls: Record<string, string>[] = [];
+  /** Page code (a string: the test project has no DOM typings) reading the DPoP key pair. */
+  const storedDpopKey = `new Promise((resolve, reject) => {
+    const open = indexedDB.open('oidc');
+    open.onupgradeneeded = () => open.result.createObjectStore('dpop');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('dpop').objectStore('dpop').get('interactive');
+      get.onerror = () => reject(get.error);
+      get.onsuccess = () => {
+        const keys = get.result && get.result.keys;
+        open.result.close();
+        resolve(keys ? { privateExtractable: keys.privateKey.extractable,
+          algorithm: keys.privateKey.algorithm.name + ' ' + keys.privateKey.algorithm.namedCurve,
+          publicExtractable: keys.publicKey.extractable } : null);
+      };
+    };
+  })`;
 
   const shot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -57,7 +90,11 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     // The SPA role serves spa/dist: build it from the current sources.
     execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: REPO, stdio: 'pipe' });
     // Short-lived access tokens, so silent renewal (60 s before expiry) happens during the run.
-    sys = await startTestSystem({ env: { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) } });
+    // Every DPoP proof must carry a server nonce (RFC 9449 §8, §9), so the SPA's first proof to
+    // each server is refused and its retry with the nonce is what gets through.
+    sys = await startTestSystem({
+      env: { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL), DPOP_REQUIRE_NONCE: 'true' },
+    });
     // Each launch gets a fresh temporary profile, so no cookies or storage carry over.
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -71,6 +108,9 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/connect/authorize')) authorizeUrls.push(url);
       if (url.pathname.endsWith('/connect/endsession')) endSessionUrls.push(url);
+      if (request.method() === 'GET' && request.url() === `${sys.urls.api}/WeatherForecast`) {
+        apiCalls.push(request.headers());
+      }
       if (request.method() === 'POST' && request.url() === `${sys.urls.mcp}/mcp`) {
         mcpPosts.push({
           headers: request.headers(),
@@ -137,6 +177,18 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     ]);
     await shot('05-weather');
 
+    // RFC 9449 §7.1: the bound token under the DPoP scheme, with a proof for this request.
+    expect(apiCalls.length).toBeGreaterThan(0);
+    for (const headers of apiCalls) {
+      expect(headers.authorization).toMatch(/^DPoP ey/);
+      const proof = decodeJwtPart(headers.dpop ?? '', 1);
+      expect(proof).toMatchObject({ htm: 'GET', htu: `${sys.urls.api}/WeatherForecast` });
+      expect(typeof proof.ath).toBe('string');
+    }
+    // The first proof had no nonce and met use_dpop_nonce; the retry carried the API's nonce.
+    expect(decodeJwtPart(apiCalls[0]?.dpop ?? '', 1).nonce).toBeUndefined();
+    expect(typeof decodeJwtPart(apiCalls[1]?.dpop ?? '', 1).nonce).toBe('string');
+
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('05-weather-phone');
     await page.setViewportSize({ width: 1100, height: 800 });
@@ -160,12 +212,25 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     await shot('06-mcp');
 
     // No handshake: server/discover, then each request names the revision in headers and _meta.
+    // The first discover met use_dpop_nonce (RFC 9449 §9) and went again with the MCP nonce.
     expect(mcpPosts.map((p) => p.body.method)).toEqual([
+      'server/discover',
       'server/discover',
       'tools/list',
       'tools/call',
     ]);
+    expect(mcpPosts.map((p) => typeof decodeJwtPart(p.headers.dpop ?? '', 1).nonce)).toEqual([
+      'undefined',
+      'string',
+      'string',
+      'string',
+    ]);
     for (const { headers, body } of mcpPosts) {
+      expect(headers.authorization).toMatch(/^DPoP ey/);
+      expect(decodeJwtPart(headers.dpop ?? '', 1)).toMatchObject({
+        htm: 'POST',
+        htu: `${sys.urls.mcp}/mcp`,
+      });
       expect(headers['mcp-protocol-version']).toBe('2026-07-28');
       expect(headers['mcp-method']).toBe(body.method);
       expect(headers['mcp-session-id']).toBeUndefined();
@@ -175,7 +240,7 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
         'io.modelcontextprotocol/clientCapabilities': {},
       });
     }
-    expect(mcpPosts[2]?.headers['mcp-name']).toBe('get-weather-forecast');
+    expect(mcpPosts[3]?.headers['mcp-name']).toBe('get-weather-forecast');
 
     // On a phone each tool name stays on one line (no break inside a word), nothing overflows.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -184,7 +249,9 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     const lineBoxes = await page.evaluate<number[]>(
       "[...document.querySelectorAll('.tools-table tbody th code')].map((c) => c.getClientRects().length)",
     );
-    expect(lineBoxes).toEqual([1, 1, 1]);
+    // As many tools as the weather API has operations; each name on exactly one line.
+    expect(lineBoxes.length).toBeGreaterThanOrEqual(3);
+    expect(lineBoxes.every((boxes) => boxes === 1)).toBe(true);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       390,
     );
@@ -208,6 +275,35 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
         .count(),
     ).toBe(1);
     await shot('07-tokens');
+  });
+
+  it('holds DPoP-bound tokens, bound to a key the page cannot export', async () => {
+    const card = (name: string) => page.getByRole('article', { name });
+    const fact = (name: string, term: string) =>
+      card(name).locator(`dt:has-text("${term}") + dd`).textContent();
+    const key = await page.evaluate<{
+      privateExtractable: boolean;
+      publicExtractable: boolean;
+      algorithm: string;
+    } | null>(storedDpopKey);
+    // The private key cannot leave WebCrypto, not even to this page's own script.
+    expect(key).toEqual({
+      privateExtractable: false,
+      publicExtractable: true,
+      algorithm: 'ECDSA P-256',
+    });
+
+    for (const name of ['API access token', 'MCP access token']) {
+      expect(await fact(name, 'Token type')).toBe('DPoP');
+      const jkt = await fact(name, 'Bound to key (cnf.jkt)');
+      expect(jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The same key proves both: its thumbprint (RFC 7638) is what the AuthServer bound.
+      const proofJwk = decodeJwtPart(apiCalls[0]?.dpop ?? '', 0).jwk as JsonWebKey;
+      expect(jkt).toBe(thumbprint(proofJwk));
+    }
+    expect(authorizeUrls[0]?.searchParams.get('dpop_jkt')).toBe(
+      await fact('API access token', 'Bound to key (cnf.jkt)'),
+    );
   });
 
   it('renews both access tokens silently, with the rotating refresh token', async () => {
@@ -262,6 +358,8 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
     await shot('09-signed-out');
 
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    // The DPoP key went with the user: the next sign-in binds its tokens to a new key.
+    expect(await page.evaluate<unknown>(storedDpopKey)).toBeNull();
     // RFC 7009 revocation from the SPA, then proof that the refresh token is dead.
     expect(revocations).toEqual([200]);
     // RP-Initiated Logout §2 with the ID token as hint and the registered return address.

@@ -1,6 +1,8 @@
 /** The MCP-audience access token, kept beside (not inside) oidc-client-ts's User record. */
 export interface McpToken {
   readonly accessToken: string;
+  /** `DPoP` when bound to the SPA's key (RFC 9449 §5), else `Bearer`. */
+  readonly tokenType: string;
   /** Seconds since the epoch. */
   readonly expiresAt: number;
   readonly scope?: string;
@@ -9,7 +11,11 @@ export interface McpToken {
 function isMcpToken(value: unknown): value is McpToken {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return typeof record.accessToken === 'string' && typeof record.expiresAt === 'number';
+  return (
+    typeof record.accessToken === 'string' &&
+    typeof record.tokenType === 'string' &&
+    typeof record.expiresAt === 'number'
+  );
 }
 
 export class McpTokenStore {

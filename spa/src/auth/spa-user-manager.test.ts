@@ -1,6 +1,8 @@
-import { OidcClient, User } from 'oidc-client-ts';
+import { OidcClient, User, UserManager } from 'oidc-client-ts';
+import { decodeJwt } from './jwt';
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../config/config';
+import { MemoryDpopStore } from '../test/memory-dpop-store';
 import { jsonResponse } from '../test/responses';
 import { SessionExpiredError } from './session-expired';
 import { SpaUserManager, userManagerSettings } from './spa-user-manager';
@@ -23,7 +25,7 @@ const metadata = {
 describe('the authorization request', () => {
   it('asks for both resources, PKCE S256, the configured scope and our redirect URI', async () => {
     const client = new OidcClient({
-      ...userManagerSettings(config, ORIGIN, sessionStorage),
+      ...userManagerSettings(config, ORIGIN, sessionStorage, new MemoryDpopStore()),
       metadata,
     });
     const request = await client.createSigninRequest({});
@@ -39,8 +41,17 @@ describe('the authorization request', () => {
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('binds the code to the DPoP key with dpop_jkt (RFC 9449 §10)', async () => {
+    const settings = userManagerSettings(config, ORIGIN, sessionStorage, new MemoryDpopStore());
+    const manager = new UserManager({ ...settings, metadata });
+    const jkt = await manager.generateDPoPJkt(settings.dpop!);
+    const client = new OidcClient({ ...settings, metadata });
+    const url = new URL((await client.createSigninRequest({ dpopJkt: jkt! })).url);
+    expect(url.searchParams.get('dpop_jkt')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('asks the token endpoint for the API token only, and keeps tokens in the given storage', () => {
-    const settings = userManagerSettings(config, ORIGIN, sessionStorage);
+    const settings = userManagerSettings(config, ORIGIN, sessionStorage, new MemoryDpopStore());
     expect(settings.extraTokenParams).toEqual({ resource: 'http://api.test' });
     expect(settings.post_logout_redirect_uri).toBe('http://spa.test/signout-callback-oidc');
     expect(settings.automaticSilentRenew).toBe(true);
@@ -57,6 +68,7 @@ interface TokenCall {
 /** A token endpoint that rotates refresh tokens: rt-1 -> rt-2 -> rt-3, and rejects reuse. */
 function rotatingTokenEndpoint() {
   const calls: TokenCall[] = [];
+  const proofs: (string | null)[] = [];
   let current = 1;
   const respond = (input: RequestInfo | URL, init?: RequestInit): Response => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -70,6 +82,7 @@ function rotatingTokenEndpoint() {
       clientId: body.get('client_id'),
     };
     calls.push(call);
+    proofs.push(new Headers(init?.headers).get('dpop'));
     if (call.refreshToken !== `rt-${current}`) {
       return jsonResponse(
         { error: 'invalid_grant', error_description: 'grant request is invalid' },
@@ -88,12 +101,18 @@ function rotatingTokenEndpoint() {
   const fetchFn = vi.fn<typeof fetch>((input, init) =>
     Promise.resolve().then(() => respond(input, init)),
   );
-  return { fetchFn, calls };
+  return { fetchFn, calls, proofs };
 }
 
 async function signedInManager(fetchFn: typeof fetch, expiresIn = 300): Promise<SpaUserManager> {
   vi.stubGlobal('fetch', fetchFn);
-  const manager = new SpaUserManager(config, ORIGIN, sessionStorage, fetchFn);
+  const manager = new SpaUserManager(
+    config,
+    ORIGIN,
+    sessionStorage,
+    fetchFn,
+    new MemoryDpopStore(),
+  );
   manager.stopSilentRenew();
   await manager.storeUser(
     new User({
@@ -109,6 +128,19 @@ async function signedInManager(fetchFn: typeof fetch, expiresIn = 300): Promise<
 }
 
 describe('SpaUserManager.mcpToken', () => {
+  it('presents the DPoP key at the token endpoint (RFC 9449 §5), keeping token_type', async () => {
+    const { fetchFn, proofs } = rotatingTokenEndpoint();
+    const manager = await signedInManager(fetchFn);
+
+    const token = await manager.mcpToken();
+
+    const proof = decodeJwt(proofs[0] ?? '');
+    expect(proof.header).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC' } });
+    expect(proof.claims).toMatchObject({ htm: 'POST', htu: metadata.token_endpoint });
+    expect(proof.claims.ath).toBeUndefined();
+    expect(token.tokenType).toBe('Bearer');
+  });
+
   it('gets the MCP token with the refresh_token grant and stores the rotated refresh token', async () => {
     const { fetchFn, calls } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn);
@@ -186,18 +218,18 @@ describe('SpaUserManager.mcpToken', () => {
   });
 });
 
-describe('SpaUserManager.apiAccessToken', () => {
+describe('SpaUserManager.apiCredential', () => {
   it('hands out a fresh API token without calling the AuthServer', async () => {
     const { fetchFn, calls } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn);
-    expect(await manager.apiAccessToken()).toBe('api-token');
+    expect(await manager.apiCredential()).toEqual({ accessToken: 'api-token' });
     expect(calls).toHaveLength(0);
   });
 
   it('renews a token about to expire (a tab that slept through the timer) before handing it out', async () => {
     const { fetchFn, calls } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn, 10);
-    expect(await manager.apiAccessToken()).toBe('at-http://api.test-2');
+    expect((await manager.apiCredential()).accessToken).toBe('at-http://api.test-2');
     expect(calls.map((c) => c.resources)).toEqual([['http://api.test'], ['http://mcp.test/mcp']]);
   });
 
@@ -205,7 +237,7 @@ describe('SpaUserManager.apiAccessToken', () => {
     const { fetchFn } = rotatingTokenEndpoint();
     const manager = await signedInManager(fetchFn);
     await manager.removeUser();
-    await expect(manager.apiAccessToken()).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(manager.apiCredential()).rejects.toBeInstanceOf(SessionExpiredError);
     await expect(manager.mcpToken()).rejects.toBeInstanceOf(SessionExpiredError);
   });
 });

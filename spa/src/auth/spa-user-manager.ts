@@ -1,11 +1,13 @@
 import {
+  IndexedDbDPoPStore,
+  User,
   UserManager,
   WebStorageStateStore,
   type SigninSilentArgs,
-  type User,
   type UserManagerSettings,
 } from 'oidc-client-ts';
 import type { SpaConfig } from '../config/config';
+import type { AccessCredential } from '../http/access-credential';
 import { decodeJwt, numericClaim } from './jwt';
 import { McpTokenStore, type McpToken } from './mcp-token-store';
 import { refreshForResource } from './refresh-grant';
@@ -18,10 +20,14 @@ export const SIGNOUT_CALLBACK_PATH = '/signout-callback-oidc';
 /** Renew this long before a token expires, so a request never leaves with a dying token. */
 const EXPIRY_MARGIN_SECONDS = 30;
 
+/** Where oidc-client-ts keeps the DPoP key pair (its DPoPStore type is not exported). */
+export type DpopKeyStore = NonNullable<UserManagerSettings['dpop']>['store'];
+
 export function userManagerSettings(
   config: SpaConfig,
   origin: string,
   storage: Storage,
+  dpopStore: DpopKeyStore,
 ): UserManagerSettings {
   const store = new WebStorageStateStore({ store: storage });
   return {
@@ -40,6 +46,11 @@ export function userManagerSettings(
     // The ID token carries the profile claims; the access token is for the API, not userinfo.
     loadUserInfo: false,
     revokeTokenTypes: ['refresh_token'],
+    // RFC 9449: every token request carries a proof, so the access and refresh tokens are bound
+    // to a key the page cannot export (§5; oidc-client-ts generates it non-extractable), and the
+    // authorization request names that key in dpop_jkt so the code is bound to it too (§10).
+    // Removing the user (sign-out) deletes the key.
+    dpop: { store: dpopStore, bind_authorization_code: true },
   };
 }
 
@@ -51,14 +62,17 @@ export function userManagerSettings(
 export class SpaUserManager extends UserManager {
   private readonly queue = new SerialQueue();
   readonly mcpTokens: McpTokenStore;
+  /** The resource servers' DPoP nonces by origin (RFC 9449 §8), shared by every request. */
+  private readonly resourceNonces = new Map<string, string>();
 
   constructor(
     readonly config: SpaConfig,
     origin: string,
     storage: Storage,
     private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
+    private readonly dpopStore: DpopKeyStore = new IndexedDbDPoPStore(),
   ) {
-    super(userManagerSettings(config, origin, storage));
+    super(userManagerSettings(config, origin, storage, dpopStore));
     this.mcpTokens = new McpTokenStore(
       storage,
       `api-mcp-auth.mcp-token:${config.authority}:${config.clientId}`,
@@ -78,13 +92,45 @@ export class SpaUserManager extends UserManager {
    * The API access token, renewed first if it expires within the margin. Pages ask for it on
    * every request, so a tab that slept through the renewal timer still sends a live token.
    */
-  apiAccessToken(): Promise<string> {
+  apiCredential(): Promise<AccessCredential> {
     return this.queue.run(async () => {
       let user = await this.getUser();
       if (user?.refresh_token && expiresWithinMargin(user.expires_at)) user = await this.renew({});
       if (!user || user.expired) throw new SessionExpiredError();
-      return user.access_token;
+      return this.credential(user, user.access_token, user.token_type);
     });
+  }
+
+  /** The MCP token as mcpToken() gives it, with what it takes to present it. */
+  async mcpCredential(): Promise<AccessCredential> {
+    const token = await this.mcpToken();
+    const user = await this.getUser();
+    if (!user) throw new SessionExpiredError();
+    return this.credential(user, token.accessToken, token.tokenType);
+  }
+
+  /**
+   * A DPoP-bound token (token_type DPoP, RFC 9449 §5) is presented with a proof whose `ath` is
+   * its hash (§4.2); oidc-client-ts hashes the User's access_token, so a token other than the
+   * User's own travels in a User of its own.
+   */
+  private credential(user: User, accessToken: string, tokenType: string): AccessCredential {
+    if (tokenType.toLowerCase() !== 'dpop') return { accessToken };
+    const holder =
+      accessToken === user.access_token
+        ? user
+        : new User({ access_token: accessToken, token_type: tokenType, profile: user.profile });
+    return {
+      accessToken,
+      dpop: {
+        nonces: this.resourceNonces,
+        prove: async (htu, htm, nonce) => {
+          const proof = await this.dpopProof(htu, holder, htm, nonce);
+          if (!proof) throw new SessionExpiredError();
+          return proof;
+        },
+      },
+    };
   }
 
   /** The stored MCP token while it is fresh, else a new one from the refresh_token grant. */
@@ -122,6 +168,8 @@ export class SpaUserManager extends UserManager {
         clientId: this.config.clientId,
         refreshToken,
         resource: this.config.mcpResource,
+        // The library's own token-endpoint proof: same key, and the AuthServer's last nonce.
+        dpopProof: (nonce) => this._client.getDpopProof(this.dpopStore, nonce),
       },
       this.fetchFn,
     );
@@ -132,6 +180,7 @@ export class SpaUserManager extends UserManager {
     }
     const token: McpToken = {
       accessToken: response.access_token,
+      tokenType: response.token_type,
       expiresAt: expiresAt(response.access_token, response.expires_in),
       ...(response.scope !== undefined && { scope: response.scope }),
     };

@@ -1,4 +1,4 @@
-import { bearerChallenge } from './www-authenticate';
+import { tokenChallenge } from './www-authenticate';
 
 /** Why a call to one of our servers did not give the page what it asked for. */
 export type HttpProblem =
@@ -32,11 +32,14 @@ export class HttpProblemError extends Error {
   }
 }
 
-/** Maps a non-2xx answer to a problem, reading RFC 6750 §3 hints from WWW-Authenticate. */
+/**
+ * Maps a non-2xx answer to a problem, reading the hints of a Bearer (RFC 6750 §3) or DPoP
+ * (RFC 9449 §7.1) challenge in WWW-Authenticate.
+ */
 export function problemFromResponse(service: string, response: Response): HttpProblem {
   const { status } = response;
   if (status === 401 || status === 403) {
-    const params = bearerChallenge(response.headers.get('www-authenticate'))?.params ?? {};
+    const params = tokenChallenge(response.headers.get('www-authenticate'))?.params ?? {};
     const hints = {
       ...(params.error !== undefined && { error: params.error }),
       ...(params.error_description !== undefined && { description: params.error_description }),

@@ -73,3 +73,14 @@ export function parseWwwAuthenticate(header: string | null | undefined): Challen
 export function bearerChallenge(header: string | null | undefined): Challenge | undefined {
   return parseWwwAuthenticate(header).find((challenge) => challenge.scheme === 'bearer');
 }
+
+/**
+ * The challenge that explains a rejected access token: a Bearer (RFC 6750 §3) or DPoP
+ * (RFC 9449 §7.1) one, preferring whichever names an `error`, as a server may offer both.
+ */
+export function tokenChallenge(header: string | null | undefined): Challenge | undefined {
+  const challenges = parseWwwAuthenticate(header).filter(
+    (challenge) => challenge.scheme === 'bearer' || challenge.scheme === 'dpop',
+  );
+  return challenges.find((challenge) => challenge.params.error !== undefined) ?? challenges[0];
+}

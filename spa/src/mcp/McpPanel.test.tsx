@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { emptyResponse, jsonResponse, sseResponse } from '../test/responses';
 import { McpPanel } from './McpPanel';
 
-const mcpToken = () => Promise.resolve('mcp-token');
+const mcpToken = () => Promise.resolve({ accessToken: 'mcp-token' });
 
 type Handler = (id: number | undefined, params: unknown) => Response;
 
@@ -58,7 +58,7 @@ function renderPanel(fetchFn: typeof fetch) {
   render(
     <McpPanel
       endpoint="http://localhost:8010/mcp"
-      accessToken={mcpToken}
+      credential={mcpToken}
       onSignIn={vi.fn()}
       fetchFn={fetchFn}
     />,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { describeFailure } from '../errors/describe-failure';
+import type { AccessCredential } from '../http/access-credential';
 import type { ProblemText } from '../http/http-problem';
 import {
   MCP_SERVICE,
@@ -29,20 +30,20 @@ type Call =
 
 interface Props {
   readonly endpoint: string;
-  readonly accessToken: () => Promise<string>;
+  readonly credential: () => Promise<AccessCredential>;
   readonly onSignIn: () => void;
   readonly fetchFn?: typeof fetch;
 }
 
 /** Connect (server/discover, or the 2025 handshake), tools/list, then tools/call on demand. */
-export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: Props) {
+export function McpPanel({ endpoint, credential, onSignIn, fetchFn = fetch }: Props) {
   const [session, setSession] = useState<Session>({ status: 'connecting' });
   const [call, setCall] = useState<Call>();
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
-    const client = new McpHttpClient(endpoint, accessToken, fetchFn, controller.signal);
+    const client = new McpHttpClient(endpoint, credential, fetchFn, controller.signal);
     setSession({ status: 'connecting' });
     setCall(undefined);
     (async () => {
@@ -55,7 +56,7 @@ export function McpPanel({ endpoint, accessToken, onSignIn, fetchFn = fetch }: P
       }
     });
     return () => controller.abort();
-  }, [endpoint, accessToken, fetchFn, attempt]);
+  }, [endpoint, credential, fetchFn, attempt]);
 
   const run = useCallback(
     (tool: string) => {

@@ -5,7 +5,7 @@ import { JsonRpcError, McpProtocolError } from './json-rpc';
 import { McpHttpClient } from './mcp-client';
 
 const ENDPOINT = 'http://localhost:8010/mcp';
-const token = (value: string) => () => Promise.resolve(value);
+const token = (value: string) => () => Promise.resolve({ accessToken: value });
 
 interface Sent {
   readonly headers: Headers;
@@ -152,7 +152,7 @@ describe('McpHttpClient on a 2026-07-28 server', () => {
     const tokens = ['first', 'renewed'];
     const client = new McpHttpClient(
       ENDPOINT,
-      () => Promise.resolve(tokens.shift() ?? ''),
+      () => Promise.resolve({ accessToken: tokens.shift() ?? '' }),
       fetchFn,
     );
     await client.connect();

@@ -1,9 +1,5 @@
-import {
-  fetchAnyStatus,
-  fetchOk,
-  HttpProblemError,
-  problemFromResponse,
-} from '../http/http-problem';
+import { authorizedFetch, type AccessCredential } from '../http/access-credential';
+import { HttpProblemError, problemFromResponse } from '../http/http-problem';
 import {
   errorObjectIn,
   McpProtocolError,
@@ -99,7 +95,7 @@ export class McpHttpClient {
   constructor(
     private readonly endpoint: string,
     /** Asked before every request, so a renewed token is picked up mid-session. */
-    private readonly accessToken: () => Promise<string>,
+    private readonly credential: () => Promise<AccessCredential>,
     private readonly fetchFn: typeof fetch = fetch,
     private readonly signal?: AbortSignal,
   ) {}
@@ -126,12 +122,7 @@ export class McpHttpClient {
     const id = this.takeId();
     let response: Response;
     try {
-      response = await fetchAnyStatus(
-        MCP_SERVICE,
-        this.endpoint,
-        await this.requestInit({ id, method: 'server/discover' }),
-        this.fetchFn,
-      );
+      response = await this.send(this.requestInit({ id, method: 'server/discover' }));
     } catch (error) {
       // A browser reports a CORS preflight that refuses the 2026 headers like an unreachable
       // server; the handshake carries none of them and tells the two apart.
@@ -223,11 +214,10 @@ export class McpHttpClient {
     return { isError: result.isError === true, text };
   }
 
-  private async headers(method: string, params: JsonObject): Promise<Record<string, string>> {
+  private headers(method: string, params: JsonObject): Record<string, string> {
     const common = {
       'Content-Type': 'application/json',
       Accept: 'application/json, text/event-stream',
-      Authorization: `Bearer ${await this.accessToken()}`,
     };
     if (this.era === 'legacy') {
       return {
@@ -251,13 +241,13 @@ export class McpHttpClient {
   }
 
   /** The POST carrying one JSON-RPC message; one without an id is a notification. */
-  private async requestInit(message: OutgoingMessage): Promise<RequestInit> {
+  private requestInit(message: OutgoingMessage): RequestInit {
     const { method, params = {} } = message;
     const sent =
       this.era === 'modern' ? { ...message, params: { ...params, _meta: requestMeta() } } : message;
     return {
       method: 'POST',
-      headers: await this.headers(method, params),
+      headers: this.headers(method, params),
       body: JSON.stringify({ jsonrpc: '2.0', ...sent }),
       ...(this.signal && { signal: this.signal }),
     };
@@ -269,9 +259,15 @@ export class McpHttpClient {
     return id;
   }
 
+  /** One POST with the current token: Bearer, or DPoP with a proof for this request. */
+  private async send(init: RequestInit): Promise<Response> {
+    const credential = await this.credential();
+    return authorizedFetch(MCP_SERVICE, this.endpoint, init, credential, this.fetchFn);
+  }
+
   private async post(message: OutgoingMessage): Promise<Response> {
-    const init = await this.requestInit(message);
-    const response = await fetchOk(MCP_SERVICE, this.endpoint, init, this.fetchFn);
+    const response = await this.send(this.requestInit(message));
+    if (!response.ok) throw new HttpProblemError(problemFromResponse(MCP_SERVICE, response));
     if (this.era === 'legacy') {
       // A stateless server sends none; a stateful one expects it back on every request.
       this.sessionId = response.headers.get('mcp-session-id') ?? this.sessionId;

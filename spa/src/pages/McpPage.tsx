@@ -4,10 +4,7 @@ import { McpPanel } from '../mcp/McpPanel';
 
 export function McpPage() {
   const { userManager, config, signIn } = useAuth();
-  const mcpToken = useCallback(
-    async () => (await userManager.mcpToken()).accessToken,
-    [userManager],
-  );
+  const mcpCredential = useCallback(() => userManager.mcpCredential(), [userManager]);
 
   return (
     <section aria-labelledby="mcp-title">
@@ -22,7 +19,7 @@ export function McpPage() {
       </p>
       <McpPanel
         endpoint={config.mcpResource}
-        accessToken={mcpToken}
+        credential={mcpCredential}
         onSignIn={() => void signIn('/mcp')}
       />
     </section>

@@ -4,6 +4,7 @@ import { useMcpToken } from '../auth/useMcpToken';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { useNow } from '../components/useNow';
 import { describeFailure } from '../errors/describe-failure';
+import { TokenBindingFacts } from '../tokens/TokenBindingFacts';
 import { TokenCard } from '../tokens/TokenCard';
 
 export function TokensPage() {
@@ -19,7 +20,9 @@ export function TokensPage() {
       <p className="lead">
         Three tokens, three readers. They are decoded here without checking signatures: only the
         services that receive them verify them. The browser keeps them in session storage, so they
-        disappear when this tab closes.
+        disappear when this tab closes. The access tokens are DPoP-bound (RFC 9449): each request
+        also carries a proof signed with a key this browser generated and cannot export, kept in
+        IndexedDB, so a stolen token is useless without it.
       </p>
 
       {user.id_token ? (
@@ -35,9 +38,11 @@ export function TokensPage() {
 
       <TokenCard id="api-token" title="API access token" token={user.access_token} now={now}>
         <p>
-          Sent as <code>Authorization: Bearer …</code> to <code>{config.apiBaseUrl}</code>. Its
-          audience is the API's resource indicator <code>{config.apiResource}</code>.
+          Sent as <code>Authorization: {user.token_type} …</code> to{' '}
+          <code>{config.apiBaseUrl}</code>. Its audience is the API's resource indicator{' '}
+          <code>{config.apiResource}</code>.
         </p>
+        <TokenBindingFacts tokenType={user.token_type} accessToken={user.access_token} />
       </TokenCard>
 
       {mcp.status === 'ready' ? (
@@ -46,6 +51,7 @@ export function TokensPage() {
             Sent to <code>{config.mcpResource}</code>. The browser got it by using the refresh token
             at the token endpoint with <code>resource={config.mcpResource}</code>.
           </p>
+          <TokenBindingFacts tokenType={mcp.token.tokenType} accessToken={mcp.token.accessToken} />
         </TokenCard>
       ) : mcp.status === 'loading' ? (
         <p className="status" role="status">

@@ -13,11 +13,11 @@ const FORECASTS = [
   { date: '2026-07-05', temperatureC: 15, temperatureF: 58, summary: 'Cool' },
 ];
 
-const apiToken = () => Promise.resolve('api-token');
+const apiToken = () => Promise.resolve({ accessToken: 'api-token' });
 
 function renderPanel(fetchFn: typeof fetch, onSignIn = vi.fn()) {
   render(
-    <WeatherPanel apiBaseUrl={API} accessToken={apiToken} onSignIn={onSignIn} fetchFn={fetchFn} />,
+    <WeatherPanel apiBaseUrl={API} credential={apiToken} onSignIn={onSignIn} fetchFn={fetchFn} />,
   );
   return { onSignIn };
 }
@@ -73,7 +73,7 @@ describe('WeatherPanel', () => {
     const fetchFn = vi.fn<typeof fetch>();
     const expired = () => Promise.reject(new SessionExpiredError());
     render(
-      <WeatherPanel apiBaseUrl={API} accessToken={expired} onSignIn={vi.fn()} fetchFn={fetchFn} />,
+      <WeatherPanel apiBaseUrl={API} credential={expired} onSignIn={vi.fn()} fetchFn={fetchFn} />,
     );
     expect((await screen.findByRole('alert')).textContent).toMatch(/session has expired/i);
     expect(fetchFn).not.toHaveBeenCalled();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ProblemNotice } from '../components/ProblemNotice';
 import { describeFailure } from '../errors/describe-failure';
+import type { AccessCredential } from '../http/access-credential';
 import type { ProblemText } from '../http/http-problem';
 import { API_SERVICE, fetchForecasts, type Forecast } from './weather-api';
 import { WeatherTable } from './WeatherTable';
@@ -13,12 +14,12 @@ type State =
 interface Props {
   readonly apiBaseUrl: string;
   /** Asked for each load, so a silently renewed token does not reset what is on screen. */
-  readonly accessToken: () => Promise<string>;
+  readonly credential: () => Promise<AccessCredential>;
   readonly onSignIn: () => void;
   readonly fetchFn?: typeof fetch;
 }
 
-export function WeatherPanel({ apiBaseUrl, accessToken, onSignIn, fetchFn = fetch }: Props) {
+export function WeatherPanel({ apiBaseUrl, credential, onSignIn, fetchFn = fetch }: Props) {
   const [state, setState] = useState<State>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
@@ -27,8 +28,8 @@ export function WeatherPanel({ apiBaseUrl, accessToken, onSignIn, fetchFn = fetc
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: 'loading' });
-    accessToken()
-      .then((token) => fetchForecasts(apiBaseUrl, token, fetchFn, controller.signal))
+    credential()
+      .then((current) => fetchForecasts(apiBaseUrl, current, fetchFn, controller.signal))
       .then(
         (forecasts) => setState({ status: 'loaded', forecasts }),
         (error: unknown) => {
@@ -38,7 +39,7 @@ export function WeatherPanel({ apiBaseUrl, accessToken, onSignIn, fetchFn = fetc
         },
       );
     return () => controller.abort();
-  }, [apiBaseUrl, accessToken, fetchFn, attempt]);
+  }, [apiBaseUrl, credential, fetchFn, attempt]);
 
   switch (state.status) {
     case 'loading':

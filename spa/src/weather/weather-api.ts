@@ -1,4 +1,5 @@
-import { fetchOk, HttpProblemError } from '../http/http-problem';
+import { authorizedFetch, type AccessCredential } from '../http/access-credential';
+import { HttpProblemError, problemFromResponse } from '../http/http-problem';
 
 export const API_SERVICE = 'the weather API';
 
@@ -20,22 +21,21 @@ function isForecast(value: unknown): value is Forecast {
   );
 }
 
-/** GET /WeatherForecast with the API-audience access token (RFC 6750 §2.1). */
+/** GET /WeatherForecast with the API-audience access token, DPoP-bound or Bearer. */
 export async function fetchForecasts(
   apiBaseUrl: string,
-  accessToken: string,
+  credential: AccessCredential,
   fetchFn: typeof fetch = fetch,
   signal?: AbortSignal,
 ): Promise<Forecast[]> {
-  const response = await fetchOk(
+  const response = await authorizedFetch(
     API_SERVICE,
     `${apiBaseUrl}/WeatherForecast`,
-    {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      ...(signal && { signal }),
-    },
+    { headers: { Accept: 'application/json' }, ...(signal && { signal }) },
+    credential,
     fetchFn,
   );
+  if (!response.ok) throw new HttpProblemError(problemFromResponse(API_SERVICE, response));
   const body: unknown = await response.json().catch(() => undefined);
   if (!Array.isArray(body) || !body.every(isForecast)) {
     throw new HttpProblemError({
