@@ -5,15 +5,14 @@
 // bench/results/latest.json.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { openConnection } from './bench/http-load.mjs';
+import { freePort, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -22,15 +21,6 @@ const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';
 const M2M = 'Basic ' + Buffer.from(`m2m.client:${M2M_SECRET}`).toString('base64');
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const rssMiB = (pid) => {
@@ -43,38 +33,9 @@ const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=8', MALLOC_ARENA_MAX:
 function spawnServer(env, stdout = 'ignore') {
   return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-async function waitHealthy(urls, child, limitMs = 90_000) {
-  const started = performance.now();
-  for (;;) {
-    const up = await Promise.all(urls.map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)));
-    if (up.every(Boolean)) return performance.now() - started;
-    if (child.exitCode !== null) throw new Error('server exited during start-up');
-    if (performance.now() - started > limitMs) throw new Error(`not healthy after ${limitMs} ms`);
-    await delay(20);
-  }
-}
-
 async function boot(extraEnv) {
-  const [auth, api, mcp, spa] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const env = {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    ISSUER_URL: `http://localhost:${auth}`,
-    API_BASE_URL: `http://localhost:${api}`,
-    MCP_BASE_URL: `http://localhost:${mcp}`,
-    SPA_URL: `http://localhost:${spa}`,
-    SQLITE_PATH: join(dir, 'auth.sqlite'),
-    ...extraEnv,
-  };
-  const urls = { auth: env.ISSUER_URL, api: env.API_BASE_URL, mcp: env.MCP_BASE_URL, spa: env.SPA_URL };
+  const { env: base, urls, dir } = await systemOnFreePorts('bench-');
+  const env = { ...base, ...extraEnv };
   const child = spawnServer(env);
   const startupMs = await waitHealthy(Object.values(urls), child);
   return {

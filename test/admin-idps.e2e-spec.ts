@@ -7,6 +7,16 @@ import { envWithoutStore, runNpmScript, type CommandRun } from './support/operat
 const SECRET = 'corp-client-secret-never-printed-0123';
 /** Stands for the secret file the first case writes (the cases are listed before it exists). */
 const SECRET_FILE = '<secret file>';
+/** `idps add <slug>` for an upstream every refused case shares, then what the case adds. */
+const addUpstream = (slug: string, ...more: string[]) => [
+  'add',
+  slug,
+  '--issuer',
+  'https://x.example',
+  '--client-id',
+  'c',
+  ...more,
+];
 
 /**
  * `npm run admin -- idps add|list|remove|import` as an operator runs it (a process from dist/)
@@ -124,56 +134,22 @@ describe('npm run admin -- idps', () => {
   });
 
   it.each<[string, string[], number, RegExp]>([
-    [
-      'no secret file',
-      ['add', 'x', '--issuer', 'https://x.example', '--client-id', 'c'],
-      2,
-      /idps add needs --client-secret-file <path>\n/,
-    ],
+    ['no secret file', addUpstream('x'), 2, /idps add needs --client-secret-file <path>\n/],
     [
       'a missing secret file',
-      [
-        'add',
-        'x',
-        '--issuer',
-        'https://x.example',
-        '--client-id',
-        'c',
-        '--client-secret-file',
-        '/nonexistent/secret',
-      ],
+      addUpstream('x', '--client-secret-file', '/nonexistent/secret'),
       1,
       /cannot read \/nonexistent\/secret/,
     ],
     [
       'a bad slug',
-      [
-        'add',
-        'Not A Slug',
-        '--issuer',
-        'https://x.example',
-        '--client-id',
-        'c',
-        '--client-secret-file',
-        SECRET_FILE,
-      ],
+      addUpstream('Not A Slug', '--client-secret-file', SECRET_FILE),
       1,
       /invalid upstream IdP: slug: lowercase letters, digits and -\n/,
     ],
     [
       'a malformed rule',
-      [
-        'add',
-        'x',
-        '--issuer',
-        'https://x.example',
-        '--client-id',
-        'c',
-        '--client-secret-file',
-        SECRET_FILE,
-        '--rule',
-        'weatherget',
-      ],
+      addUpstream('x', '--client-secret-file', SECRET_FILE, '--rule', 'weatherget'),
       2,
       /--rule is scope:claim=value/,
     ],

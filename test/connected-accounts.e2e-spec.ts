@@ -7,7 +7,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { SqliteAuthStore } from '../src/storage/sqlite/sqlite.store';
 import { weatherApisFile } from './support/apis-file';
-import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { connectSignedIn, HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { NOTES_SCOPE, NotesApi } from './support/notes-api';
 import { startTestSystem, type TestSystem } from './support/system';
 import { startThirdPartyAs, type ThirdPartyAs } from './support/third-party-as';
@@ -94,21 +94,10 @@ describe('connected accounts (token vault)', () => {
       await store.close();
     }
     provider = new HeadlessOAuthProvider({ redirectUrl: callback.url });
-    transport = new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
-      authProvider: provider,
-    });
-    client = new Client({ name: 'connected-accounts-e2e', version: '1.0.0' });
-    try {
-      await client.connect(transport);
-    } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
-      await transport.finishAuth(provider.takeCallback());
-      transport = new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
-        authProvider: provider,
-      });
-      client = new Client({ name: 'connected-accounts-e2e', version: '1.0.0' });
-      await client.connect(transport);
-    }
+    ({ client, transport } = await connectSignedIn(`${sys.urls.mcp}/mcp`, provider, {
+      name: 'connected-accounts-e2e',
+      version: '1.0.0',
+    }));
   }, 60_000);
 
   afterAll(async () => {

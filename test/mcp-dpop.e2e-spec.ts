@@ -1,12 +1,7 @@
-import {
-  Client,
-  DpopSession,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import { Client, DpopSession } from '@modelcontextprotocol/client';
 import { McpDpopKey } from '../src/mcp/upstream/mcp-dpop-key';
 import { dpopProof, newDpopKey } from './support/dpop';
-import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { connectSignedIn, HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { RecordedRequest, recordingFetch, watchApiPrincipals } from './support/mcp';
 import { decodeJwt } from './support/pkce';
 import { proves } from './support/proves';
@@ -37,22 +32,12 @@ describe('the official MCP client v2 with DPoP and server nonces', () => {
       password: 'alice',
       dpop: session,
     });
-    const open = () =>
-      new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
-        authProvider: provider,
-        fetch: recordingFetch(log),
-      });
-    let transport = open();
-    client = new Client(CLIENT_INFO);
-    try {
-      await client.connect(transport);
-    } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
-      await transport.finishAuth(provider.takeCallback());
-      transport = open();
-      client = new Client(CLIENT_INFO);
-      await client.connect(transport);
-    }
+    ({ client } = await connectSignedIn(
+      `${sys.urls.mcp}/mcp`,
+      provider,
+      CLIENT_INFO,
+      recordingFetch(log),
+    ));
   });
   afterAll(async () => {
     await client?.close();

@@ -1,23 +1,22 @@
 import { codeFlow, mcpClientFlow, type TokenResponse } from './support/flows';
 import { mcpInitialize, toolCall } from './support/mcp';
-import { createPgCluster, type PgCluster } from './support/pg-cluster';
-import { freePorts, onFreePorts } from './support/ports';
+import {
+  bearer,
+  hardFailure,
+  mcpPost,
+  onOwnCluster,
+  send,
+  underLoad,
+  type Answer,
+} from './support/outage';
+import type { PgCluster } from './support/pg-cluster';
 import { showingOutput, startServerProcess, type ServerProcess } from './support/server-process';
 import { until } from './support/until';
 
 /** How long the database is away: longer than the pool's and the checks' own timeouts. */
 const OUTAGE_MS = Number(process.env.OUTAGE_SECONDS ?? 20) * 1000;
-/** No answer may take longer than this, database or not: the client gives up here. */
-const DEADLINE_MS = 5_000;
 /** After the database is back, everything works again within this. */
 const RECOVERY_MS = 5_000;
-
-interface Answer {
-  readonly probe: string;
-  readonly status: number;
-  readonly retryAfter: string | null;
-  readonly body: string;
-}
 
 /**
  * The database goes away under light load and comes back: the system on a PostgreSQL cluster
@@ -32,29 +31,8 @@ describe('a PostgreSQL outage', () => {
   const sys = { urls };
 
   beforeAll(async () => {
-    const [port] = await freePorts(1);
-    cluster = createPgCluster(port!);
-    if (!cluster) return;
-    const database = cluster.url;
-    await onFreePorts(4, async ([auth, api, mcp, spa]) => {
-      Object.assign(urls, {
-        issuer: `http://localhost:${auth}`,
-        api: `http://localhost:${api}`,
-        mcp: `http://localhost:${mcp}`,
-        spa: `http://localhost:${spa}`,
-      });
-      server = await startServerProcess(
-        {
-          DATABASE_URL: database,
-          ISSUER_URL: urls.issuer,
-          API_BASE_URL: urls.api,
-          MCP_BASE_URL: urls.mcp,
-          SPA_URL: urls.spa,
-          // Every failed readiness check warns; the failures this test finds are in its answers.
-          LOG_LEVEL: 'error',
-        },
-        urls.issuer,
-      );
+    cluster = await onOwnCluster(urls, async (env) => {
+      server = await startServerProcess(env, urls.issuer);
       await until('every role healthy', async () =>
         (await Promise.all([urls.api, urls.mcp, urls.spa].map(ready))).every(Boolean)
           ? true
@@ -77,38 +55,8 @@ describe('a PostgreSQL outage', () => {
       () => false,
     );
 
-  async function send(probe: string, url: string, init: RequestInit = {}): Promise<Answer> {
-    try {
-      const response = await fetch(url, {
-        ...init,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(DEADLINE_MS),
-      });
-      const body = await response.text();
-      return {
-        probe,
-        status: response.status,
-        retryAfter: response.headers.get('retry-after'),
-        body,
-      };
-    } catch (error) {
-      // A timeout or a refused connection: status 0, which no expectation accepts.
-      return { probe, status: 0, retryAfter: null, body: String(error) };
-    }
-  }
-
-  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
   const mcpCall = (token: string, body: unknown) =>
-    send('MCP tools/call', `${urls.mcp}/mcp`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify(body),
-    });
+    send('MCP tools/call', `${urls.mcp}/mcp`, mcpPost(token, body));
   const refresh = (refreshToken: string) =>
     send('refresh', `${urls.issuer}/connect/token`, {
       method: 'POST',
@@ -149,7 +97,6 @@ describe('a PostgreSQL outage', () => {
       );
 
       // Light load through the outage: every role, each probe once per round.
-      const answers: Answer[] = [];
       const authorize = new URL(`${urls.issuer}/connect/authorize`);
       authorize.search = new URLSearchParams({
         client_id: 'interactive',
@@ -160,7 +107,7 @@ describe('a PostgreSQL outage', () => {
         code_challenge_method: 'S256',
       }).toString();
       let refreshToken = kept.refresh_token!;
-      const round = () =>
+      const round = (): Promise<Answer[]> =>
         Promise.all([
           send(
             'API with a verified token',
@@ -190,30 +137,20 @@ describe('a PostgreSQL outage', () => {
         ]);
 
       pg.stop();
-      const downUntil = Date.now() + OUTAGE_MS;
-      while (Date.now() < downUntil) {
-        answers.push(...(await round()));
+      const answers = await underLoad(OUTAGE_MS, async () => {
+        const answered = await round();
         expect(server.child.exitCode).toBeNull();
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+        return answered;
+      });
       pg.start();
       const back = Date.now();
 
+      // A /ready that says the store is away needs no Retry-After; nothing may be refused.
       const wrong = answers.filter(
         (a) =>
-          a.status === 0 ||
-          (a.status >= 500 && a.status !== 503) ||
-          (a.status === 503 && !a.retryAfter && !a.probe.endsWith('/ready')) ||
+          (hardFailure(a) && !(a.status === 503 && a.probe.endsWith('/ready'))) ||
           (a.status >= 400 && a.status < 500),
       );
-      const summary = [
-        ...new Set(
-          answers.map(
-            (a) => `${a.probe}: ${a.status}${a.retryAfter ? ` (Retry-After ${a.retryAfter})` : ''}`,
-          ),
-        ),
-      ];
-      process.stderr.write(`answers during the outage:\n  ${summary.join('\n  ')}\n`);
       const readyAnswers = answers.filter((a) => a.probe.endsWith('/ready'));
       expect(wrong.map((a) => `${a.probe}: ${a.status} ${a.body.slice(0, 160)}`)).toEqual([]);
       expect(readyAnswers.every((a) => a.status === 503 && a.body.includes('"store"'))).toBe(true);

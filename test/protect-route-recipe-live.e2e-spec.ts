@@ -1,11 +1,7 @@
-import {
-  Client,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { startAlertsSystem, type AlertsSystem } from './fixtures/alerts/alerts-system';
 import { codeFlow } from './support/flows';
-import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { connectSignedIn, HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 
 const CLIENT_INFO = { name: 'protect-route-recipe-e2e', version: '1.0.0' };
 
@@ -63,29 +59,16 @@ describe('the README recipe, over real HTTP', () => {
       username: 'alice',
       password: 'alice',
     });
-    const open = () =>
-      new StreamableHTTPClientTransport(new URL(`${sys.urls.mcp}/mcp`), {
-        authProvider: provider,
-      });
-    let transport = open();
-    let client = new Client(CLIENT_INFO);
+    let client: Client | undefined;
     try {
-      try {
-        await client.connect(transport);
-      } catch (error) {
-        if (!(error instanceof UnauthorizedError)) throw error;
-        await transport.finishAuth(provider.takeCallback());
-        transport = open();
-        client = new Client(CLIENT_INFO);
-        await client.connect(transport);
-      }
+      ({ client } = await connectSignedIn(`${sys.urls.mcp}/mcp`, provider, CLIENT_INFO));
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain('get-weather-alerts');
       const result = await client.callTool({ name: 'get-weather-alerts', arguments: {} });
       expect(result.isError).toBeFalsy();
       expect(JSON.stringify(result.content)).toContain('[]');
     } finally {
-      await client.close();
+      await client?.close();
       await callback.close();
     }
   });

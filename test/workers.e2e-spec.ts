@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onFreePorts } from './support/ports';
 import { basicAuth } from './support/pkce';
+import { localUrls, urlsEnv } from './support/role-urls';
 import { showingOutput, startServerProcess, type ServerProcess } from './support/server-process';
 import { until } from './support/until';
 
@@ -56,20 +57,12 @@ describe('WORKERS=2: the HTTP roles on a node:cluster', () => {
     dir = mkdtempSync(join(tmpdir(), 'workers-'));
     usersFile = join(dir, 'users.json');
     writeFileSync(usersFile, NO_USERS);
-    await onFreePorts(4, async ([auth, api, mcp, spa]) => {
-      Object.assign(urls, {
-        issuer: `http://localhost:${auth}`,
-        api: `http://localhost:${api}`,
-        mcp: `http://localhost:${mcp}`,
-        spa: `http://localhost:${spa}`,
-      });
+    await onFreePorts(4, async (ports) => {
+      Object.assign(urls, localUrls(ports));
       server = await startServerProcess(
         {
           WORKERS: '2',
-          ISSUER_URL: urls.issuer,
-          API_BASE_URL: urls.api,
-          MCP_BASE_URL: urls.mcp,
-          SPA_URL: urls.spa,
+          ...urlsEnv(urls),
           SQLITE_PATH: join(dir, 'auth.sqlite'),
           USERS_FILE: usersFile,
         },

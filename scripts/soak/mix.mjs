@@ -2,7 +2,7 @@
 // operation checks its answers and reports anything unexpected; refresh chains and revoked
 // grants are remembered so the end of the run can prove that no write was lost.
 import { randomBytes } from 'node:crypto';
-import { Browser, fieldOf, signIn, REQUEST_TIMEOUT_MS } from './browser.mjs';
+import { Browser, fieldOf, signIn, REQUEST_TIMEOUT_MS } from '../lib/browser.mjs';
 
 /** Operations per 100: the proportions the README states. */
 export const MIX = {

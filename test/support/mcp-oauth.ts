@@ -1,5 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import type { DpopSession, OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  type DpopSession,
+  type OAuthDiscoveryState,
+} from '@modelcontextprotocol/client';
 import { TestBrowser } from './browser';
 
 /** Tokens and client information as both MCP SDK generations store them. */
@@ -150,4 +156,33 @@ export async function loopbackCallback(
     url: `http://127.0.0.1:${port}${path}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The official v2 client connected to `mcpUrl` as a user connects one: a first attempt the
+ * server refuses (401), the provider's headless sign-in, then a new transport with the token.
+ */
+export async function connectSignedIn(
+  mcpUrl: string,
+  provider: HeadlessOAuthProvider,
+  clientInfo: { name: string; version: string },
+  fetch?: typeof globalThis.fetch,
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const open = () =>
+    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+      authProvider: provider,
+      ...(fetch ? { fetch } : {}),
+    });
+  let transport = open();
+  let client = new Client(clientInfo);
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    await transport.finishAuth(provider.takeCallback());
+    transport = open();
+    client = new Client(clientInfo);
+    await client.connect(transport);
+  }
+  return { client, transport };
 }

@@ -1,11 +1,10 @@
 import * as oidc from 'openid-client';
-import { cappedFetch } from '../federation/upstream-fetch';
+import { UpstreamDiscovery } from '../federation/upstream-discovery';
 import type { UpstreamIdp } from '../federation/upstream-idp';
 import { ConnectionError } from './connection.error';
 
 /** Seconds per upstream request: a slow upstream costs one tool call a 503, not a hang. */
 const TIMEOUT_SECONDS = 5;
-const DISCOVERY_TTL_MS = 10 * 60_000;
 
 /** The upstream's tokens for one user, as the vault seals them. */
 export interface UpstreamTokens {
@@ -22,14 +21,13 @@ export interface UpstreamTokens {
  * revocation (RFC 7009) where the upstream's metadata (RFC 8414) advertises it.
  */
 export class ConnectClient {
-  private readonly configs = new Map<string, { at: number; config: oidc.Configuration }>();
-  private readonly fetch: typeof globalThis.fetch;
+  private readonly discovery: UpstreamDiscovery;
 
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
   ) {
-    this.fetch = cappedFetch(fetch);
+    this.discovery = new UpstreamDiscovery(fetch, { timeoutSeconds: TIMEOUT_SECONDS });
   }
 
   async start(idp: UpstreamIdp, scopes: readonly string[]) {
@@ -85,29 +83,8 @@ export class ConnectClient {
     return true;
   }
 
-  private async configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
-    const key = JSON.stringify([idp.slug, idp.issuer, idp.clientId, idp.clientSecret]);
-    const cached = this.configs.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.config;
-    const config = await call(() =>
-      oidc.discovery(
-        new URL(idp.issuer),
-        idp.clientId,
-        undefined,
-        oidc.ClientSecretPost(idp.clientSecret),
-        {
-          [oidc.customFetch]: this.fetch,
-          timeout: TIMEOUT_SECONDS,
-          // The upstream schema allows plain HTTP only on this machine.
-          ...(new URL(idp.issuer).protocol === 'http:'
-            ? { execute: [oidc.allowInsecureRequests] }
-            : {}),
-        },
-      ),
-    );
-    config.timeout = TIMEOUT_SECONDS;
-    this.configs.set(key, { at: Date.now(), config });
-    return config;
+  private configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
+    return call(() => this.discovery.configuration(idp));
   }
 }
 

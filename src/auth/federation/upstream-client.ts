@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { FederationError } from './federation.error';
-import { cappedFetch, UpstreamBodyTooLarge } from './upstream-fetch';
+import { UpstreamDiscovery } from './upstream-discovery';
+import { UpstreamBodyTooLarge } from './upstream-fetch';
 import type { UpstreamIdp } from './upstream-idp';
-
-/** Discovery documents are kept this long; a failed discovery is never kept. */
-const DISCOVERY_TTL_MS = 10 * 60_000;
 
 /** What the browser carries to the upstream and we keep (server-side) to check the answer. */
 export interface AuthorizationStart {
@@ -28,16 +25,19 @@ export interface Checks {
  * token endpoint is trusted on TLS alone, and `alg: none` or a forged signature would pass).
  */
 export class UpstreamClient {
-  private readonly configs = new Map<string, { at: number; config: oidc.Configuration }>();
-  private readonly fetch: typeof globalThis.fetch;
+  private readonly discovery: UpstreamDiscovery;
 
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
     /** Per upstream request (FEDERATION_TIMEOUT_SECONDS): a slow IdP gets a retry page. */
-    private readonly timeoutSeconds: number,
+    timeoutSeconds: number,
   ) {
-    this.fetch = cappedFetch(fetch);
+    this.discovery = new UpstreamDiscovery(fetch, {
+      timeoutSeconds,
+      metadata: { id_token_signed_response_alg: 'RS256' },
+      prepare: (config) => oidc.enableNonRepudiationChecks(config),
+    });
   }
 
   async start(idp: UpstreamIdp, loginHint: string | undefined): Promise<AuthorizationStart> {
@@ -80,30 +80,8 @@ export class UpstreamClient {
     return claims;
   }
 
-  private async configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
-    const key = cacheKey(idp);
-    const cached = this.configs.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.config;
-    const config = await this.call(() =>
-      oidc.discovery(
-        new URL(idp.issuer),
-        idp.clientId,
-        { id_token_signed_response_alg: 'RS256' },
-        oidc.ClientSecretPost(idp.clientSecret),
-        {
-          [oidc.customFetch]: this.fetch,
-          timeout: this.timeoutSeconds,
-          // Plain HTTP only for an issuer on this machine (the schema allows no other).
-          ...(new URL(idp.issuer).protocol === 'http:'
-            ? { execute: [oidc.allowInsecureRequests] }
-            : {}),
-        },
-      ),
-    );
-    config.timeout = this.timeoutSeconds;
-    oidc.enableNonRepudiationChecks(config);
-    this.configs.set(key, { at: Date.now(), config });
-    return config;
+  private configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
+    return this.call(() => this.discovery.configuration(idp));
   }
 
   /** openid-client's failures as our codes, decided by error class and code, never message. */
@@ -174,11 +152,4 @@ function causes(error: unknown): { name: string; code: string; error: unknown }[
     current = cause;
   }
   return chain;
-}
-
-/** A changed issuer, client or secret must not reuse the old discovery. */
-function cacheKey(idp: UpstreamIdp): string {
-  return createHash('sha256')
-    .update(JSON.stringify([idp.slug, idp.issuer, idp.clientId, idp.clientSecret]))
-    .digest('base64url');
 }

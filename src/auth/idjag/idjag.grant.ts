@@ -7,6 +7,7 @@ import { WORKLOAD_CLIENT_ID } from '../catalog/grant-types';
 import type { AccountLinking } from '../federation/account-linking';
 import { FederationError } from '../federation/federation.error';
 import { useOnce, type SingleUseRecords } from '../tokens/assertion-replay';
+import { grantAccessToken } from '../tokens/grant-access-token';
 import { invalidGrant, refusal } from '../workload/assertion-errors';
 import type { IssuerKeys } from '../workload/issuer-keys';
 import type { JwtBearerContext } from '../workload/jwt-bearer.grant';
@@ -69,23 +70,13 @@ export function idJagGrant(deps: IdJagGrantDependencies) {
     }
     const userSub = await localUser(deps.linking, issuer, claims);
 
-    const token = new deps.provider.AccessToken({
+    ctx.body = await grantAccessToken(deps, {
       client,
       accountId: userSub,
-      grantId: '',
       gty: 'id_jag',
+      resource: target.id,
       scope,
-      resourceServer: new deps.provider.ResourceServer(
-        target.id,
-        deps.resources.serverInfo(target.id),
-      ),
     });
-    ctx.body = {
-      access_token: await token.save(),
-      token_type: 'Bearer',
-      expires_in: token.expiration,
-      scope: token.scope,
-    };
   };
 }
 

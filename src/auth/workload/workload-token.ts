@@ -1,5 +1,6 @@
 import { errors, type Provider, type TokenEndpointGrantContext } from 'oidc-provider';
 import type { ResourceRegistry } from '../catalog/resources';
+import { grantAccessToken } from '../tokens/grant-access-token';
 import type { WorkloadRule } from './workload-issuer';
 
 export interface WorkloadIdentity {
@@ -42,21 +43,11 @@ export async function issueWorkloadToken(
     );
   }
 
-  const token = new deps.provider.AccessToken({
+  ctx.body = await grantAccessToken(deps, {
     client: ctx.oidc.client,
     accountId: rule.clientId,
-    grantId: '',
     gty: 'workload_federation',
+    resource: target.id,
     scope: scopes.join(' '),
-    resourceServer: new deps.provider.ResourceServer(
-      target.id,
-      deps.resources.serverInfo(target.id),
-    ),
   });
-  ctx.body = {
-    access_token: await token.save(),
-    token_type: 'Bearer',
-    expires_in: token.expiration,
-    scope: token.scope,
-  };
 }

@@ -1,7 +1,7 @@
-// A cookie-jar browser over fetch for the soak: it follows redirects by hand and fills the
-// AuthServer's real login and consent forms, as a user's browser does. Every request carries a
-// deadline, and every answer is reported to `record`, so a hang or a 5xx anywhere in a sign-in
-// is counted.
+// A cookie-jar browser over fetch for the soak and the bench: it follows redirects by hand and
+// fills the AuthServer's real login and consent forms, as a user's browser does. Every request
+// carries a deadline, and every answer is reported to `record`, so a hang or a 5xx anywhere in a
+// sign-in is counted.
 import { createHash, randomBytes } from 'node:crypto';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -10,7 +10,7 @@ export class Browser {
   #cookies = new Map();
 
   /** `record(route, status, ms)`: one answer; status 0 is a network error or a timeout. */
-  constructor(record) {
+  constructor(record = () => {}) {
     this.record = record;
   }
 
@@ -93,9 +93,11 @@ export function routeOf(url) {
   return pathname.replace(/^\/interaction\/[^/]+/, '/interaction/:uid').replace(/^\/connect\/authorize\/.+/, '/connect/authorize/:uid');
 }
 
-/** Authorization code + PKCE through the real forms; resolves to the token response. */
-export async function signIn(browser, { issuer, clientId, clientSecret, redirectUri, scope, resource, user }) {
-  // `user`: { name, password }.
+/**
+ * Authorization code + PKCE through the real forms; resolves to the token response. `user`:
+ * { name, password }; `dpop`: a key whose proof binds the token to it (RFC 9449 §5).
+ */
+export async function signIn(browser, { issuer, clientId, clientSecret, redirectUri, scope, resource, user, dpop }) {
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${issuer}/connect/authorize`);
   authorize.search = new URLSearchParams({
@@ -117,6 +119,7 @@ export async function signIn(browser, { issuer, clientId, clientSecret, redirect
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       ...(clientSecret ? { authorization: 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64') } : {}),
+      ...(dpop ? { dpop: dpop.proof('POST', `${issuer}/connect/token`) } : {}),
     },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
@@ -127,6 +130,6 @@ export async function signIn(browser, { issuer, clientId, clientSecret, redirect
       ...(clientSecret ? {} : { client_id: clientId }),
     }).toString(),
   });
-  if (answer.status !== 200) throw new Error(`code exchange answered ${answer.status}`);
+  if (answer.status !== 200) throw new Error(`code exchange answered ${answer.status}: ${answer.body}`);
   return JSON.parse(answer.body);
 }

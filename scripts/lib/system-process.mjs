@@ -1,0 +1,58 @@
+// dist/main.js started for a load run (bench, soak): the four roles on free loopback ports with
+// a SQLite file of their own, waited for until every role answers /health.
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The environment of a system on four new free ports, its SQLite file in a new folder under
+ * `prefix` (`dir`, for the caller to remove), and the roles' origins.
+ */
+export async function systemOnFreePorts(prefix) {
+  const [auth, api, mcp, spa] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const env = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    ISSUER_URL: `http://localhost:${auth}`,
+    API_BASE_URL: `http://localhost:${api}`,
+    MCP_BASE_URL: `http://localhost:${mcp}`,
+    SPA_URL: `http://localhost:${spa}`,
+    SQLITE_PATH: join(dir, 'auth.sqlite'),
+  };
+  const urls = { auth: env.ISSUER_URL, api: env.API_BASE_URL, mcp: env.MCP_BASE_URL, spa: env.SPA_URL };
+  return { env, urls, dir };
+}
+
+/** Resolves with the milliseconds until every one of `urls` answered /health. */
+export async function waitHealthy(urls, child, { limitMs = 90_000, intervalMs = 20 } = {}) {
+  const started = performance.now();
+  for (;;) {
+    const up = await Promise.all(urls.map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)));
+    if (up.every(Boolean)) return performance.now() - started;
+    if (child.exitCode !== null) throw new Error('server exited during start-up');
+    if (performance.now() - started > limitMs) throw new Error(`not healthy after ${limitMs} ms`);
+    await delay(intervalMs);
+  }
+}
+
+/** SIGTERM, resolving once the process has ended (at once when it already has). */
+export function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
