@@ -92,7 +92,8 @@ const serialE2e = [
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
 for (const file of serialE2e) {
-  if (!existsSync(join(__dirname, 'test', file))) throw new Error(`jest.config.js: no test/${file}`);
+  if (!existsSync(join(__dirname, 'test', file)))
+    throw new Error(`jest.config.js: no test/${file}`);
 }
 
 module.exports = {
