@@ -19,7 +19,14 @@ export type AuditEvent =
   | 'grant.revoked_by_user'
   | 'signing_key.used'
   | 'federation.succeeded'
-  | 'federation.failed';
+  | 'federation.failed'
+  | 'workload.token_issued'
+  | 'workload.assertion_refused'
+  | 'id_jag.issued'
+  | 'id_jag.accepted'
+  | 'connection.connected'
+  | 'connection.disconnected'
+  | 'connection.refresh_refused';
 
 /** disabled: the right password for a disabled user (the page says wrong_credentials). */
 export type SignInFailure = 'wrong_credentials' | 'disabled' | 'throttled';
@@ -34,6 +41,12 @@ export interface SignInSubject {
 export interface ConsentSubject {
   readonly subject: string;
   readonly clientId: string;
+}
+
+/** A user's connected account: whose (`subject`), at which upstream provider. */
+export interface ConnectionSubject {
+  readonly subject: string;
+  readonly provider: string;
 }
 
 export class AuditLog {
@@ -140,6 +153,59 @@ export class AuditLog {
     readonly address: string;
   }): void {
     this.emit('federation.failed', { ...who }, 'warn');
+  }
+
+  /** SEP-1933: a workload's assertion bought an access token; `subject` is its `sub` there. */
+  workloadTokenIssued(issued: {
+    readonly issuer: string;
+    readonly subject: string;
+    readonly clientId: string;
+    readonly resource: string;
+    readonly scopes: readonly string[];
+  }): void {
+    this.emit('workload.token_issued', { ...issued, scopes: [...issued.scopes] });
+  }
+
+  /**
+   * A workload assertion refused, with a stable reason code. The issuer only once it is one we
+   * trust: an untrusted `iss` is whatever the sender chose to write.
+   */
+  workloadAssertionRefused(refusal: { readonly issuer?: string; readonly reason: string }): void {
+    this.emit('workload.assertion_refused', { ...refusal }, 'warn');
+  }
+
+  /** SEP-990 at the identity provider: an ID-JAG for this user, client and other server. */
+  idJagIssued(issued: {
+    readonly subject: string;
+    readonly audience: string;
+    readonly clientId: string;
+  }): void {
+    this.emit('id_jag.issued', { ...issued });
+  }
+
+  /** SEP-990 here: another IdP's ID-JAG for `upstreamSubject` became a token for `subject`. */
+  idJagAccepted(accepted: {
+    readonly issuer: string;
+    readonly upstreamSubject: string;
+    readonly subject: string;
+    readonly clientId: string;
+    readonly resource: string;
+    readonly scopes: readonly string[];
+  }): void {
+    this.emit('id_jag.accepted', { ...accepted, scopes: [...accepted.scopes] });
+  }
+
+  connectionConnected(who: ConnectionSubject): void {
+    this.emit('connection.connected', { ...who });
+  }
+
+  connectionDisconnected(who: ConnectionSubject): void {
+    this.emit('connection.disconnected', { ...who });
+  }
+
+  /** The upstream refused to refresh (its grant is gone): the connection was removed here. */
+  connectionRefreshRefused(who: ConnectionSubject): void {
+    this.emit('connection.refresh_refused', { ...who }, 'warn');
   }
 
   private emit(

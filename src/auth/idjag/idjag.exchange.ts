@@ -20,6 +20,8 @@ export interface IdJagIssuance {
   readonly trust: TrustStore;
   readonly signingKeys: SigningKeyRing;
   readonly findUser: (sub: string) => Promise<UserClaims | undefined>;
+  /** Told of each ID-JAG issued (`clientId`: the requesting client), for the audit log. */
+  readonly onIssued?: (issued: { subject: string; audience: string; clientId: string }) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export function issueIdJag(deps: IdJagIssuance) {
       ...(user.email ? { email: user.email, email_verified: user.email_verified === true } : {}),
       ...(user.name ? { name: user.name } : {}),
     });
+    deps.onIssued?.({ subject: user.sub, audience: audience.audience, clientId: client.clientId });
     // §4.3.2: token_type N_A, as the ID-JAG is not an access token; no refresh token.
     ctx.body = {
       access_token: jag,

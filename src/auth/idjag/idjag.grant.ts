@@ -28,6 +28,18 @@ export interface IdJagGrantDependencies {
   readonly allowance: (
     clientId: string,
   ) => Promise<{ resources: readonly string[]; scopes: readonly string[] } | undefined>;
+  /** Told of each ID-JAG that became an access token, for the audit log. */
+  readonly onAccepted?: (accepted: IdJagAccepted) => void;
+}
+
+/** `upstreamSubject` is the user at `issuer`; `subject` the local user it resolved to. */
+export interface IdJagAccepted {
+  readonly issuer: string;
+  readonly upstreamSubject: string;
+  readonly subject: string;
+  readonly clientId: string;
+  readonly resource: string;
+  readonly scopes: readonly string[];
 }
 
 type IdJagClaims = JWTPayload & { sub: string; jti: string; exp: number; client_id: string };
@@ -49,7 +61,7 @@ export function idJagGrant(deps: IdJagGrantDependencies) {
     const issuer = await trustedIssuer(deps.store, assertion);
     const claims = await verified(deps.keys, issuer, assertion, ctx.oidc.issuer);
     if (claims.client_id !== client.clientId) {
-      throw invalidGrant('the ID-JAG was issued for another client');
+      throw invalidGrant('the ID-JAG was issued for another client', 'wrong_client');
     }
     const allowance = await deps.allowance(client.clientId);
     const target = targetResource(deps.resources, claims.resource, ctx.oidc.params.resource);
@@ -66,7 +78,7 @@ export function idJagGrant(deps: IdJagGrantDependencies) {
     const replayKey = createHash('sha256').update(`${issuer.issuer}\0${claims.jti}`).digest('hex');
     const lifetime = claims.exp - Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS;
     if (!(await useOnce(deps.store, `idjag:${replayKey}`, lifetime))) {
-      throw invalidGrant('the ID-JAG was already used');
+      throw invalidGrant('the ID-JAG was already used', 'replayed');
     }
     const userSub = await localUser(deps.linking, issuer, claims);
 
@@ -76,6 +88,14 @@ export function idJagGrant(deps: IdJagGrantDependencies) {
       gty: 'id_jag',
       resource: target.id,
       scope,
+    });
+    deps.onAccepted?.({
+      issuer: issuer.issuer,
+      upstreamSubject: claims.sub,
+      subject: userSub,
+      clientId: client.clientId,
+      resource: target.id,
+      scopes: scope.split(' '),
     });
   };
 }
@@ -88,12 +108,13 @@ async function trustedIssuer(
   try {
     iss = decodeJwt(assertion).iss;
   } catch {
-    throw invalidGrant('assertion is not a JWT');
+    throw invalidGrant('assertion is not a JWT', 'not_a_jwt');
   }
-  if (typeof iss !== 'string' || iss.length > 512) throw invalidGrant('assertion has no iss');
+  if (typeof iss !== 'string' || iss.length > 512)
+    throw invalidGrant('assertion has no iss', 'no_issuer');
   const entry = await store.trust.find('idjag_issuer', iss);
   const issuer = entry ? idJagIssuerFrom(entry.document) : undefined;
-  if (!issuer) throw invalidGrant('the ID-JAG issuer is not trusted');
+  if (!issuer) throw invalidGrant('the ID-JAG issuer is not trusted', 'untrusted_issuer');
   return issuer;
 }
 
@@ -117,7 +138,7 @@ async function verified(
     for (const name of ['sub', 'jti', 'client_id'] as const) {
       const value = payload[name];
       if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
-        throw invalidGrant(`the ID-JAG ${name} must be a string`);
+        throw invalidGrant(`the ID-JAG ${name} must be a string`, 'invalid_assertion');
       }
     }
     return payload as IdJagClaims;
@@ -144,7 +165,7 @@ async function localUser(
     });
     return userSub;
   } catch (error) {
-    if (error instanceof FederationError) throw invalidGrant(error.message);
+    if (error instanceof FederationError) throw invalidGrant(error.message, 'no_account');
     throw error;
   }
 }

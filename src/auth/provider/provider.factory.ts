@@ -115,6 +115,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       trust: store.trust,
       signingKeys: deps.signingKeys,
       findUser: (sub) => deps.users.findBySubject(sub),
+      onIssued: (issued) => deps.audit.idJagIssued(issued),
     }),
     connected: {
       vault: deps.vault,
@@ -136,7 +137,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
       keys,
       linking: new AccountLinking(store.accounts, store.federation),
       allowance: (clientId) => machines.allowance(clientId),
+      onAccepted: (accepted) => deps.audit.idJagAccepted(accepted),
     }),
+    onIssued: (issued) => deps.audit.workloadTokenIssued(issued),
+    onRefused: (refused) => deps.audit.workloadAssertionRefused(refused),
   });
   acceptAnonymousAssertions(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);

@@ -6,7 +6,7 @@ import { JWT_BEARER_GRANT } from '../catalog/grant-types';
 import type { TrustStore } from '../../storage/trust-store';
 import { useOnce, type SingleUseRecords } from '../tokens/assertion-replay';
 import type { ResourceRegistry } from '../catalog/resources';
-import { invalidGrant, refusal } from './assertion-errors';
+import { invalidGrant, refusal, refusalReason, type AssertionRefusal } from './assertion-errors';
 import type { IssuerKeys } from './issuer-keys';
 import { matchingRule, workloadIssuerFrom, type WorkloadIssuer } from './workload-issuer';
 import { issueWorkloadToken } from './workload-token';
@@ -27,6 +27,21 @@ type Params = { assertion?: unknown; scope?: unknown; resource?: unknown };
 export type JwtBearerContext = TokenEndpointGrantContext<Params>;
 type Context = JwtBearerContext;
 
+/** A workload token issued: `subject` is the workload's `sub` at `issuer`. */
+export interface WorkloadTokenIssued {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly clientId: string;
+  readonly resource: string;
+  readonly scopes: readonly string[];
+}
+
+/** A workload assertion refused; `issuer` only once it is a trusted one. */
+export interface WorkloadAssertionRefused {
+  readonly issuer?: string;
+  readonly reason: AssertionRefusal;
+}
+
 export interface JwtBearerDependencies {
   readonly provider: Provider;
   readonly store: SingleUseRecords & { readonly trust: TrustStore };
@@ -34,6 +49,9 @@ export interface JwtBearerDependencies {
   readonly keys: IssuerKeys;
   /** SEP-990: without it, ID-JAGs are refused. */
   readonly idJag?: IdJagHandler;
+  /** Told of each workload token and each refused workload assertion, for the audit log. */
+  readonly onIssued?: (issued: WorkloadTokenIssued) => void;
+  readonly onRefused?: (refused: WorkloadAssertionRefused) => void;
 }
 
 /**
@@ -43,17 +61,30 @@ export interface JwtBearerDependencies {
  */
 export function registerJwtBearer(deps: JwtBearerDependencies): void {
   const handler = async (ctx: Context) => {
-    const assertion = assertionOf(ctx.oidc.params.assertion);
-    const typ = headerTyp(assertion);
-    if (typ === ID_JAG_TYP) return deps.idJag ? deps.idJag(ctx, assertion) : idJagRefused();
-    return workloadGrant(deps, ctx, assertion);
+    const seen: { issuer?: string } = {};
+    let assertion: string;
+    try {
+      assertion = assertionOf(ctx.oidc.params.assertion);
+      // Workload federation is the profile of every assertion not typed as an ID-JAG, so an
+      // assertion refused before its type is known is reported as a workload one.
+      if (headerTyp(assertion) !== ID_JAG_TYP)
+        return await workloadGrant(deps, ctx, assertion, seen);
+    } catch (error) {
+      const reason = refusalReason(error);
+      if (reason) deps.onRefused?.({ ...seen, reason });
+      throw error;
+    }
+    return deps.idJag ? deps.idJag(ctx, assertion) : idJagRefused();
   };
   deps.provider.registerGrantType(JWT_BEARER_GRANT, handler, ['assertion', 'scope', 'resource']);
 }
 
 function idJagRefused(): Promise<void> {
   return Promise.reject(
-    invalidGrant('Identity Assertion JWT Authorization Grants are not accepted yet'),
+    invalidGrant(
+      'Identity Assertion JWT Authorization Grants are not accepted yet',
+      'id_jag_not_accepted',
+    ),
   );
 }
 
@@ -61,7 +92,7 @@ function assertionOf(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new errors.InvalidRequest('assertion is required');
   }
-  if (value.length > MAX_ASSERTION_CHARS) throw invalidGrant('assertion is too large');
+  if (value.length > MAX_ASSERTION_CHARS) throw invalidGrant('assertion is too large', 'too_large');
   return value;
 }
 
@@ -70,23 +101,39 @@ function headerTyp(assertion: string): string | undefined {
     const { typ } = decodeProtectedHeader(assertion);
     return typeof typ === 'string' ? typ.toLowerCase() : undefined;
   } catch {
-    throw invalidGrant('assertion is not a JWT');
+    throw invalidGrant('assertion is not a JWT', 'not_a_jwt');
   }
 }
 
 /** SEP-1933: a trusted issuer's JWT for a workload a rule allows, for no registered client. */
-async function workloadGrant(deps: JwtBearerDependencies, ctx: Context, assertion: string) {
+async function workloadGrant(
+  deps: JwtBearerDependencies,
+  ctx: Context,
+  assertion: string,
+  seen: { issuer?: string },
+): Promise<void> {
   const issuer = await trustedIssuer(deps.store, assertion);
+  seen.issuer = issuer.issuer;
   const claims = await verified(deps.keys, issuer, assertion, tokenEndpoint(ctx));
   const rule = matchingRule(issuer, claims);
   // The extension answers every refused workload with invalid_grant.
-  if (!rule) throw invalidGrant('no trust rule allows this workload');
+  if (!rule) throw invalidGrant('no trust rule allows this workload', 'no_rule');
   const replayKey = createHash('sha256').update(`${issuer.issuer}\0${claims.jti}`).digest('hex');
   const lifetime = claims.exp - Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS;
   if (!(await useOnce(deps.store, `workload:${replayKey}`, lifetime))) {
-    throw invalidGrant('assertion was already used');
+    throw invalidGrant('assertion was already used', 'replayed');
   }
-  await issueWorkloadToken(deps, ctx, { issuer: issuer.issuer, subject: claims.sub, rule });
+  const granted = await issueWorkloadToken(deps, ctx, {
+    issuer: issuer.issuer,
+    subject: claims.sub,
+    rule,
+  });
+  deps.onIssued?.({
+    issuer: issuer.issuer,
+    subject: claims.sub,
+    clientId: rule.clientId,
+    ...granted,
+  });
 }
 
 async function trustedIssuer(
@@ -97,12 +144,12 @@ async function trustedIssuer(
   try {
     iss = decodeJwt(assertion).iss;
   } catch {
-    throw invalidGrant('assertion is not a JWT');
+    throw invalidGrant('assertion is not a JWT', 'not_a_jwt');
   }
-  if (typeof iss !== 'string') throw invalidGrant('assertion has no iss');
+  if (typeof iss !== 'string') throw invalidGrant('assertion has no iss', 'no_issuer');
   const entry = await store.trust.find('workload_issuer', iss);
   const issuer = entry ? workloadIssuerFrom(entry.document) : undefined;
-  if (!issuer) throw invalidGrant('assertion issuer is not trusted');
+  if (!issuer) throw invalidGrant('assertion issuer is not trusted', 'untrusted_issuer');
   return issuer;
 }
 
@@ -123,7 +170,7 @@ async function verified(
       maxTokenAge: MAX_AGE_SECONDS,
     });
     if (typeof payload.jti !== 'string' || typeof payload.sub !== 'string') {
-      throw invalidGrant('assertion sub and jti must be strings');
+      throw invalidGrant('assertion sub and jti must be strings', 'invalid_assertion');
     }
     return payload as JWTPayload & { sub: string; jti: string; exp: number };
   } catch (error) {

@@ -3,6 +3,12 @@ import type { ResourceRegistry } from '../catalog/resources';
 import { grantAccessToken } from '../tokens/grant-access-token';
 import type { WorkloadRule } from './workload-issuer';
 
+/** What a workload was granted, for the audit log. */
+export interface WorkloadGrant {
+  readonly resource: string;
+  readonly scopes: readonly string[];
+}
+
 export interface WorkloadIdentity {
   readonly issuer: string;
   readonly subject: string;
@@ -22,7 +28,7 @@ export async function issueWorkloadToken(
   deps: { provider: Provider; resources: ResourceRegistry },
   ctx: Context,
   workload: WorkloadIdentity,
-): Promise<void> {
+): Promise<WorkloadGrant> {
   const { rule } = workload;
   const requested = ctx.oidc.params.resource;
   if (requested !== undefined && typeof requested !== 'string') {
@@ -50,4 +56,5 @@ export async function issueWorkloadToken(
     resource: target.id,
     scope: scopes.join(' '),
   });
+  return { resource: target.id, scopes };
 }
