@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { SHARED_CONFIG } from '../config/config.module';
 import type { AuthConfig, SharedConfig } from '../config/config';
 import type { AuthStore } from '../storage/store';
+import { AuditLog } from './audit/audit-log';
 import { AUTH_CONFIG, AUTH_FETCH, AUTH_LOGGER, AUTH_STORE, OIDC_PROVIDER } from './auth.tokens';
 import { ConnectClient } from './connections/connect-client';
 import { ConnectedAccounts } from './connections/connected-accounts';
@@ -37,7 +38,15 @@ const connectClient: FactoryProvider<ConnectClient> = {
 
 const connectedAccounts: FactoryProvider<ConnectedAccounts> = {
   provide: ConnectedAccounts,
-  inject: [AUTH_STORE, AUTH_CONFIG, SHARED_CONFIG, AUTH_LOGGER, UpstreamDirectory, ConnectClient],
+  inject: [
+    AUTH_STORE,
+    AUTH_CONFIG,
+    SHARED_CONFIG,
+    AUTH_LOGGER,
+    UpstreamDirectory,
+    ConnectClient,
+    AuditLog,
+  ],
   useFactory: (
     store: AuthStore,
     config: AuthConfig,
@@ -45,8 +54,15 @@ const connectedAccounts: FactoryProvider<ConnectedAccounts> = {
     logger: Logger,
     directory: UpstreamDirectory,
     client: ConnectClient,
+    audit: AuditLog,
   ) =>
-    new ConnectedAccounts(store.connections, vaultKeys(config, shared, logger), directory, client),
+    new ConnectedAccounts(
+      store.connections,
+      vaultKeys(config, shared, logger),
+      directory,
+      client,
+      (who) => audit.connectionRefreshRefused(who),
+    ),
 };
 
 const connections: FactoryProvider<ConnectionsService> = {
@@ -59,6 +75,7 @@ const connections: FactoryProvider<ConnectionsService> = {
     CsrfTokens,
     SHARED_CONFIG,
     AUTH_LOGGER,
+    AuditLog,
   ],
   useFactory: (
     provider: Provider,
@@ -68,6 +85,7 @@ const connections: FactoryProvider<ConnectionsService> = {
     csrf: CsrfTokens,
     shared: SharedConfig,
     logger: Logger,
+    audit: AuditLog,
   ) =>
     new ConnectionsService(
       provider,
@@ -78,6 +96,7 @@ const connections: FactoryProvider<ConnectionsService> = {
       shared.apis,
       shared.issuer,
       logger,
+      audit,
     ),
 };
 

@@ -40,6 +40,8 @@ export class ConnectedAccounts {
     private readonly keys: EnvelopeKeys,
     private readonly directory: UpstreamDirectory,
     private readonly client: ConnectClient,
+    /** Told when the upstream refused a refresh and the connection was removed (audit log). */
+    private readonly onRefreshRefused?: (who: { subject: string; provider: string }) => void,
   ) {}
 
   async save(userSub: string, provider: string, tokens: UpstreamTokens): Promise<void> {
@@ -67,6 +69,7 @@ export class ConnectedAccounts {
       // RFC 6749 §5.2 invalid_grant: the upstream grant is gone; the user connects again.
       if (error instanceof ConnectionError && error.code === 'upstream_refused') {
         await this.store.removeConnection(userSub, provider);
+        this.onRefreshRefused?.({ subject: userSub, provider });
         throw new ConnectionError('not_connected', 'the upstream refused the refresh');
       }
       throw error;

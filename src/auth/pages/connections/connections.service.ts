@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Provider } from 'oidc-provider';
 import type { ProtectedApi } from '../../../config/config';
+import type { AuditLog } from '../../audit/audit-log';
 import { ROUTES } from '../../../config/protocol';
 import type { ConsumptionLog, OidcRecordStore } from '../../../storage/oidc-records';
 import { ACCOUNT_PATH, accountSignInUrl } from '../../catalog/account-client';
@@ -47,6 +48,7 @@ export class ConnectionsService {
     private readonly apis: readonly ProtectedApi[],
     private readonly issuer: string,
     private readonly logger: Logger,
+    private readonly audit: AuditLog,
   ) {
     this.origin = new URL(issuer).origin;
   }
@@ -87,7 +89,7 @@ export class ConnectionsService {
       const idp = await this.vault.idp(pending.provider);
       const tokens = await this.client.finish(idp, callback, state, pending.codeVerifier);
       await this.vault.save(pending.accountId, pending.provider, tokens);
-      this.logger.info({ provider: pending.provider, sub: pending.accountId }, 'account connected');
+      this.audit.connectionConnected({ subject: pending.accountId, provider: pending.provider });
       return { kind: 'redirect', location: `${ACCOUNT_PATH}?connected=1` };
     } catch (error) {
       return this.failed(error, pending.provider);
@@ -105,8 +107,9 @@ export class ConnectionsService {
       return { kind: 'redirect', location: accountSignInUrl(this.issuer, ROUTES.authorization) };
     const csrf = this.csrf.verifyForSession(who.sessionUid, textField(body, 'csrf', 128));
     assertSameSiteForm(origin, this.origin, csrf);
-    await this.vault.disconnect(who.accountId, provider);
-    this.logger.info({ provider, sub: who.accountId }, 'account disconnected');
+    if (await this.vault.disconnect(who.accountId, provider)) {
+      this.audit.connectionDisconnected({ subject: who.accountId, provider });
+    }
     return { kind: 'redirect', location: `${ACCOUNT_PATH}?disconnected=1` };
   }
 
