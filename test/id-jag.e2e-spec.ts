@@ -7,6 +7,7 @@ import {
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { captureLogs } from './support/captured-logs';
 import { mcpClientFlow, tokenRequest } from './support/flows';
 import { runNpmScript } from './support/operator-cli';
 import { basicAuth, decodeJwt } from './support/pkce';
@@ -35,6 +36,8 @@ describe('ID-JAG (enterprise-managed authorization)', () => {
   let secret: string;
   let testKey: CryptoKey;
   const testIdp = 'https://idp.test.example';
+  const aLogs = captureLogs();
+  const bLogs = captureLogs();
 
   const admin = async (sys: TestSystem, args: string[]) => {
     const run = await runNpmScript('admin', [...args, '--json'], {
@@ -50,8 +53,8 @@ describe('ID-JAG (enterprise-managed authorization)', () => {
   };
 
   beforeAll(async () => {
-    a = await startTestSystem({ env: { ROLES: 'auth' } });
-    b = await startTestSystem({ env: { ROLES: 'auth,api,mcp' } });
+    a = await startTestSystem({ env: { ROLES: 'auth' }, logger: aLogs.logger });
+    b = await startTestSystem({ env: { ROLES: 'auth,api,mcp' }, logger: bLogs.logger });
     dir = mkdtempSync(join(tmpdir(), 'idjag-'));
     const pair = await generateKeyPair('ES256', { extractable: true });
     testKey = pair.privateKey;
@@ -242,6 +245,27 @@ describe('ID-JAG (enterprise-managed authorization)', () => {
     });
     expect((await grantAtB(jag)).status).toBe(200);
     expect(await refused(await grantAtB(jag), 'invalid_grant')).toContain('already used');
+
+    expect(aLogs.named('audit')).toContainEqual(
+      expect.objectContaining({
+        event: 'id_jag.issued',
+        subject: payload.sub,
+        audience: b.urls.issuer,
+        clientId: 'mcpclient',
+      }),
+    );
+    expect(bLogs.named('audit')).toContainEqual(
+      expect.objectContaining({
+        event: 'id_jag.accepted',
+        issuer: a.urls.issuer,
+        upstreamSubject: payload.sub,
+        subject: '818727',
+        clientId: 'xaa-client',
+        resource: `${b.urls.mcp}/mcp`,
+        scopes: ['weatherget'],
+      }),
+    );
+    expect(aLogs.text() + bLogs.text()).not.toContain(jag);
   });
 
   it('refuses a forged signature, a wrong aud, another client, an expired one, an unknown issuer', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { captureLogs } from './support/captured-logs';
 import { runNpmScript } from './support/operator-cli';
 import { decodeJwt } from './support/pkce';
 import { proves } from './support/proves';
@@ -28,9 +29,10 @@ describe('workload identity federation', () => {
   let huge: KeyServer;
   let key: CryptoKey;
   let publicJwk: JWK;
+  const logs = captureLogs();
 
   beforeAll(async () => {
-    sys = await startTestSystem({ env: { ROLES: 'auth,api,mcp' } });
+    sys = await startTestSystem({ env: { ROLES: 'auth,api,mcp' }, logger: logs.logger });
     dir = mkdtempSync(join(tmpdir(), 'workloads-'));
     const pair = await generateKeyPair('ES256', { extractable: true });
     key = pair.privateKey;
@@ -129,6 +131,16 @@ describe('workload identity federation', () => {
     await client.close();
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ subject: 'k8s-agents' });
+    expect(logs.named('audit')).toContainEqual(
+      expect.objectContaining({
+        event: 'workload.token_issued',
+        issuer: issuer.url,
+        subject: k8sClaims().sub,
+        clientId: 'k8s-agents',
+        resource: `${sys.urls.mcp}/mcp`,
+        scopes: ['weatherget'],
+      }),
+    );
   });
 
   it('refuses a replayed assertion', async () => {
@@ -136,6 +148,14 @@ describe('workload identity federation', () => {
     const jwt = await assertion();
     expect((await grant(jwt)).status).toBe(200);
     await refused(await grant(jwt), 'invalid_grant');
+    expect(logs.named('audit')).toContainEqual(
+      expect.objectContaining({
+        event: 'workload.assertion_refused',
+        issuer: issuer.url,
+        reason: 'replayed',
+      }),
+    );
+    expect(logs.text()).not.toContain(jwt);
   });
 
   it('refuses a forged signature, a wrong aud, an expired one and an unknown issuer', async () => {
