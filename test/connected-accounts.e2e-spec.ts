@@ -9,6 +9,7 @@ import { SqliteAuthStore } from '../src/storage/sqlite/sqlite.store';
 import { weatherApisFile } from './support/apis-file';
 import { connectSignedIn, HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
 import { NOTES_SCOPE, NotesApi } from './support/notes-api';
+import { captureLogs } from './support/captured-logs';
 import { startTestSystem, type TestSystem } from './support/system';
 import { startThirdPartyAs, type ThirdPartyAs } from './support/third-party-as';
 
@@ -51,10 +52,14 @@ describe('connected accounts (token vault)', () => {
     return url!;
   };
 
+  const logs = captureLogs();
+  const audited = (event: string) => logs.named('audit').filter((line) => line.event === event);
+
   beforeAll(async () => {
     await notes.start();
     callback = await loopbackCallback();
     sys = await startTestSystem({
+      logger: logs.logger,
       env: (ports) => ({
         ROLES: 'auth,api,mcp',
         APIS_FILE: weatherApisFile(ports, { scopes: ['weatherget', 'api'] }, [
@@ -139,6 +144,9 @@ describe('connected accounts (token vault)', () => {
     expect(seen!.raw.split('.')).toHaveLength(1);
     // RFC 6749 §6 with the stored refresh token: the call did not wait for the user.
     expect(upstream.refreshes).toBe(1);
+    expect(audited('connection.connected')).toEqual([
+      expect.objectContaining({ subject: '818727', provider: PROVIDER }),
+    ]);
   }, 60_000);
 
   it('answers a forged or unknown connect request with a page, never a token or a 500', async () => {
@@ -197,5 +205,9 @@ describe('connected accounts (token vault)', () => {
     ]);
     expect((await notes.introspect(notes.seen[0]!.raw)).active).toBe(false);
     expect(connectUrlOf(await call())).toBe(connectUrl);
+    expect(audited('connection.disconnected')).toEqual([
+      expect.objectContaining({ subject: '818727', provider: PROVIDER }),
+    ]);
+    expect(logs.text()).not.toContain(notes.seen[0]!.raw);
   }, 30_000);
 });

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { captureLogs, type CapturedLogs } from '../../../test/support/captured-logs';
 import { SqliteAuthStore } from '../../storage/sqlite/sqlite.store';
+import { AuditLog } from '../audit/audit-log';
 import { UpstreamDirectory } from '../federation/upstream-directory';
 import type { UpstreamIdp } from '../federation/upstream-idp';
 import { ConnectClient, type UpstreamTokens } from './connect-client';
@@ -44,6 +46,7 @@ describe('ConnectedAccounts', () => {
   let store: SqliteAuthStore;
   let client: ScriptedClient;
   let vault: ConnectedAccounts;
+  let logs: CapturedLogs;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vault-'));
@@ -59,11 +62,14 @@ describe('ConnectedAccounts', () => {
       }),
     );
     client = new ScriptedClient();
+    logs = captureLogs();
+    const audit = new AuditLog(logs.logger);
     vault = new ConnectedAccounts(
       store.connections,
       EnvelopeKeys.development(),
       new UpstreamDirectory(store.federation, pino({ level: 'silent' })),
       client,
+      (who) => audit.connectionRefreshRefused(who),
     );
   });
 
@@ -97,6 +103,14 @@ describe('ConnectedAccounts', () => {
       Promise.reject(new ConnectionError('upstream_refused', 'invalid_grant'));
     await expect(vault.accessToken('u1', 'notes')).rejects.toMatchObject({ code: 'not_connected' });
     expect(await store.connections.findConnection('u1', 'notes')).toBeUndefined();
+    expect(logs.named('audit')).toEqual([
+      expect.objectContaining({
+        event: 'connection.refresh_refused',
+        subject: 'u1',
+        provider: 'notes',
+      }),
+    ]);
+    expect(logs.text()).not.toContain('rt-1');
   });
 
   it('keeps the connection when the upstream is only unreachable', async () => {
