@@ -64,6 +64,75 @@ describe('AuditLog', () => {
   });
 });
 
+/** A JWT (header.payload.signature) or a long unbroken base64url string, as opaque tokens are. */
+function looksLikeToken(value: string): boolean {
+  return /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(value) || /^[\w-]{32,}$/.test(value);
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+describe('workload, ID-JAG and connected-account events', () => {
+  it('hold who, which client and what was granted, and nothing that looks like a token', () => {
+    const { logger, records } = capturingLogger();
+    const audit = new AuditLog(logger);
+    const grant = { resource: 'http://localhost:5100/mcp', scopes: ['weatherget'] };
+
+    audit.workloadTokenIssued({
+      issuer: 'https://kubernetes.default.svc',
+      subject: 'system:serviceaccount:agents:weather-bot',
+      clientId: 'k8s-agents',
+      ...grant,
+    });
+    audit.workloadAssertionRefused({
+      issuer: 'https://kubernetes.default.svc',
+      reason: 'replayed',
+    });
+    audit.workloadAssertionRefused({ reason: 'untrusted_issuer' });
+    audit.idJagIssued({
+      subject: '818727',
+      audience: 'https://as.b.example',
+      clientId: 'mcpclient',
+    });
+    audit.idJagAccepted({
+      issuer: 'https://idp.a.example',
+      upstreamSubject: '00u1a2b3c4',
+      subject: '818727',
+      clientId: 'xaa-client',
+      ...grant,
+    });
+    audit.connectionConnected({ subject: '818727', provider: 'notes' });
+    audit.connectionDisconnected({ subject: '818727', provider: 'notes' });
+    audit.connectionRefreshRefused({ subject: '818727', provider: 'notes' });
+
+    expect(records().map((r) => [r.event, r.level])).toEqual([
+      ['workload.token_issued', 30],
+      ['workload.assertion_refused', 40],
+      ['workload.assertion_refused', 40],
+      ['id_jag.issued', 30],
+      ['id_jag.accepted', 30],
+      ['connection.connected', 30],
+      ['connection.disconnected', 30],
+      ['connection.refresh_refused', 40],
+    ]);
+    expect(records()[2]).not.toHaveProperty('issuer');
+    const values = records().flatMap(({ time: _time, pid: _pid, hostname: _host, ...fields }) =>
+      stringsIn(fields),
+    );
+    expect(values.filter(looksLikeToken)).toEqual([]);
+  });
+
+  it('the token check itself catches a JWT and an opaque token', () => {
+    expect(looksLikeToken('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl')).toBe(true);
+    expect(looksLikeToken('Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0')).toBe(true);
+    expect(looksLikeToken('system:serviceaccount:agents:weather-bot')).toBe(false);
+  });
+});
+
 describe('sign-in audit events', () => {
   let store: SqliteAuthStore;
   let users: UserDirectory;
