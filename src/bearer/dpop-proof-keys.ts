@@ -6,8 +6,6 @@ export interface ProofKey {
   readonly jkt: string;
 }
 
-export const PROOF_KEYS_MAX = 1_000;
-
 /**
  * Imported proof keys by their proof's protected header (typ, alg and jwk as the client
  * encoded them). A client signs every proof under the same header, so the import and the
@@ -17,7 +15,8 @@ export const PROOF_KEYS_MAX = 1_000;
 export class ProofKeys {
   private readonly entries = new Map<string, Promise<ProofKey>>();
 
-  constructor(private readonly max = PROOF_KEYS_MAX) {}
+  /** `max`: DPOP_PROOF_KEYS_MAX. */
+  constructor(private readonly max: number) {}
 
   get(encodedHeader: string, jwk: JWK, alg: string): Promise<ProofKey> {
     const known = this.entries.get(encodedHeader);

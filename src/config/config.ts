@@ -14,6 +14,7 @@ import {
   SectionContext,
   spaSchema,
   dpopSchema,
+  cachesSchema,
   storageSchema,
   urlsSchema,
 } from './sections';
@@ -46,7 +47,11 @@ export interface SharedConfig {
   readonly clientIds: ClientIds;
   /** DPoP (RFC 9449) policy shared by the AuthServer and the resource servers. */
   readonly dpop: { readonly requireNonce: boolean };
+  readonly caches: CacheBounds;
 }
+
+/** Upper bounds of the in-process caches, in entries (cachesSchema). */
+export type CacheBounds = Readonly<z.output<typeof cachesSchema>>;
 
 export interface ClientIds {
   /** The SPA's public client. */
@@ -193,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const mcp = parse(mcpSchema(context));
   const spa = parse(spaSchema);
   const dpop = parse(dpopSchema);
+  const caches = parse(cachesSchema);
   const apis = urls
     ? loadApis(urls.APIS_FILE, {
         apiResource: urls.API_BASE_URL,
@@ -221,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     !mcp ||
     !spa ||
     !dpop ||
+    !caches ||
     !logging ||
     !metrics
   ) {
@@ -245,6 +252,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         mcpServer: urls.MCP_SERVER_CLIENT_ID,
       },
       dpop: { requireNonce: dpop.DPOP_REQUIRE_NONCE },
+      caches,
     },
     http: {
       host: http.HOST,

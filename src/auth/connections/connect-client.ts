@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { DiscoveryCache } from '../federation/discovery-cache';
 import { cappedFetch } from '../federation/upstream-fetch';
 import type { UpstreamIdp } from '../federation/upstream-idp';
 import { ConnectionError } from './connection.error';
@@ -22,14 +23,17 @@ export interface UpstreamTokens {
  * revocation (RFC 7009) where the upstream's metadata (RFC 8414) advertises it.
  */
 export class ConnectClient {
-  private readonly configs = new Map<string, { at: number; config: oidc.Configuration }>();
+  private readonly configs: DiscoveryCache<oidc.Configuration>;
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
+    /** Discovery documents kept at most (DISCOVERY_DOCUMENTS_MAX). */
+    maxDiscoveries: number,
   ) {
     this.fetch = cappedFetch(fetch);
+    this.configs = new DiscoveryCache(maxDiscoveries, DISCOVERY_TTL_MS);
   }
 
   async start(idp: UpstreamIdp, scopes: readonly string[]) {
@@ -88,7 +92,7 @@ export class ConnectClient {
   private async configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
     const key = JSON.stringify([idp.slug, idp.issuer, idp.clientId, idp.clientSecret]);
     const cached = this.configs.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.config;
+    if (cached) return cached;
     const config = await call(() =>
       oidc.discovery(
         new URL(idp.issuer),
@@ -106,7 +110,7 @@ export class ConnectClient {
       ),
     );
     config.timeout = TIMEOUT_SECONDS;
-    this.configs.set(key, { at: Date.now(), config });
+    this.configs.set(key, config);
     return config;
   }
 }

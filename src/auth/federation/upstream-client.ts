@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
+import { DiscoveryCache } from './discovery-cache';
 import { FederationError } from './federation.error';
 import { cappedFetch, UpstreamBodyTooLarge } from './upstream-fetch';
 import type { UpstreamIdp } from './upstream-idp';
@@ -28,7 +29,7 @@ export interface Checks {
  * token endpoint is trusted on TLS alone, and `alg: none` or a forged signature would pass).
  */
 export class UpstreamClient {
-  private readonly configs = new Map<string, { at: number; config: oidc.Configuration }>();
+  private readonly configs: DiscoveryCache<oidc.Configuration>;
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(
@@ -36,8 +37,11 @@ export class UpstreamClient {
     private readonly redirectUri: string,
     /** Per upstream request (FEDERATION_TIMEOUT_SECONDS): a slow IdP gets a retry page. */
     private readonly timeoutSeconds: number,
+    /** Discovery documents kept at most (DISCOVERY_DOCUMENTS_MAX). */
+    maxDiscoveries: number,
   ) {
     this.fetch = cappedFetch(fetch);
+    this.configs = new DiscoveryCache(maxDiscoveries, DISCOVERY_TTL_MS);
   }
 
   async start(idp: UpstreamIdp, loginHint: string | undefined): Promise<AuthorizationStart> {
@@ -83,7 +87,7 @@ export class UpstreamClient {
   private async configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
     const key = cacheKey(idp);
     const cached = this.configs.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.config;
+    if (cached) return cached;
     const config = await this.call(() =>
       oidc.discovery(
         new URL(idp.issuer),
@@ -102,7 +106,7 @@ export class UpstreamClient {
     );
     config.timeout = this.timeoutSeconds;
     oidc.enableNonRepudiationChecks(config);
-    this.configs.set(key, { at: Date.now(), config });
+    this.configs.set(key, config);
     return config;
   }
 

@@ -4,7 +4,7 @@ import { McpDpopKey } from './mcp-dpop-key';
 describe('McpDpopKey', () => {
   let key: McpDpopKey;
   beforeAll(async () => {
-    key = await McpDpopKey.generate();
+    key = await McpDpopKey.generate(100);
   });
 
   it('signs proofs that verify under the key in their header (RFC 9449 §4.2)', async () => {

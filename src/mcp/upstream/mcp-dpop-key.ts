@@ -10,8 +10,6 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 
 /** Nonces longer than this are no nonce a server of ours hands out; they are not kept. */
 const MAX_NONCE = 256;
-/** Origins whose nonce is remembered; the APIs behind one MCP server are few. */
-const MAX_ORIGINS = 100;
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
@@ -33,6 +31,8 @@ export class McpDpopKey {
 
   private constructor(
     private readonly privateKey: KeyObject,
+    /** Origins whose nonce is remembered (DPOP_NONCE_ORIGINS_MAX); an MCP server's APIs are few. */
+    private readonly maxOrigins: number,
     /** For openid-client's DPoP handle at the token endpoint. */
     readonly keyPair: webcrypto.CryptoKeyPair,
     publicJwk: JWK,
@@ -42,7 +42,7 @@ export class McpDpopKey {
     this.encodedHeader = base64url({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk });
   }
 
-  static async generate(): Promise<McpDpopKey> {
+  static async generate(maxOrigins: number): Promise<McpDpopKey> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyPair: webcrypto.CryptoKeyPair = {
       privateKey: privateKey.toCryptoKey(P256, false, ['sign']),
@@ -50,7 +50,8 @@ export class McpDpopKey {
     };
     const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
     const publicJwk: JWK = { kty, crv, x, y };
-    return new McpDpopKey(privateKey, keyPair, publicJwk, await calculateJwkThumbprint(publicJwk));
+    const thumbprint = await calculateJwkThumbprint(publicJwk);
+    return new McpDpopKey(privateKey, maxOrigins, keyPair, publicJwk, thumbprint);
   }
 
   /**
@@ -80,7 +81,7 @@ export class McpDpopKey {
   rememberNonce(url: string, nonce: string | undefined): void {
     if (nonce === undefined || nonce.length > MAX_NONCE || !/^[\x21-\x7e]+$/.test(nonce)) return;
     const { origin } = new URL(url);
-    if (!this.nonces.has(origin) && this.nonces.size >= MAX_ORIGINS) {
+    if (!this.nonces.has(origin) && this.nonces.size >= this.maxOrigins) {
       const oldest = this.nonces.keys().next();
       if (!oldest.done) this.nonces.delete(oldest.value);
     }
