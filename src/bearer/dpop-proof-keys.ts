@@ -1,8 +1,9 @@
-import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { signatureCheck, type SignatureCheck } from './proof-signature';
 
 /** A proof key that passed the header checks, and its RFC 7638 thumbprint (RFC 9449 §6.1). */
 export interface ProofKey {
-  readonly key: CryptoKey | Uint8Array;
+  readonly check: SignatureCheck;
   readonly jkt: string;
 }
 
@@ -39,6 +40,6 @@ export class ProofKeys {
 }
 
 async function importProofKey(jwk: JWK, alg: string): Promise<ProofKey> {
-  const [key, jkt] = await Promise.all([importJWK(jwk, alg), calculateJwkThumbprint(jwk)]);
-  return { key, jkt };
+  const check = signatureCheck(jwk, alg);
+  return { check, jkt: await calculateJwkThumbprint(jwk) };
 }
