@@ -29,7 +29,7 @@ const rssMiB = (pid) => {
 };
 
 /** The memory settings the Dockerfile and `npm run start:prod` run with (README "Memory"). */
-const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=8', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
+const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=4', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
 function spawnServer(env, stdout = 'ignore') {
   return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }

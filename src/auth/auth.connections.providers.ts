@@ -33,7 +33,11 @@ const connectClient: FactoryProvider<ConnectClient> = {
   provide: ConnectClient,
   inject: [SHARED_CONFIG, AUTH_FETCH],
   useFactory: (shared: SharedConfig, fetch: typeof globalThis.fetch) =>
-    new ConnectClient(fetch, new URL(CONNECT_CALLBACK_PATH, shared.issuer).href),
+    new ConnectClient(
+      fetch,
+      new URL(CONNECT_CALLBACK_PATH, shared.issuer).href,
+      shared.caches.discoveryDocuments,
+    ),
 };
 
 const connectedAccounts: FactoryProvider<ConnectedAccounts> = {

@@ -227,8 +227,12 @@ const oidcProvider: FactoryProvider<Provider> = {
       machines: directory,
     });
     countIssuedTokens(provider, metrics, configured.ids);
-    recordClientActivity(provider, store.accounts, [...configured.ids], (error) =>
-      logger.warn({ err: error }, 'could not record client activity'),
+    recordClientActivity(
+      provider,
+      store.accounts,
+      [...configured.ids],
+      (error) => logger.warn({ err: error }, 'could not record client activity'),
+      shared.caches.clientActivity,
     );
     auditProviderEvents(provider, signingKeys, audit);
     return provider;
@@ -277,6 +281,7 @@ const federation: FactoryProvider<FederationService> = {
         fetch,
         new URL(FEDERATION_CALLBACK_PATH, shared.issuer).href,
         auth.federationTimeoutSeconds,
+        shared.caches.discoveryDocuments,
       ),
       records,
       new AccountLinking(store.accounts, store.federation),

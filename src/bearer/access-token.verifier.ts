@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isTokenRevoked, REVOCATION_VIEW, RevocationView } from '../storage/revocation-view';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { BearerError } from './bearer.error';
-import { DPOP_PROOF_CHECK, RESOURCE_SERVER } from './bearer.tokens';
+import { BEARER_CACHES, DPOP_PROOF_CHECK, RESOURCE_SERVER } from './bearer.tokens';
 import type { Credentials } from './credentials';
 import type { DpopProofCheck } from './dpop-proof.check';
 import { IssuerKeys } from './issuer-keys';
 import type { Principal } from './principal';
-import type { ResourceServerOptions } from './resource-server.options';
+import type { BearerCacheBounds, ResourceServerOptions } from './resource-server.options';
 import type { TokenVerifier } from './token-verifier';
 import { bearerErrorOf } from './verification-failure';
 import { VerifiedToken, VerifiedTokens } from './verified-tokens';
@@ -21,15 +21,17 @@ import { VerifiedToken, VerifiedTokens } from './verified-tokens';
  */
 @Injectable()
 export class AccessTokenVerifier implements TokenVerifier {
-  private readonly verified = new VerifiedTokens();
+  private readonly verified: VerifiedTokens;
   private readonly strategy: AccessTokenStrategy;
 
   constructor(
     @Inject(RESOURCE_SERVER) resource: ResourceServerOptions,
     @Inject(REVOCATION_VIEW) private readonly revocations: RevocationView,
     @Inject(DPOP_PROOF_CHECK) private readonly proofs: DpopProofCheck,
+    @Inject(BEARER_CACHES) caches: BearerCacheBounds,
     issuerKeys: IssuerKeys,
   ) {
+    this.verified = new VerifiedTokens(caches.verifiedTokens);
     this.strategy = new AccessTokenStrategy(resource, issuerKeys);
   }
 

@@ -63,7 +63,12 @@ async function startResourceServer(
   const moduleRef = await Test.createTestingModule({
     imports: [
       CoreModule.forRole(testRoleContext()),
-      BearerModule.forResource({ resource, revocations, dpop: { proofIds } }),
+      BearerModule.forResource({
+        resource,
+        revocations,
+        dpop: { proofIds },
+        caches: { verifiedTokens: 100, dpopProofKeys: 10 },
+      }),
     ],
     controllers: [SpecController],
   }).compile();

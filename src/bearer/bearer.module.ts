@@ -2,10 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { REVOCATION_VIEW, type RevocationView } from '../storage/revocation-view';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { BearerGuard } from './bearer.guard';
-import { DPOP_PROOF_CHECK, RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
+import { BEARER_CACHES, DPOP_PROOF_CHECK, RESOURCE_SERVER, TOKEN_VERIFIER } from './bearer.tokens';
 import { DpopProofCheck, type DpopProofOptions } from './dpop-proof.check';
 import { issuerKeysProvider, oidcDiscoveryProvider } from './issuer-keys.provider';
-import type { ResourceServerOptions } from './resource-server.options';
+import type { BearerCacheBounds, ResourceServerOptions } from './resource-server.options';
 
 export interface BearerModuleOptions {
   /** Who this resource server is to its tokens and in its challenges. */
@@ -14,6 +14,8 @@ export interface BearerModuleOptions {
   readonly revocations: RevocationView;
   /** Seen proofs and nonces, for DPoP-bound tokens (RFC 9449 §7.1). */
   readonly dpop: DpopProofOptions;
+  /** Entries its caches hold at most (VERIFIED_TOKENS_MAX, DPOP_PROOF_KEYS_MAX). */
+  readonly caches: BearerCacheBounds;
   /**
    * The role's own discovery of the issuer: a module exporting ISSUER_DISCOVERY. Absent: the
    * bearer module discovers the issuer itself (OpenID Connect Discovery 1.0 §4).
@@ -32,6 +34,7 @@ export class BearerModule {
     resource,
     revocations,
     dpop,
+    caches,
     discovery,
   }: BearerModuleOptions): DynamicModule {
     return {
@@ -41,6 +44,7 @@ export class BearerModule {
         ...(discovery ? [] : [oidcDiscoveryProvider]),
         { provide: RESOURCE_SERVER, useValue: resource },
         { provide: REVOCATION_VIEW, useValue: revocations },
+        { provide: BEARER_CACHES, useValue: caches },
         issuerKeysProvider,
         {
           provide: DPOP_PROOF_CHECK,
@@ -52,6 +56,7 @@ export class BearerModule {
               ],
               resource.audience,
               dpop,
+              caches.dpopProofKeys,
             ),
         },
         { provide: TOKEN_VERIFIER, useClass: AccessTokenVerifier },

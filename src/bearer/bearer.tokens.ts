@@ -3,6 +3,9 @@
 /** This resource server's ResourceServerOptions. */
 export const RESOURCE_SERVER = Symbol('RESOURCE_SERVER');
 
+/** This resource server's BearerCacheBounds. */
+export const BEARER_CACHES = Symbol('BEARER_CACHES');
+
 /** The TokenVerifier the bearer guard asks. */
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 

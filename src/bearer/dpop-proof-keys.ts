@@ -1,12 +1,11 @@
-import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { signatureCheck, type SignatureCheck } from './proof-signature';
 
 /** A proof key that passed the header checks, and its RFC 7638 thumbprint (RFC 9449 §6.1). */
 export interface ProofKey {
-  readonly key: CryptoKey | Uint8Array;
+  readonly check: SignatureCheck;
   readonly jkt: string;
 }
-
-export const PROOF_KEYS_MAX = 1_000;
 
 /**
  * Imported proof keys by their proof's protected header (typ, alg and jwk as the client
@@ -17,7 +16,8 @@ export const PROOF_KEYS_MAX = 1_000;
 export class ProofKeys {
   private readonly entries = new Map<string, Promise<ProofKey>>();
 
-  constructor(private readonly max = PROOF_KEYS_MAX) {}
+  /** `max`: DPOP_PROOF_KEYS_MAX. */
+  constructor(private readonly max: number) {}
 
   get(encodedHeader: string, jwk: JWK, alg: string): Promise<ProofKey> {
     const known = this.entries.get(encodedHeader);
@@ -40,6 +40,6 @@ export class ProofKeys {
 }
 
 async function importProofKey(jwk: JWK, alg: string): Promise<ProofKey> {
-  const [key, jkt] = await Promise.all([importJWK(jwk, alg), calculateJwkThumbprint(jwk)]);
-  return { key, jkt };
+  const check = signatureCheck(jwk, alg);
+  return { check, jkt: await calculateJwkThumbprint(jwk) };
 }

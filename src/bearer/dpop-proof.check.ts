@@ -22,7 +22,7 @@ export interface DpopProofOptions {
  * refused for another reason never fills the store.
  */
 export class DpopProofCheck {
-  private readonly keys = new ProofKeys();
+  private readonly keys: ProofKeys;
   private readonly replay: DpopReplay;
 
   constructor(
@@ -33,7 +33,10 @@ export class DpopProofCheck {
     private readonly baseUrls: readonly string[],
     audience: string,
     private readonly options: DpopProofOptions,
+    /** Imported proof keys kept at most (DPOP_PROOF_KEYS_MAX). */
+    proofKeysMax: number,
   ) {
+    this.keys = new ProofKeys(proofKeysMax);
     this.replay = new DpopReplay(options.proofIds, audience);
   }
 

@@ -20,3 +20,11 @@ export interface ResourceServerOptions {
   /** Scopes named in the 401 challenge: what a client should ask for to use this server. */
   readonly challengeScopes: readonly string[];
 }
+
+/** Entries a resource server's caches hold at most (BEARER_CACHES). */
+export interface BearerCacheBounds {
+  /** VERIFIED_TOKENS_MAX: tokens whose full check is remembered until their `exp`. */
+  readonly verifiedTokens: number;
+  /** DPOP_PROOF_KEYS_MAX: imported proof keys and their thumbprints. */
+  readonly dpopProofKeys: number;
+}

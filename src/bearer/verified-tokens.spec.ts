@@ -9,7 +9,7 @@ const entry = (expiresAt: number): VerifiedToken => ({
 
 describe('VerifiedTokens', () => {
   it('answers until exp and never at or after it', () => {
-    const cache = new VerifiedTokens();
+    const cache = new VerifiedTokens(10_000);
     cache.put('t', entry(1_000), 0);
 
     expect(cache.get('t', 999)).toBeDefined();
@@ -19,7 +19,7 @@ describe('VerifiedTokens', () => {
   });
 
   it('refuses to hold an entry already expired', () => {
-    const cache = new VerifiedTokens();
+    const cache = new VerifiedTokens(10_000);
     cache.put('t', entry(1_000), 1_000);
     expect(cache.size).toBe(0);
   });
@@ -38,7 +38,7 @@ describe('VerifiedTokens', () => {
   });
 
   it('keys by the whole token: a token differing in one character is a miss', () => {
-    const cache = new VerifiedTokens();
+    const cache = new VerifiedTokens(10_000);
     cache.put('header.payload.signature', entry(9_999), 0);
     expect(cache.get('header.payload.signaturf', 1)).toBeUndefined();
   });

@@ -14,8 +14,6 @@ export interface VerifiedToken {
   readonly expiresAt: number;
 }
 
-export const VERIFIED_TOKENS_MAX = 10_000;
-
 /**
  * Tokens whose signature, issuer, audience, `typ`, `alg` and `jti` have been checked, so each
  * token pays for that once. Keyed by a SHA-256 of the token (the tokens themselves are not
@@ -26,7 +24,8 @@ export class VerifiedTokens {
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the coldest.
   private readonly entries = new Map<string, VerifiedToken>();
 
-  constructor(private readonly max = VERIFIED_TOKENS_MAX) {}
+  /** `max`: VERIFIED_TOKENS_MAX. */
+  constructor(private readonly max: number) {}
 
   get size(): number {
     return this.entries.size;

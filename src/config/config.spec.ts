@@ -251,6 +251,23 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds every cache, by default and as configured, within sane ranges', () => {
+    expect(loadConfig({}).shared.caches).toEqual({
+      verifiedTokens: 10_000,
+      dpopProofKeys: 1_000,
+      exchangedTokens: 1_000,
+      dpopNonceOrigins: 100,
+      jwksSets: 100,
+      discoveryDocuments: 100,
+      clientActivity: 10_000,
+    });
+    expect(loadConfig({ VERIFIED_TOKENS_MAX: '500' }).shared.caches.verifiedTokens).toBe(500);
+    expect(problemsOf({ VERIFIED_TOKENS_MAX: '0', EXCHANGED_TOKENS_MAX: '1e9' })).toEqual([
+      expect.stringMatching(/^VERIFIED_TOKENS_MAX /),
+      expect.stringMatching(/^EXCHANGED_TOKENS_MAX /),
+    ]);
+  });
+
   it('refuses every bad integer at once, naming each', () => {
     const problems = problemsOf({
       AUTH_PORT: 'abc',

@@ -16,6 +16,7 @@ import {
   SectionContext,
   spaSchema,
   dpopSchema,
+  cachesSchema,
   storageSchema,
   urlsSchema,
 } from './sections';
@@ -49,7 +50,11 @@ export interface SharedConfig {
   readonly clientIds: ClientIds;
   /** DPoP (RFC 9449) policy shared by the AuthServer and the resource servers. */
   readonly dpop: { readonly requireNonce: boolean };
+  readonly caches: CacheBounds;
 }
+
+/** Upper bounds of the in-process caches, in entries (cachesSchema). */
+export type CacheBounds = Readonly<z.output<typeof cachesSchema>>;
 
 export interface ClientIds {
   /** The SPA's public client. */
@@ -200,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const mcp = parse(mcpSchema(context));
   const spa = parse(spaSchema);
   const dpop = parse(dpopSchema);
+  const caches = parse(cachesSchema);
   const apis = urls
     ? loadApis(urls.APIS_FILE, {
         apiResource: urls.API_BASE_URL,
@@ -236,6 +242,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     !mcp ||
     !spa ||
     !dpop ||
+    !caches ||
     !logging ||
     !metrics
   ) {
@@ -260,6 +267,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         mcpServer: urls.MCP_SERVER_CLIENT_ID,
       },
       dpop: { requireNonce: dpop.DPOP_REQUIRE_NONCE },
+      caches,
     },
     http: {
       host: http.HOST,

@@ -264,6 +264,39 @@ export const spaSchema = z.object({ SPA_DIST_DIR: absolutePath('./spa/dist') });
  */
 export const dpopSchema = z.object({ DPOP_REQUIRE_NONCE: boolean(false) });
 
+/**
+ * Upper bounds, in entries, of the in-process caches (README "Cache bounds"). Every one drops
+ * its coldest entry when full, so a bound too small costs recomputation (a signature check, a
+ * key import, a token exchange, a discovery request), never a wrong answer; too large costs
+ * memory. The defaults hold a busy single process's working set.
+ */
+export const cachesSchema = z
+  .object({
+    // Tokens whose signature and claims were checked, per resource server (about 1 KiB each).
+    VERIFIED_TOKENS_MAX: integer(10_000, 100, 1_000_000),
+    // Imported DPoP proof keys, per resource server: one per client key in use.
+    DPOP_PROOF_KEYS_MAX: integer(1_000, 10, 100_000),
+    // Tokens the MCP server got by exchange: one per caller token, API and scope set.
+    EXCHANGED_TOKENS_MAX: integer(1_000, 10, 100_000),
+    // Last DPoP nonce per API origin the MCP server calls (RFC 9449 §8).
+    DPOP_NONCE_ORIGINS_MAX: integer(100, 1, 10_000),
+    // Key sets of trusted workload and ID-JAG issuers, one per JWKS URI.
+    JWKS_SETS_MAX: integer(100, 1, 10_000),
+    // Discovery documents of upstream identity providers and connected-account servers.
+    DISCOVERY_DOCUMENTS_MAX: integer(100, 1, 10_000),
+    // Clients whose last use was recorded lately (one write per client per minute at most).
+    CLIENT_ACTIVITY_MAX: integer(10_000, 100, 1_000_000),
+  })
+  .transform((env) => ({
+    verifiedTokens: env.VERIFIED_TOKENS_MAX,
+    dpopProofKeys: env.DPOP_PROOF_KEYS_MAX,
+    exchangedTokens: env.EXCHANGED_TOKENS_MAX,
+    dpopNonceOrigins: env.DPOP_NONCE_ORIGINS_MAX,
+    jwksSets: env.JWKS_SETS_MAX,
+    discoveryDocuments: env.DISCOVERY_DOCUMENTS_MAX,
+    clientActivity: env.CLIENT_ACTIVITY_MAX,
+  }));
+
 export function loggingSchema({ production }: SectionContext, nodeEnv: string | undefined) {
   return z.object({
     LOG_LEVEL: oneOf(LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

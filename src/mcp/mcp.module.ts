@@ -57,6 +57,7 @@ export class McpModule {
           resource,
           revocations,
           dpop,
+          caches: shared.caches,
           discovery: authorizationServer,
         }),
       ],
@@ -73,7 +74,10 @@ export class McpModule {
         TokenExchangeClient,
         ApiHttpClient,
         // One key for the life of the process: tokens bound to it die with it (RFC 9449 §5).
-        { provide: McpDpopKey, useFactory: () => McpDpopKey.generate() },
+        {
+          provide: McpDpopKey,
+          useFactory: () => McpDpopKey.generate(shared.caches.dpopNonceOrigins),
+        },
         BoundApiClient,
         { provide: MCP_STRATEGY_REF, useValue: endpoint.strategy },
         OpenApiTools,

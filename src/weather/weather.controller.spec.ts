@@ -43,6 +43,7 @@ describe('WeatherController', () => {
           resource,
           revocations: new RevocationList(store),
           dpop: { proofIds: store },
+          caches: { verifiedTokens: 100, dpopProofKeys: 10 },
         }),
       ],
       controllers: [WeatherController],

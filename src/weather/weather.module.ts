@@ -40,7 +40,7 @@ export class WeatherModule {
       module: WeatherModule,
       imports: [
         CoreModule.forRole(context),
-        BearerModule.forResource({ resource, revocations, dpop }),
+        BearerModule.forResource({ resource, revocations, dpop, caches: shared.caches }),
       ],
       controllers: [
         WeatherController,

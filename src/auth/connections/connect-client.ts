@@ -26,8 +26,13 @@ export class ConnectClient {
   constructor(
     fetch: typeof globalThis.fetch,
     private readonly redirectUri: string,
+    /** Discovery documents kept at most (DISCOVERY_DOCUMENTS_MAX). */
+    maxDiscoveries: number,
   ) {
-    this.discovery = new UpstreamDiscovery(fetch, { timeoutSeconds: TIMEOUT_SECONDS });
+    this.discovery = new UpstreamDiscovery(fetch, {
+      timeoutSeconds: TIMEOUT_SECONDS,
+      maxDiscoveries,
+    });
   }
 
   async start(idp: UpstreamIdp, scopes: readonly string[]) {

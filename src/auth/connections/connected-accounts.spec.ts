@@ -19,7 +19,7 @@ class ScriptedClient extends ConnectClient {
   readonly revoked: [string, string][] = [];
 
   constructor() {
-    super(() => Promise.reject(new Error('no network in unit tests')), 'http://as.test/cb');
+    super(() => Promise.reject(new Error('no network in unit tests')), 'http://as.test/cb', 10);
   }
 
   override refresh(_idp: UpstreamIdp, refreshToken: string): Promise<UpstreamTokens> {

@@ -18,7 +18,7 @@ describe('UpstreamClient', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     await new Promise((resolve) => server.close(resolve));
-    const client = new UpstreamClient(fetch, 'http://localhost/federation/callback', 2);
+    const client = new UpstreamClient(fetch, 'http://localhost/federation/callback', 2, 10);
 
     const failure = await client.start(idpAt(`http://127.0.0.1:${port}`), undefined).then(
       () => undefined,

@@ -32,9 +32,12 @@ export class UpstreamClient {
     private readonly redirectUri: string,
     /** Per upstream request (FEDERATION_TIMEOUT_SECONDS): a slow IdP gets a retry page. */
     timeoutSeconds: number,
+    /** Discovery documents kept at most (DISCOVERY_DOCUMENTS_MAX). */
+    maxDiscoveries: number,
   ) {
     this.discovery = new UpstreamDiscovery(fetch, {
       timeoutSeconds,
+      maxDiscoveries,
       metadata: { id_token_signed_response_alg: 'RS256' },
       prepare: (config) => oidc.enableNonRepudiationChecks(config),
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
+import { DiscoveryCache } from './discovery-cache';
 import { cappedFetch } from './upstream-fetch';
 import type { UpstreamIdp } from './upstream-idp';
 
@@ -9,6 +10,8 @@ const DISCOVERY_TTL_MS = 10 * 60_000;
 export interface UpstreamDiscoveryOptions {
   /** Per upstream request: a slow upstream costs its caller a timeout, not a hang. */
   readonly timeoutSeconds: number;
+  /** Discovery documents kept at most (DISCOVERY_DOCUMENTS_MAX). */
+  readonly maxDiscoveries: number;
   /** Client metadata beyond the id and secret (what the upstream must sign ID tokens with). */
   readonly metadata?: Partial<oidc.ClientMetadata>;
   /** Applied to each new configuration before it is kept (openid-client's optional checks). */
@@ -21,7 +24,7 @@ export interface UpstreamDiscoveryOptions {
  * under the timeout, client_secret_post. Failures are openid-client's, for the caller to map.
  */
 export class UpstreamDiscovery {
-  private readonly configs = new Map<string, { at: number; config: oidc.Configuration }>();
+  private readonly configs: DiscoveryCache<oidc.Configuration>;
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(
@@ -29,12 +32,13 @@ export class UpstreamDiscovery {
     private readonly options: UpstreamDiscoveryOptions,
   ) {
     this.fetch = cappedFetch(fetch);
+    this.configs = new DiscoveryCache(options.maxDiscoveries, DISCOVERY_TTL_MS);
   }
 
   async configuration(idp: UpstreamIdp): Promise<oidc.Configuration> {
     const key = cacheKey(idp);
     const cached = this.configs.get(key);
-    if (cached && Date.now() - cached.at < DISCOVERY_TTL_MS) return cached.config;
+    if (cached) return cached;
     const { timeoutSeconds, metadata, prepare } = this.options;
     const config = await oidc.discovery(
       new URL(idp.issuer),
@@ -52,7 +56,7 @@ export class UpstreamDiscovery {
     );
     config.timeout = timeoutSeconds;
     prepare?.(config);
-    this.configs.set(key, { at: Date.now(), config });
+    this.configs.set(key, config);
     return config;
   }
 }

@@ -3,8 +3,6 @@ import type { AccountStore, ClientKind } from '../../storage/account-store';
 
 /** Per process, at most one write per client in this many milliseconds. */
 const RECORD_EVERY_MS = 60_000;
-/** Clients remembered per process before the memory starts afresh (CIMD ids are unbounded). */
-const MAX_REMEMBERED = 10_000;
 
 /**
  * Records when registered and Client ID Metadata Document clients are used (authorization
@@ -16,6 +14,11 @@ export function recordClientActivity(
   accounts: AccountStore,
   seedClientIds: readonly string[],
   onError: (error: unknown) => void,
+  /**
+   * Clients remembered per process before the memory starts afresh (CLIENT_ACTIVITY_MAX):
+   * Client ID Metadata Document ids are unbounded.
+   */
+  maxRemembered: number,
 ): void {
   const recorded = new Map<string, number>();
   const record = (ctx: KoaContextWithOIDC) => {
@@ -23,7 +26,7 @@ export function recordClientActivity(
     if (!client || seedClientIds.includes(client.clientId)) return;
     const now = Date.now();
     if (now - (recorded.get(client.clientId) ?? 0) < RECORD_EVERY_MS) return;
-    if (recorded.size >= MAX_REMEMBERED) recorded.clear();
+    if (recorded.size >= maxRemembered) recorded.clear();
     recorded.set(client.clientId, now);
     accounts
       .recordClientUse({

@@ -124,7 +124,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       ),
     },
   });
-  const keys = new IssuerKeys(deps.fetch);
+  const keys = new IssuerKeys(deps.fetch, shared.caches.jwksSets);
   registerJwtBearer({
     provider,
     store,

@@ -13,23 +13,33 @@ export class JwksTooLargeError extends Error {
 
 /**
  * Key sets per JWKS URI, kept across requests so jose's cache and cooldown apply (SEP-1933:
- * cache keys, rate-limit fetching). The map holds one entry per configured issuer URI.
+ * cache keys, rate-limit fetching). Trusted issuers are added and removed at run time, so the
+ * map is an LRU of at most `maxSets` (JWKS_SETS_MAX): a set dropped is fetched again when used.
  */
 export class IssuerKeys {
+  // A Map iterates in insertion order: re-inserting on use makes the first key the coldest.
   private readonly remote = new Map<string, JWTVerifyGetKey>();
 
-  constructor(private readonly fetchImpl: typeof fetch = fetch) {}
+  constructor(
+    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly maxSets = 100,
+  ) {}
 
   for(issuer: Pick<WorkloadIssuer, 'jwks' | 'jwksUri'>): JWTVerifyGetKey {
     if (issuer.jwks) return createLocalJWKSet(issuer.jwks);
     const uri = issuer.jwksUri!;
-    let keys = this.remote.get(uri);
-    if (!keys) {
-      keys = createRemoteJWKSet(new URL(uri), {
+    const keys =
+      this.remote.get(uri) ??
+      createRemoteJWKSet(new URL(uri), {
         timeoutDuration: JWKS_TIMEOUT_MS,
         [customFetch]: (url, options) => this.cappedFetch(url, options),
       });
-      this.remote.set(uri, keys);
+    this.remote.delete(uri);
+    this.remote.set(uri, keys);
+    while (this.remote.size > this.maxSets) {
+      const coldest = this.remote.keys().next();
+      if (coldest.done) break;
+      this.remote.delete(coldest.value);
     }
     return keys;
   }

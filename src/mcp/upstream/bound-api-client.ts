@@ -33,7 +33,7 @@ export class BoundApiClient {
   }
 
   private async signedSend(request: ApiRequest, token: string): Promise<ApiResponse> {
-    const proof = await this.key.proof(request.method, request.url, token);
+    const proof = this.key.proof(request.method, request.url, token);
     const response = await this.http.send({
       ...request,
       headers: { ...request.headers, authorization: `DPoP ${token}`, dpop: proof },

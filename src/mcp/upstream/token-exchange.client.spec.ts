@@ -99,12 +99,14 @@ describe('TokenExchangeClient', () => {
   let key: McpDpopKey;
 
   beforeAll(async () => {
-    key = await McpDpopKey.generate();
+    key = await McpDpopKey.generate(100);
     await as.start();
   });
   afterAll(() => as.stop());
-  const clientFor = (env: Record<string, string>) =>
-    new TokenExchangeClient(exchangeMetadata(loadConfig(env)), metrics, key);
+  const clientFor = (env: Record<string, string>) => {
+    const config = loadConfig(env);
+    return new TokenExchangeClient(exchangeMetadata(config), metrics, key, config.shared);
+  };
   const counted = async (name: string, labels: Record<string, string>) =>
     sampleSum(parsePrometheusText(await metrics.registry.metrics()), name, labels);
 

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import * as oauth from 'openid-client';
+import type { SharedConfig } from '../../config/config';
+import { SHARED_CONFIG } from '../../config/config.module';
 import { Principal } from '../../bearer/principal';
 import { Metrics, secondsSince } from '../../core/metrics/metrics';
 import { AuthorizationServerMetadata } from './authorization-server-metadata';
@@ -29,9 +31,10 @@ export class TokenExchangeClient {
     private readonly metadata: AuthorizationServerMetadata,
     private readonly metrics: Metrics,
     private readonly dpopKey: McpDpopKey,
+    @Inject(SHARED_CONFIG) { caches }: SharedConfig,
   ) {
     this.cache = new ExpiringCache<string>({
-      maxEntries: 1000,
+      maxEntries: caches.exchangedTokens,
       marginMs: 30_000,
       onLookup: (result) => metrics.exchangeCacheLookup(result),
     });
