@@ -1,9 +1,8 @@
-import { calculateJwkThumbprint, type JWK } from 'jose';
-import { signatureCheck, type SignatureCheck } from './proof-signature';
+import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
 
 /** A proof key that passed the header checks, and its RFC 7638 thumbprint (RFC 9449 §6.1). */
 export interface ProofKey {
-  readonly check: SignatureCheck;
+  readonly key: CryptoKey | Uint8Array;
   readonly jkt: string;
 }
 
@@ -40,6 +39,6 @@ export class ProofKeys {
 }
 
 async function importProofKey(jwk: JWK, alg: string): Promise<ProofKey> {
-  const check = signatureCheck(jwk, alg);
-  return { check, jkt: await calculateJwkThumbprint(jwk) };
+  const [key, jkt] = await Promise.all([importJWK(jwk, alg), calculateJwkThumbprint(jwk)]);
+  return { key, jkt };
 }
