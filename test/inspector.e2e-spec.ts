@@ -94,7 +94,12 @@ describeWithInspector('MCP Inspector CLI', 'test/inspector.e2e-spec.ts', (versio
     expect(request.get('scope')?.split(' ')).toContain('weatherget');
 
     const names = (JSON.parse(run.stdout) as ToolList).result.tools.map((t) => t.name).sort();
-    expect(names).toEqual(['get-server-info', 'get-weather-forecast', 'who-am-i']);
+    expect(names).toEqual([
+      'get-server-info',
+      'get-weather-forecast',
+      'get-weather-summaries',
+      'who-am-i',
+    ]);
   });
 
   it('calls the weather tool on the stored sign-in, without a second one', async () => {

@@ -183,8 +183,8 @@ describe('/ready', () => {
     try {
       const expected: Record<string, string[]> = {
         auth: ['signing_keys', 'store'],
-        api: ['issuer_keys', 'store'],
-        mcp: ['issuer_keys', 'store'],
+        api: ['issuer_keys', 'revocations', 'store'],
+        mcp: ['issuer_keys', 'revocations', 'store'],
         spa: [],
       };
       for (const role of ROLES) {
@@ -210,6 +210,7 @@ describe('/ready', () => {
         role: 'api',
         checks: {
           store: { ok: true },
+          revocations: { ok: true },
           issuer_keys: { ok: false, reason: "the issuer's discovery could not be fetched" },
         },
       });

@@ -4,6 +4,7 @@ import { createMcpApp } from '../mcp/mcp.app';
 import { createAuthApp } from '../auth/auth.app';
 import { createSpaApp } from '../spa/spa.app';
 import { createApiApp } from '../weather/api.app';
+import { NotReady } from '../core/readiness';
 import { RoleContext } from '../core/role-context';
 import { measuredRevocations } from '../bearer/measured-revocations';
 import { RevocationList } from '../storage/revocation-list';
@@ -67,5 +68,16 @@ async function resourceServerRevocations(
   // asks the store itself.
   const probe = new RevocationList(await process.store());
   context.readiness.add('store', () => storeAnswers(probe));
-  return measuredRevocations(await process.revocations(), context.metrics, context.role);
+  const feed = await process.revocations();
+  // The store may answer again before the feed has caught up (after an outage): until then a
+  // token check answers 503, so the role is not ready either.
+  context.readiness.add('revocations', () =>
+    feed.isRevoked('readiness-probe').then(
+      () => undefined,
+      () => {
+        throw new NotReady('the revocation feed is not current');
+      },
+    ),
+  );
+  return measuredRevocations(feed, context.metrics, context.role);
 }
