@@ -76,7 +76,12 @@ describe('a role going away and coming back', () => {
   it('the API: tool calls answer isError, the REST twin 503, both recover', async () => {
     if (!cluster) return;
     const mcp = (await mcpClientFlow(sys, 'openid weatherget')).access_token;
-    expect(toolError(await tool(mcp))).toBe(false);
+    // The MCP server reads the API's OpenAPI document once the API answers: steady state first.
+    await until(
+      'the tool working before the outage',
+      async () => (toolError(await tool(mcp)) === false ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
 
     await stop('api');
     const answers = await outage(() => Promise.all([tool(mcp), twin(mcp)]));
