@@ -82,9 +82,10 @@ export function render(requirements, found) {
     '     the tests that declare `proves(...)`. Do not edit by hand. -->',
     '',
     'Each row is a MUST or SHOULD of the MCP authorization specification (revisions 2025-06-18,',
-    '2025-11-25, 2026-07-28) or of an authorization extension, for the authorization server (AS)',
-    'or the MCP server. A row is proven only by the tests named in it, which run against the real',
-    'system over real HTTP; a row without a test says "not yet proven".',
+    '2025-11-25, 2026-07-28), of an authorization extension, or of the elicitation specification',
+    'where a tool needs the user to authorize a third party (URL mode), for the authorization',
+    'server (AS) or the MCP server. A row is proven only by the tests named in it, which run',
+    'against the real system over real HTTP; a row without a test says "not yet proven".',
     '',
     `${proven} of ${requirements.length} rows proven.`,
   ];

@@ -1,6 +1,10 @@
 import { setImmediate, setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { fromJsonSchema, type JsonSchemaType } from '@modelcontextprotocol/server';
+import {
+  fromJsonSchema,
+  type CallToolResult,
+  type JsonSchemaType,
+} from '@modelcontextprotocol/server';
 import { McpStrategy } from '@rekog/mcp-nest';
 import { SHARED_CONFIG } from '../../config/config.module';
 import type { ProtectedApi, SharedConfig } from '../../config/config';
@@ -17,6 +21,7 @@ import { argumentFailure, outcomeOf, readAnswer, upstreamRequest } from './opera
 import type { Method, OperationTool } from './operation-tool';
 import { apiTools } from './operation-tools';
 import { asCallToolResult, exchangeFailure, failure, type ToolOutcome } from './tool-outcome';
+import { UrlElicitationOffer } from './url-elicitation';
 
 export const MCP_STRATEGY_REF = Symbol('MCP_STRATEGY_REF');
 /**
@@ -176,7 +181,7 @@ export class OpenApiTools implements OnApplicationBootstrap {
         requiredScopes: [...tool.scopes],
         requiredScopesMatch: 'all',
         handler: async (args, _context, request: { user?: Principal } | undefined) =>
-          asCallToolResult(
+          toolAnswer(
             request?.user
               ? await this.checkedCall({ api, tool, output }, args, request.user)
               : failure('refused', 401, { title: 'No authenticated caller' }),
@@ -258,6 +263,16 @@ export class OpenApiTools implements OnApplicationBootstrap {
     if (answer.status === 401) this.exchange.forget(caller, api.resource, scope);
     return outcomeOf(tool, answer, token);
   }
+}
+
+/**
+ * What the MCP client gets. A call that needs the user to connect an account first is offered
+ * as a URL-mode elicitation (./url-elicitation.ts), with this same tool error as its fallback.
+ */
+function toolAnswer(outcome: ToolOutcome): CallToolResult {
+  const result = asCallToolResult(outcome);
+  if (!outcome.ok && outcome.connect) throw new UrlElicitationOffer(outcome.connect, result);
+  return result;
 }
 
 /** A document that could not be read is asked again soon; one read and refused, much later. */

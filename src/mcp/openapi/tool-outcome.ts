@@ -27,6 +27,8 @@ export interface ToolFailure {
   readonly status: number;
   /** Short fields for the model, scrubbed of credentials (./upstream-problem.ts). */
   readonly details: Readonly<Record<string, string>>;
+  /** `not_connected` only: the page where the user connects, for MCP URL-mode elicitation. */
+  readonly connect?: { readonly url: string; readonly message: string };
 }
 
 export interface ToolAnswer {

@@ -3,6 +3,7 @@ import { McpHttpControllerFor, McpStrategy, StreamableHttpTransport } from '@rek
 import type { SharedConfig } from '../../config/config';
 import { BearerGuard } from '../../bearer/bearer.guard';
 import { OpenApiToolsReadyGuard } from '../openapi/openapi-tools-ready.guard';
+import { withUrlElicitation } from '../openapi/url-elicitation';
 import { McpOriginGuard } from './origin.guard';
 
 export interface McpEndpoint {
@@ -38,6 +39,8 @@ export function createMcpEndpoint(config: SharedConfig): McpEndpoint {
       '(get-weather-forecast gives the next five days); who-am-i explains which permissions the ' +
       'user granted.',
     transports: [transport],
+    // Tool calls that need the user to connect an account answer with a URL-mode elicitation.
+    serverMutator: withUrlElicitation,
   });
 
   @Controller('mcp')
