@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { mcpClientFlow } from './support/flows';
+import { trickledTokenRequest } from './support/in-flight';
 import { basicAuth } from './support/pkce';
 import { describeWithPodman, podman, podmanOk } from './support/podman';
 import { onFreePorts } from './support/ports';
@@ -252,7 +252,10 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
 
   it('drains on `podman stop`: the request in flight is answered, then exit 0, and the log says so', async () => {
     const name = containerOf('auth');
-    const inFlight = trickledTokenRequest(urls.issuer, secrets.M2M_CLIENT_SECRET);
+    const inFlight = trickledTokenRequest(
+      urls.issuer,
+      basicAuth('m2m.client', secrets.M2M_CLIENT_SECRET),
+    );
     // The request has reached the server once its headers are out; the body is still held.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -282,34 +285,3 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
     expect(messages).toEqual(expect.arrayContaining(['draining, then shutting down', 'stopped']));
   });
 });
-
-/** A client-credentials request whose body arrives only at `finish()`: a request in flight. */
-function trickledTokenRequest(issuer: string, m2mSecret: string) {
-  const body = 'grant_type=client_credentials&scope=api';
-  const url = new URL(`${issuer}/connect/token`);
-  let req: ClientRequest | undefined;
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent: false,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          authorization: basicAuth('m2m.client', m2mSecret),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, 10));
-  });
-  return { response, finish: () => req?.end(body.slice(10)) };
-}
