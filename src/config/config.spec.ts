@@ -176,6 +176,46 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it.each(['MCPCLIENT_SECRET', 'M2M_CLIENT_SECRET', 'MCP_SERVER_CLIENT_SECRET'])(
+      'refuses %s left at a placeholder, naming it but not echoing the value',
+      (name) => {
+        const problems = problemsOf({ ...PRODUCTION_ENV, [name]: 'Change_Me' });
+        expect(problems).toEqual([
+          expect.stringMatching(new RegExp(`^${name} must not be a placeholder`)),
+        ]);
+        expect(problems.join()).not.toContain('Change_Me');
+      },
+    );
+
+    it('refuses a cookie key that is a placeholder, however long', () => {
+      const placeholder = 'change-me-to-at-least-32-random-characters';
+      expect(
+        problemsOf({ ...PRODUCTION_ENV, COOKIE_KEYS: `${'k'.repeat(32)},${placeholder}` }),
+      ).toEqual([expect.stringMatching(/^COOKIE_KEYS must not hold a placeholder/)]);
+    });
+
+    it('refuses a DATABASE_URL whose password is a placeholder, and accepts one of its own', () => {
+      const url = (password: string) => `postgres://app:${password}@db:5432/app`;
+      expect(problemsOf({ ...PRODUCTION_ENV, DATABASE_URL: url('change-me') })).toEqual([
+        expect.stringMatching(/^DATABASE_URL must not hold a placeholder password/),
+      ]);
+      expect(problemsOf({ ...PRODUCTION_ENV, DATABASE_URL: url('CHANGEME') })).toHaveLength(1);
+      expect(problemsOf({ ...PRODUCTION_ENV, DATABASE_URL: url('s3cr%2Ft-of-its-own') })).toEqual(
+        [],
+      );
+      expect(problemsOf({ ...PRODUCTION_ENV, DATABASE_URL: 'postgres://app@db/app' })).toEqual([]);
+    });
+
+    it('accepts placeholders outside production, where the development values are public anyway', () => {
+      expect(
+        problemsOf({
+          MCPCLIENT_SECRET: 'change-me',
+          COOKIE_KEYS: 'change-me',
+          DATABASE_URL: 'postgres://app:change-me@db/app',
+        }),
+      ).toEqual([]);
+    });
+
     it('refuses DEV_USERS=true and never enables development users', () => {
       expect(problemsOf({ ...PRODUCTION_ENV, DEV_USERS: 'true' })).toEqual([
         expect.stringContaining('DEV_USERS') as string,

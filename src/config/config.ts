@@ -199,7 +199,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
   const http = parse(httpSchema(context));
-  const storage = parse(storageSchema);
+  const storage = parse(storageSchema(context));
   const auth = parse(authSchema(context));
   const api = parse(apiSchema(context));
   const mcp = parse(mcpSchema(context));

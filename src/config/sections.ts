@@ -15,6 +15,13 @@ import {
   text,
   withoutTrailingSlashes,
 } from './env-fields';
+import {
+  hasPlaceholderPassword,
+  isPlaceholder,
+  PLACEHOLDER_KEY_PROBLEM,
+  PLACEHOLDER_PASSWORD_PROBLEM,
+  PLACEHOLDER_PROBLEM,
+} from './placeholder';
 
 export const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 export type Role = (typeof ROLES)[number];
@@ -125,16 +132,19 @@ function trustProxy() {
   });
 }
 
-export const storageSchema = z.object({
-  DATABASE_URL: optionalText().refine(
-    (url) => url === undefined || /^postgres(ql)?:\/\//.test(url),
-    {
-      error: 'must be a postgres:// URL (leave it unset for embedded SQLite)',
-    },
-  ),
-  SQLITE_PATH: absolutePath('./data/auth.sqlite'),
-  DATABASE_POOL_SIZE: integer(20, 1, 1000),
-});
+export function storageSchema({ production }: SectionContext) {
+  return z.object({
+    DATABASE_URL: optionalText()
+      .refine((url) => url === undefined || /^postgres(ql)?:\/\//.test(url), {
+        error: 'must be a postgres:// URL (leave it unset for embedded SQLite)',
+      })
+      .refine((url) => !production || url === undefined || !hasPlaceholderPassword(url), {
+        error: PLACEHOLDER_PASSWORD_PROBLEM,
+      }),
+    SQLITE_PATH: absolutePath('./data/auth.sqlite'),
+    DATABASE_POOL_SIZE: integer(20, 1, 1000),
+  });
+}
 
 /** Browser origins, without trailing slashes; never `*`. */
 function corsOrigins({ urls }: SectionContext) {
@@ -143,11 +153,13 @@ function corsOrigins({ urls }: SectionContext) {
     .refine((origins) => !origins.includes('*'), { error: 'must list origins, not *' });
 }
 
-/** A client secret that production refuses to run with while it is the development value. */
+/** A client secret that production refuses while it is the development value or a placeholder. */
 function secret(production: boolean, devValue: string) {
-  return text(devValue).refine((value) => !production || value !== devValue, {
-    error: 'must be set to a non-development value in production',
-  });
+  return text(devValue)
+    .refine((value) => !production || value !== devValue, {
+      error: 'must be set to a non-development value in production',
+    })
+    .refine((value) => !production || !isPlaceholder(value), { error: PLACEHOLDER_PROBLEM });
 }
 
 export function authSchema({ production }: SectionContext) {
@@ -178,6 +190,9 @@ export function authSchema({ production }: SectionContext) {
       MCP_CLIENT_KEY_FILE: keyFile(),
       COOKIE_KEYS: optionalText()
         .transform((raw) => (raw ? commaList(raw) : undefined))
+        .refine((keys) => !production || !keys?.some(isPlaceholder), {
+          error: PLACEHOLDER_KEY_PROBLEM,
+        })
         .refine(
           (keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)),
           {
@@ -228,11 +243,18 @@ function keyFile() {
 
 /** The MCP server's secret only matters while no key replaces it. */
 function refuseDevSecret(production: boolean, value: string, ctx: z.RefinementCtx) {
-  if (production && value === DEV_SECRETS.mcpServer) {
+  if (!production) return;
+  if (value === DEV_SECRETS.mcpServer) {
     ctx.addIssue({
       code: 'custom',
       path: ['MCP_SERVER_CLIENT_SECRET'],
       message: 'must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
+    });
+  } else if (isPlaceholder(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MCP_SERVER_CLIENT_SECRET'],
+      message: `${PLACEHOLDER_PROBLEM} (or MCP_CLIENT_KEY_FILE)`,
     });
   }
 }
