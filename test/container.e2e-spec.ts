@@ -8,7 +8,13 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { mcpClientFlow } from './support/flows';
 import { trickledTokenRequest } from './support/in-flight';
 import { basicAuth } from './support/pkce';
-import { describeWithPodman, podman, podmanOk } from './support/podman';
+import {
+  describeWithPodman,
+  imageIds,
+  podman,
+  podmanOk,
+  removeDanglingImagesSince,
+} from './support/podman';
 import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 import { until } from './support/until';
@@ -16,7 +22,6 @@ import { until } from './support/until';
 const execFileAsync = promisify(execFile);
 const REPO = resolve(__dirname, '..');
 const BASE_IMAGE = 'docker.io/library/node:24-bookworm-slim';
-const TAG = 'localhost/api-mcp-auth:e2e';
 const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -47,6 +52,11 @@ async function hashPassword(image: string, password: string): Promise<string> {
 describeWithPodman('the container image, four roles on PostgreSQL', () => {
   const run = randomBytes(4).toString('hex');
   const containerOf = (role: Role) => `api-mcp-auth-e2e-${run}-${role}`;
+  // A name of this run's own, removed at the end: a shared tag moved by every run left each
+  // earlier build behind as an unnamed image (about 1.4 GB each).
+  const tag = `localhost/api-mcp-auth-e2e:${run}`;
+  /** The images there were before this run: the clean-up leaves them alone. */
+  let imagesBefore: Set<string> | undefined;
   const secrets = {
     MCPCLIENT_SECRET: randomBytes(24).toString('base64url'),
     M2M_CLIENT_SECRET: randomBytes(24).toString('base64url'),
@@ -101,8 +111,24 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
     await healthy(role);
   }
 
+  /** This run's image and the untagged layers its build left; whatever the tests' outcome. */
+  async function removeImages() {
+    if (!imagesBefore) return;
+    const problems: string[] = [];
+    try {
+      const untagged = await podman(['rmi', '--ignore', tag], { timeoutMs: 5 * 60_000 });
+      if (untagged.code !== 0) problems.push(untagged.stderr.trim());
+      problems.push(...(await removeDanglingImagesSince(imagesBefore)));
+    } catch (error) {
+      problems.push(String(error));
+    }
+    if (problems.length > 0)
+      process.stderr.write(`container suite: images left behind:\n  ${problems.join('\n  ')}\n`);
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-container-'));
+    imagesBefore = await imageIds();
     if ((await podman(['image', 'exists', BASE_IMAGE])).code !== 0) {
       await timed('base image (.ci/container-base.sh)', () =>
         execFileAsync('bash', [join(REPO, '.ci', 'container-base.sh')], {
@@ -123,8 +149,8 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
           '/etc/ssl/certs:/etc/ssl/certs:ro',
           '--pull=never',
           '--tag',
-          TAG,
-          // Runs use this build's ID: another checkout's run may move the tag meanwhile.
+          tag,
+          // Runs and checks use this build's ID, which no other run's tag can move.
           '--iidfile',
           join(dir, 'image-id'),
           REPO,
@@ -188,11 +214,15 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
   }, 30 * 60_000);
 
   afterAll(async () => {
-    await removeContainers();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    process.stderr.write(`container suite timings:\n  ${timings.join('\n  ')}\n`);
-  }, 60_000);
+    try {
+      await removeContainers();
+    } finally {
+      await timed('clean-up (podman rmi)', removeImages);
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      process.stderr.write(`container suite timings:\n  ${timings.join('\n  ')}\n`);
+    }
+  }, 15 * 60_000);
 
   it("matches the README's Containers section, which shows these commands to operators", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
