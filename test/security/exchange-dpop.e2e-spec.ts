@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { dpopProof, newDpopKey, type DpopKey, type ProofOptions } from '../support/dpop';
-import { codeFlow, tokenRequest } from '../support/flows';
+import { codeFlow, mcpServerExchange, tokenExchangeForm } from '../support/flows';
 import { basicAuth, decodeJwt } from '../support/pkce';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -19,17 +19,7 @@ describe('DPoP at the token exchange, with server nonces required', () => {
   const tokenEndpoint = () => `${sys.urls.issuer}/connect/token`;
 
   const exchange = (proof?: string) =>
-    tokenRequest(
-      sys,
-      {
-        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-        subject_token: subjectToken,
-        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-        resource: sys.urls.api,
-      },
-      MCP_SERVER,
-      proof ? { dpop: proof } : {},
-    );
+    mcpServerExchange(sys, subjectToken, proof ? { dpop: proof } : {});
 
   /** The nonce the AuthServer asks for, from a refused first attempt. */
   const currentNonce = async (): Promise<string> => {
@@ -138,12 +128,7 @@ describe('DPoP at the token exchange, with server nonces required', () => {
         ['dpop', one],
         ['dpop', one],
       ],
-      body: new URLSearchParams({
-        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-        subject_token: subjectToken,
-        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-        resource: sys.urls.api,
-      }).toString(),
+      body: new URLSearchParams(tokenExchangeForm(subjectToken, sys.urls.api)).toString(),
     });
     expect(await errorOf(response)).toMatchObject({ status: 400 });
   });
