@@ -21,7 +21,8 @@ import {
   urlsSchema,
 } from './sections';
 
-export { DEV_SECRETS, LOG_LEVELS, ROLES } from './sections';
+export { DEV_SECRETS } from './secret-fields';
+export { LOG_LEVELS, ROLES } from './sections';
 export type { RegistrationMode, Role } from './sections';
 export type { ProtectedApi } from './apis';
 export type { ClientPrivateKey, PublicClientJwk } from './client-key';

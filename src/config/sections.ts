@@ -15,13 +15,8 @@ import {
   text,
   withoutTrailingSlashes,
 } from './env-fields';
-import {
-  hasPlaceholderPassword,
-  isPlaceholder,
-  PLACEHOLDER_KEY_PROBLEM,
-  PLACEHOLDER_PASSWORD_PROBLEM,
-  PLACEHOLDER_PROBLEM,
-} from './placeholder';
+import { hasPlaceholderPassword, PLACEHOLDER_PASSWORD_PROBLEM } from './placeholder';
+import { clientSecret, cookieKeys, DEV_SECRETS, refuseDevSecret } from './secret-fields';
 
 export const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,13 +32,6 @@ export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 /** pino's levels; `silent` turns logging off. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Development values; the process refuses to start in production while any is still in use. */
-export const DEV_SECRETS = {
-  mcpclient: 'mcpclient_secret',
-  m2m: '511536EF-F270-4058-80CA-1C89C192F69A',
-  mcpServer: 'mcp_server_dev_secret',
-} as const;
 
 /** What a section's schema may depend on besides its own variables. */
 export interface SectionContext {
@@ -153,15 +141,6 @@ function corsOrigins({ urls }: SectionContext) {
     .refine((origins) => !origins.includes('*'), { error: 'must list origins, not *' });
 }
 
-/** A client secret that production refuses while it is the development value or a placeholder. */
-function secret(production: boolean, devValue: string) {
-  return text(devValue)
-    .refine((value) => !production || value !== devValue, {
-      error: 'must be set to a non-development value in production',
-    })
-    .refine((value) => !production || !isPlaceholder(value), { error: PLACEHOLDER_PROBLEM });
-}
-
 export function authSchema({ production }: SectionContext) {
   return z
     .object({
@@ -181,24 +160,14 @@ export function authSchema({ production }: SectionContext) {
         error: 'cannot be enabled in production',
       }),
       USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
-      MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
-      M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
+      MCPCLIENT_SECRET: clientSecret(production, DEV_SECRETS.mcpclient),
+      M2M_CLIENT_SECRET: clientSecret(production, DEV_SECRETS.m2m),
       MCP_SERVER_CLIENT_SECRET: text(DEV_SECRETS.mcpServer),
       // The MCP server's public key for private_key_jwt (RFC 7523 §2.2); without it the public
       // part of MCP_CLIENT_KEY_FILE, which a one-process deployment already has.
       MCP_CLIENT_PUBLIC_KEY_FILE: keyFile(),
       MCP_CLIENT_KEY_FILE: keyFile(),
-      COOKIE_KEYS: optionalText()
-        .transform((raw) => (raw ? commaList(raw) : undefined))
-        .refine((keys) => !production || !keys?.some(isPlaceholder), {
-          error: PLACEHOLDER_KEY_PROBLEM,
-        })
-        .refine(
-          (keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)),
-          {
-            error: '(comma-separated, each at least 32 characters) is required in production',
-          },
-        ),
+      COOKIE_KEYS: cookieKeys(production),
       // Key-encryption keys of connected-account tokens (auth/connections/envelope.ts): the
       // first seals, all open, so a new key goes first and the old one stays until rows are
       // re-sealed.
@@ -239,24 +208,6 @@ export function mcpSchema(context: SectionContext) {
 
 function keyFile() {
   return optionalText().transform((path) => (path ? resolve(path) : undefined));
-}
-
-/** The MCP server's secret only matters while no key replaces it. */
-function refuseDevSecret(production: boolean, value: string, ctx: z.RefinementCtx) {
-  if (!production) return;
-  if (value === DEV_SECRETS.mcpServer) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['MCP_SERVER_CLIENT_SECRET'],
-      message: 'must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
-    });
-  } else if (isPlaceholder(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['MCP_SERVER_CLIENT_SECRET'],
-      message: `${PLACEHOLDER_PROBLEM} (or MCP_CLIENT_KEY_FILE)`,
-    });
-  }
 }
 
 /**
