@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import Provider from 'oidc-provider';
-import { NOTES_SCOPE, startNotesApi } from './dev-upstream-idp/notes-api.mjs';
+import { introspectAt, NOTES_SCOPE, startNotesApi } from './dev-upstream-idp/notes-api.mjs';
 import { consentPage, loginPage } from './dev-upstream-idp/pages.mjs';
 
 const port = Number(process.env.UPSTREAM_IDP_PORT ?? 5055);
@@ -187,20 +187,6 @@ const server = createServer((req, res) => {
   });
 });
 
-/** RFC 7662 §2.1 over HTTP, as the notes API's own client: the API is a party of its own. */
-async function introspect(token) {
-  const response = await fetch(`${issuer}/token/introspection`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${notesClient.id}:${notesClient.secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  if (!response.ok) throw new Error(`introspection answered ${response.status}`);
-  return response.json();
-}
-
 /** The APIS_FILE: the weather API as the built-in list has it, and the notes API. */
 function writeApisFile() {
   const apis = {
@@ -237,7 +223,12 @@ const listening = (what, port) =>
   });
 
 await listening(server, port);
-const notesApi = await startNotesApi({ port: notesPort, url: notesUrl, issuer, introspect });
+const notesApi = await startNotesApi({
+  port: notesPort,
+  url: notesUrl,
+  issuer,
+  introspect: (token) => introspectAt(issuer, notesClient, token),
+});
 const apisFile = writeApisFile();
 const command = [
   'npm run admin -- idps add dev',
@@ -274,6 +265,6 @@ process.stdout.write(
 
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
-    notesApi.close();
+    void notesApi.close();
     server.close(() => process.exit(0));
   });

@@ -212,7 +212,12 @@ describe('connected accounts (token vault)', () => {
 
     const result = await call();
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ notes: [{ id: 1, text: 'Buy milk' }] });
+    expect(result.structuredContent).toEqual({
+      notes: [
+        { id: 1, text: "Welcome, notes-user-7: this note came from the dev IdP's notes API" },
+        { id: 2, text: 'Buy milk' },
+      ],
+    });
     // The API was sent the third party's own token, for itself: not one of ours.
     const [seen] = notes.seen;
     expect(seen).toMatchObject({

@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { mcpClientFlow } from './support/flows';
+import { trickledTokenRequest } from './support/in-flight';
 import { basicAuth } from './support/pkce';
-import { describeWithPodman, podman, podmanOk } from './support/podman';
+import {
+  describeWithPodman,
+  imageIds,
+  podman,
+  podmanOk,
+  removeDanglingImagesSince,
+} from './support/podman';
 import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
 import { until } from './support/until';
@@ -16,7 +22,6 @@ import { until } from './support/until';
 const execFileAsync = promisify(execFile);
 const REPO = resolve(__dirname, '..');
 const BASE_IMAGE = 'docker.io/library/node:24-bookworm-slim';
-const TAG = 'localhost/api-mcp-auth:e2e';
 const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -47,6 +52,11 @@ async function hashPassword(image: string, password: string): Promise<string> {
 describeWithPodman('the container image, four roles on PostgreSQL', () => {
   const run = randomBytes(4).toString('hex');
   const containerOf = (role: Role) => `api-mcp-auth-e2e-${run}-${role}`;
+  // A name of this run's own, removed at the end: a shared tag moved by every run left each
+  // earlier build behind as an unnamed image (about 1.4 GB each).
+  const tag = `localhost/api-mcp-auth-e2e:${run}`;
+  /** The images there were before this run: the clean-up leaves them alone. */
+  let imagesBefore: Set<string> | undefined;
   const secrets = {
     MCPCLIENT_SECRET: randomBytes(24).toString('base64url'),
     M2M_CLIENT_SECRET: randomBytes(24).toString('base64url'),
@@ -101,8 +111,24 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
     await healthy(role);
   }
 
+  /** This run's image and the untagged layers its build left; whatever the tests' outcome. */
+  async function removeImages() {
+    if (!imagesBefore) return;
+    const problems: string[] = [];
+    try {
+      const untagged = await podman(['rmi', '--ignore', tag], { timeoutMs: 5 * 60_000 });
+      if (untagged.code !== 0) problems.push(untagged.stderr.trim());
+      problems.push(...(await removeDanglingImagesSince(imagesBefore)));
+    } catch (error) {
+      problems.push(String(error));
+    }
+    if (problems.length > 0)
+      process.stderr.write(`container suite: images left behind:\n  ${problems.join('\n  ')}\n`);
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-container-'));
+    imagesBefore = await imageIds();
     if ((await podman(['image', 'exists', BASE_IMAGE])).code !== 0) {
       await timed('base image (.ci/container-base.sh)', () =>
         execFileAsync('bash', [join(REPO, '.ci', 'container-base.sh')], {
@@ -123,8 +149,8 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
           '/etc/ssl/certs:/etc/ssl/certs:ro',
           '--pull=never',
           '--tag',
-          TAG,
-          // Runs use this build's ID: another checkout's run may move the tag meanwhile.
+          tag,
+          // Runs and checks use this build's ID, which no other run's tag can move.
           '--iidfile',
           join(dir, 'image-id'),
           REPO,
@@ -188,11 +214,15 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
   }, 30 * 60_000);
 
   afterAll(async () => {
-    await removeContainers();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    process.stderr.write(`container suite timings:\n  ${timings.join('\n  ')}\n`);
-  }, 60_000);
+    try {
+      await removeContainers();
+    } finally {
+      await timed('clean-up (podman rmi)', removeImages);
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      process.stderr.write(`container suite timings:\n  ${timings.join('\n  ')}\n`);
+    }
+  }, 15 * 60_000);
 
   it("matches the README's Containers section, which shows these commands to operators", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -252,7 +282,10 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
 
   it('drains on `podman stop`: the request in flight is answered, then exit 0, and the log says so', async () => {
     const name = containerOf('auth');
-    const inFlight = trickledTokenRequest(urls.issuer, secrets.M2M_CLIENT_SECRET);
+    const inFlight = trickledTokenRequest(
+      urls.issuer,
+      basicAuth('m2m.client', secrets.M2M_CLIENT_SECRET),
+    );
     // The request has reached the server once its headers are out; the body is still held.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -282,34 +315,3 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
     expect(messages).toEqual(expect.arrayContaining(['draining, then shutting down', 'stopped']));
   });
 });
-
-/** A client-credentials request whose body arrives only at `finish()`: a request in flight. */
-function trickledTokenRequest(issuer: string, m2mSecret: string) {
-  const body = 'grant_type=client_credentials&scope=api';
-  const url = new URL(`${issuer}/connect/token`);
-  let req: ClientRequest | undefined;
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent: false,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          authorization: basicAuth('m2m.client', m2mSecret),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, 10));
-  });
-  return { response, finish: () => req?.end(body.slice(10)) };
-}

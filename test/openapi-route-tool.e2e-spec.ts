@@ -1,16 +1,9 @@
-import { Controller, Get, type INestApplication, type Type } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Controller, Get, type Type } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
-import SwaggerParser from '@apidevtools/swagger-parser';
-import type { OpenAPIV3 } from 'openapi-types';
-import { RESOURCE_SERVER, TOKEN_VERIFIER } from '../src/bearer/bearer.tokens';
 import { RequireScopes } from '../src/bearer/scopes.decorator';
 import { loadConfig } from '../src/config/config';
-import { apiTools } from '../src/mcp/openapi/operation-tools';
-import { weatherOpenApiDocument } from '../src/weather/openapi-document';
 import { WeatherController } from '../src/weather/weather.controller';
-import { WeatherService } from '../src/weather/weather.service';
+import { toolsOfDocument, weatherDocumentOf } from './support/weather-document';
 
 /** A route someone adds to the weather API: an operationId and the scope decorator. */
 @Controller('WeatherForecast')
@@ -27,29 +20,8 @@ class AlertsController {
 /** The weather tools come from the API's own OpenAPI document, so a new route is a new tool. */
 describe('a Nest route with an operationId is an MCP tool', () => {
   const { shared } = loadConfig({});
-  const [weather] = shared.apis;
-  let app: INestApplication;
-
-  async function toolsOf(controllers: Type[]) {
-    const moduleRef = await Test.createTestingModule({
-      controllers,
-      providers: [
-        WeatherService,
-        // Only the OpenAPI document is read here: no request reaches the bearer guard.
-        { provide: RESOURCE_SERVER, useValue: {} },
-        { provide: TOKEN_VERIFIER, useValue: {} },
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication(new FastifyAdapter());
-    await app.init();
-    const document = weatherOpenApiDocument(app, shared, weather!);
-    await app.close();
-    // As the MCP server reads it: checked by swagger-parser, its $refs left for $defs.
-    const resolved = await SwaggerParser.parse(
-      structuredClone(document) as unknown as OpenAPIV3.Document,
-    );
-    return apiTools(weather!, resolved as OpenAPIV3.Document, undefined);
-  }
+  const toolsOf = async (controllers: Type[]) =>
+    toolsOfDocument(shared.apis[0]!, await weatherDocumentOf(shared, controllers));
 
   it('every scoped route of the weather API is a tool with its own scope', async () => {
     const { tools, skipped } = await toolsOf([WeatherController]);

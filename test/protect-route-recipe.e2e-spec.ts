@@ -1,21 +1,14 @@
-import type { INestApplication, Type } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import SwaggerParser from '@apidevtools/swagger-parser';
-import type { OpenAPIV3 } from 'openapi-types';
-import { RESOURCE_SERVER, TOKEN_VERIFIER } from '../src/bearer/bearer.tokens';
 import { defaultApis, type ScopeTexts, WEATHER_API_SCOPES } from '../src/config/apis';
 import { loadConfig, type SharedConfig } from '../src/config/config';
 import { ConfiguredClients, seedClients } from '../src/auth/catalog/clients';
 import { ResourceRegistry } from '../src/auth/catalog/resources';
-import { apiTools } from '../src/mcp/openapi/operation-tools';
 import { SpaConfigController } from '../src/spa/spa-config.controller';
-import { UndeclaredScopeError, weatherOpenApiDocument } from '../src/weather/openapi-document';
+import { UndeclaredScopeError } from '../src/weather/openapi-document';
 import { WeatherController } from '../src/weather/weather.controller';
-import { WeatherService } from '../src/weather/weather.service';
 import { AlertsController } from './fixtures/alerts/alerts.controller';
 import { SCOPES_WITH_ALERTS } from './fixtures/alerts/alerts.scopes';
 import { readmeExcerpts, sourceOf } from './support/readme-excerpts';
+import { toolsOfDocument, weatherDocumentOf } from './support/weather-document';
 
 /** Where the README's recipe blocks live in this repository: the fixtures that follow it. */
 const FIXTURE_OF: Readonly<Record<string, string>> = {
@@ -33,25 +26,6 @@ function sharedWith(scopes: ScopeTexts): SharedConfig {
   return { ...shared, apis: defaultApis(defaults, scopes) };
 }
 
-async function documentOf(shared: SharedConfig, controllers: Type[]) {
-  const moduleRef = await Test.createTestingModule({
-    controllers,
-    providers: [
-      WeatherService,
-      // Only the OpenAPI document is read here: no request reaches the bearer guard.
-      { provide: RESOURCE_SERVER, useValue: {} },
-      { provide: TOKEN_VERIFIER, useValue: {} },
-    ],
-  }).compile();
-  const app: INestApplication = moduleRef.createNestApplication(new FastifyAdapter());
-  await app.init();
-  try {
-    return weatherOpenApiDocument(app, shared, shared.apis[0]!);
-  } finally {
-    await app.close();
-  }
-}
-
 describe('the README recipe "Protect a new route with a new scope"', () => {
   const shared = sharedWith(SCOPES_WITH_ALERTS);
 
@@ -64,7 +38,7 @@ describe('the README recipe "Protect a new route with a new scope"', () => {
   });
 
   it('makes the route an MCP tool that exchanges for the new scope', async () => {
-    const document = await documentOf(shared, [WeatherController, AlertsController]);
+    const document = await weatherDocumentOf(shared, [WeatherController, AlertsController]);
     expect(document.paths['/WeatherForecast/alerts']?.get?.security).toEqual([
       { oidc: ['weather:alerts'] },
     ]);
@@ -76,10 +50,7 @@ describe('the README recipe "Protect a new route with a new scope"', () => {
         },
       },
     });
-    const resolved = await SwaggerParser.parse(
-      structuredClone(document) as unknown as OpenAPIV3.Document,
-    );
-    const { tools } = apiTools(shared.apis[0]!, resolved as OpenAPIV3.Document, undefined);
+    const { tools } = await toolsOfDocument(shared.apis[0]!, document);
     expect(tools.find((t) => t.name === 'get-weather-alerts')).toMatchObject({
       scopes: ['weather:alerts'],
       path: '/WeatherForecast/alerts',
@@ -88,10 +59,10 @@ describe('the README recipe "Protect a new route with a new scope"', () => {
 
   it('without the list line, the API refuses to start and names the route', async () => {
     await expect(
-      documentOf(sharedWith(WEATHER_API_SCOPES), [WeatherController, AlertsController]),
+      weatherDocumentOf(sharedWith(WEATHER_API_SCOPES), [WeatherController, AlertsController]),
     ).rejects.toThrow(UndeclaredScopeError);
     await expect(
-      documentOf(sharedWith(WEATHER_API_SCOPES), [WeatherController, AlertsController]),
+      weatherDocumentOf(sharedWith(WEATHER_API_SCOPES), [WeatherController, AlertsController]),
     ).rejects.toThrow('GET /WeatherForecast/alerts requires "weather:alerts"');
   });
 

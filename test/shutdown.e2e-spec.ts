@@ -1,9 +1,9 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { codeFlow, tokenRequest } from './support/flows';
+import { trickledTokenRequest } from './support/in-flight';
 import { basicAuth } from './support/pkce';
 import { onFreePorts } from './support/ports';
 import { createTestDatabase, TestDatabase } from './support/postgres';
@@ -11,7 +11,6 @@ import { ServerProcess, startServerProcess } from './support/server-process';
 import { until } from './support/until';
 
 const M2M = basicAuth('m2m.client', '511536EF-F270-4058-80CA-1C89C192F69A');
-const CLIENT_CREDENTIALS = 'grant_type=client_credentials&scope=api';
 
 /**
  * Stopping as a process supervisor or load balancer sees it: the built server in its own OS
@@ -47,36 +46,6 @@ describe('graceful shutdown', () => {
     });
   }
 
-  /** A token request whose body arrives only when `finish()` is called: a request in flight. */
-  function trickledTokenRequest(issuer: string) {
-    const url = new URL(`${issuer}/connect/token`);
-    let req: ClientRequest | undefined;
-    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      req = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          agent: false,
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': Buffer.byteLength(CLIENT_CREDENTIALS),
-            authorization: M2M,
-          },
-        },
-        (res: IncomingMessage) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.write(CLIENT_CREDENTIALS.slice(0, 10));
-    });
-    return { response, finish: () => req?.end(CLIENT_CREDENTIALS.slice(10)) };
-  }
-
   const alive = (server: ServerProcess) => server.child.exitCode === null;
   // The signal has been handled once the port stops accepting: a poll, not a guess.
   const refusesConnections = (issuer: string) =>
@@ -89,7 +58,7 @@ describe('graceful shutdown', () => {
 
   it('answers a request in flight at SIGTERM, refuses new connections, then exits 0', async () => {
     const { server, issuer } = await authServer();
-    const inFlight = trickledTokenRequest(issuer);
+    const inFlight = trickledTokenRequest(issuer, M2M);
     await delay(300);
 
     server.signal('SIGTERM');
@@ -166,7 +135,7 @@ describe('graceful shutdown', () => {
 
   it('exits at once on a second signal, without waiting for requests in flight', async () => {
     const { server, issuer } = await authServer();
-    const inFlight = trickledTokenRequest(issuer);
+    const inFlight = trickledTokenRequest(issuer, M2M);
     inFlight.response.catch(() => undefined);
     await delay(300);
     server.signal('SIGTERM');
@@ -180,7 +149,7 @@ describe('graceful shutdown', () => {
 
   it('gives up after SHUTDOWN_TIMEOUT_SECONDS and exits 1 when a request never finishes', async () => {
     const { server, issuer } = await authServer({ SHUTDOWN_TIMEOUT_SECONDS: '1' });
-    const inFlight = trickledTokenRequest(issuer);
+    const inFlight = trickledTokenRequest(issuer, M2M);
     inFlight.response.catch(() => undefined);
     await delay(300);
     const before = Date.now();

@@ -2,23 +2,43 @@
 // OpenAPI document and answers GET /notes only for a token the dev IdP says is active, meant
 // for it and carrying `notes:read` (RFC 7662 introspection, as its own client there). A token
 // of our AuthServer is unknown to the dev IdP, so it gets 401: the MCP server can call this API
-// only with the user's own dev IdP token, from a connected account.
+// only with the user's own dev IdP token, from a connected account. The connected-accounts e2e
+// suite runs this same API against its own third-party authorization server.
 import { createServer } from 'node:http';
 
 export const NOTES_SCOPE = 'notes:read';
 
-const notesOf = (sub) => [
+export const notesOf = (sub) => [
   { id: 1, text: `Welcome, ${sub}: this note came from the dev IdP's notes API` },
   { id: 2, text: 'Buy milk' },
 ];
 
+/** RFC 7662 §2.1 over HTTP, as the API's own `client` at `issuer`: a party of its own. */
+export async function introspectAt(issuer, client, token) {
+  const basic = Buffer.from(`${client.id}:${client.secret}`).toString('base64');
+  const response = await fetch(`${issuer}/token/introspection`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  if (!response.ok) throw new Error(`introspection answered ${response.status}`);
+  return response.json();
+}
+
 /**
- * Listens on `port` as `url`; `introspect(token)` answers with the dev IdP's (`issuer`) RFC 7662
- * response. Resolves with the server once it listens.
+ * Listens on 127.0.0.1:`port` (0: any free port) as `url` (by default its loopback address);
+ * `introspect(token)` answers with the RFC 7662 response of `issuer`, the authorization server
+ * it trusts (a string, or a function when that server starts after this API). Resolves with
+ * its `url` and `close()` once it listens.
  */
-export function startNotesApi({ port, url, issuer, introspect }) {
+export async function startNotesApi({ port, url, issuer, introspect }) {
+  const issuerOf = typeof issuer === 'function' ? issuer : () => issuer;
+  const self = { url: url ?? '', issuer: issuerOf, introspect };
   const server = createServer((req, res) => {
-    answer(req, { url, issuer, introspect })
+    answer(req, self)
       .catch(() => ({ status: 503, body: { title: 'introspection failed' } }))
       .then(({ status, body, challenge }) => {
         res.writeHead(status, {
@@ -29,16 +49,21 @@ export function startNotesApi({ port, url, issuer, introspect }) {
         res.end(JSON.stringify(body));
       });
   });
-  return new Promise((resolve, reject) => {
+  await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, '127.0.0.1', resolve);
   });
+  self.url ||= `http://127.0.0.1:${server.address().port}`;
+  return {
+    url: self.url,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function answer(req, { url, issuer, introspect }) {
   const path = new URL(req.url ?? '/', url).pathname;
   if (req.method === 'GET' && path === '/openapi.json')
-    return { status: 200, body: document(issuer) };
+    return { status: 200, body: document(issuer()) };
   if (req.method !== 'GET' || path !== '/notes')
     return { status: 404, body: { title: 'not found' } };
   const header = req.headers.authorization ?? '';

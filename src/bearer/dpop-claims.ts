@@ -7,10 +7,10 @@ import { invalidProof, type SignedProof } from './dpop-proof';
 /** The request a proof must name, and the token it must be bound to. */
 export interface ProofContext {
   readonly method: string;
-  /** The resource's public URL of this request, without query or fragment. */
   /** The request's URLs this server answers at (public, and internal when it has one). */
   readonly urls: readonly string[];
-  readonly token: string;
+  /** The access token beside the proof; none at a token endpoint (RFC 9449 §5). */
+  readonly token: string | undefined;
   readonly nowSeconds: number;
   /** Present when this resource server requires server nonces (RFC 9449 §9). */
   readonly nonces: DpopNonces | undefined;
@@ -35,9 +35,9 @@ const htu: ClaimCheck = (proof, { urls }) => {
   }
 };
 
-/** RFC 9449 §4.3 step 11: the proof was made for this token (`ath`, §4.2). */
+/** RFC 9449 §4.3 step 11: the proof was made for this token (`ath`, §4.2), if one came. */
 const ath: ClaimCheck = (proof, { token }) => {
-  if (proof.ath !== hash('sha256', token, 'base64url')) {
+  if (token !== undefined && proof.ath !== hash('sha256', token, 'base64url')) {
     throw invalidProof('DPoP proof ath does not match the access token');
   }
 };

@@ -2,8 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configProblems } from '../../test/support/config-problems';
 import { PRODUCTION_ENV } from '../../test/support/production-env';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 
 describe('MCP_CLIENT_KEY_FILE and MCP_CLIENT_PUBLIC_KEY_FILE', () => {
   const dir = mkdtempSync(join(tmpdir(), 'client-keys-'));
@@ -16,16 +17,6 @@ describe('MCP_CLIENT_KEY_FILE and MCP_CLIENT_PUBLIC_KEY_FILE', () => {
     writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode });
     writeFileSync(publicPath, JSON.stringify({ keys: [publicKey.export({ format: 'jwk' })] }));
     return { privatePath, publicPath };
-  }
-
-  function problemsOf(env: Record<string, string>): readonly string[] {
-    try {
-      loadConfig(env);
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
   }
 
   it('gives the MCP role the private key and the AuthServer its public part', () => {
@@ -46,7 +37,7 @@ describe('MCP_CLIENT_KEY_FILE and MCP_CLIENT_PUBLIC_KEY_FILE', () => {
 
   it('refuses in production a private key file that group or others may read', () => {
     const { privatePath } = keyFiles('loose', 0o644);
-    expect(problemsOf({ ...PRODUCTION_ENV, MCP_CLIENT_KEY_FILE: privatePath })).toEqual([
+    expect(configProblems({ ...PRODUCTION_ENV, MCP_CLIENT_KEY_FILE: privatePath })).toEqual([
       `MCP_CLIENT_KEY_FILE ${privatePath} is readable by group or others (chmod 600 it)`,
     ]);
   });
@@ -55,25 +46,25 @@ describe('MCP_CLIENT_KEY_FILE and MCP_CLIENT_PUBLIC_KEY_FILE', () => {
     const one = keyFiles('mine');
     const other = keyFiles('theirs');
     expect(
-      problemsOf({
+      configProblems({
         MCP_CLIENT_KEY_FILE: one.privatePath,
         MCP_CLIENT_PUBLIC_KEY_FILE: other.publicPath,
       }),
     ).toEqual(['MCP_CLIENT_PUBLIC_KEY_FILE is not the public part of MCP_CLIENT_KEY_FILE']);
-    expect(problemsOf({ MCP_CLIENT_KEY_FILE: join(dir, 'absent.pem') })).toEqual([
+    expect(configProblems({ MCP_CLIENT_KEY_FILE: join(dir, 'absent.pem') })).toEqual([
       `MCP_CLIENT_KEY_FILE cannot read ${join(dir, 'absent.pem')}`,
     ]);
     const p384 = join(dir, 'p384.pem');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     writeFileSync(p384, privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    expect(problemsOf({ MCP_CLIENT_KEY_FILE: p384 })).toEqual([
+    expect(configProblems({ MCP_CLIENT_KEY_FILE: p384 })).toEqual([
       'MCP_CLIENT_KEY_FILE must hold an RSA, EC P-256 or Ed25519 key',
     ]);
   });
 
   it('refuses a public key where the MCP server needs its private key', () => {
     const { publicPath } = keyFiles('public-only');
-    expect(problemsOf({ MCP_CLIENT_KEY_FILE: publicPath })).toEqual([
+    expect(configProblems({ MCP_CLIENT_KEY_FILE: publicPath })).toEqual([
       `MCP_CLIENT_KEY_FILE ${publicPath} holds no private key (PEM or JWK)`,
     ]);
   });

@@ -2,18 +2,8 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { StartupError } from './startup-error';
 import { ConfigError, loadConfig } from './config';
+import { configProblems } from '../../test/support/config-problems';
 import { PRODUCTION_ENV } from '../../test/support/production-env';
-
-/** The problems loadConfig reports for `env`, or [] when it accepts it. */
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('loadConfig', () => {
   describe('defaults', () => {
@@ -82,11 +72,11 @@ describe('loadConfig', () => {
   it('logs JSON unless asked otherwise, and never pretty in production', () => {
     expect(loadConfig({}).logging.format).toBe('auto');
     expect(loadConfig({ LOG_FORMAT: 'json' }).logging.format).toBe('json');
-    expect(problemsOf({ LOG_FORMAT: 'fancy' })).toEqual([
+    expect(configProblems({ LOG_FORMAT: 'fancy' })).toEqual([
       'LOG_FORMAT must be one of auto, json, pretty, got fancy',
     ]);
     expect(
-      problemsOf({
+      configProblems({
         NODE_ENV: 'production',
         LOG_FORMAT: 'pretty',
         MCPCLIENT_SECRET: 'a',
@@ -101,12 +91,12 @@ describe('loadConfig', () => {
 
   it('ignores empty entries such as a trailing comma', () => {
     expect([...loadConfig({ ROLES: 'auth,api,' }).roles]).toEqual(['auth', 'api']);
-    expect(problemsOf({ ROLES: ',' })).toEqual(['ROLES selects no role']);
-    expect(problemsOf({ ROLES: '' })).toEqual([]);
+    expect(configProblems({ ROLES: ',' })).toEqual(['ROLES selects no role']);
+    expect(configProblems({ ROLES: '' })).toEqual([]);
   });
 
   it('names every unknown role', () => {
-    const problems = problemsOf({ ROLES: 'auth,admin,web' });
+    const problems = configProblems({ ROLES: 'auth,admin,web' });
 
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('"admin"');
@@ -134,7 +124,7 @@ describe('loadConfig', () => {
     });
 
     it('refuses a DATABASE_URL of another database', () => {
-      expect(problemsOf({ DATABASE_URL: 'mysql://db/auth' })).toEqual([
+      expect(configProblems({ DATABASE_URL: 'mysql://db/auth' })).toEqual([
         expect.stringContaining('DATABASE_URL') as string,
       ]);
     });
@@ -151,7 +141,7 @@ describe('loadConfig', () => {
     });
 
     it('refuses the development secrets and missing cookie keys, all in one error', () => {
-      const problems = problemsOf({ NODE_ENV: 'production' });
+      const problems = configProblems({ NODE_ENV: 'production' });
 
       expect(problems).toHaveLength(4);
       for (const name of [
@@ -165,19 +155,61 @@ describe('loadConfig', () => {
     });
 
     it('refuses a secret set explicitly to its development value', () => {
-      expect(problemsOf({ ...PRODUCTION_ENV, MCPCLIENT_SECRET: 'mcpclient_secret' })).toEqual([
+      expect(configProblems({ ...PRODUCTION_ENV, MCPCLIENT_SECRET: 'mcpclient_secret' })).toEqual([
         expect.stringContaining('MCPCLIENT_SECRET') as string,
       ]);
     });
 
     it('refuses cookie keys shorter than 32 characters', () => {
-      expect(problemsOf({ ...PRODUCTION_ENV, COOKIE_KEYS: `${'k'.repeat(32)},short` })).toEqual([
-        expect.stringContaining('COOKIE_KEYS') as string,
+      expect(configProblems({ ...PRODUCTION_ENV, COOKIE_KEYS: `${'k'.repeat(32)},short` })).toEqual(
+        [expect.stringContaining('COOKIE_KEYS') as string],
+      );
+    });
+
+    it.each(['MCPCLIENT_SECRET', 'M2M_CLIENT_SECRET', 'MCP_SERVER_CLIENT_SECRET'])(
+      'refuses %s left at a placeholder, naming it but not echoing the value',
+      (name) => {
+        const problems = configProblems({ ...PRODUCTION_ENV, [name]: 'Change_Me' });
+        expect(problems).toEqual([
+          expect.stringMatching(new RegExp(`^${name} must not be a placeholder`)),
+        ]);
+        expect(problems.join()).not.toContain('Change_Me');
+      },
+    );
+
+    it('refuses a cookie key that is a placeholder, however long', () => {
+      const placeholder = 'change-me-to-at-least-32-random-characters';
+      expect(
+        configProblems({ ...PRODUCTION_ENV, COOKIE_KEYS: `${'k'.repeat(32)},${placeholder}` }),
+      ).toEqual([expect.stringMatching(/^COOKIE_KEYS must not hold a placeholder/)]);
+    });
+
+    it('refuses a DATABASE_URL whose password is a placeholder, and accepts one of its own', () => {
+      const url = (password: string) => `postgres://app:${password}@db:5432/app`;
+      expect(configProblems({ ...PRODUCTION_ENV, DATABASE_URL: url('change-me') })).toEqual([
+        expect.stringMatching(/^DATABASE_URL must not hold a placeholder password/),
       ]);
+      expect(configProblems({ ...PRODUCTION_ENV, DATABASE_URL: url('CHANGEME') })).toHaveLength(1);
+      expect(
+        configProblems({ ...PRODUCTION_ENV, DATABASE_URL: url('s3cr%2Ft-of-its-own') }),
+      ).toEqual([]);
+      expect(configProblems({ ...PRODUCTION_ENV, DATABASE_URL: 'postgres://app@db/app' })).toEqual(
+        [],
+      );
+    });
+
+    it('accepts placeholders outside production, where the development values are public anyway', () => {
+      expect(
+        configProblems({
+          MCPCLIENT_SECRET: 'change-me',
+          COOKIE_KEYS: 'change-me',
+          DATABASE_URL: 'postgres://app:change-me@db/app',
+        }),
+      ).toEqual([]);
     });
 
     it('refuses DEV_USERS=true and never enables development users', () => {
-      expect(problemsOf({ ...PRODUCTION_ENV, DEV_USERS: 'true' })).toEqual([
+      expect(configProblems({ ...PRODUCTION_ENV, DEV_USERS: 'true' })).toEqual([
         expect.stringContaining('DEV_USERS') as string,
       ]);
       expect(loadConfig({ ...PRODUCTION_ENV, DEV_USERS: 'false' }).auth.devUsers).toBe(false);
@@ -187,7 +219,7 @@ describe('loadConfig', () => {
   it('turns development users off with DEV_USERS=false and refuses a non-boolean', () => {
     expect(loadConfig({ DEV_USERS: 'false' }).auth.devUsers).toBe(false);
     expect(loadConfig({ DEV_USERS: 'off' }).auth.devUsers).toBe(false);
-    expect(problemsOf({ DEV_USERS: 'maybe' })).toEqual([
+    expect(configProblems({ DEV_USERS: 'maybe' })).toEqual([
       expect.stringContaining('DEV_USERS') as string,
     ]);
   });
@@ -196,7 +228,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).auth.registration).toBe('open');
     expect(loadConfig({ REGISTRATION: 'cimd' }).auth.registration).toBe('cimd');
     expect(loadConfig({ REGISTRATION: 'off' }).auth.registration).toBe('off');
-    expect(problemsOf({ REGISTRATION: 'dcr' })).toEqual([
+    expect(configProblems({ REGISTRATION: 'dcr' })).toEqual([
       expect.stringContaining('REGISTRATION must be one of open, cimd, off') as string,
     ]);
   });
@@ -216,13 +248,13 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example' }).api.corsOrigins,
     ).toEqual(['https://a.example', 'https://b.example']);
-    expect(problemsOf({ CORS_ORIGINS: 'https://a.example,*' })).toEqual([
+    expect(configProblems({ CORS_ORIGINS: 'https://a.example,*' })).toEqual([
       expect.stringContaining('CORS_ORIGINS') as string,
     ]);
   });
 
   it('refuses URLs that are not http(s) or carry a query', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       ISSUER_URL: 'not a url',
       API_BASE_URL: 'ftp://api.example.com',
       MCP_BASE_URL: 'https://mcp.example.com?x=1',
@@ -262,14 +294,14 @@ describe('loadConfig', () => {
       clientActivity: 10_000,
     });
     expect(loadConfig({ VERIFIED_TOKENS_MAX: '500' }).shared.caches.verifiedTokens).toBe(500);
-    expect(problemsOf({ VERIFIED_TOKENS_MAX: '0', EXCHANGED_TOKENS_MAX: '1e9' })).toEqual([
+    expect(configProblems({ VERIFIED_TOKENS_MAX: '0', EXCHANGED_TOKENS_MAX: '1e9' })).toEqual([
       expect.stringMatching(/^VERIFIED_TOKENS_MAX /),
       expect.stringMatching(/^EXCHANGED_TOKENS_MAX /),
     ]);
   });
 
   it('refuses every bad integer at once, naming each', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       AUTH_PORT: 'abc',
       API_PORT: '70000',
       MCP_PORT: '-1',
@@ -286,7 +318,7 @@ describe('loadConfig', () => {
   it('refuses a bind address that is neither an IP address nor a host name', () => {
     expect(loadConfig({ HOST: '::' }).http.host).toBe('::');
     expect(loadConfig({ HOST: 'api-1.internal' }).http.host).toBe('api-1.internal');
-    expect(problemsOf({ HOST: 'bad host!' })).toEqual([
+    expect(configProblems({ HOST: 'bad host!' })).toEqual([
       'HOST must be an IP address or a host name, got bad host!',
     ]);
   });
@@ -309,7 +341,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).logging.level).toBe('info');
     expect(loadConfig({ NODE_ENV: 'test' }).logging.level).toBe('silent');
     expect(loadConfig({ LOG_LEVEL: 'debug' }).logging.level).toBe('debug');
-    expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([
+    expect(configProblems({ LOG_LEVEL: 'loud' })).toEqual([
       expect.stringMatching(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace/),
     ]);
   });
@@ -323,7 +355,7 @@ describe('loadConfig', () => {
 
     it('refuses zero, negatives and words', () => {
       for (const value of ['0', '-1', 'many', '2.5']) {
-        expect(problemsOf({ WORKERS: value })).toEqual([
+        expect(configProblems({ WORKERS: value })).toEqual([
           expect.stringMatching(/^WORKERS must be auto or an integer in \[1, 256\]/),
         ]);
       }
@@ -346,7 +378,7 @@ describe('loadConfig', () => {
 
     it('refuses "trust everyone" and malformed entries', () => {
       for (const value of ['true', '10.0.0.0/33', 'proxy.example', '1.2.3']) {
-        expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+        expect(configProblems({ TRUST_PROXY: value })).toEqual([
           expect.stringMatching(/^TRUST_PROXY must be off, a hop count, or/),
         ]);
       }
@@ -375,7 +407,7 @@ describe('loadConfig', () => {
 
   it('reports a problem found in several sections once', () => {
     expect(
-      problemsOf({ ...PRODUCTION_ENV, MCP_SERVER_CLIENT_SECRET: 'mcp_server_dev_secret' }),
+      configProblems({ ...PRODUCTION_ENV, MCP_SERVER_CLIENT_SECRET: 'mcp_server_dev_secret' }),
     ).toEqual([
       'MCP_SERVER_CLIENT_SECRET must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
     ]);

@@ -21,7 +21,8 @@ import {
   urlsSchema,
 } from './sections';
 
-export { DEV_SECRETS, LOG_LEVELS, ROLES } from './sections';
+export { DEV_SECRETS } from './secret-fields';
+export { LOG_LEVELS, ROLES } from './sections';
 export type { RegistrationMode, Role } from './sections';
 export type { ProtectedApi } from './apis';
 export type { ClientPrivateKey, PublicClientJwk } from './client-key';
@@ -199,7 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
   const http = parse(httpSchema(context));
-  const storage = parse(storageSchema);
+  const storage = parse(storageSchema(context));
   const auth = parse(authSchema(context));
   const api = parse(apiSchema(context));
   const mcp = parse(mcpSchema(context));

@@ -15,6 +15,8 @@ import {
   text,
   withoutTrailingSlashes,
 } from './env-fields';
+import { hasPlaceholderPassword, PLACEHOLDER_PASSWORD_PROBLEM } from './placeholder';
+import { clientSecret, cookieKeys, DEV_SECRETS, refuseDevSecret } from './secret-fields';
 
 export const ROLES = ['auth', 'api', 'mcp', 'spa'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,13 +32,6 @@ export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 /** pino's levels; `silent` turns logging off. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Development values; the process refuses to start in production while any is still in use. */
-export const DEV_SECRETS = {
-  mcpclient: 'mcpclient_secret',
-  m2m: '511536EF-F270-4058-80CA-1C89C192F69A',
-  mcpServer: 'mcp_server_dev_secret',
-} as const;
 
 /** What a section's schema may depend on besides its own variables. */
 export interface SectionContext {
@@ -125,29 +120,25 @@ function trustProxy() {
   });
 }
 
-export const storageSchema = z.object({
-  DATABASE_URL: optionalText().refine(
-    (url) => url === undefined || /^postgres(ql)?:\/\//.test(url),
-    {
-      error: 'must be a postgres:// URL (leave it unset for embedded SQLite)',
-    },
-  ),
-  SQLITE_PATH: absolutePath('./data/auth.sqlite'),
-  DATABASE_POOL_SIZE: integer(20, 1, 1000),
-});
+export function storageSchema({ production }: SectionContext) {
+  return z.object({
+    DATABASE_URL: optionalText()
+      .refine((url) => url === undefined || /^postgres(ql)?:\/\//.test(url), {
+        error: 'must be a postgres:// URL (leave it unset for embedded SQLite)',
+      })
+      .refine((url) => !production || url === undefined || !hasPlaceholderPassword(url), {
+        error: PLACEHOLDER_PASSWORD_PROBLEM,
+      }),
+    SQLITE_PATH: absolutePath('./data/auth.sqlite'),
+    DATABASE_POOL_SIZE: integer(20, 1, 1000),
+  });
+}
 
 /** Browser origins, without trailing slashes; never `*`. */
 function corsOrigins({ urls }: SectionContext) {
   return text(urls.spaUrl)
     .transform((raw) => commaList(raw).map(withoutTrailingSlashes))
     .refine((origins) => !origins.includes('*'), { error: 'must list origins, not *' });
-}
-
-/** A client secret that production refuses to run with while it is the development value. */
-function secret(production: boolean, devValue: string) {
-  return text(devValue).refine((value) => !production || value !== devValue, {
-    error: 'must be set to a non-development value in production',
-  });
 }
 
 export function authSchema({ production }: SectionContext) {
@@ -169,21 +160,14 @@ export function authSchema({ production }: SectionContext) {
         error: 'cannot be enabled in production',
       }),
       USERS_FILE: optionalText().transform((path) => (path ? resolve(path) : undefined)),
-      MCPCLIENT_SECRET: secret(production, DEV_SECRETS.mcpclient),
-      M2M_CLIENT_SECRET: secret(production, DEV_SECRETS.m2m),
+      MCPCLIENT_SECRET: clientSecret(production, DEV_SECRETS.mcpclient),
+      M2M_CLIENT_SECRET: clientSecret(production, DEV_SECRETS.m2m),
       MCP_SERVER_CLIENT_SECRET: text(DEV_SECRETS.mcpServer),
       // The MCP server's public key for private_key_jwt (RFC 7523 §2.2); without it the public
       // part of MCP_CLIENT_KEY_FILE, which a one-process deployment already has.
       MCP_CLIENT_PUBLIC_KEY_FILE: keyFile(),
       MCP_CLIENT_KEY_FILE: keyFile(),
-      COOKIE_KEYS: optionalText()
-        .transform((raw) => (raw ? commaList(raw) : undefined))
-        .refine(
-          (keys) => !production || (keys !== undefined && keys.every((k) => k.length >= 32)),
-          {
-            error: '(comma-separated, each at least 32 characters) is required in production',
-          },
-        ),
+      COOKIE_KEYS: cookieKeys(production),
       // Key-encryption keys of connected-account tokens (auth/connections/envelope.ts): the
       // first seals, all open, so a new key goes first and the old one stays until rows are
       // re-sealed.
@@ -224,17 +208,6 @@ export function mcpSchema(context: SectionContext) {
 
 function keyFile() {
   return optionalText().transform((path) => (path ? resolve(path) : undefined));
-}
-
-/** The MCP server's secret only matters while no key replaces it. */
-function refuseDevSecret(production: boolean, value: string, ctx: z.RefinementCtx) {
-  if (production && value === DEV_SECRETS.mcpServer) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['MCP_SERVER_CLIENT_SECRET'],
-      message: 'must be set to a non-development value in production (or MCP_CLIENT_KEY_FILE)',
-    });
-  }
 }
 
 /**

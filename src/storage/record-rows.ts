@@ -18,6 +18,16 @@ export function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/**
+ * The payload members oidc-provider finds records by (grant, interaction, user code), in the
+ * order of the upsert statements' columns, on either engine.
+ */
+export function lookupColumns(
+  payload: Record<string, unknown>,
+): [grantId: string | null, uid: string | null, userCode: string | null] {
+  return [stringOrNull(payload.grantId), stringOrNull(payload.uid), stringOrNull(payload.userCode)];
+}
+
 /** A row of the grantsOfAccount statement, on either engine. */
 export interface AccountGrantRow {
   id: string;

@@ -120,6 +120,30 @@ export function tokenRequest(
   });
 }
 
+/** RFC 8693 §2.1: `subjectToken` (an access token) for a token of `resource`. */
+export function tokenExchangeForm(subjectToken: string, resource: string): Record<string, string> {
+  return {
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+    subject_token: subjectToken,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    resource,
+  };
+}
+
+/** The MCP server's token exchange for the API, with its development secret. */
+export function mcpServerExchange(
+  sys: FlowTarget,
+  subjectToken: string,
+  headers: Record<string, string> = {},
+) {
+  return tokenRequest(
+    sys,
+    tokenExchangeForm(subjectToken, sys.urls.api),
+    basicAuth('mcp.server', 'mcp_server_dev_secret'),
+    headers,
+  );
+}
+
 export function getWeather(sys: FlowTarget, token?: string) {
   return fetch(`${sys.urls.api}/WeatherForecast`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},

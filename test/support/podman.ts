@@ -70,3 +70,38 @@ export function describeWithPodman(name: string, suite: () => void): void {
   process.stderr.write(`SKIPPED "${name}": ${problem}\n`);
   describe.skip(`${name} (SKIPPED: ${problem})`, suite);
 }
+
+/** Full IDs of the local images, intermediate ones too, matching `filter` if given. */
+export async function imageIds(filter?: string): Promise<Set<string>> {
+  const out = await podmanOk([
+    'images',
+    '--all',
+    '--quiet',
+    '--no-trunc',
+    ...(filter ? ['--filter', filter] : []),
+  ]);
+  const ids = out.split('\n').map((line) => line.trim().replace(/^sha256:/, ''));
+  return new Set(ids.filter((id) => id !== ''));
+}
+
+/**
+ * Removes the untagged images that appeared since `before` (a build's cached or abandoned
+ * layers), and only those: `podman image prune` would also take other checkouts' dangling
+ * images, a build of theirs in progress among them. Removing a leaf may leave its parent
+ * dangling, hence the passes. Images a container still uses stay (no --force). Returns what
+ * podman refused, for the log.
+ */
+export async function removeDanglingImagesSince(before: ReadonlySet<string>): Promise<string[]> {
+  const refused: string[] = [];
+  const tried = new Set<string>();
+  for (let pass = 0; pass < 50; pass++) {
+    const fresh = [...(await imageIds('dangling=true'))].filter(
+      (id) => !before.has(id) && !tried.has(id),
+    );
+    if (fresh.length === 0) break;
+    for (const id of fresh) tried.add(id);
+    const removed = await podman(['rmi', ...fresh], { timeoutMs: 5 * 60_000 });
+    if (removed.code !== 0) refused.push(removed.stderr.trim());
+  }
+  return refused;
+}

@@ -13,6 +13,7 @@ import { RefreshTokenReuse } from '../tokens/refresh-token-reuse';
 import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middleware';
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
+import { ExchangeProofs } from '../tokens/exchange-dpop';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
 import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
 import { IssuerKeys } from '../workload/issuer-keys';
@@ -100,6 +101,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
   );
   registerTokenExchange({
     provider,
+    proofs: new ExchangeProofs(provider, {
+      nonceKey: shared.dpop.requireNonce ? deps.dpopNonceKey : undefined,
+      proofKeysMax: shared.caches.dpopProofKeys,
+    }),
     verifier,
     resources,
     policies: [

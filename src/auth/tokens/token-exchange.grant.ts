@@ -5,7 +5,7 @@ import {
   type Provider,
   type TokenEndpointGrantContext,
 } from 'oidc-provider';
-import { bindToProofKey } from './exchange-dpop';
+import type { ExchangeProofs } from './exchange-dpop';
 import { IssuedAccessToken, IssuedTokenError, IssuedTokenVerifier } from './issued-tokens';
 import { ID_JAG_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../catalog/grant-types';
 import { ProtectedResource, ResourceRegistry } from '../catalog/resources';
@@ -40,6 +40,8 @@ export interface ExchangePolicy {
 
 interface ExchangeDependencies {
   readonly provider: Provider;
+  /** Binds the issued token to the request's DPoP proof key (RFC 9449 §5). */
+  readonly proofs: ExchangeProofs;
   readonly verifier: IssuedTokenVerifier;
   readonly resources: ResourceRegistry;
   readonly policies: readonly ExchangePolicy[];
@@ -98,7 +100,7 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
       ),
     });
 
-    await bindToProofKey(deps.provider, ctx, token);
+    await deps.proofs.bind(ctx, token);
     const accessToken = await token.save();
     deps.onExchanged?.({
       clientId: client.clientId,

@@ -10,6 +10,7 @@ import type {
 import {
   accountGrant,
   expiryFrom,
+  lookupColumns,
   stringOrNull,
   withConsumed,
   type AccountGrantRow,
@@ -35,9 +36,7 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
       model,
       id,
       payload,
-      stringOrNull(payload.grantId),
-      stringOrNull(payload.uid),
-      stringOrNull(payload.userCode),
+      ...lookupColumns(payload),
       expiryFrom(expiresIn),
     ]);
   }
@@ -122,9 +121,7 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
       model,
       id,
       payload,
-      stringOrNull(payload.grantId),
-      stringOrNull(payload.uid),
-      stringOrNull(payload.userCode),
+      ...lookupColumns(payload),
       expiryFrom(expiresIn),
       predecessorId,
     ]);

@@ -9,6 +9,7 @@ import type {
 import {
   accountGrant,
   expiryFrom,
+  lookupColumns,
   stringOrNull,
   withConsumed,
   type AccountGrantRow,
@@ -28,15 +29,7 @@ export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, Accou
   upsert(model: string, id: string, payload: Record<string, unknown>, expiresIn?: number) {
     this.db
       .sql(SQLITE.upsert)
-      .run(
-        model,
-        id,
-        JSON.stringify(payload),
-        stringOrNull(payload.grantId),
-        stringOrNull(payload.uid),
-        stringOrNull(payload.userCode),
-        expiryFrom(expiresIn),
-      );
+      .run(model, id, JSON.stringify(payload), ...lookupColumns(payload), expiryFrom(expiresIn));
     return Promise.resolve();
   }
 
