@@ -381,7 +381,12 @@ describe('connected accounts (token vault)', () => {
       // Only a link to our own issuer: no token, nothing pre-authenticated.
       expect(JSON.stringify(shown)).not.toMatch(/token|code=|state=/i);
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({ notes: [{ id: 1, text: 'Buy milk' }] });
+      expect(result.structuredContent).toEqual({
+        notes: [
+          { id: 1, text: "Welcome, notes-user-7: this note came from the dev IdP's notes API" },
+          { id: 2, text: 'Buy milk' },
+        ],
+      });
       expect(notes.seen).toHaveLength(seenBefore + 1);
       expect(audited('connection.connected')).toHaveLength(2);
       // On the wire (MCP 2026-07-28, "basic/patterns/mrtr"): an InputRequiredResult with one
