@@ -93,4 +93,36 @@ describe('readProof', () => {
     await refused(`${await proof('ES256', key)}.x`);
     await refused((await proof('ES256', key)).replace(/\.([^.]+)\./, '.W10.'));
   });
+
+  it('refuses a signature that is altered, not base64url, or of the wrong length', async () => {
+    const key = await keyFor('ES256');
+    const signed = await proof('ES256', key);
+    const [h, p, s = ''] = signed.split('.');
+    const flipped = `${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`;
+    await refused(`${h}.${p}.${flipped}`);
+    await refused(`${h}.${p}.${s.slice(0, 20)}*${s.slice(21)}`);
+    await refused(`${h}.${p}.${s.slice(0, 40)}`);
+    await refused(`${h}.${p}.`);
+    await refused(`${h}.${p}.${s}AAAA`);
+  });
+
+  it('refuses claims that are not UTF-8', async () => {
+    const ec = nodeKey('ec');
+    const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: ec.jwk };
+    const signedAs = (encoding: BufferEncoding) => {
+      const json = JSON.stringify({ ...claims(), htu: 'http://api.test/ÿ' });
+      const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(json, encoding).toString('base64url')}`;
+      const signature = sign('sha256', Buffer.from(input), {
+        key: ec.privateKey,
+        dsaEncoding: 'ieee-p1363',
+      });
+      return `${input}.${signature.toString('base64url')}`;
+    };
+    const keys = new ProofKeys(10);
+    expect(await readProof(signedAs('utf8'), keys)).toMatchObject({
+      htu: 'http://api.test/ÿ',
+    });
+    // The same claims with ÿ as one Latin-1 octet: not UTF-8, not to be read as U+FFFD.
+    await expect(readProof(signedAs('latin1'), keys)).rejects.toBeInstanceOf(BearerError);
+  });
 });
