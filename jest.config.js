@@ -1,5 +1,6 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
+const { tmpdir } = require('node:os');
 
 // Jest runs in CommonJS mode. Several dependencies ship only ESM, so swc transpiles them too;
 // when Jest names a package it cannot parse, add it to esmOnly.
@@ -89,6 +90,12 @@ const serialE2e = [
   'security/issuer-keys',
   'security/openapi-surface',
 ].map((name) => `${name}.e2e-spec.ts`);
+
+// The suites start well over a hundred Node processes (dist/main.js, the admin CLI, scripts,
+// npx), each compiling the same files again. Node's on-disk code cache (NODE_COMPILE_CACHE,
+// checked against each file's contents) lets every start after the first skip that; the
+// processes inherit it through the workers' environment. An operator's own setting is left alone.
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
 for (const file of serialE2e) {

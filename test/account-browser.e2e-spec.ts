@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   Client,
   StreamableHTTPClientTransport,
@@ -9,6 +8,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { describeWithChromium, launchChromium, SCREENSHOTS } from './support/chromium';
 import { RecordedRequest, recordingFetch } from './support/mcp';
 import { HeadlessOAuthProvider, loopbackCallback } from './support/mcp-oauth';
+import { buildSpaIfStale } from './support/spa-dist';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
@@ -17,7 +17,6 @@ import { startTestSystem, TestSystem } from './support/system';
  * its next tool call is refused while the SPA keeps reading the weather.
  */
 
-const REPO = resolve(__dirname, '..');
 const MCP_CLIENT_NAME = 'Forecast CLI';
 
 describeWithChromium('/account in Chromium', 'test/account-browser.e2e-spec.ts', () => {
@@ -38,7 +37,7 @@ describeWithChromium('/account in Chromium', 'test/account-browser.e2e-spec.ts',
   const weatherTool = () => mcp.callTool({ name: 'get-weather-forecast', arguments: {} });
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: REPO, stdio: 'pipe' });
+    buildSpaIfStale();
     sys = await startTestSystem();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });

@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { describeWithChromium, launchChromium } from './support/chromium';
 import { describeWithInspector, runInspectorCli, type InspectorRun } from './support/inspector';
 import { envWithoutStore, runNpmScript } from './support/operator-cli';
 import { freePorts } from './support/ports';
+import { buildSpaIfStale } from './support/spa-dist';
 import { showingOutput, startServerProcess, type ServerProcess } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
@@ -139,8 +140,7 @@ describeWithInspector('dev IdP walk-through', 'test/dev-idp-walkthrough.e2e-spec
         expect(registered).toMatchObject({ code: 0, stdout: 'saved dev\n' });
         // 3. The system with the APIS_FILE it wrote (and the SPA role serving spa/dist).
         const apisFile = /APIS_FILE=(\S+) npm run start:dev\n/.exec(printed)![1]!;
-        if (!existsSync(join(ROOT, 'spa', 'dist', 'index.html')))
-          execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: ROOT, stdio: 'pipe' });
+        buildSpaIfStale();
         server = await startServerProcess(
           {
             ...store,

@@ -73,8 +73,11 @@ describeWithPostgres('roles as separate processes on PostgreSQL', () => {
       try {
         // The AuthServer first: it creates the schema and the signing key the others rely on.
         await startRole('auth', env, urls.issuer);
-        await Promise.all([startRole('api', env, urls.api), startRole('mcp', env, urls.mcp)]);
-        await startRole('api', { ...env, API_PORT: String(replica) }, apiReplica);
+        await Promise.all([
+          startRole('api', env, urls.api),
+          startRole('mcp', env, urls.mcp),
+          startRole('api', { ...env, API_PORT: String(replica) }, apiReplica),
+        ]);
       } catch (error) {
         await stopRoles();
         throw error;

@@ -1,7 +1,9 @@
 import { type Browser, type Page } from 'playwright-core';
 import { SqliteAuthStore } from '../src/storage/sqlite/sqlite.store';
 import { describeWithChromium, launchChromium } from './support/chromium';
+import { openLoginPage } from './support/flows';
 import { startTestSystem, type TestSystem } from './support/system';
+import { until } from './support/until';
 import { startUpstream, type TestUpstream, type UpstreamMode } from './support/upstream-idp';
 
 /**
@@ -118,10 +120,19 @@ describeWithChromium(
     );
 
     it('refuses an unknown identity when JIT is off', async () => {
-      await configure({ jit: false });
+      // A new name comes with the change, so the login page shows when the AuthServer has
+      // re-read the upstreams (within UPSTREAM_TTL_MS): a wait for that, not for the TTL.
+      const displayName = 'Corp SSO (invitation only)';
+      await configure({ jit: false, displayName });
       upstream.user = { ...carol, sub: 'u-dave', email: 'dave@corp.test', name: 'Dave' };
-      // The AuthServer re-reads upstreams after UPSTREAM_TTL_MS.
-      await new Promise((r) => setTimeout(r, 5_500));
+      await until(
+        'the login page to show the re-read upstream',
+        async () =>
+          (await openLoginPage(sys)).html.includes(`Continue with ${displayName}`)
+            ? true
+            : undefined,
+        { intervalMs: 250 },
+      );
       const { page, status } = await signIn();
       expect(status).toBe(403);
       expect(await page.locator('[role=alert]').textContent()).toMatch(/No account here is linked/);

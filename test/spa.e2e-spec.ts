@@ -1,16 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, type JsonWebKey } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { describeWithChromium, launchChromium, SCREENSHOTS } from './support/chromium';
+import { buildSpaIfStale } from './support/spa-dist';
 import { startTestSystem, TestSystem } from './support/system';
 
 /**
  * The SPA in a real headless Chromium against every role on free ports: sign in at the
  * AuthServer's own pages, read the weather, talk to the MCP server, inspect the tokens, sign out.
  */
-
-const REPO = resolve(__dirname, '..');
 
 /** One base64url JSON part of a JWS: 0 the header, 1 the claims. */
 function decodeJwtPart(jwt: string, part: 0 | 1): Record<string, unknown> {
@@ -87,8 +85,8 @@ describeWithChromium('SPA in Chromium', 'test/spa.e2e-spec.ts', () => {
   const atIssuer = (url: URL) => url.origin === new URL(sys.urls.issuer).origin;
 
   beforeAll(async () => {
-    // The SPA role serves spa/dist: build it from the current sources.
-    execFileSync('npm', ['run', 'build', '-w', 'spa'], { cwd: REPO, stdio: 'pipe' });
+    // The SPA role serves spa/dist: built from the current sources.
+    buildSpaIfStale();
     // Short-lived access tokens, so silent renewal (60 s before expiry) happens during the run.
     // Every DPoP proof must carry a server nonce (RFC 9449 §8, §9), so the SPA's first proof to
     // each server is refused and its retry with the nonce is what gets through.
