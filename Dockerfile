@@ -14,10 +14,11 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
-# Memory (README "Memory"): a smaller young generation and fewer, trimmed malloc arenas keep
-# the resident set after load near the live heap, at no measured cost in throughput.
+# Memory (README "Memory"): a smaller young generation, an old generation that grows by at most
+# 1.6x its live size between full collections (V8 allows 4x under a multi-GiB limit), and fewer,
+# trimmed malloc arenas keep the resident set after load near the live heap.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=4 \
+    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=1024" \
     MALLOC_ARENA_MAX=2 \
     MALLOC_TRIM_THRESHOLD_=131072 \
     HOST=0.0.0.0 \

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { openConnection } from './bench/http-load.mjs';
-import { freePort, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
+import { freePort, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -28,8 +28,6 @@ const rssMiB = (pid) => {
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 
-/** The memory settings the Dockerfile and `npm run start:prod` run with (README "Memory"). */
-const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=4', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
 function spawnServer(env, stdout = 'ignore') {
   return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
 }

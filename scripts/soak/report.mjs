@@ -75,7 +75,7 @@ export function judge({ samples, requests, warmupS, endS, lost, unexpected }) {
   return { goals, rss, heap, routes };
 }
 
-/** RSS and heap (MiB, left axis) and event-loop p99 (ms, right axis) over time, as SVG. */
+/** RSS, heap committed and used (MiB, left axis) and event-loop p99 (ms, right axis) over time, as SVG. */
 export function plot(samples, { warmupS, title }) {
   const W = 900, H = 400, L = 60, R = 60, T = 40, B = 40;
   const tMax = Math.max(1, ...samples.map((s) => s.t));
@@ -96,9 +96,10 @@ ${ticks.map((f) => `<text x="${x(f * tMax)}" y="${H - B + 16}" text-anchor="midd
 <text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">MiB</text>
 <text x="${W - 12}" y="${H / 2}" transform="rotate(90 ${W - 12} ${H / 2})" text-anchor="middle">event-loop delay p99, ms</text>
 ${line('rssMiB', memMax, '#1f77b4')}
+${line('heapTotalMiB', memMax, '#9467bd')}
 ${line('heapUsedMiB', memMax, '#2ca02c')}
 ${line('eventLoopP99Ms', lagMax, '#d62728')}
-<text x="${L + 10}" y="${H - 6}" fill="#1f77b4">— RSS</text><text x="${L + 80}" y="${H - 6}" fill="#2ca02c">— heap used</text><text x="${L + 190}" y="${H - 6}" fill="#d62728">— event-loop p99 (right axis)</text>
+<text x="${L + 10}" y="${H - 6}" fill="#1f77b4">— RSS</text><text x="${L + 70}" y="${H - 6}" fill="#9467bd">— heap committed</text><text x="${L + 190}" y="${H - 6}" fill="#2ca02c">— heap used</text><text x="${L + 290}" y="${H - 6}" fill="#d62728">— event-loop p99 (right axis)</text>
 </svg>
 `;
 }

@@ -1,6 +1,7 @@
 // Every few seconds: the server's own gauges from its /metrics (prom-client's default process
-// metrics: RSS, heap used, event-loop delay p99 from perf_hooks.monitorEventLoopDelay, which it
-// resets at each scrape, active handles), its 5xx count, and the database's open connections.
+// metrics: RSS, V8 heap committed and used, event-loop delay p99 from
+// perf_hooks.monitorEventLoopDelay, which it resets at each scrape, active handles), its 5xx
+// count, and the database's open connections.
 
 /** The value of one unlabelled sample in Prometheus text, or undefined. */
 function gauge(text, name) {
@@ -25,6 +26,8 @@ export async function sample(system, startedAt) {
   return {
     t: (performance.now() - startedAt) / 1000,
     rssMiB: gauge(text, 'process_resident_memory_bytes') / 2 ** 20,
+    // Committed against used tells V8's free heap (which RSS includes) from native memory.
+    heapTotalMiB: gauge(text, 'nodejs_heap_size_total_bytes') / 2 ** 20,
     heapUsedMiB: gauge(text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
     eventLoopP99Ms: gauge(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
     activeHandles: gauge(text, 'nodejs_active_handles_total'),

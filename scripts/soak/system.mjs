@@ -1,9 +1,10 @@
 // The system under soak: dist/main.js in its own process, all roles, on free ports, with its
-// metrics listener on and (for --store postgres) a database of its own.
+// metrics listener on, the deployment's memory settings and (for --store postgres) a database
+// of its own.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import pg from 'pg';
-import { freePort, stopChild, systemOnFreePorts, waitHealthy } from '../lib/system-process.mjs';
+import { freePort, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from '../lib/system-process.mjs';
 
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -42,7 +43,7 @@ export async function startSystem({ store }) {
     TRUST_PROXY: '127.0.0.1,::1',
     ...(db ? { DATABASE_URL: db.url } : {}),
   };
-  const child = spawn(process.execPath, ['dist/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const cleanUp = async () => {
     rmSync(dir, { recursive: true, force: true });
     if (db) await dropDatabase(db.name);
