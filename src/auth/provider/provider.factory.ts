@@ -14,7 +14,10 @@ import { useStructuredTokenEndpoints } from '../tokens/structured-tokens.middlew
 import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
-import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
+import {
+  acceptAnonymousAssertions,
+  retryAfterUnreachableIssuers,
+} from '../workload/anonymous-assertions';
 import { IssuerKeys } from '../workload/issuer-keys';
 import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { AccountLinking } from '../federation/account-linking';
@@ -143,6 +146,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     onRefused: (refused) => deps.audit.workloadAssertionRefused(refused),
   });
   acceptAnonymousAssertions(provider);
+  retryAfterUnreachableIssuers(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);
   reportUnauthorizedClients(provider);
