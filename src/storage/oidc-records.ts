@@ -54,10 +54,12 @@ export interface ConsumptionLog {
    */
   refreshContext(id: string): Promise<RefreshContext>;
   /**
-   * Stores `id` as the successor of the consumed `predecessorId`, and records it on the
-   * predecessor, unless something already did: then nothing is stored and the answer is false.
+   * Rotation in one atomic write: consumes `predecessorId`, records `id` as its successor and
+   * stores `id`. True for exactly one caller across every process sharing the storage; when the
+   * predecessor is consumed already, has a successor, expired or is missing, nothing changes and
+   * the answer is false.
    */
-  upsertSuccessor(
+  rotate(
     model: string,
     predecessorId: string,
     id: string,

@@ -111,14 +111,14 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
     };
   }
 
-  async upsertSuccessor(
+  async rotate(
     model: string,
     predecessorId: string,
     id: string,
     payload: Record<string, unknown>,
     expiresIn?: number,
   ): Promise<boolean> {
-    const result = await this.pool.query(POSTGRES.upsertSuccessor, [
+    const result = await this.pool.query(POSTGRES.rotate, [
       model,
       id,
       payload,
@@ -127,6 +127,7 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
       stringOrNull(payload.userCode),
       expiryFrom(expiresIn),
       predecessorId,
+      Date.now(),
     ]);
     return result.rowCount === 1;
   }

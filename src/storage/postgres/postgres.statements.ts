@@ -60,9 +60,13 @@ export const POSTGRES = prepared('store', {
     LEFT JOIN oidc_records s ON s.model = 'Session' AND s.uid = t.payload->>'sessionUid'
       AND (s.expires_at IS NULL OR s.expires_at > $2)
     WHERE t.model = 'RefreshToken' AND t.id = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)`,
-  // The successor is stored only if it is the first recorded on its predecessor: one family.
-  upsertSuccessor: `WITH p AS (UPDATE oidc_records SET successor_id = $2
-      WHERE model = $1 AND id = $8 AND successor_id IS NULL RETURNING 1)
+  // Consumption and successor in one statement: the successor is stored only by the one caller
+  // whose UPDATE claimed the live, unused predecessor (a second waits on the row lock, then
+  // re-checks the committed row and matches nothing), so one used token has one successor.
+  rotate: `WITH p AS (UPDATE oidc_records SET consumed_at = $9, successor_id = $2
+      WHERE model = $1 AND id = $8 AND consumed_at IS NULL AND successor_id IS NULL
+        AND (expires_at IS NULL OR expires_at > $9)
+      RETURNING 1)
     INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
     SELECT $1, $2, $3::jsonb, $4, $5, $6, $7::bigint FROM p
     ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,

@@ -99,15 +99,16 @@ export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, Accou
     };
   }
 
-  upsertSuccessor(
+  rotate(
     model: string,
     predecessorId: string,
     id: string,
     payload: Record<string, unknown>,
     expiresIn?: number,
   ): Promise<boolean> {
+    const now = Date.now();
     const stored = this.db.transaction(() => {
-      if (this.db.sql(SQLITE.recordSuccessor).run(id, model, predecessorId).changes !== 1) {
+      if (this.db.sql(SQLITE.rotate).run(now, id, model, predecessorId, now).changes !== 1) {
         return false;
       }
       void this.upsert(model, id, payload, expiresIn);
