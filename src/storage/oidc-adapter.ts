@@ -11,6 +11,7 @@ import type { ConsumptionLog, OidcRecordStore, RefreshContext } from './oidc-rec
 interface RefreshGrantScope {
   grant: RefreshContext['grant'];
   session: RefreshContext['session'];
+  account: RefreshContext['account'];
   consuming: string | undefined;
   successorRecorded: boolean;
 }
@@ -24,11 +25,25 @@ export async function runRefreshGrant(work: () => Promise<void>): Promise<boolea
   const scope: RefreshGrantScope = {
     grant: undefined,
     session: undefined,
+    account: undefined,
     consuming: undefined,
     successorRecorded: false,
   };
   await refreshGrant.run(scope, work);
   return scope.successorRecorded;
+}
+
+/**
+ * The account of the refresh token this refresh_token grant read, where the store read it with
+ * the token (handed out once); undefined outside such a grant, for another subject, or when
+ * the store did not read it. `user` is undefined when no such user is stored.
+ */
+export function accountReadWithRefreshToken(sub: string): RefreshContext['account'] {
+  const scope = refreshGrant.getStore();
+  const account = scope?.account;
+  if (scope === undefined || account?.sub !== sub) return undefined;
+  scope.account = undefined;
+  return account;
 }
 
 type AdapterStore = OidcRecordStore & Pick<ConsumptionLog, 'refreshContext' | 'rotate'>;
@@ -158,6 +173,7 @@ function recordsAdapter(
           token: found,
           grant: scope.grant,
           session: scope.session,
+          account: scope.account,
         } = await store.refreshContext(id));
       } else {
         found = await store.find(this.model, id);

@@ -203,6 +203,43 @@ onEveryEngine((open: OpenStore) => {
     });
   });
 
+  it('reads a refresh token with its grant, session and account as the single lookups do', async () => {
+    const store = await open();
+    const user = {
+      username: 'carol',
+      sub: 'c-1',
+      passwordHash: 'scrypt$x',
+      claims: { sub: 'c-1', name: 'Carol' },
+      origin: 'admin' as const,
+    };
+    await store.accounts.addUser(user);
+    await store.accounts.setUserDisabled('carol', 1_700_000_000_000);
+    await store.upsert('Grant', 'g1', { accountId: 'c-1', clientId: 'app' }, 3600);
+    await store.upsert('Session', 's1', { uid: 'u1', accountId: 'c-1' }, 3600);
+    await store.upsert(
+      'RefreshToken',
+      'rt',
+      { grantId: 'g1', sessionUid: 'u1', accountId: 'c-1' },
+      3600,
+    );
+    await store.upsert('RefreshToken', 'gone', { grantId: 'g1', accountId: 'nobody' }, 3600);
+    await store.consume('RefreshToken', 'rt');
+
+    const read = await store.refreshContext('rt');
+
+    expect(read.token).toEqual(await store.find('RefreshToken', 'rt'));
+    expect(read.grant).toEqual({ id: 'g1', payload: await store.find('Grant', 'g1') });
+    expect(read.session).toEqual({ uid: 'u1', payload: await store.findByUid('Session', 'u1') });
+    const stored = await store.accounts.findUserBySubject('c-1');
+    expect(stored?.disabledAt).toBe(1_700_000_000_000);
+    expect(read.account).toEqual({ sub: 'c-1', user: stored });
+    expect((await store.refreshContext('gone')).account).toEqual({
+      sub: 'nobody',
+      user: undefined,
+    });
+    expect(await store.refreshContext('missing')).toMatchObject({ token: undefined });
+  });
+
   describe('rotate', () => {
     it('lets exactly one of many parallel callers on two connections rotate a token', async () => {
       const [a, b] = [await open(), await open()];
