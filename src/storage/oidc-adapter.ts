@@ -68,7 +68,8 @@ export interface AdapterOptions {
  * Thrown from `consume` by every caller but the first. oidc-provider reads a record, checks it
  * is unconsumed, then consumes it and issues tokens; two requests can both pass the check. The
  * store's conditional UPDATE lets one win; the others fail here, before anything is issued
- * (authorization code, device code, CIBA, refresh token: RFC 6749 §4.1.2, §10.5).
+ * (authorization code, device code, CIBA, refresh token: RFC 6749 §4.1.2, §10.5). In a
+ * refresh_token grant the claim is made when the successor is saved (`rotate`), so there.
  */
 export class AlreadyConsumedError extends errors.InvalidGrant {
   constructor(readonly model: string) {
