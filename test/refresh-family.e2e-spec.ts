@@ -73,6 +73,30 @@ describeWithPostgres('refresh tokens at two AuthServers sharing PostgreSQL', () 
     }
   }, 120_000);
 
+  it('stores one successor for eight parallel refreshes of one token at both replicas', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { refreshToken } = await refreshTokenAndAccessToken();
+      const results = await refresh(refreshToken, [
+        ...replicas,
+        ...replicas,
+        ...replicas,
+        ...replicas,
+      ]);
+
+      expect(results.map((r) => [r.status, r.body.error])).toEqual(
+        Array.from({ length: 8 }, () => [200, undefined]),
+      );
+      const successors = new Set(results.map((r) => r.body.refresh_token));
+      expect(successors.size).toBe(1);
+      const [successor] = successors;
+      // The store holds the one successor on the used token, and that one is unused.
+      expect(await first.system.store!.consumption('RefreshToken', refreshToken)).toMatchObject({
+        successorId: successor,
+      });
+      expect(await first.system.store!.consumption('RefreshToken', successor!)).toBeUndefined();
+    }
+  }, 120_000);
+
   it('revokes the grant when the used token comes back after the window', async () => {
     const { refreshToken, accessToken } = await refreshTokenAndAccessToken();
     const [rotated] = await refresh(refreshToken, [replicas[0]!]);

@@ -77,8 +77,8 @@ export abstract class ComposedAuthStore implements AuthStore {
   refreshContext(...args: Parameters<ConsumptionLog['refreshContext']>) {
     return this.parts.records.refreshContext(...args);
   }
-  upsertSuccessor(...args: Parameters<ConsumptionLog['upsertSuccessor']>) {
-    return this.parts.records.upsertSuccessor(...args);
+  rotate(...args: Parameters<ConsumptionLog['rotate']>) {
+    return this.parts.records.rotate(...args);
   }
 
   grantsOfAccount(...args: Parameters<AccountGrants['grantsOfAccount']>) {

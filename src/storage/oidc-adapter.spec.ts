@@ -1,6 +1,11 @@
 import type { Adapter } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { adapterFor, AlreadyConsumedError, StoreTemporarilyUnavailable } from './oidc-adapter';
+import {
+  adapterFor,
+  AlreadyConsumedError,
+  runRefreshGrant,
+  StoreTemporarilyUnavailable,
+} from './oidc-adapter';
 import { SqliteAuthStore } from './sqlite/sqlite.store';
 
 describe('adapterFor', () => {
@@ -108,6 +113,41 @@ describe('adapterFor', () => {
 
     clock.mockReturnValue(start + 30_000);
     expect(await tokens.find('rt')).toEqual({ grantId: 'g', consumed: start / 1000 });
+  });
+
+  describe('inside a refresh_token grant', () => {
+    it('writes the consumption with the successor; a loser stores nothing and fails', async () => {
+      const tokens = new Adapter('RefreshToken');
+      await tokens.upsert('rt', { grantId: 'g' }, 3600);
+      const refresh = (next: string) =>
+        runRefreshGrant(async () => {
+          await tokens.consume('rt');
+          await tokens.upsert(next, { grantId: 'g' }, 3600);
+        });
+
+      const outcomes = await Promise.allSettled(['a', 'b', 'c', 'd'].map((n) => refresh(n)));
+
+      const winners = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(winners).toEqual([{ status: 'fulfilled', value: true }]);
+      const winner = ['a', 'b', 'c', 'd'][outcomes.findIndex((o) => o.status === 'fulfilled')]!;
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(AlreadyConsumedError);
+      }
+      expect(await store.consumption('RefreshToken', 'rt')).toMatchObject({ successorId: winner });
+      for (const n of ['a', 'b', 'c', 'd'].filter((x) => x !== winner)) {
+        expect(await store.find('RefreshToken', n)).toBeUndefined();
+      }
+    });
+
+    it('leaves the token unused when no successor is saved', async () => {
+      const tokens = new Adapter('RefreshToken');
+      await tokens.upsert('rt', { grantId: 'g' }, 3600);
+
+      expect(await runRefreshGrant(() => tokens.consume('rt'))).toBe(false);
+
+      expect(await store.consumption('RefreshToken', 'rt')).toBeUndefined();
+      expect(await store.consume('RefreshToken', 'rt')).toBe(true);
+    });
   });
 
   describe('consume', () => {

@@ -5,33 +5,48 @@ import type { ConsumptionLog, OidcRecordStore, RefreshContext } from './oidc-rec
 
 /**
  * One refresh_token grant request, as the adapter sees it: the grant and session read with the
- * token (handed out once, to the reads that follow in this request), and the token it consumed,
- * whose successor is then stored and recorded in one write.
+ * token (handed out once, to the reads that follow in this request), and the token oidc-provider
+ * consumes, whose consumption is written together with its successor (`rotate`).
  */
 interface RefreshGrantScope {
   grant: RefreshContext['grant'];
   session: RefreshContext['session'];
-  consumed: string | undefined;
+  account: RefreshContext['account'];
+  consuming: string | undefined;
   successorRecorded: boolean;
 }
 const refreshGrant = new AsyncLocalStorage<RefreshGrantScope>();
 
 /**
  * Runs one refresh_token grant so that its reads and writes are combined (refreshContext,
- * upsertSuccessor); answers whether the successor of a consumed token was recorded doing so.
+ * rotate); answers whether the successor of a consumed token was recorded doing so.
  */
 export async function runRefreshGrant(work: () => Promise<void>): Promise<boolean> {
   const scope: RefreshGrantScope = {
     grant: undefined,
     session: undefined,
-    consumed: undefined,
+    account: undefined,
+    consuming: undefined,
     successorRecorded: false,
   };
   await refreshGrant.run(scope, work);
   return scope.successorRecorded;
 }
 
-type AdapterStore = OidcRecordStore & Pick<ConsumptionLog, 'refreshContext' | 'upsertSuccessor'>;
+/**
+ * The account of the refresh token this refresh_token grant read, where the store read it with
+ * the token (handed out once); undefined outside such a grant, for another subject, or when
+ * the store did not read it. `user` is undefined when no such user is stored.
+ */
+export function accountReadWithRefreshToken(sub: string): RefreshContext['account'] {
+  const scope = refreshGrant.getStore();
+  const account = scope?.account;
+  if (scope === undefined || account?.sub !== sub) return undefined;
+  scope.account = undefined;
+  return account;
+}
+
+type AdapterStore = OidcRecordStore & Pick<ConsumptionLog, 'refreshContext' | 'rotate'>;
 
 export interface AdapterOptions {
   /**
@@ -53,7 +68,8 @@ export interface AdapterOptions {
  * Thrown from `consume` by every caller but the first. oidc-provider reads a record, checks it
  * is unconsumed, then consumes it and issues tokens; two requests can both pass the check. The
  * store's conditional UPDATE lets one win; the others fail here, before anything is issued
- * (authorization code, device code, CIBA, refresh token: RFC 6749 §4.1.2, §10.5).
+ * (authorization code, device code, CIBA, refresh token: RFC 6749 §4.1.2, §10.5). In a
+ * refresh_token grant the claim is made when the successor is saved (`rotate`), so there.
  */
 export class AlreadyConsumedError extends errors.InvalidGrant {
   constructor(readonly model: string) {
@@ -131,13 +147,15 @@ function recordsAdapter(
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const scope = refreshGrant.getStore();
-      const predecessor = this.model === 'RefreshToken' ? scope?.consumed : undefined;
+      const predecessor = this.model === 'RefreshToken' ? scope?.consuming : undefined;
       if (scope === undefined || predecessor === undefined) {
         return store.upsert(this.model, id, payload, expiresIn);
       }
-      scope.consumed = undefined;
-      if (!(await store.upsertSuccessor(this.model, predecessor, id, payload, expiresIn))) {
-        throw new errors.InvalidGrant('refresh token already used');
+      scope.consuming = undefined;
+      // The single-use claim (RFC 6749 §10.4, RFC 9700 §4.14.2) is made here: exactly one
+      // request stores a successor; the others fail before any token is issued.
+      if (!(await store.rotate(this.model, predecessor, id, payload, expiresIn))) {
+        throw new AlreadyConsumedError(this.model);
       }
       scope.successorRecorded = true;
     }
@@ -156,6 +174,7 @@ function recordsAdapter(
           token: found,
           grant: scope.grant,
           session: scope.session,
+          account: scope.account,
         } = await store.refreshContext(id));
       } else {
         found = await store.find(this.model, id);
@@ -182,11 +201,15 @@ function recordsAdapter(
     }
 
     async consume(id: string): Promise<void> {
-      if (await store.consume(this.model, id)) {
-        const scope = refreshGrant.getStore();
-        if (scope && this.model === 'RefreshToken') scope.consumed = id;
+      const scope = refreshGrant.getStore();
+      if (scope && this.model === 'RefreshToken') {
+        // oidc-provider consumes the refresh token, then saves its successor and nothing in
+        // between: the consumption is written with the successor, in one round trip (upsert).
+        // Should the successor never be saved, nothing was issued and the token stays unused.
+        scope.consuming = id;
         return;
       }
+      if (await store.consume(this.model, id)) return;
       // A pushed authorization request is redeemed at the authorization endpoint (RFC 9126 §4).
       if (this.model === 'PushedAuthorizationRequest') {
         throw new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');

@@ -203,6 +203,99 @@ onEveryEngine((open: OpenStore) => {
     });
   });
 
+  it('reads a refresh token with its grant, session and account as the single lookups do', async () => {
+    const store = await open();
+    const user = {
+      username: 'carol',
+      sub: 'c-1',
+      passwordHash: 'scrypt$x',
+      claims: { sub: 'c-1', name: 'Carol' },
+      origin: 'admin' as const,
+    };
+    await store.accounts.addUser(user);
+    await store.accounts.setUserDisabled('carol', 1_700_000_000_000);
+    await store.upsert('Grant', 'g1', { accountId: 'c-1', clientId: 'app' }, 3600);
+    await store.upsert('Session', 's1', { uid: 'u1', accountId: 'c-1' }, 3600);
+    await store.upsert(
+      'RefreshToken',
+      'rt',
+      { grantId: 'g1', sessionUid: 'u1', accountId: 'c-1' },
+      3600,
+    );
+    await store.upsert('RefreshToken', 'gone', { grantId: 'g1', accountId: 'nobody' }, 3600);
+    await store.consume('RefreshToken', 'rt');
+
+    const read = await store.refreshContext('rt');
+
+    expect(read.token).toEqual(await store.find('RefreshToken', 'rt'));
+    expect(read.grant).toEqual({ id: 'g1', payload: await store.find('Grant', 'g1') });
+    expect(read.session).toEqual({ uid: 'u1', payload: await store.findByUid('Session', 'u1') });
+    const stored = await store.accounts.findUserBySubject('c-1');
+    expect(stored?.disabledAt).toBe(1_700_000_000_000);
+    expect(read.account).toEqual({ sub: 'c-1', user: stored });
+    expect((await store.refreshContext('gone')).account).toEqual({
+      sub: 'nobody',
+      user: undefined,
+    });
+    expect(await store.refreshContext('missing')).toMatchObject({ token: undefined });
+  });
+
+  describe('rotate', () => {
+    it('lets exactly one of many parallel callers on two connections rotate a token', async () => {
+      const [a, b] = [await open(), await open()];
+      const start = Date.now();
+      await a.upsert('RefreshToken', 'rt', { grantId: 'g1' }, 3600);
+
+      const successors = Array.from({ length: 40 }, (_, i) => `rt-next-${i}`);
+      const won = await Promise.all(
+        successors.map((next, i) =>
+          (i % 2 ? a : b).rotate('RefreshToken', 'rt', next, { grantId: 'g1', n: i }, 3600),
+        ),
+      );
+
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const winner = successors[won.indexOf(true)]!;
+      const used = await b.consumption('RefreshToken', 'rt');
+      expect(used?.successorId).toBe(winner);
+      expect(used!.consumedAt).toBeGreaterThanOrEqual(start);
+      expect((await a.find('RefreshToken', 'rt'))!.consumed).toEqual(expect.any(Number));
+      expect(await b.find('RefreshToken', winner)).toEqual({
+        grantId: 'g1',
+        n: won.indexOf(true),
+      });
+      const losers = successors.filter((next) => next !== winner);
+      const stored = await Promise.all(losers.map((next) => a.find('RefreshToken', next)));
+      expect(stored.filter((found) => found !== undefined)).toEqual([]);
+    });
+
+    it('refuses a token that is used, has a successor, expired or is missing, changing nothing', async () => {
+      const store = await open();
+      const start = Date.now();
+      await store.upsert('RefreshToken', 'used', { grantId: 'g1' }, 3600);
+      await store.upsert('RefreshToken', 'replaced', { grantId: 'g1' }, 3600);
+      await store.upsert('RefreshToken', 'short', { grantId: 'g1' }, 60);
+      await store.consume('RefreshToken', 'used');
+      await store.recordSuccessor('RefreshToken', 'replaced', 'elsewhere');
+
+      const rotate = (id: string, next: string) =>
+        store.rotate('RefreshToken', id, next, { grantId: 'g1' }, 3600);
+      expect(await rotate('used', 'n1')).toBe(false);
+      expect(await rotate('replaced', 'n2')).toBe(false);
+      expect(await rotate('missing', 'n3')).toBe(false);
+      expect(await store.rotate('AccessToken', 'used', 'n4', {}, 3600)).toBe(false);
+      at(start + 61_000);
+      expect(await rotate('short', 'n5')).toBe(false);
+
+      for (const next of ['n1', 'n2', 'n3', 'n4', 'n5']) {
+        expect(await store.find('RefreshToken', next)).toBeUndefined();
+      }
+      expect(await store.consumption('RefreshToken', 'used')).toMatchObject({
+        successorId: undefined,
+      });
+      expect(await store.consumption('RefreshToken', 'replaced')).toBeUndefined();
+    });
+  });
+
   it('revokeByGrantId removes that model’s rows of the grant and nothing else', async () => {
     const store = await open();
     await store.upsert('AccessToken', 'a', { grantId: 'g1' }, 60);

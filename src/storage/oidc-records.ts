@@ -1,3 +1,5 @@
+import type { StoredUser } from './account-store';
+
 /**
  * oidc-provider's records (its adapter contract, oidc-adapter.ts): one table for every model,
  * keyed by model and id, with the grant, uid and user code indexed. Consumption is an atomic
@@ -49,15 +51,18 @@ export interface ConsumptionLog {
    */
   releaseConsumption(model: string, id: string, consumedAt: number): Promise<boolean>;
   /**
-   * A refresh token with the grant and the session that oidc-provider's refresh_token grant
-   * reads right after it, in one read (one round trip on PostgreSQL, where each is one).
+   * A refresh token with the grant, the session and the account that oidc-provider's
+   * refresh_token grant reads right after it, in one read (one round trip on PostgreSQL, where
+   * each is one).
    */
   refreshContext(id: string): Promise<RefreshContext>;
   /**
-   * Stores `id` as the successor of the consumed `predecessorId`, and records it on the
-   * predecessor, unless something already did: then nothing is stored and the answer is false.
+   * Rotation in one atomic write: consumes `predecessorId`, records `id` as its successor and
+   * stores `id`. True for exactly one caller across every process sharing the storage; when the
+   * predecessor is consumed already, has a successor, expired or is missing, nothing changes and
+   * the answer is false.
    */
-  upsertSuccessor(
+  rotate(
     model: string,
     predecessorId: string,
     id: string,
@@ -71,6 +76,8 @@ export interface RefreshContext {
   readonly token: Record<string, unknown> | undefined;
   readonly grant: { readonly id: string; readonly payload: Record<string, unknown> } | undefined;
   readonly session: { readonly uid: string; readonly payload: Record<string, unknown> } | undefined;
+  /** The token's account (its `accountId`) as `findUserBySubject` answers it. */
+  readonly account: { readonly sub: string; readonly user: StoredUser | undefined } | undefined;
 }
 
 /** One of oidc-provider's grants of an account, as the account page lists it. */

@@ -3,7 +3,7 @@ import { errors as joseErrors, type JSONWebKeySet, type JWK, type JWTVerifyGetKe
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { SecretStore } from '../../storage/secret-store';
-import { activeKey, KeyPolicy, Keyset, keyStatuses, publishedKeys, rotationDue } from './keyset';
+import { activeKey, KeyPolicy, Keyset, publishedKeys, rotationDue } from './keyset';
 import { rotateKeys } from './keyset.operations';
 import { loadKeyset } from './keyset.store';
 
@@ -16,6 +16,16 @@ interface KeyMaterial {
 export type Clock = () => number;
 const systemClock: Clock = () => Math.floor(Date.now() / 1000);
 
+/** Which key signs and which are published, at one second for one keyset. */
+interface KeyStates {
+  readonly keyset: Keyset;
+  readonly at: number;
+  readonly activeKid: string;
+  /** Published keys in activation order (the JWKS). */
+  readonly published: readonly string[];
+  readonly publishedActiveFirst: readonly string[];
+}
+
 /**
  * This process's view of the signing keyset: re-read from the store periodically, so every
  * replica learns of a new key well before it activates (the refresh interval is a fraction of
@@ -25,6 +35,7 @@ const systemClock: Clock = () => Math.floor(Date.now() / 1000);
 export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
   #keyset: Keyset;
   #material = new Map<string, KeyMaterial>();
+  #states: KeyStates | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -93,23 +104,17 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
   }
 
   activeKid(): string {
-    return activeKey(this.#keyset, this.now(), this.policy).kid;
+    return this.#statesNow().activeKid;
   }
 
   /** Published keys, the active one first: what oidc-provider's key slots show. */
-  publishedKidsActiveFirst(): string[] {
-    const now = this.now();
-    const active = this.activeKid();
-    const others = publishedKeys(this.#keyset, now, this.policy)
-      .map((k) => k.kid)
-      .filter((kid) => kid !== active);
-    return [active, ...others];
+  publishedKidsActiveFirst(): readonly string[] {
+    return this.#statesNow().publishedActiveFirst;
   }
 
   /** The public JWKS: pending, active and previous keys (RFC 7517 §5). */
   publicJwks(): JSONWebKeySet {
-    const keys = publishedKeys(this.#keyset, this.now(), this.policy);
-    return { keys: keys.map((k) => this.#material.get(k.kid)!.publicJwk) };
+    return { keys: this.#statesNow().published.map((kid) => this.#material.get(kid)!.publicJwk) };
   }
 
   /** The public key of a published key; undefined for unknown and retired keys. */
@@ -145,9 +150,29 @@ export class SigningKeyRing implements OnModuleInit, OnModuleDestroy {
   }
 
   #isPublished(kid: string): boolean {
-    return keyStatuses(this.#keyset, this.now(), this.policy).some(
-      (s) => s.key.kid === kid && s.state !== 'retired',
-    );
+    return this.#statesNow().published.includes(kid);
+  }
+
+  /**
+   * The key states are a pure function of the keyset and the clock (keyset.ts), whose unit is
+   * the second; oidc-provider asks every key slot for its kid several times per token, so they
+   * are worked out once per keyset and second.
+   */
+  #statesNow(): KeyStates {
+    const at = this.now();
+    const keyset = this.#keyset;
+    if (this.#states?.keyset === keyset && this.#states.at === at) return this.#states;
+    const activeKid = activeKey(keyset, at, this.policy).kid;
+    const published = publishedKeys(keyset, at, this.policy).map((k) => k.kid);
+    const others = published.filter((kid) => kid !== activeKid);
+    this.#states = {
+      keyset,
+      at,
+      activeKid,
+      published,
+      publishedActiveFirst: [activeKid, ...others],
+    };
+    return this.#states;
   }
 
   /** Called with each key id this process learns after start (rotations, by any process). */

@@ -1,6 +1,7 @@
 import { ID_JAG_GRANT_PROFILE, ID_JAG_TOKEN_TYPE } from '../catalog/grant-types';
 import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthConfig } from '../../config/config';
+import { accountReadWithRefreshToken } from '../../storage/oidc-adapter';
 import { accessTokenClaims } from '../tokens/access-token-claims';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
@@ -63,8 +64,10 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
     // servers, so userinfo (which needs a userinfo-audience token) is not its source.
     conformIdTokenClaims: false,
     // A disabled or removed user is no account: refreshing their tokens fails (invalid_grant).
+    // A refresh_token grant's store read the user with the token (oidc-adapter.ts).
     findAccount: async (_ctx, sub) => {
-      const user = await users.findBySubject(sub);
+      const read = accountReadWithRefreshToken(sub);
+      const user = read ? users.claimsOfStored(read.user) : await users.findBySubject(sub);
       if (!user) return undefined;
       return { accountId: sub, claims: () => ({ ...user }) };
     },

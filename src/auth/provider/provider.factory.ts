@@ -15,7 +15,10 @@ import { tokenAccessPolicy } from '../tokens/token-access.policy';
 import { longestAccessTokenTtlSeconds } from '../tokens/token-lifetime';
 import { ExchangeProofs } from '../tokens/exchange-dpop';
 import { registerTokenExchange } from '../tokens/token-exchange.grant';
-import { acceptAnonymousAssertions } from '../workload/anonymous-assertions';
+import {
+  acceptAnonymousAssertions,
+  retryAfterUnreachableIssuers,
+} from '../workload/anonymous-assertions';
 import { IssuerKeys } from '../workload/issuer-keys';
 import { registerJwtBearer } from '../workload/jwt-bearer.grant';
 import { AccountLinking } from '../federation/account-linking';
@@ -148,6 +151,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     onRefused: (refused) => deps.audit.workloadAssertionRefused(refused),
   });
   acceptAnonymousAssertions(provider);
+  retryAfterUnreachableIssuers(provider);
   useStructuredTokenEndpoints(provider, verifier, revocations, mayAccess);
   renderErrorsOfUnverifiedClients(provider, clients);
   reportUnauthorizedClients(provider);

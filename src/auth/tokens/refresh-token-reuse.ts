@@ -64,8 +64,8 @@ export class RefreshTokenReuse {
         const presented = params['refresh_token'];
         // The first try goes straight to oidc-provider, so an unused token (nearly every
         // refresh) costs no read of its own here. A token used inside the window shows as unused
-        // to oidc-provider (the adapter hides its use) and loses at the atomic consume, which
-        // brings it back here for its successor.
+        // to oidc-provider (the adapter hides its use) and loses at the atomic rotation (its
+        // consumption, written with the successor), which brings it back here for its successor.
         const successor =
           attempt > 0 && typeof presented === 'string'
             ? await this.successorWithinGrace(presented)

@@ -56,7 +56,12 @@ export class UserDirectory {
 
   /** For the provider's account lookup: a disabled user's tokens stop refreshing. */
   async findBySubject(sub: string): Promise<UserClaims | undefined> {
-    const user = this.usable(await this.accounts.findUserBySubject(sub));
+    return this.claimsOfStored(await this.accounts.findUserBySubject(sub));
+  }
+
+  /** As `findBySubject`, for a user the store has just read (or found missing). */
+  claimsOfStored(stored: StoredUser | undefined): UserClaims | undefined {
+    const user = this.usable(stored);
     return user && claimsOf(user);
   }
 

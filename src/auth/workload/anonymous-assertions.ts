@@ -1,87 +1,78 @@
-import type { IncomingMessage } from 'node:http';
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { ROUTES } from '../../config/protocol';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import { JWT_BEARER_GRANT, WORKLOAD_CLIENT_ID } from '../catalog/grant-types';
 
 export { WORKLOAD_CLIENT_ID };
-/** oidc-provider's own limit on a token request body. */
-const MAX_BODY_BYTES = 56 * 1024;
 const RETRY_AFTER_SECONDS = '30';
 
+/** oidc-provider's name of the token endpoint's route (`ctx.oidc.route`). */
+const TOKEN_ROUTE = 'token';
+
+type Body = Record<string, unknown>;
+
 /**
- * RFC 7523 §3.1 makes client authentication optional on the JWT bearer grant, and SEP-1933
- * workloads send none (no client_id at all); oidc-provider authenticates a client on every
- * token request. For such a request, and only for it, this names the public client
- * WORKLOAD_CLIENT_ID, which may use nothing but this grant: the assertion is the credential.
- * The body is read here (bounded as oidc-provider bounds it) and handed on unchanged but for
- * that one parameter. Also: a 503 from an issuer's unreachable keys says when to retry.
+ * Whether a token request names no client at all and uses the JWT bearer grant. RFC 7523 §3.1
+ * makes client authentication optional on that grant, and SEP-1933 workloads send none (no
+ * client_id either); oidc-provider authenticates a client on every token request. Such a
+ * request, and only such a one, is taken as from the public client WORKLOAD_CLIENT_ID, which may
+ * use nothing but this grant: the assertion is the credential. Any client credential (header or
+ * body, even an empty one) leaves the request to oidc-provider's client authentication as sent.
+ */
+export function isAnonymousAssertion(headers: IncomingHttpHeaders, body: Body): boolean {
+  return (
+    headers.authorization === undefined &&
+    body.grant_type === JWT_BEARER_GRANT &&
+    body.client_id === undefined &&
+    body.client_assertion === undefined &&
+    body.client_secret === undefined
+  );
+}
+
+/**
+ * Anonymous JWT bearer requests name WORKLOAD_CLIENT_ID. The client is named where oidc-provider
+ * stores the token request's parsed body (`ctx.oidc.body`), before it assembles the parameters
+ * and authenticates the client: the body is read and parsed once, by oidc-provider, within its
+ * own size limit (56 KiB), and every other request passes untouched. oidc-provider makes each
+ * request's `ctx.oidc` from `provider.OIDCContext`, which is replaced here by a subclass.
  */
 export function acceptAnonymousAssertions(provider: Provider): void {
-  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    if (ctx.method === 'POST' && ctx.path === ROUTES.token && mayLackClient(ctx)) {
-      const body = await readBounded(ctx.req);
-      if (body === undefined) {
-        ctx.status = 400;
-        ctx.body = { error: 'invalid_request', error_description: 'request body is too large' };
-        return;
-      }
-      replaceBody(ctx, withWorkloadClient(body));
-    }
-    await next();
-    const error = (ctx.body as { error?: unknown } | undefined)?.error;
-    // Only the JWT bearer grant fetches an issuer's keys; other 503s keep the store's hint.
-    const grant = ctx.oidc?.params?.grant_type;
-    if (ctx.status === 503 && error === 'temporarily_unavailable' && grant === JWT_BEARER_GRANT) {
-      ctx.set('retry-after', RETRY_AFTER_SECONDS);
-    }
+  Object.defineProperty(provider, 'OIDCContext', {
+    value: withWorkloadClient(provider.OIDCContext),
   });
 }
 
-function mayLackClient(ctx: KoaContextWithOIDC): boolean {
-  return ctx.get('authorization') === '' && ctx.is('application/x-www-form-urlencoded') !== false;
-}
+const BODY = Symbol('body');
 
-async function readBounded(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+function withWorkloadClient(Context: Provider['OIDCContext']): Provider['OIDCContext'] {
+  class WorkloadClientContext extends Context {
+    declare readonly ctx: KoaContextWithOIDC;
+    [BODY]: Body | undefined;
   }
-  return Buffer.concat(chunks);
-}
-
-function withWorkloadClient(body: Buffer): Buffer {
-  const params = new URLSearchParams(body.toString('utf8'));
-  const anonymous =
-    params.get('grant_type') === JWT_BEARER_GRANT &&
-    !params.has('client_id') &&
-    !params.has('client_assertion') &&
-    !params.has('client_secret');
-  if (!anonymous) return body;
-  params.set('client_id', WORKLOAD_CLIENT_ID);
-  return Buffer.from(params.toString(), 'utf8');
-}
-
-/**
- * oidc-provider reads the body from `ctx.req` as a stream with the declared length; a view of
- * the request whose stream yields `body` once serves it, everything else (headers, socket)
- * still the real request's.
- */
-function replaceBody(ctx: KoaContextWithOIDC, body: Buffer): void {
-  const real = ctx.req;
-  const view = Object.create(real, {
-    readable: { value: true },
-    readableEncoding: { value: null },
-    headers: { value: { ...real.headers, 'content-length': String(body.length) } },
-    iterator: {
-      value: async function* () {
-        await Promise.resolve();
-        yield body;
-      },
+  // An accessor where oidc-provider declares (and TypeScript types) a plain property.
+  Object.defineProperty(WorkloadClientContext.prototype, 'body', {
+    get(this: WorkloadClientContext) {
+      return this[BODY];
     },
-  }) as IncomingMessage;
-  ctx.req = view;
-  ctx.request.req = view;
+    set(this: WorkloadClientContext, value: Body | undefined) {
+      if (value && this.route === TOKEN_ROUTE && isAnonymousAssertion(this.ctx.headers, value)) {
+        value.client_id = WORKLOAD_CLIENT_ID;
+      }
+      this[BODY] = value;
+    },
+  });
+  return WorkloadClientContext;
+}
+
+/** A 503 from an issuer's unreachable keys says when to retry (RFC 9110 §10.2.3). */
+export function retryAfterUnreachableIssuers(provider: Provider): void {
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    await next();
+    if (ctx.status !== 503) return;
+    const error = (ctx.body as { error?: unknown } | undefined)?.error;
+    // Only the JWT bearer grant fetches an issuer's keys; other 503s keep the store's hint.
+    const grant = ctx.oidc?.params?.grant_type;
+    if (error === 'temporarily_unavailable' && grant === JWT_BEARER_GRANT) {
+      ctx.set('retry-after', RETRY_AFTER_SECONDS);
+    }
+  });
 }

@@ -15,6 +15,7 @@ import {
   withConsumed,
   type AccountGrantRow,
 } from '../record-rows';
+import { userFromRow, type UserRow } from '../account-rows';
 import { POSTGRES, type Bigint, type Statement } from './postgres.statements';
 
 type Payload = Record<string, unknown>;
@@ -25,6 +26,7 @@ interface RefreshContextRow {
   grant_consumed_at: Bigint | null;
   session_payload: Payload | null;
   session_consumed_at: Bigint | null;
+  user_row: UserRow | null;
 }
 
 /** oidc-provider's records on PostgreSQL; consumption is a conditional UPDATE, one winner. */
@@ -93,11 +95,16 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
       Date.now(),
     ]);
     const row = result.rows[0];
-    if (!row) return { token: undefined, grant: undefined, session: undefined };
+    if (!row) return { token: undefined, grant: undefined, session: undefined, account: undefined };
     const token = withConsumed(row.payload, row.consumed_at);
     const grantId = stringOrNull(token.grantId);
     const uid = stringOrNull(token.sessionUid);
+    const sub = stringOrNull(token.accountId);
     return {
+      account:
+        sub === null
+          ? undefined
+          : { sub, user: row.user_row ? userFromRow(row.user_row) : undefined },
       token,
       grant:
         row.grant_payload && grantId !== null
@@ -110,20 +117,21 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
     };
   }
 
-  async upsertSuccessor(
+  async rotate(
     model: string,
     predecessorId: string,
     id: string,
     payload: Record<string, unknown>,
     expiresIn?: number,
   ): Promise<boolean> {
-    const result = await this.pool.query(POSTGRES.upsertSuccessor, [
+    const result = await this.pool.query(POSTGRES.rotate, [
       model,
       id,
       payload,
       ...lookupColumns(payload),
       expiryFrom(expiresIn),
       predecessorId,
+      Date.now(),
     ]);
     return result.rowCount === 1;
   }

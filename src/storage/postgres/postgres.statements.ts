@@ -50,19 +50,25 @@ export const POSTGRES = prepared('store', {
   releaseConsumption: `UPDATE oidc_records SET consumed_at = NULL
     WHERE model = $1 AND id = $2 AND consumed_at = $3 AND successor_id IS NULL`,
   // The refresh_token grant reads the token, then its grant, then (tokens that expire with the
-  // session) its session: one statement instead of three round trips.
+  // session) its session, then the account: one statement instead of four round trips.
   refreshContext: `SELECT t.payload, t.consumed_at,
       g.payload AS grant_payload, g.consumed_at AS grant_consumed_at,
-      s.payload AS session_payload, s.consumed_at AS session_consumed_at
+      s.payload AS session_payload, s.consumed_at AS session_consumed_at,
+      to_jsonb(u) AS user_row
     FROM oidc_records t
     LEFT JOIN oidc_records g ON g.model = 'Grant' AND g.id = t.grant_id
       AND (g.expires_at IS NULL OR g.expires_at > $2)
     LEFT JOIN oidc_records s ON s.model = 'Session' AND s.uid = t.payload->>'sessionUid'
       AND (s.expires_at IS NULL OR s.expires_at > $2)
+    LEFT JOIN users u ON u.sub = t.payload->>'accountId'
     WHERE t.model = 'RefreshToken' AND t.id = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)`,
-  // The successor is stored only if it is the first recorded on its predecessor: one family.
-  upsertSuccessor: `WITH p AS (UPDATE oidc_records SET successor_id = $2
-      WHERE model = $1 AND id = $8 AND successor_id IS NULL RETURNING 1)
+  // Consumption and successor in one statement: the successor is stored only by the one caller
+  // whose UPDATE claimed the live, unused predecessor (a second waits on the row lock, then
+  // re-checks the committed row and matches nothing), so one used token has one successor.
+  rotate: `WITH p AS (UPDATE oidc_records SET consumed_at = $9, successor_id = $2
+      WHERE model = $1 AND id = $8 AND consumed_at IS NULL AND successor_id IS NULL
+        AND (expires_at IS NULL OR expires_at > $9)
+      RETURNING 1)
     INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
     SELECT $1, $2, $3::jsonb, $4, $5, $6, $7::bigint FROM p
     ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,

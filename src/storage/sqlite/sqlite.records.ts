@@ -15,7 +15,8 @@ import {
   type AccountGrantRow,
 } from '../record-rows';
 import type { SqliteDatabase } from './sqlite.database';
-import { SQLITE } from './sqlite.statements';
+import { userFromRow, type UserRow } from '../account-rows';
+import { SQLITE, SQLITE_ACCOUNTS } from './sqlite.statements';
 
 interface RecordRow {
   payload: string;
@@ -78,29 +79,36 @@ export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, Accou
     return Promise.resolve(result.changes === 1);
   }
 
-  /** In-process reads cost no round trip: the three reads oidc-provider would make. */
+  /** In-process reads cost no round trip: the four reads oidc-provider would make. */
   async refreshContext(id: string): Promise<RefreshContext> {
     const token = await this.find('RefreshToken', id);
     const grantId = stringOrNull(token?.grantId);
     const uid = stringOrNull(token?.sessionUid);
+    const sub = stringOrNull(token?.accountId);
     const grant = grantId === null ? undefined : await this.find('Grant', grantId);
     const session = uid === null ? undefined : await this.findByUid('Session', uid);
+    const userRow =
+      sub === null
+        ? undefined
+        : (this.db.sql(SQLITE_ACCOUNTS.findUserBySubject).get(sub) as UserRow | undefined);
     return {
+      account: sub === null ? undefined : { sub, user: userRow && userFromRow(userRow) },
       token,
       grant: grant && grantId !== null ? { id: grantId, payload: grant } : undefined,
       session: session && uid !== null ? { uid, payload: session } : undefined,
     };
   }
 
-  upsertSuccessor(
+  rotate(
     model: string,
     predecessorId: string,
     id: string,
     payload: Record<string, unknown>,
     expiresIn?: number,
   ): Promise<boolean> {
+    const now = Date.now();
     const stored = this.db.transaction(() => {
-      if (this.db.sql(SQLITE.recordSuccessor).run(id, model, predecessorId).changes !== 1) {
+      if (this.db.sql(SQLITE.rotate).run(now, id, model, predecessorId, now).changes !== 1) {
         return false;
       }
       void this.upsert(model, id, payload, expiresIn);

@@ -16,6 +16,9 @@ export const SQLITE = {
     WHERE model = ? AND id = ? AND consumed_at IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)`,
   recordSuccessor: `UPDATE oidc_records SET successor_id = ?
     WHERE model = ? AND id = ? AND successor_id IS NULL`,
+  rotate: `UPDATE oidc_records SET consumed_at = ?, successor_id = ?
+    WHERE model = ? AND id = ? AND consumed_at IS NULL AND successor_id IS NULL
+      AND (expires_at IS NULL OR expires_at > ?)`,
   releaseConsumption: `UPDATE oidc_records SET consumed_at = NULL
     WHERE model = ? AND id = ? AND consumed_at = ? AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = ? AND id = ?',
