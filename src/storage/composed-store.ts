@@ -84,6 +84,9 @@ export abstract class ComposedAuthStore implements AuthStore {
   grantsOfAccount(...args: Parameters<AccountGrants['grantsOfAccount']>) {
     return this.parts.records.grantsOfAccount(...args);
   }
+  countGrantsOfAccount(...args: Parameters<AccountGrants['countGrantsOfAccount']>) {
+    return this.parts.records.countGrantsOfAccount(...args);
+  }
 
   revokeAccessToken(...args: Parameters<RevocationStore['revokeAccessToken']>) {
     return this.parts.revocations.revokeAccessToken(...args);

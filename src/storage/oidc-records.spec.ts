@@ -90,6 +90,12 @@ onEveryEngine((open: OpenStore) => {
     expect(await store.find('Grant', 'x')).toEqual({ b: 2 });
   });
 
+  const page = (limit: number, before?: { iat: number; grantId: string }) => ({
+    exceptClientId: 'account',
+    limit,
+    before,
+  });
+
   it("lists an account's live grants, newest first, with when their client last got tokens", async () => {
     const store = await open();
     const grant = (accountId: string, iat: number) => ({ accountId, clientId: 'c', iat });
@@ -105,7 +111,7 @@ onEveryEngine((open: OpenStore) => {
     await store.upsert('RefreshToken', 'rt-other', { grantId: 'g-bob', iat: 5_000 }, 60);
     await store.consume('RefreshToken', 'rt2');
 
-    const grants = await store.grantsOfAccount('alice', 10);
+    const grants = await store.grantsOfAccount('alice', page(10));
 
     expect(grants.map((g) => g.grantId)).toEqual(['g-new', 'g-old']);
     expect(grants[0]).toEqual({
@@ -115,8 +121,8 @@ onEveryEngine((open: OpenStore) => {
     });
     // rt2 was consumed just now, which is later than any iat above.
     expect(grants[1]!.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
-    expect(await store.grantsOfAccount('alice', 1)).toHaveLength(1);
-    expect(await store.grantsOfAccount('carol', 10)).toEqual([]);
+    expect(await store.grantsOfAccount('alice', page(1))).toHaveLength(1);
+    expect(await store.grantsOfAccount('carol', page(10))).toEqual([]);
   });
 
   it('dates last use by the newest code or refresh token issued when none was redeemed', async () => {
@@ -125,9 +131,71 @@ onEveryEngine((open: OpenStore) => {
     await store.upsert('AuthorizationCode', 'code', { grantId: 'g', iat: 1_100 }, 60);
     await store.upsert('RefreshToken', 'rt', { grantId: 'g', iat: 1_300 }, 60);
 
-    const [only] = await store.grantsOfAccount('alice', 10);
+    const [only] = await store.grantsOfAccount('alice', page(10));
 
     expect(only?.lastUsedAt).toBe(1_300_000);
+  });
+
+  it('dates last use by a redeemed code when no refresh token followed it', async () => {
+    const store = await open();
+    await store.upsert('Grant', 'g', { accountId: 'alice', clientId: 'c', iat: 1_000 }, 60);
+    await store.upsert('AuthorizationCode', 'old', { grantId: 'g', iat: 1_050 }, 60);
+    await store.upsert('AuthorizationCode', 'code', { grantId: 'g', iat: 1_100 }, 60);
+    await store.upsert('RefreshToken', 'rt', { grantId: 'g', iat: 1_000 }, 60);
+    at(1_234_567);
+    await store.consume('AuthorizationCode', 'code');
+
+    const [only] = await store.grantsOfAccount('alice', page(10));
+
+    expect(only?.lastUsedAt).toBe(1_234_567);
+  });
+
+  it("pages through an account's grants, ties on iat broken by id, each grant once", async () => {
+    const store = await open();
+    const ids = Array.from({ length: 7 }, (_, i) => `g-${i}`);
+    // Three share an iat, as grants saved in the same second do.
+    const iats = [500, 700, 700, 700, 900, 300, 100];
+    for (const [i, id] of ids.entries()) {
+      await store.upsert('Grant', id, { accountId: 'alice', clientId: 'c', iat: iats[i] }, 60);
+    }
+
+    const seen: string[] = [];
+    let before: { iat: number; grantId: string } | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const grants = await store.grantsOfAccount('alice', page(3, before));
+      seen.push(...grants.map((g) => g.grantId));
+      if (grants.length < 3) break;
+      const last = grants.at(-1)!;
+      before = { iat: last.payload.iat as number, grantId: last.grantId };
+    }
+
+    expect(seen).toEqual(['g-4', 'g-3', 'g-2', 'g-1', 'g-0', 'g-5', 'g-6']);
+  });
+
+  it("leaves the given client's grants out of the page and the count", async () => {
+    const store = await open();
+    const grant = (clientId: string, iat: number) => ({ accountId: 'alice', clientId, iat });
+    await store.upsert('Grant', 'g-app', grant('c', 1_000), 60);
+    for (let i = 0; i < 3; i++)
+      await store.upsert('Grant', `g-acct-${i}`, grant('account', 2_000 + i), 60);
+
+    const grants = await store.grantsOfAccount('alice', page(2));
+
+    expect(grants.map((g) => g.grantId)).toEqual(['g-app']);
+    expect(await store.countGrantsOfAccount('alice', 'account', 100)).toBe(1);
+  });
+
+  it("counts an account's live grants, and stops counting at the bound", async () => {
+    const store = await open();
+    for (let i = 0; i < 12; i++) {
+      await store.upsert('Grant', `g-${i}`, { accountId: 'alice', clientId: 'c', iat: i }, 60);
+    }
+    await store.upsert('Grant', 'g-gone', { accountId: 'alice', clientId: 'c', iat: 99 }, -1);
+    await store.upsert('Grant', 'g-bob', { accountId: 'bob', clientId: 'c', iat: 1 }, 60);
+
+    expect(await store.countGrantsOfAccount('alice', 'account', 100)).toBe(12);
+    expect(await store.countGrantsOfAccount('alice', 'account', 5)).toBe(5);
+    expect(await store.countGrantsOfAccount('carol', 'account', 100)).toBe(0);
   });
 
   describe('consume', () => {

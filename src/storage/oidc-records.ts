@@ -92,8 +92,28 @@ export interface AccountGrant {
   readonly lastUsedAt: number | undefined;
 }
 
-/** The grants a signed-in user sees on their account page. */
+/** Where an older page of an account's grants starts: after this grant, newest first. */
+export interface GrantCursor {
+  /** The grant's `iat` (epoch seconds), which oidc-provider sets on every grant. */
+  readonly iat: number;
+  readonly grantId: string;
+}
+
+export interface AccountGrantsQuery {
+  /** Grants of this client are left out (the account page's own sign-ins). */
+  readonly exceptClientId: string;
+  readonly limit: number;
+  /** Only grants older than this one (by `iat`, then id). */
+  readonly before?: GrantCursor;
+}
+
+/**
+ * The grants a signed-in user sees on their account page. Each call reads through indexes only
+ * as many grants and tokens as it returns or counts, however long the account's history.
+ */
 export interface AccountGrants {
-  /** The account's live grants, newest first, at most `limit`. */
-  grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]>;
+  /** The account's live grants, newest first (by `iat`, then id descending), at most `limit`. */
+  grantsOfAccount(accountId: string, query: AccountGrantsQuery): Promise<AccountGrant[]>;
+  /** How many live grants the account has (leaving out `exceptClientId`), counting to `upTo`. */
+  countGrantsOfAccount(accountId: string, exceptClientId: string, upTo: number): Promise<number>;
 }

@@ -29,6 +29,12 @@ export function refusalPage(code: InteractionErrorCode, detail?: string): Refusa
         title: 'Form not accepted',
         message: detail ?? 'The form could not be read.',
       };
+    case 'invalid_link':
+      return {
+        status: 400,
+        title: 'Link not valid',
+        message: detail ?? 'The link could not be read.',
+      };
     case 'session_not_found':
       return { status: 400, title: 'Sign-in expired', message: EXPIRED };
     case 'other_interaction':

@@ -6,6 +6,8 @@ export type InteractionErrorCode =
   | 'expired_form'
   /** A form field is missing its type, repeated, too long or not one of the allowed values. */
   | 'invalid_form'
+  /** A page's query parameter is repeated or not a value the page itself would link to. */
+  | 'invalid_link'
   /** oidc-provider has no interaction for this browser (cookie gone, expired, finished). */
   | 'session_not_found'
   /** The browser's current interaction is not the one in the URL (an old tab). */

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type {
   AccountGrant,
   AccountGrants,
+  AccountGrantsQuery,
   Consumption,
   ConsumptionLog,
   OidcRecordStore,
@@ -136,13 +137,35 @@ export class PostgresOidcRecords implements OidcRecordStore, ConsumptionLog, Acc
     return result.rowCount === 1;
   }
 
-  async grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
-    const { rows } = await this.pool.query<AccountGrantRow>(POSTGRES.grantsOfAccount, [
-      accountId,
-      Date.now(),
-      limit,
-    ]);
+  async grantsOfAccount(accountId: string, query: AccountGrantsQuery): Promise<AccountGrant[]> {
+    const { exceptClientId, limit, before } = query;
+    const now = Date.now();
+    const { rows } = before
+      ? await this.pool.query<AccountGrantRow>(POSTGRES.olderGrantsOfAccount, [
+          accountId,
+          exceptClientId,
+          now,
+          limit,
+          JSON.stringify(before.iat),
+          before.grantId,
+        ])
+      : await this.pool.query<AccountGrantRow>(POSTGRES.grantsOfAccount, [
+          accountId,
+          exceptClientId,
+          now,
+          limit,
+        ]);
     return rows.map(accountGrant);
+  }
+
+  async countGrantsOfAccount(accountId: string, exceptClientId: string, upTo: number) {
+    const { rows } = await this.pool.query<{ n: number }>(POSTGRES.countGrantsOfAccount, [
+      accountId,
+      exceptClientId,
+      Date.now(),
+      upTo,
+    ]);
+    return rows[0]!.n;
   }
 
   private async one(sql: Statement, model: string, key: string) {

@@ -26,6 +26,25 @@ function prepared<K extends string>(
   return Object.fromEntries(entries) as Record<K, Statement>;
 }
 
+/**
+ * When a grant's client last got tokens: its newest code or refresh token (JWT access tokens
+ * are not stored), issued or redeemed, whichever is later. One index seek per model
+ * (oidc_records_grant_newest), however many tokens refresh rotation has left under the grant.
+ */
+const newestUse = (model: 'AuthorizationCode' | 'RefreshToken') => `(
+    SELECT GREATEST(COALESCE((t.payload->>'iat')::numeric, 0) * 1000, COALESCE(t.consumed_at, 0))
+    FROM oidc_records t WHERE t.grant_id = g.id AND t.model = '${model}'
+    ORDER BY t.payload->'iat' DESC LIMIT 1)`;
+
+/** Parameters: $1 account id, $2 a client id left out, $3 now. Grants are keyed by id. */
+const ACCOUNT_GRANTS = `FROM oidc_records g
+    WHERE g.model = 'Grant' AND g.payload->>'accountId' = $1
+      AND g.payload->>'clientId' <> $2 AND (g.expires_at IS NULL OR g.expires_at > $3)`;
+
+const ACCOUNT_GRANTS_PAGE = `SELECT g.id, g.payload,
+      GREATEST(${newestUse('AuthorizationCode')}, ${newestUse('RefreshToken')})::bigint AS last_used_at
+    ${ACCOUNT_GRANTS}`;
+
 /** Every statement the PostgreSQL store runs, in one place; values are always bound parameters. */
 export const POSTGRES = prepared('store', {
   upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
@@ -76,17 +95,15 @@ export const POSTGRES = prepared('store', {
     RETURNING id`,
   destroy: 'DELETE FROM oidc_records WHERE model = $1 AND id = $2',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = $1 AND grant_id = $2',
-  // The grant's codes and refresh tokens tell when its client last got tokens (JWT access
-  // tokens are not stored). Grants are keyed by id, so the account is read from the payload.
-  grantsOfAccount: `SELECT g.id, g.payload, (
-      SELECT max(GREATEST(COALESCE((t.payload->>'iat')::bigint, 0) * 1000, COALESCE(t.consumed_at, 0)))
-      FROM oidc_records t
-      WHERE t.grant_id = g.id AND t.model IN ('AuthorizationCode', 'RefreshToken')
-    ) AS last_used_at
-    FROM oidc_records g
-    WHERE g.model = 'Grant' AND g.payload->>'accountId' = $1
-      AND (g.expires_at IS NULL OR g.expires_at > $2)
-    ORDER BY (g.payload->>'iat')::bigint DESC NULLS LAST, g.id LIMIT $3`,
+  // A page of an account's grants, newest first, and how many there are (counting stops at a
+  // bound). Each reads only as many entries of oidc_records_account_grants as it returns or
+  // counts: the expressions are spelled as the index spells them (migrations.ts, version 9).
+  grantsOfAccount: `${ACCOUNT_GRANTS_PAGE}
+    ORDER BY g.payload->'iat' DESC, g.id DESC LIMIT $4`,
+  olderGrantsOfAccount: `${ACCOUNT_GRANTS_PAGE}
+      AND (g.payload->'iat', g.id) < ($5::jsonb, $6::text)
+    ORDER BY g.payload->'iat' DESC, g.id DESC LIMIT $4`,
+  countGrantsOfAccount: `SELECT count(*)::int AS n FROM (SELECT 1 ${ACCOUNT_GRANTS} LIMIT $4) AS page`,
   // Each revocation tells every listening process in the same statement: NOTIFY is
   // transactional, so it is delivered exactly when the row is committed.
   revokeAccessToken: `WITH r AS (INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2)

@@ -1,6 +1,7 @@
 import type {
   AccountGrant,
   AccountGrants,
+  AccountGrantsQuery,
   Consumption,
   ConsumptionLog,
   OidcRecordStore,
@@ -117,11 +118,31 @@ export class SqliteOidcRecords implements OidcRecordStore, ConsumptionLog, Accou
     return Promise.resolve(stored);
   }
 
-  grantsOfAccount(accountId: string, limit: number): Promise<AccountGrant[]> {
-    const rows = this.db
-      .sql(SQLITE.grantsOfAccount)
-      .all(accountId, Date.now(), limit) as AccountGrantRow[];
+  grantsOfAccount(accountId: string, query: AccountGrantsQuery): Promise<AccountGrant[]> {
+    const { exceptClientId, limit, before } = query;
+    const rows = (
+      before
+        ? this.db
+            .sql(SQLITE.olderGrantsOfAccount)
+            .all(
+              accountId,
+              exceptClientId,
+              Date.now(),
+              before.iat,
+              before.iat,
+              before.grantId,
+              limit,
+            )
+        : this.db.sql(SQLITE.grantsOfAccount).all(accountId, exceptClientId, Date.now(), limit)
+    ) as AccountGrantRow[];
     return Promise.resolve(rows.map(accountGrant));
+  }
+
+  countGrantsOfAccount(accountId: string, exceptClientId: string, upTo: number): Promise<number> {
+    const row = this.db
+      .sql(SQLITE.countGrantsOfAccount)
+      .get(accountId, exceptClientId, Date.now(), upTo) as { n: number };
+    return Promise.resolve(row.n);
   }
 
   private one(text: string, model: string, key: string) {

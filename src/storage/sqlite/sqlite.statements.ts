@@ -1,3 +1,22 @@
+/**
+ * When a grant's client last got tokens: its newest code or refresh token (JWT access tokens
+ * are not stored), issued or redeemed, whichever is later. One index seek per model
+ * (oidc_records_grant_newest), however many tokens refresh rotation has left under the grant.
+ */
+const newestUse = (model: 'AuthorizationCode' | 'RefreshToken') => `coalesce((
+    SELECT max(coalesce(json_extract(t.payload, '$.iat'), 0) * 1000, coalesce(t.consumed_at, 0))
+    FROM oidc_records t WHERE t.grant_id = g.id AND t.model = '${model}'
+    ORDER BY json_extract(t.payload, '$.iat') DESC LIMIT 1), 0)`;
+
+/** Parameters: account id, a client id left out, now. Grants are keyed by id, not account. */
+const ACCOUNT_GRANTS = `FROM oidc_records g
+    WHERE g.model = 'Grant' AND json_extract(g.payload, '$.accountId') = ?
+      AND json_extract(g.payload, '$.clientId') <> ? AND (g.expires_at IS NULL OR g.expires_at > ?)`;
+
+const ACCOUNT_GRANTS_PAGE = `SELECT g.id, g.payload,
+      max(${newestUse('AuthorizationCode')}, ${newestUse('RefreshToken')}) AS last_used_at
+    ${ACCOUNT_GRANTS}`;
+
 /** Every statement the SQLite store runs, in one place; values are always bound parameters. */
 export const SQLITE = {
   upsert: `INSERT INTO oidc_records (model, id, payload, grant_id, uid, user_code, expires_at)
@@ -23,17 +42,16 @@ export const SQLITE = {
     WHERE model = ? AND id = ? AND consumed_at = ? AND successor_id IS NULL`,
   destroy: 'DELETE FROM oidc_records WHERE model = ? AND id = ?',
   revokeByGrantId: 'DELETE FROM oidc_records WHERE model = ? AND grant_id = ?',
-  // The grant's codes and refresh tokens tell when its client last got tokens (JWT access
-  // tokens are not stored). Grants are keyed by id, so the account is read from the payload.
-  grantsOfAccount: `SELECT g.id, g.payload, (
-      SELECT max(max(coalesce(json_extract(t.payload, '$.iat'), 0) * 1000, coalesce(t.consumed_at, 0)))
-      FROM oidc_records t
-      WHERE t.grant_id = g.id AND t.model IN ('AuthorizationCode', 'RefreshToken')
-    ) AS last_used_at
-    FROM oidc_records g
-    WHERE g.model = 'Grant' AND json_extract(g.payload, '$.accountId') = ?
-      AND (g.expires_at IS NULL OR g.expires_at > ?)
-    ORDER BY json_extract(g.payload, '$.iat') DESC, g.id LIMIT ?`,
+  // A page of an account's grants, newest first, and how many there are (counting stops at a
+  // bound). Each reads only as many entries of oidc_records_account_grants as it returns or
+  // counts: the expressions are spelled as the index spells them (migrations.ts, version 9).
+  grantsOfAccount: `${ACCOUNT_GRANTS_PAGE}
+    ORDER BY json_extract(g.payload, '$.iat') DESC, g.id DESC LIMIT ?`,
+  olderGrantsOfAccount: `${ACCOUNT_GRANTS_PAGE}
+      AND json_extract(g.payload, '$.iat') <= ?
+      AND (json_extract(g.payload, '$.iat') < ? OR g.id < ?)
+    ORDER BY json_extract(g.payload, '$.iat') DESC, g.id DESC LIMIT ?`,
+  countGrantsOfAccount: `SELECT count(*) AS n FROM (SELECT 1 ${ACCOUNT_GRANTS} LIMIT ?)`,
   revokeAccessToken: `INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)
     ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
   revokeGrant: `INSERT INTO revoked_grants (grant_id, expires_at) VALUES (?, ?)

@@ -94,6 +94,47 @@ describe('accountPage', () => {
     expect(html).toMatch(/<h3>Partner<\/h3>\s*<dl>\s*<dt>Email<\/dt>\s*<dd>none given<\/dd>/);
   });
 
+  it('says how many apps the newest page leaves out and links to them', () => {
+    const html = accountPage(
+      view({
+        apps: [app(), app({ grantId: 'grant-2' })],
+        paging: { total: 7, totalCapped: false, olderHref: '/account?before=1700000000.g-2' },
+      }),
+    );
+
+    expect(html).toContain(
+      'The 2 most recently connected of 7 apps with access; 5 more are older.',
+    );
+    expect(html).toContain('<a href="/account?before=1700000000.g-2">Older apps</a>');
+    expect(html).not.toContain('Newest apps');
+  });
+
+  it('on an older page links back to the newest, and says when counting stopped', () => {
+    const html = accountPage(
+      view({ paging: { total: 1000, totalCapped: true, newestHref: '/account' } }),
+    );
+
+    expect(html).toContain('Older apps: 1 of at least 1000 apps with access.');
+    expect(html).not.toContain('No app has access');
+    expect(html).toContain('<a href="/account">Newest apps</a>');
+    expect(html).not.toContain('>Older apps</a>');
+  });
+
+  it('past the oldest app says there are no older ones, not that none has access', () => {
+    const html = accountPage(
+      view({ apps: [], paging: { total: 3, totalCapped: false, newestHref: '/account' } }),
+    );
+
+    expect(html).toContain('No older apps.');
+    expect(html).not.toContain('No app has access');
+  });
+
+  it('says nothing about paging when every app is on the page', () => {
+    const html = accountPage(view({ paging: { total: 1, totalCapped: false } }));
+
+    expect(html).not.toContain('class="paging"');
+  });
+
   it('has no linked-identities section for a user without one', () => {
     expect(accountPage(view())).not.toContain('Linked identities');
   });

@@ -28,12 +28,26 @@ export interface LinkedIdentityView {
   readonly lastUsedAt: Date;
 }
 
+/** Where the listed apps sit among all of the account's. */
+export interface AppsPaging {
+  /** The account's apps on every page. */
+  readonly total: number;
+  /** `total` is where counting stopped: there may be more. */
+  readonly totalCapped: boolean;
+  /** Set on an older page: the link back to the newest apps. */
+  readonly newestHref?: string;
+  /** Set when older apps follow: the link to them. */
+  readonly olderHref?: string;
+}
+
 export interface AccountView {
   readonly userName: string;
   readonly csrf: string;
   readonly revokeAction: string;
   readonly signOutHref: string;
   readonly apps: readonly ConnectedAppView[];
+  /** Absent: `apps` are all of the account's apps. */
+  readonly paging?: AppsPaging;
   readonly identities: readonly LinkedIdentityView[];
   /** After a revocation (POST, then redirect here), the page says it happened. */
   readonly revoked: boolean;
@@ -103,6 +117,28 @@ function identityEntry(identity: LinkedIdentityView): SafeHtml {
   </li>`;
 }
 
+const count = (n: number, capped: boolean) =>
+  `${capped ? 'at least ' : ''}${n} app${n === 1 && !capped ? '' : 's'}`;
+
+/** How many apps there are beside the listed ones, and the links to them. */
+function appsPaging(view: AccountView): SafeHtml {
+  const paging = view.paging;
+  if (!paging || (!paging.newestHref && !paging.olderHref)) return markup``;
+  const shown = view.apps.length;
+  const summary = paging.newestHref
+    ? `Older apps: ${shown} of ${count(paging.total, paging.totalCapped)} with access.`
+    : `The ${shown} most recently connected of ${count(paging.total, paging.totalCapped)} with ` +
+      `access; ${paging.totalCapped ? 'at least ' : ''}${Math.max(paging.total - shown, 0)} ` +
+      'more are older.';
+  return markup`<nav class="paging" aria-label="More apps">
+    <p>${summary}</p>
+    <p>
+      ${paging.newestHref && markup`<a href="${paging.newestHref}">Newest apps</a>`}
+      ${paging.olderHref && markup`<a href="${paging.olderHref}">Older apps</a>`}
+    </p>
+  </nav>`;
+}
+
 /** Only for users who have one: a password-only user has nothing to see here. */
 function linkedIdentities(identities: readonly LinkedIdentityView[]): SafeHtml {
   if (identities.length === 0) return markup``;
@@ -129,8 +165,11 @@ export function accountPage(view: AccountView): string {
           ? markup`<ul class="apps">
               ${view.apps.map((app) => appEntry(app, view))}
             </ul>`
-          : markup`<p>No app has access to your account.</p>`
+          : view.paging?.newestHref
+            ? markup`<p>No older apps.</p>`
+            : markup`<p>No app has access to your account.</p>`
       }
+      ${appsPaging(view)}
       ${linkedIdentities(view.identities)}
       ${view.connections}
       <p class="hint"><a href="${view.signOutHref}">Sign out</a></p>`,

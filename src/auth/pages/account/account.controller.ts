@@ -13,10 +13,11 @@ export class AccountController {
   @Get()
   async show(
     @Query('revoked') revoked: unknown,
+    @Query('before') before: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await send(reply, await this.account.show(exchange(req, reply), revoked === '1'));
+    await send(reply, await this.account.show(exchange(req, reply), revoked === '1', before));
   }
 
   @Get('signed-in')

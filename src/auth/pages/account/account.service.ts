@@ -13,6 +13,7 @@ import { ROUTES } from '../../../config/protocol';
 import { UserDirectory } from '../../users/users';
 import { ACCOUNT_PATH, accountSignInUrl } from '../../catalog/account-client';
 import { assertSameSiteForm, parseRevokeForm } from './account-form';
+import { cursorParam, parseCursor } from './account-paging';
 import { signedIn } from './account-session';
 import { accountPage, type LinkedIdentityView } from './account-views';
 import { ConnectedApps } from './connected-apps';
@@ -47,20 +48,33 @@ export class AccountService {
     this.origin = new URL(shared.issuer).origin;
   }
 
-  async show({ req, res }: AccountExchange, revoked: boolean): Promise<InteractionReply> {
+  /** `before`: the page's own link to older apps (account-paging.ts); absent, the newest. */
+  async show(
+    { req, res }: AccountExchange,
+    revoked: boolean,
+    before: unknown,
+  ): Promise<InteractionReply> {
+    const cursor = parseCursor(before);
     const who = await signedIn(this.provider, req, res);
     if (!who) return this.signIn();
     const user = await this.users.findBySubject(who.accountId);
     if (!user) return unavailable();
     const csrf = this.csrf.issueForSession(who.sessionUid);
     const connections = await this.vault.list(who.accountId);
+    const apps = await this.apps.list(who.accountId, cursor);
     const html = accountPage({
       userName: user.name ?? user.preferred_username,
       csrf,
       connections: connectionsSection(connections, csrf, `${ACCOUNT_PATH}/disconnect`),
       revokeAction: `${ACCOUNT_PATH}/revoke`,
       signOutHref: ROUTES.end_session,
-      apps: await this.apps.list(who.accountId),
+      apps: apps.apps,
+      paging: {
+        total: apps.total,
+        totalCapped: apps.totalCapped,
+        newestHref: cursor && ACCOUNT_PATH,
+        olderHref: apps.older && `${ACCOUNT_PATH}?before=${cursorParam(apps.older)}`,
+      },
       identities: await this.identities(who.accountId),
       revoked,
     });

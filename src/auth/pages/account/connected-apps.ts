@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client, Provider } from 'oidc-provider';
-import type { AccountGrant, AccountGrants } from '../../../storage/oidc-records';
+import type { AccountGrant, AccountGrants, GrantCursor } from '../../../storage/oidc-records';
 import { AuditLog } from '../../audit/audit-log';
 import { AUTH_STORE, OIDC_PROVIDER } from '../../auth.tokens';
 import { ConfiguredClients } from '../../catalog/clients';
@@ -9,10 +9,26 @@ import { ACCOUNT_CLIENT_ID } from '../../catalog/account-client';
 import type { ConnectedAppView } from './account-views';
 import { appIdentity, identityScopes } from './app-identity';
 
-/** More than any person grants by hand; the page stays bounded whatever the store holds. */
-const MAX_APPS = 200;
+/**
+ * Apps per page. An account collects a grant per sign-in from each new browser or device, which
+ * nobody revokes by hand: the page shows the newest and links to older ones, and reads only them.
+ */
+export const APPS_PER_PAGE = 20;
+/** Counting stops here: past it the page says "or more" rather than read the whole history. */
+export const APPS_COUNTED_UP_TO = 1000;
 
 export type RevokeOutcome = 'revoked' | 'not_found';
+
+/** One page of an account's apps, newest first. */
+export interface ConnectedAppsPage {
+  readonly apps: ConnectedAppView[];
+  /** The account's apps on every page, counted up to APPS_COUNTED_UP_TO. */
+  readonly total: number;
+  /** Counting stopped at APPS_COUNTED_UP_TO: there may be more. */
+  readonly totalCapped: boolean;
+  /** Where the next, older page starts, when there is one. */
+  readonly older: GrantCursor | undefined;
+}
 
 /**
  * The apps a user has granted access (oidc-provider grants), and revoking one: the grant, the
@@ -29,10 +45,25 @@ export class ConnectedApps {
     private readonly configuredClients: ConfiguredClients,
   ) {}
 
-  async list(accountId: string): Promise<ConnectedAppView[]> {
-    const grants = await this.store.grantsOfAccount(accountId, MAX_APPS);
-    const apps = await Promise.all(grants.map((grant) => this.view(grant)));
-    return apps.filter((app): app is ConnectedAppView => app !== undefined);
+  /** One page of the account's apps, newest first, older than `before` when given. */
+  async list(accountId: string, before?: GrantCursor): Promise<ConnectedAppsPage> {
+    const [grants, total] = await Promise.all([
+      this.store.grantsOfAccount(accountId, {
+        exceptClientId: ACCOUNT_CLIENT_ID,
+        limit: APPS_PER_PAGE + 1,
+        before,
+      }),
+      this.store.countGrantsOfAccount(accountId, ACCOUNT_CLIENT_ID, APPS_COUNTED_UP_TO),
+    ]);
+    const shown = grants.slice(0, APPS_PER_PAGE);
+    const last = shown.at(-1);
+    const apps = await Promise.all(shown.map((grant) => this.view(grant)));
+    return {
+      apps: apps.filter((app): app is ConnectedAppView => app !== undefined),
+      total,
+      totalCapped: total >= APPS_COUNTED_UP_TO,
+      older: grants.length > APPS_PER_PAGE && last ? cursorOf(last) : undefined,
+    };
   }
 
   /** Only the account's own grant can be revoked; any other id is `not_found`, not a hint. */
@@ -89,6 +120,11 @@ export class ConnectedApps {
       return undefined;
     }
   }
+}
+
+function cursorOf(grant: AccountGrant): GrantCursor | undefined {
+  const iat = grant.payload.iat;
+  return typeof iat === 'number' ? { iat, grantId: grant.grantId } : undefined;
 }
 
 function field(value: unknown, name: string): unknown {
