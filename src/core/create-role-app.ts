@@ -36,7 +36,7 @@ export async function createRoleApp(
     // call, so main.ts reports it; Nest's default would exit the process on the spot.
     abortOnError: false,
   });
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   return app;
 }
 
