@@ -18,7 +18,7 @@ FROM node:24-bookworm-slim AS runtime
 # 1.6x its live size between full collections (V8 allows 4x under a multi-GiB limit), and fewer,
 # trimmed malloc arenas keep the resident set after load near the live heap.
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=1024" \
+    NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=1024" \
     MALLOC_ARENA_MAX=2 \
     MALLOC_TRIM_THRESHOLD_=131072 \
     HOST=0.0.0.0 \

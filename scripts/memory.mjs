@@ -8,7 +8,7 @@
 // parts (/proc/<pid>/smaps_rollup) and V8's heap from its /metrics. --hold keeps the idle
 // systems up for S more seconds (for /proc/<pid>/smaps). At the end: each system's requests per
 // second and server CPU per request, and both against the first system's, round by round.
-//   node scripts/memory.mjs --seconds 300 now= "old512=NODE_OPTIONS=--max-semi-space-size=4 --max-old-space-size=512"
+//   node scripts/memory.mjs --seconds 300 now= "old512=NODE_OPTIONS=--max-semi-space-size=16 --max-old-space-size=512"
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -21,7 +21,7 @@ const delay = (ms) => new Promise((r) => setTimeout(r, ms));
  * that the bench and the soak measure what a deployment runs; the caller's own environment
  * takes precedence.
  */
-export const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=1024', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
+export const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 /**
  * The environment of a system on four new free ports, its SQLite file in a new folder under
