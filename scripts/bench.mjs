@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
-import { openConnection } from './bench/http-load.mjs';
+import { runLoad } from './bench/http-load.mjs';
 import { freePort, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -48,32 +48,9 @@ async function boot(extraEnv) {
   };
 }
 
-/**
- * Requests per second over REQUESTS requests on `concurrency` keep-alive connections to `origin`.
- * `request(worker)` describes each request; every answer must be `status`, and `check` may read it.
- */
-async function load(origin, request, { requests = REQUESTS, concurrency = CONCURRENCY, status = 200, check } = {}) {
-  let next = 0;
-  const latencies = [];
-  const connections = Array.from({ length: concurrency }, () => openConnection(origin));
-  const started = performance.now();
-  try {
-    await Promise.all(
-      connections.map(async (connection, worker) => {
-        while (next++ < requests) {
-          const t = performance.now();
-          const response = await connection.send(request(worker));
-          latencies.push(performance.now() - t);
-          if (response.status !== status) throw new Error(`${origin} answered ${response.status}: ${response.body.slice(0, 200)}`);
-          check?.(response, worker);
-        }
-      }),
-    );
-    return { rps: requests / ((performance.now() - started) / 1000), latencies };
-  } finally {
-    for (const connection of connections) connection.close();
-  }
-}
+/** runLoad with the bench's REQUESTS and CONCURRENCY unless `options` says otherwise. */
+const load = (origin, request, options = {}) =>
+  runLoad(origin, request, { requests: REQUESTS, concurrency: CONCURRENCY, ...options });
 
 const bearer = (token) => (token ? { authorization: `Bearer ${token}` } : {});
 const form = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeFlow } from './bench/code-flow.mjs';
-import { openConnection } from './bench/http-load.mjs';
+import { runLoad } from './bench/http-load.mjs';
 import { stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -63,28 +63,7 @@ async function fetchLoad(origin, request, requests, concurrency, check) {
 }
 
 async function load(origin, request, requests, concurrency, check) {
-  let next = 0;
-  const latencies = [];
-  const connections = Array.from({ length: concurrency }, () => openConnection(origin));
-  try {
-    await Promise.all(
-      connections.map(async (connection) => {
-        while (next++ < requests) {
-          const t = performance.now();
-          const response = await connection.send(request());
-          latencies.push(performance.now() - t);
-          if (response.status !== 200)
-            throw new Error(
-              `${origin} answered ${response.status}: ${response.body.slice(0, 300)}`,
-            );
-          check?.(response);
-        }
-      }),
-    );
-  } finally {
-    for (const connection of connections) connection.close();
-  }
-  return latencies;
+  return (await runLoad(origin, request, { requests, concurrency, check })).latencies;
 }
 
 let rpcId = 0;

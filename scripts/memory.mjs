@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { codeFlow } from './bench/code-flow.mjs';
-import { openConnection } from './bench/http-load.mjs';
+import { runLoad } from './bench/http-load.mjs';
 import {
   freePort,
   RUNTIME_ENV,
@@ -96,26 +96,7 @@ async function boot({ label, env: extra }) {
 }
 
 async function load(origin, request, requests, check) {
-  let next = 0;
-  const connections = Array.from({ length: CONCURRENCY }, () => openConnection(origin));
-  const started = performance.now();
-  try {
-    await Promise.all(
-      connections.map(async (connection, worker) => {
-        while (next++ < requests) {
-          const response = await connection.send(request(worker));
-          if (response.status !== 200)
-            throw new Error(
-              `${origin} answered ${response.status}: ${response.body.slice(0, 200)}`,
-            );
-          check?.(response, worker);
-        }
-      }),
-    );
-    return requests / ((performance.now() - started) / 1000);
-  } finally {
-    for (const connection of connections) connection.close();
-  }
+  return (await runLoad(origin, request, { requests, concurrency: CONCURRENCY, check })).rps;
 }
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };

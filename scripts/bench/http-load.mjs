@@ -62,3 +62,32 @@ function contentLength(head) {
   }
   return undefined;
 }
+
+/**
+ * `requests` requests on `concurrency` keep-alive connections to `origin`: requests per second
+ * and each request's latency in ms. `request(worker)` describes each request; every answer must
+ * be `status`, and `check(response, worker)` may read it.
+ */
+export async function runLoad(origin, request, { requests, concurrency, status = 200, check }) {
+  let next = 0;
+  const latencies = [];
+  const connections = Array.from({ length: concurrency }, () => openConnection(origin));
+  const started = performance.now();
+  try {
+    await Promise.all(
+      connections.map(async (connection, worker) => {
+        while (next++ < requests) {
+          const t = performance.now();
+          const response = await connection.send(request(worker));
+          latencies.push(performance.now() - t);
+          if (response.status !== status)
+            throw new Error(`${origin} answered ${response.status}: ${response.body.slice(0, 200)}`);
+          check?.(response, worker);
+        }
+      }),
+    );
+    return { rps: requests / ((performance.now() - started) / 1000), latencies };
+  } finally {
+    for (const connection of connections) connection.close();
+  }
+}
