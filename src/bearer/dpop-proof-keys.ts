@@ -1,5 +1,6 @@
 import { constants, KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+import { evictOldest } from '../core/bounded-map';
 
 /**
  * A proof key that passed the header checks, and its RFC 7638 thumbprint (RFC 9449 §6.1).
@@ -72,11 +73,7 @@ export class ProofKeys {
     this.entries.set(encodedHeader, imported);
     // A key that does not import is not remembered: the next proof fails afresh.
     imported.catch(() => this.entries.delete(encodedHeader));
-    while (this.entries.size > this.max) {
-      const coldest = this.entries.keys().next();
-      if (coldest.done) break;
-      this.entries.delete(coldest.value);
-    }
+    evictOldest(this.entries, this.max);
     return imported;
   }
 }

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { Principal } from './principal';
+import { setNewest } from '../core/bounded-map';
 
 /** What the cold path established about a token, minus the token itself. */
 export interface VerifiedToken {
@@ -44,13 +45,7 @@ export class VerifiedTokens {
   put(token: string, entry: VerifiedToken, now: number): void {
     if (entry.expiresAt <= now) return;
     const key = keyOf(token);
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.max) {
-      const coldest = this.entries.keys().next();
-      if (coldest.done) break;
-      this.entries.delete(coldest.value);
-    }
+    setNewest(this.entries, key, entry, this.max);
   }
 }
 

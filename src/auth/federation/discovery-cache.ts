@@ -1,3 +1,5 @@
+import { setNewest } from '../../core/bounded-map';
+
 /**
  * Discovery results by key, each used for `ttlMs` and at most `max` of them
  * (DISCOVERY_DOCUMENTS_MAX). A changed issuer, client or secret is a new key: without the bound,
@@ -26,12 +28,6 @@ export class DiscoveryCache<T> {
   }
 
   set(key: string, value: T): void {
-    this.entries.delete(key);
-    this.entries.set(key, { at: this.now(), value });
-    while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
+    setNewest(this.entries, key, { at: this.now(), value }, this.max);
   }
 }

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
 import type { WorkloadIssuer } from './workload-issuer';
+import { setNewest } from '../../core/bounded-map';
 
 /** A workload issuer's JWKS answers within this, or the request fails (SEP-1933 timeouts). */
 export const JWKS_TIMEOUT_MS = 2_500;
@@ -34,13 +35,7 @@ export class IssuerKeys {
         timeoutDuration: JWKS_TIMEOUT_MS,
         [customFetch]: (url, options) => this.cappedFetch(url, options),
       });
-    this.remote.delete(uri);
-    this.remote.set(uri, keys);
-    while (this.remote.size > this.maxSets) {
-      const coldest = this.remote.keys().next();
-      if (coldest.done) break;
-      this.remote.delete(coldest.value);
-    }
+    setNewest(this.remote, uri, keys, this.maxSets);
     return keys;
   }
 

@@ -1,3 +1,5 @@
+import { evictOldest } from '../../core/bounded-map';
+
 export interface Expiring<T> {
   readonly value: T;
   /** Epoch milliseconds after which the value must not be used. */
@@ -73,10 +75,6 @@ export class ExpiringCache<T> {
   private store(key: string, entry: Expiring<T>): void {
     if (entry.expiresAt - this.options.marginMs <= this.now()) return;
     this.entries.set(key, entry);
-    while (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    evictOldest(this.entries, this.options.maxEntries);
   }
 }
