@@ -1,5 +1,5 @@
-// `npm run soak [-- --minutes N] [--store sqlite|postgres] [--rate R] [--out DIR]`: hours, not
-// minutes. Starts the system as the bench does and runs the mixed load of scripts/soak/mix.mjs
+// `npm run soak [-- --minutes N] [--store sqlite|postgres] [--rate R] [--out DIR] [--requests FILE]`:
+// hours, not minutes. Starts the system as the bench does and runs the mixed load of scripts/soak/mix.mjs
 // at R operations a second, with one signing-key rotation half-way, sampling the server's own
 // gauges every few seconds. Prints each goal with its figures, writes DIR/soak-latest.json and
 // DIR/soak-latest.svg (default bench/results), and exits 1 when a goal fails, 2 when the run
@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Mix, MIX } from './soak/mix.mjs';
-import { judge, plot } from './soak/report.mjs';
+import { judge, plot, tailName } from './soak/report.mjs';
 import { sample } from './soak/sampler.mjs';
 import { startSystem } from './soak/system.mjs';
 
@@ -22,12 +22,15 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '8' },
     users: { type: 'string', default: '8' },
     out: { type: 'string', default: 'bench/results' },
+    // Every request (seconds since the start, route, status, ms) as JSON, to find when the
+    // slowest answers came; the results file keeps only the figures.
+    requests: { type: 'string' },
   },
 });
 const minutes = Number(args.minutes);
 const rate = Number(args.rate);
 if (!(minutes > 0) || !(rate > 0) || !['sqlite', 'postgres'].includes(args.store)) {
-  console.error('usage: npm run soak -- [--minutes N] [--store sqlite|postgres] [--rate ops/s] [--workers N] [--users N] [--out DIR]');
+  console.error('usage: npm run soak -- [--minutes N] [--store sqlite|postgres] [--rate ops/s] [--workers N] [--users N] [--out DIR] [--requests FILE]');
   process.exit(2);
 }
 const durationS = minutes * 60;
@@ -127,6 +130,7 @@ const run = await soak().catch((error) => {
   process.exit(2);
 });
 const { samples, events, endS, operations, writes, mix } = run;
+if (args.requests) writeFileSync(args.requests, JSON.stringify(mix.requests));
 const verdict = judge({ samples, requests: mix.requests, warmupS, endS, lost: writes.lost, unexpected: mix.unexpected });
 const machine = `${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`;
 
@@ -134,9 +138,11 @@ console.log(`\nsoak on ${args.store}: ${minutes} min at ${rate} operations/s (${
 console.log(`operations: ${Object.entries(operations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 console.log(`checked at the end: ${writes.chainsChecked} refresh chains, ${writes.revocationsChecked} revocations; ${mix.registered} registrations`);
 for (const e of events) console.log(`at ${e.t.toFixed(0)} s: ${e.event}`);
-console.log('\n| route | answers (first/last third) | p99 first third | p99 last third | change |\n|---|---|---|---|---|');
+console.log('\n| route | answers (first/last third) | p50 | p90 | judged tail | change |\n|---|---|---|---|---|---|');
+const ms = ([first, last]) => `${first.toFixed(1)} → ${last.toFixed(1)} ms`;
 for (const r of verdict.routes.sort((a, b) => b.n[0] - a.n[0])) {
-  console.log(`| ${r.route} | ${r.n.join('/')} | ${r.p99First.toFixed(1)} ms | ${r.p99Last.toFixed(1)} ms | ${(r.change * 100).toFixed(0)} %${r.judged ? '' : ' (too few to judge)'} |`);
+  const tail = `${tailName(r.tail)} ${ms([r.tailFirst, r.tailLast])}`;
+  console.log(`| ${r.route} | ${r.n.join('/')} | ${ms(r.p50)} | ${ms(r.p90)} | ${tail} | ${(r.change * 100).toFixed(0)} %${r.judged ? '' : ' (too few to judge)'} |`);
 }
 console.log('\n| goal | figure | result |\n|---|---|---|');
 for (const g of verdict.goals) console.log(`| ${g.goal} | ${g.figure} | ${g.pass ? 'pass' : 'FAIL'} |`);
