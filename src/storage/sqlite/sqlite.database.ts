@@ -20,6 +20,12 @@ export class SqliteDatabase {
     if (path !== ':memory:') prepareDataFile(path);
     this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     enterWalMode(this.db);
+    // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the
+    // process being killed, but the last ones before a power cut or kernel crash may roll back
+    // (README "Durability"). FULL costs an fsync per commit, measured at 420 µs of a blocked
+    // event loop against 45 µs on a cloud VM's disk. This is better-sqlite3's build default as
+    // well (SQLITE_DEFAULT_WAL_SYNCHRONOUS); it is set here so the choice is visible.
+    this.db.pragma('synchronous = NORMAL');
     this.migrate();
   }
 
