@@ -51,12 +51,25 @@ export class Mix {
     return this.users[Math.floor(Math.random() * this.users.length)];
   }
 
+  /**
+   * Operations are dealt from shuffled decks of 100 in the stated proportions: every hundred
+   * operations hold exactly 8 sign-ins, 3 revocations and so on. Independent draws let chance
+   * put a dozen sign-ins (each a deliberately slow password hash) into one stretch of the run,
+   * and the thirds the goals compare would then differ by luck rather than by what the server
+   * did. The order inside a deck stays random.
+   */
   pick() {
-    const total = Object.values(MIX).reduce((a, b) => a + b, 0);
-    let r = Math.random() * total;
-    for (const [name, weight] of Object.entries(MIX)) if ((r -= weight) < 0) return name;
-    return 'apiCall';
+    if (this.#deck.length === 0) {
+      this.#deck = Object.entries(MIX).flatMap(([name, weight]) => Array(weight).fill(name));
+      for (let i = this.#deck.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [this.#deck[i], this.#deck[j]] = [this.#deck[j], this.#deck[i]];
+      }
+    }
+    return this.#deck.pop();
   }
+
+  #deck = [];
 
   async run(name) {
     try {
