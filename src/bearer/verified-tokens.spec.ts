@@ -42,4 +42,27 @@ describe('VerifiedTokens', () => {
     cache.put('header.payload.signature', entry(9_999), 0);
     expect(cache.get('header.payload.signaturf', 1)).toBeUndefined();
   });
+
+  it('drops expired tokens nobody asks for again, without waiting for its bound', () => {
+    const cache = new VerifiedTokens(10_000);
+    for (let i = 0; i < 100; i += 1) cache.put(`old${i}`, entry(1_000 + i), i);
+    expect(cache.size).toBe(100);
+
+    // One token lifetime later, every earlier token is dead: the next insert clears them.
+    cache.put('new', entry(3_000), 2_000);
+    expect(cache.size).toBe(1);
+    expect(cache.get('new', 2_001)).toBeDefined();
+  });
+
+  it('keeps a token in use past the expiry of tokens issued before it', () => {
+    const cache = new VerifiedTokens(10_000);
+    cache.put('a', entry(1_000), 0);
+    cache.put('b', entry(5_000), 1);
+    cache.get('a', 2);
+    cache.put('c', entry(6_000), 1_500);
+    // 'b' is the coldest and still live, so the sweep stops there; 'a' died at 1 000.
+    expect(cache.get('b', 1_501)).toBeDefined();
+    expect(cache.get('c', 1_501)).toBeDefined();
+    expect(cache.get('a', 1_501)).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { Principal } from './principal';
-import { setNewest } from '../core/bounded-map';
+import { dropExpiredOldest, setNewest } from '../core/bounded-map';
 
 /** What the cold path established about a token, minus the token itself. */
 export interface VerifiedToken {
@@ -18,7 +18,9 @@ export interface VerifiedToken {
 /**
  * Tokens whose signature, issuer, audience, `typ`, `alg` and `jti` have been checked, so each
  * token pays for that once. Keyed by a SHA-256 of the token (the tokens themselves are not
- * kept as keys), bounded as an LRU, and an entry dies at the token's `exp`, never later.
+ * kept as keys), bounded as an LRU, and an entry dies at the token's `exp`, never later: it is
+ * refused then, and the expired coldest entries are dropped on each insert, so the cache holds
+ * about one token lifetime's worth of tokens rather than filling to its bound with dead ones.
  * Revocation is not cached here: it is checked on every request.
  */
 export class VerifiedTokens {
@@ -44,8 +46,8 @@ export class VerifiedTokens {
 
   put(token: string, entry: VerifiedToken, now: number): void {
     if (entry.expiresAt <= now) return;
-    const key = keyOf(token);
-    setNewest(this.entries, key, entry, this.max);
+    dropExpiredOldest(this.entries, now);
+    setNewest(this.entries, keyOf(token), entry, this.max);
   }
 }
 

@@ -1,4 +1,4 @@
-import { evictOldest, setNewest } from './bounded-map';
+import { dropExpiredOldest, evictOldest, setNewest } from './bounded-map';
 
 describe('bounded maps', () => {
   it('evictOldest drops the entries set first until the bound holds', () => {
@@ -21,5 +21,17 @@ describe('bounded maps', () => {
       ['a', 3],
       ['c', 4],
     ]);
+  });
+
+  it('dropExpiredOldest drops expired entries from the oldest end and stops at a live one', () => {
+    const map = new Map([
+      ['a', { expiresAt: 100 }],
+      ['b', { expiresAt: 200 }],
+      ['c', { expiresAt: 900 }],
+      // Expired, but behind a live entry: left for a later sweep, the get or the bound.
+      ['d', { expiresAt: 150 }],
+    ]);
+    dropExpiredOldest(map, 200);
+    expect([...map.keys()]).toEqual(['c', 'd']);
   });
 });

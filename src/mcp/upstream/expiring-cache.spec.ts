@@ -65,4 +65,13 @@ describe('ExpiringCache', () => {
     expect(await c.getOrCreate('c', value('unused'))).toBe('c');
     expect(await c.getOrCreate('b', value('b2'))).toBe('b2');
   });
+
+  it('drops expired entries on the next store instead of holding them until its bound', async () => {
+    const c = new ExpiringCache<string>({ maxEntries: 100, marginMs: 1000, now: () => now });
+    for (const key of ['a', 'b', 'c']) await c.getOrCreate(key, value(key));
+    expect(c.size).toBe(3);
+    now += 9_000;
+    await c.getOrCreate('d', value('d'));
+    expect(c.size).toBe(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { evictOldest } from '../../core/bounded-map';
+import { dropExpiredOldest, evictOldest } from '../../core/bounded-map';
 
 export interface Expiring<T> {
   readonly value: T;
@@ -73,7 +73,9 @@ export class ExpiringCache<T> {
   }
 
   private store(key: string, entry: Expiring<T>): void {
-    if (entry.expiresAt - this.options.marginMs <= this.now()) return;
+    const usableUntil = this.now() + this.options.marginMs;
+    if (entry.expiresAt <= usableUntil) return;
+    dropExpiredOldest(this.entries, usableUntil);
     this.entries.set(key, entry);
     evictOldest(this.entries, this.options.maxEntries);
   }
