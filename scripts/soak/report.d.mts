@@ -31,7 +31,14 @@ export interface Goal {
 }
 
 export function judge(input: {
-  samples: readonly { t: number; rssMiB: number; heapUsedMiB: number; serverErrors?: number }[];
+  samples: readonly {
+    t: number;
+    rssMiB: number;
+    heapUsedMiB: number;
+    /** 0 until the first full collection. */
+    heapLiveMiB: number;
+    serverErrors?: number;
+  }[];
   requests: readonly Answer[];
   warmupS: number;
   endS: number;

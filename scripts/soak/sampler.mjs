@@ -1,7 +1,8 @@
 // Every few seconds: the server's own gauges from its /metrics (prom-client's default process
 // metrics: RSS, V8 heap committed and used, event-loop delay p99 from
-// perf_hooks.monitorEventLoopDelay, which it resets at each scrape, active handles), its 5xx
-// count, and the database's open connections.
+// perf_hooks.monitorEventLoopDelay, which it resets at each scrape, active handles; and the
+// heap live after the latest full collection), its 5xx count, and the database's open
+// connections.
 
 /** The value of one unlabelled sample in Prometheus text, or undefined. */
 function gauge(text, name) {
@@ -29,6 +30,8 @@ export async function sample(system, startedAt) {
     // Committed against used tells V8's free heap (which RSS includes) from native memory.
     heapTotalMiB: gauge(text, 'nodejs_heap_size_total_bytes') / 2 ** 20,
     heapUsedMiB: gauge(text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+    // What the latest full collection left: the saw-tooth of garbage above it is not a leak.
+    heapLiveMiB: gauge(text, 'nodejs_heap_live_after_full_gc_bytes') / 2 ** 20,
     eventLoopP99Ms: gauge(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
     activeHandles: gauge(text, 'nodejs_active_handles_total'),
     serverErrors: serverErrors(text),

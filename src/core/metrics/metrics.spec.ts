@@ -1,8 +1,40 @@
 import { parsePrometheusText, sampleSum } from '../../../test/support/prometheus-text';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Metrics } from './metrics';
 import { serveMetrics } from './metrics-server';
 
 describe('Metrics', () => {
+  it('reports the heap left by the latest full collection', async () => {
+    const metrics = new Metrics();
+    metrics.collectProcessMetrics();
+    const live = async () =>
+      sampleSum(
+        parsePrometheusText(await metrics.registry.metrics()),
+        'nodejs_heap_live_after_full_gc_bytes',
+        {},
+      );
+    expect(await live()).toBe(0);
+
+    // A full collection, asked for the way `--expose-gc` would (Jest does not pass the flag).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let kept: number[][] = [];
+    const collectedWith = async (megabytes: number) => {
+      kept = Array.from({ length: megabytes }, () => new Array<number>(131_072).fill(1));
+      gc();
+      // The observer is called after the collection, from the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return live();
+    };
+    const small = await collectedWith(0);
+    const large = await collectedWith(64);
+    expect(small).toBeGreaterThan(0);
+    // 64 arrays of 128 Ki numbers (1 MiB each) survive the second collection and are counted.
+    expect(large - small).toBeGreaterThan(48 * 2 ** 20);
+    expect(kept).toHaveLength(64);
+  });
+
   it('writes an exposition the strict parser accepts, closed-set counters starting at 0', async () => {
     const metrics = new Metrics();
     metrics.httpRequest('api', '/WeatherForecast', 'GET', 200, 0.003);

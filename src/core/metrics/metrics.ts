@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Role } from '../../config/config';
 
 export type SignInOutcome = 'success' | 'wrong_credentials' | 'throttled';
@@ -85,6 +87,30 @@ export class Metrics {
   /** Node's process metrics (CPU, memory, event-loop lag, GC): only when someone scrapes. */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
+    this.observeLiveHeap();
+  }
+
+  /**
+   * The heap that survived the latest full collection. `nodejs_heap_size_used_bytes` counts the
+   * garbage too, so under load it saw-tooths by tens of MiB between collections and a sample
+   * says little about a leak; what a full (mark-sweep-compact) collection leaves in the old
+   * generation does. Read from the spaces outside the young generation, so what was allocated
+   * between the collection and this callback (which V8 delivers asynchronously) is not counted.
+   */
+  private observeLiveHeap(): void {
+    const live = new Gauge({
+      name: 'nodejs_heap_live_after_full_gc_bytes',
+      help: 'V8 old-generation heap in use right after the latest full collection (0 until one ran).',
+      registers: [this.registry],
+    });
+    new PerformanceObserver((list) => {
+      // A gc entry's detail is `{ kind, flags }` (Node's perf_hooks documentation).
+      const entries = list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[];
+      const full = entries.some(
+        (entry) => entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+      );
+      if (full) live.set(oldGenerationUsed());
+    }).observe({ entryTypes: ['gc'] });
   }
 
   httpRequest(role: Role, route: string, method: string, status: number, seconds: number): void {
@@ -116,6 +142,14 @@ export class Metrics {
   issuerFetch(role: Role, document: IssuerDocument, ok: boolean): void {
     this.issuerFetches.labels({ role, document, outcome: ok ? 'success' : 'failure' }).inc();
   }
+}
+
+function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  }
+  return used;
 }
 
 /** Seconds since `start` (a `performance.now()` reading). */
