@@ -122,8 +122,9 @@ export function plot(samples, { warmupS, title }) {
   const lagMax = Math.max(1, ...samples.map((s) => s.eventLoopP99Ms)) * 1.1;
   const x = (t) => L + (t / tMax) * (W - L - R);
   const y = (v, max) => T + (1 - v / max) * (H - T - B);
+  // A gauge with nothing to report yet (the live heap before the first full collection) is no point.
   const line = (key, max, color) =>
-    `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${samples.map((s) => `${x(s.t).toFixed(1)},${y(s[key], max).toFixed(1)}`).join(' ')}"/>`;
+    `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${samples.filter((s) => s[key] > 0).map((s) => `${x(s.t).toFixed(1)},${y(s[key], max).toFixed(1)}`).join(' ')}"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="${W}" height="${H}" fill="white"/>
