@@ -1,6 +1,6 @@
-import { parsePrometheusText, sampleSum } from '../../../test/support/prometheus-text';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { parsePrometheusText, sampleSum } from '../../../test/support/prometheus-text';
 import { Metrics } from './metrics';
 import { serveMetrics } from './metrics-server';
 
