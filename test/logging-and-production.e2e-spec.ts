@@ -1,5 +1,8 @@
+import { Client } from 'pg';
 import { captureLogs } from './support/captured-logs';
 import { codeFlow, openLoginPage, tokenRequest } from './support/flows';
+import { createTestDatabase, POSTGRES_ADMIN_URL, TestDatabase } from './support/postgres';
+import { describeWithPostgres } from './support/postgres-available';
 import { PRODUCTION_ENV } from './support/production-env';
 import { startTestSystem, TestSystem } from './support/system';
 import { until } from './support/until';
@@ -71,6 +74,44 @@ describe('logs of a process that runs every role', () => {
     );
     const written = fromMcpLibraries().map((line) => [line.context, line.role]);
     expect(written).toEqual(written.map(([context]) => [context, 'mcp']));
+  });
+});
+
+describeWithPostgres('logs of a process whose PostgreSQL runs without vacuum', () => {
+  let db: TestDatabase;
+  let sys: TestSystem | undefined;
+  const logs = captureLogs('info');
+
+  beforeAll(async () => {
+    db = (await createTestDatabase())!;
+    // Autovacuum needs the statistics track_counts collects; a database may turn them off for
+    // its own sessions, which is what this server sees without changing the machine's server.
+    const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE ${new URL(db.url).pathname.slice(1)} SET track_counts = off`);
+    await admin.end();
+    sys = await startTestSystem({
+      env: { ROLES: 'auth', DATABASE_URL: db.url },
+      logger: logs.logger,
+    });
+  });
+  afterAll(async () => {
+    await sys?.close();
+    await db?.drop();
+  });
+
+  it('warn at start that the store will slow down', () => {
+    const warnings = logs
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((line) => line.level === 40 && line.msg.includes('track_counts = off'));
+    // The machine's own server may run without autovacuum as well: then both are named.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(
+      /^PostgreSQL runs with (autovacuum = off, )?track_counts = off, so autovacuum never runs: dead row versions pile up and sign-ins, refreshes and revocations slow down over hours$/,
+    );
   });
 });
 

@@ -153,6 +153,7 @@ export async function startSystem(
     readyBanner(config),
   );
 
+  if (store) await warnAboutMaintenance(store, logger);
   if (config.roles.has('auth') && store) {
     const cleaned = store;
     cleanup = setInterval(() => {
@@ -165,4 +166,13 @@ export async function startSystem(
   }
 
   return { store, apps, listening, metricsUrl: metricsServer?.url, close, shutdown };
+}
+
+/** Said once at start: an engine setting that degrades the store slowly is easy to miss. */
+async function warnAboutMaintenance(store: AuthStore, logger: Logger): Promise<void> {
+  try {
+    for (const warning of await store.maintenanceWarnings()) logger.warn(warning);
+  } catch (error) {
+    logger.warn({ err: error }, "the store's maintenance settings could not be read");
+  }
 }

@@ -40,6 +40,7 @@ export abstract class ComposedAuthStore implements AuthStore {
   }
 
   abstract deleteExpired(): Promise<number>;
+  abstract maintenanceWarnings(): Promise<string[]>;
   abstract close(): Promise<void>;
 
   upsert(...args: Parameters<OidcRecordStore['upsert']>) {

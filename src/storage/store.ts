@@ -51,6 +51,11 @@ export interface AuthStore
   readonly connections: ConnectionStore;
   /** Removes expired rows from every table; returns how many went. */
   deleteExpired(): Promise<number>;
+  /**
+   * The engine's settings that will slow the store down over hours, each said as the
+   * operator's log should say it; none when all is well.
+   */
+  maintenanceWarnings(): Promise<string[]>;
   close(): Promise<void>;
 }
 

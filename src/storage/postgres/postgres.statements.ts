@@ -142,6 +142,15 @@ export const POSTGRES = prepared('store', {
   migrationLock: 'SELECT pg_advisory_xact_lock(7431001)',
   appliedMigrations: 'SELECT version FROM schema_migrations',
   recordMigration: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+  // Autovacuum runs only with both settings on, and skips a table whose own storage parameter
+  // turns it off (ALTER TABLE … SET (autovacuum_enabled = off)).
+  vacuumSettings: `SELECT current_setting('autovacuum')::boolean AS autovacuum,
+      current_setting('track_counts')::boolean AS track_counts,
+      ARRAY(SELECT c.relname::text FROM pg_class c
+        CROSS JOIN LATERAL pg_options_to_table(c.reloptions) o
+        WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
+          AND o.option_name = 'autovacuum_enabled' AND NOT o.option_value::boolean
+        ORDER BY c.relname) AS tables_off`,
 });
 
 /** The operator's data (account-store.ts). */

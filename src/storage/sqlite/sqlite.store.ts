@@ -42,6 +42,11 @@ export class SqliteAuthStore extends ComposedAuthStore {
     return Promise.resolve(removed);
   }
 
+  /** SQLite reuses the pages of deleted rows by itself: there is no vacuum to forget. */
+  maintenanceWarnings(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();
