@@ -119,7 +119,7 @@ async function soak() {
     const writes = await mix.verifyWrites();
     const exited = system.exitedWith();
     if (exited !== undefined) mix.unexpected.push(`the server exited (${exited})`);
-    return { samples, events, endS, operations, writes, mix };
+    return { samples, events, endS, operations, writes, mix, database: system.database };
   } finally {
     await system.stop();
   }
@@ -129,12 +129,16 @@ const run = await soak().catch((error) => {
   console.error(`soak: the run could not be made: ${error.stack ?? error}`);
   process.exit(2);
 });
-const { samples, events, endS, operations, writes, mix } = run;
+const { samples, events, endS, operations, writes, mix, database } = run;
 if (args.requests) writeFileSync(args.requests, JSON.stringify(mix.requests));
 const verdict = judge({ samples, requests: mix.requests, warmupS, endS, lost: writes.lost, unexpected: mix.unexpected });
 const machine = `${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`;
 
 console.log(`\nsoak on ${args.store}: ${minutes} min at ${rate} operations/s (${mix.requests.length} requests), warm-up ${warmupS.toFixed(0)} s; ${machine}`);
+if (database) console.log(`PostgreSQL: ${database.version.split(' on ')[0]}, autovacuum ${database.autovacuum ? 'on' : 'OFF'}`);
+if (database && !database.autovacuum) {
+  console.log('warning: autovacuum is off on this server; dead row versions pile up in the grant records and a long run slows down (README "Soak")');
+}
 console.log(`operations: ${Object.entries(operations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 console.log(`checked at the end: ${writes.chainsChecked} refresh chains, ${writes.revocationsChecked} revocations; ${mix.registered} registrations`);
 for (const e of events) console.log(`at ${e.t.toFixed(0)} s: ${e.event}`);
@@ -157,6 +161,7 @@ writeFileSync(
       at: new Date().toISOString(),
       machine,
       store: args.store,
+      ...(database ? { database } : {}),
       minutes,
       rate,
       warmupS,

@@ -13,10 +13,14 @@ async function createDatabase() {
   await admin.connect();
   const name = `soak_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
+  // Without autovacuum, every refresh and consumed code leaves dead row versions behind in the
+  // oidc-provider records table, and lookups slow down over the hours: a long run on such a
+  // server measures that configuration, not a deployment's. The soak reports the setting.
+  const { rows } = await admin.query(`SELECT current_setting('autovacuum') AS autovacuum, version() AS version`);
   await admin.end();
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  return { name, url: url.href };
+  return { name, url: url.href, server: { autovacuum: rows[0].autovacuum === 'on', version: rows[0].version } };
 }
 
 async function dropDatabase(name) {
@@ -58,6 +62,8 @@ export async function startSystem({ store }) {
   return {
     env,
     urls,
+    /** For --store postgres: the server's version and whether autovacuum is on. */
+    database: db?.server,
     pid: child.pid,
     metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
     /** The exit code or signal once the process has ended, else undefined. */
