@@ -153,7 +153,8 @@ export async function startSystem(
     readyBanner(config),
   );
 
-  if (store) await warnAboutMaintenance(store, logger);
+  // Not awaited: an advisory must not hold up the start, and it never rejects.
+  if (store) void warnAboutMaintenance(store, logger);
   if (config.roles.has('auth') && store) {
     const cleaned = store;
     cleanup = setInterval(() => {
