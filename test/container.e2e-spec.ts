@@ -10,9 +10,9 @@ import { trickledTokenRequest } from './support/in-flight';
 import { basicAuth } from './support/pkce';
 import {
   describeWithPodman,
-  imageIds,
   podman,
   podmanOk,
+  projectImage,
   removeDanglingImagesSince,
 } from './support/podman';
 import { onFreePorts } from './support/ports';
@@ -52,10 +52,10 @@ async function hashPassword(image: string, password: string): Promise<string> {
 describeWithPodman('the container image, four roles on PostgreSQL', () => {
   const run = randomBytes(4).toString('hex');
   const containerOf = (role: Role) => `api-mcp-auth-e2e-${run}-${role}`;
-  // A name of this run's own, removed at the end: a shared tag moved by every run left each
-  // earlier build behind as an unnamed image (about 1.4 GB each).
-  const tag = `localhost/api-mcp-auth-e2e:${run}`;
-  /** The images there were before this run: the clean-up leaves them alone. */
+  // A name of this run's own (or of the build CI started for it), removed at the end: a shared
+  // tag moved by every run left each earlier build behind as an unnamed image (about 1.4 GB).
+  let tag = `localhost/api-mcp-auth-e2e:${run}`;
+  /** The images there were before the build: the clean-up leaves them alone. */
   let imagesBefore: Set<string> | undefined;
   const secrets = {
     MCPCLIENT_SECRET: randomBytes(24).toString('base64url'),
@@ -128,7 +128,6 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'api-mcp-auth-container-'));
-    imagesBefore = await imageIds();
     if ((await podman(['image', 'exists', BASE_IMAGE])).code !== 0) {
       await timed('base image (.ci/container-base.sh)', () =>
         execFileAsync('bash', [join(REPO, '.ci', 'container-base.sh')], {
@@ -136,29 +135,10 @@ describeWithPodman('the container image, four roles on PostgreSQL', () => {
         }),
       );
     }
-    await timed('project image (podman build)', () =>
-      podmanOk(
-        [
-          'build',
-          '--network',
-          'host',
-          // Keeps the Dockerfile's HEALTHCHECK, which podman's default OCI format drops.
-          '--format',
-          'docker',
-          '--volume',
-          '/etc/ssl/certs:/etc/ssl/certs:ro',
-          '--pull=never',
-          '--tag',
-          tag,
-          // Runs and checks use this build's ID, which no other run's tag can move.
-          '--iidfile',
-          join(dir, 'image-id'),
-          REPO,
-        ],
-        { timeoutMs: 20 * 60_000 },
-      ),
-    );
-    image = readFileSync(join(dir, 'image-id'), 'utf8').trim();
+    const built = await timed('project image, built or awaited', () => projectImage(dir, tag));
+    timings.push(`podman build itself: ${built.buildSeconds.toFixed(1)} s`);
+    ({ id: image, tag } = built);
+    imagesBefore = new Set(built.imagesBefore);
 
     db = await createTestDatabase();
     if (!db) throw new Error('PostgreSQL is needed for the containers: none answered');

@@ -1,4 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { until } from './until';
 
 export interface PodmanResult {
   readonly code: number;
@@ -80,8 +83,67 @@ export async function imageIds(filter?: string): Promise<Set<string>> {
     '--no-trunc',
     ...(filter ? ['--filter', filter] : []),
   ]);
+  return parseImageIds(out);
+}
+
+/** `podman images --quiet --no-trunc` output as a set of bare IDs. */
+function parseImageIds(out: string): Set<string> {
   const ids = out.split('\n').map((line) => line.trim().replace(/^sha256:/, ''));
   return new Set(ids.filter((id) => id !== ''));
+}
+
+export interface BuiltImage {
+  /** The image's ID, which no other build's tag can move. */
+  readonly id: string;
+  readonly tag: string;
+  /** The images there were before the build: its clean-up leaves them alone. */
+  readonly imagesBefore: ReadonlySet<string>;
+  readonly buildSeconds: number;
+}
+
+const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-image.mjs');
+
+/**
+ * The project's image, built by scripts/build-image.mjs: awaited when CI started that build
+ * beside its own install (`CONTAINER_IMAGE_BUILD` names its folder), else built now in `scratch`
+ * under `tag`. Fails with the end of podman's log when the build failed.
+ */
+export async function projectImage(scratch: string, tag: string): Promise<BuiltImage> {
+  const early = process.env.CONTAINER_IMAGE_BUILD;
+  const folder = early ?? join(scratch, 'build');
+  const read = (name: string) =>
+    existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : '';
+  let scriptErrors = '';
+  if (early) {
+    // The build has a 20-minute bound of its own in CI; this one covers a build that never ran.
+    await until(`the image build in ${folder}`, () => read('result.json') || undefined, {
+      timeoutMs: 25 * 60_000,
+      intervalMs: 1000,
+    });
+  } else {
+    scriptErrors = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [BUILD_SCRIPT, folder, tag],
+        { timeout: 20 * 60_000 },
+        (_error, _stdout, stderr) => resolve(stderr),
+      ),
+    );
+  }
+  const written = read('result.json');
+  const result = written
+    ? (JSON.parse(written) as { code: number; seconds: number; tag: string })
+    : { code: -1, seconds: 0, tag };
+  if (result.code !== 0) {
+    const log = `${read('build.log')}${scriptErrors}`;
+    throw new Error(`podman build exited ${result.code}:\n${log.slice(-4000)}`);
+  }
+  return {
+    id: read('image-id').trim(),
+    tag: result.tag,
+    imagesBefore: parseImageIds(read('images-before')),
+    buildSeconds: result.seconds,
+  };
 }
 
 /**
