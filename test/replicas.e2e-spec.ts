@@ -17,9 +17,16 @@ interface Replicas {
   exited(): Promise<number | string>;
 }
 
-/** `npm run replicas` on free ports and a database of its own; `env` adds to or overrides. */
-async function runReplicas(database: TestDatabase, env: Record<string, string>): Promise<Replicas> {
-  const [auth, api, mcp, spa, replica] = await freePorts(5);
+/**
+ * `npm run replicas` on `ports` (auth, api, mcp, spa, replica: free ones unless given) and a
+ * database of its own; `env` adds to or overrides.
+ */
+async function runReplicas(
+  database: TestDatabase,
+  env: Record<string, string>,
+  ports?: readonly number[],
+): Promise<Replicas> {
+  const [auth, api, mcp, spa, replica] = ports ?? (await freePorts(5));
   const script = spawn(process.execPath, [SCRIPT], {
     cwd: ROOT,
     env: {
@@ -63,12 +70,17 @@ function serversOf(database: TestDatabase): number[] {
     .map(Number);
 }
 
-/** `count` consecutive free loopback ports, the first returned. */
-async function consecutiveFreePorts(count: number): Promise<number> {
+/**
+ * `count` consecutive free loopback ports, none of them in `others` (ports already promised to
+ * the servers: free now, bound later, so a probe alone would not see them), the first returned.
+ */
+async function consecutiveFreePorts(count: number, others: readonly number[]): Promise<number> {
   for (;;) {
     const [probe] = await freePorts(1);
     const base = Math.min(probe!, 65535 - count);
-    const taken = await Promise.all(Array.from({ length: count }, (_, i) => isTaken(base + i)));
+    const block = Array.from({ length: count }, (_, i) => base + i);
+    if (block.some((port) => others.includes(port))) continue;
+    const taken = await Promise.all(block.map(isTaken));
     if (!taken.includes(true)) return base;
   }
 }
@@ -108,14 +120,17 @@ describeWithPostgres('npm run replicas', () => {
   }, 90_000);
 
   it('gives each process a metrics port of its own, and Ctrl-C stops them all', async () => {
-    const base = await consecutiveFreePorts(PROCESSES);
-    const replicas = await runReplicas(database!, { METRICS_PORT: String(base) });
+    const ports = await freePorts(5);
+    const base = await consecutiveFreePorts(PROCESSES, ports);
+    const replicas = await runReplicas(database!, { METRICS_PORT: String(base) }, ports);
 
     await until(
       'the replicas to be ready',
       () => (replicas.output().includes('replicas ready') ? true : undefined),
       { timeoutMs: 60_000 },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; npm run replicas printed:\n${replicas.output()}`);
+    });
     for (let i = 0; i < PROCESSES; i++) {
       const scrape = await fetch(`http://127.0.0.1:${base + i}/metrics`);
       expect(scrape.status).toBe(200);
