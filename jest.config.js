@@ -45,17 +45,33 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
 
-// Suites that must run alone, one at a time: they start dist/main.js or other Node processes
-// (races between OS processes, signals, CLIs), drive Chromium, or bound a response time, so a
-// second suite beside them competes for the same two cores and makes them slow or flaky. Every
-// other e2e suite boots the system inside its Jest worker on free ports, with its own temporary
-// SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
+// Suites that must not run beside an arbitrary other suite: they start dist/main.js or other Node
+// processes (races between OS processes, signals, CLIs), drive Chromium, or bound a response time,
+// so a second such suite beside them competes for the same two cores and makes them slow or flaky.
+// Every other e2e suite boots the system inside its Jest worker on free ports, with its own
+// temporary SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
+// They run in three Jest projects (`npm run test:e2e:serial`):
+//  - e2e-serial, one at a time,
+//  - e2e-waiting beside it, one at a time: suites that mostly wait (a database or a role kept
+//    away for seconds, token lifetimes running out, a load held at a fixed rate) and assert
+//    correctness, not speed. Each left about three quarters of the two cores idle when it ran
+//    alone (vmstat over a CI run), so e2e-serial loses little to it;
+//  - e2e-timed after both, alone: suites that bound a response time.
+const waitingE2e = ['key-rotation', 'postgres-outage', 'role-outages', 'soak'];
+const timedE2e = [
+  'auth-pages',
+  'security/fuzz',
+  'security/issuer-keys',
+  'security/openapi-surface',
+  // the drain's timing, to the second
+  'shutdown',
+];
 const serialE2e = [
   // dist/main.js or other Node processes
   'admin-cli',
   'admin-idps',
   'conformance',
-  // podman: builds the image and runs the roles as containers
+  // podman: runs the roles as containers from the image (CI builds it early: .ci/run)
   'container',
   'dev-upstream-idp',
   'dev-idp-walkthrough', // and Chromium
@@ -64,18 +80,13 @@ const serialE2e = [
   'hash-password-script',
   'id-jag',
   'inspector',
-  'key-rotation',
   'keys-cli',
   'machine-clients',
   'mcp-client-key',
   'node-preflight',
   'operator-env',
-  'postgres-outage',
   'replicas',
-  'role-outages',
-  'shutdown',
   'single-use-races',
-  'soak',
   'store-first-start',
   'workers',
   'workload-federation',
@@ -84,12 +95,8 @@ const serialE2e = [
   'federation-browser',
   'spa',
   'swagger',
-  // response-time bounds
-  'auth-pages',
-  'security/fuzz',
-  'security/issuer-keys',
-  'security/openapi-surface',
-].map((name) => `${name}.e2e-spec.ts`);
+];
+const spec = (name) => `${name}.e2e-spec.ts`;
 
 // The suites start well over a hundred Node processes (dist/main.js, the admin CLI, scripts,
 // npx), each compiling the same files again. Node's on-disk code cache (NODE_COMPILE_CACHE,
@@ -98,10 +105,17 @@ const serialE2e = [
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
-for (const file of serialE2e) {
+const alone = [...serialE2e, ...waitingE2e, ...timedE2e].map(spec);
+for (const file of alone) {
   if (!existsSync(join(__dirname, 'test', file)))
     throw new Error(`jest.config.js: no test/${file}`);
 }
+const project = (displayName, names) => ({
+  ...common,
+  displayName,
+  rootDir: 'test',
+  testMatch: names.map((name) => `<rootDir>/${spec(name)}`),
+});
 
 module.exports = {
   projects: [
@@ -111,14 +125,11 @@ module.exports = {
       displayName: 'e2e',
       rootDir: 'test',
       testMatch: ['**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...serialE2e.map((file) => `/test/${file}$`)],
+      testPathIgnorePatterns: ['/node_modules/', ...alone.map((file) => `/test/${file}$`)],
     },
-    {
-      ...common,
-      displayName: 'e2e-serial',
-      rootDir: 'test',
-      testMatch: serialE2e.map((file) => `<rootDir>/${file}`),
-    },
+    project('e2e-serial', serialE2e),
+    project('e2e-waiting', waitingE2e),
+    project('e2e-timed', timedE2e),
   ],
   testTimeout: 60000,
 };
