@@ -4,7 +4,7 @@
 // output still reads per suite; a lane that fails does not stop the others, and the exit code
 // is 0 only when every lane passed. Extra Jest arguments follow `--`.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
 const argv = process.argv.slice(2);
@@ -15,7 +15,7 @@ if (projects.length === 0) {
   console.error('usage: node scripts/test-lanes.mjs <jest project>... [-- <jest arguments>]');
   process.exit(2);
 }
-const jest = createRequire(import.meta.url).resolve('jest/bin/jest.js');
+const jest = fileURLToPath(new URL('../node_modules/jest/bin/jest.js', import.meta.url));
 const width = Math.max(...projects.map((name) => name.length));
 
 function lane(project) {
