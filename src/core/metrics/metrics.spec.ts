@@ -28,11 +28,13 @@ describe('Metrics', () => {
       return live();
     };
     const small = await collectedWith(0);
-    const large = await collectedWith(64);
+    const large = await collectedWith(128);
     expect(small).toBeGreaterThan(0);
-    // 64 arrays of 128 Ki numbers (1 MiB each) survive the second collection and are counted.
-    expect(large - small).toBeGreaterThan(48 * 2 ** 20);
-    expect(kept).toHaveLength(64);
+    // 128 arrays of 128 Ki numbers (1 MiB each) survive the second collection and are counted.
+    // Half of them is the bound: earlier suites in this Jest worker leave memory that may die
+    // between the two collections and come off the gap (17 MiB seen on a busy machine).
+    expect(large - small).toBeGreaterThan(64 * 2 ** 20);
+    expect(kept).toHaveLength(128);
   });
 
   it('writes an exposition the strict parser accepts, closed-set counters starting at 0', async () => {
