@@ -115,7 +115,7 @@ export async function projectImage(scratch: string, tag: string): Promise<BuiltI
     existsSync(join(folder, name)) ? readFileSync(join(folder, name), 'utf8') : '';
   let scriptErrors = '';
   if (early) {
-    // The build has a 20-minute bound of its own in CI; this one covers a build that never ran.
+    // As long as a build run here may take (below), and a few minutes for CI's head start.
     await until(`the image build in ${folder}`, () => read('result.json') || undefined, {
       timeoutMs: 25 * 60_000,
       intervalMs: 1000,
