@@ -50,8 +50,8 @@ const common = {
 // so a second such suite beside them competes for the same two cores and makes them slow or flaky.
 // Every other e2e suite boots the system inside its Jest worker on free ports, with its own
 // temporary SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
-// They run in band in four Jest projects, three lanes at once (`npm run test:e2e:serial`):
-//  - e2e-serial, one at a time: the lane that sets the pace;
+// They run in band in Jest projects, three lanes at once (`npm run test:e2e:serial`):
+//  - e2e-serial, one at a time, then e2e-container: the lane that sets the pace;
 //  - e2e-waiting-1 and e2e-waiting-2, each in a lane beside it: suites that mostly wait (a
 //    database or a role kept away for seconds, token lifetimes running out, a load held at a
 //    fixed rate) and assert correctness, not speed. Each left about three quarters of the two
@@ -77,8 +77,6 @@ const serialE2e = [
   'admin-cli',
   'admin-idps',
   'conformance',
-  // podman: runs the roles as containers from the image (CI builds it early: .ci/run)
-  'container',
   'dev-upstream-idp',
   'dev-idp-walkthrough', // and Chromium
   'distributed',
@@ -102,6 +100,10 @@ const serialE2e = [
   'spa',
   'swagger',
 ];
+// podman: runs the roles as containers from the project's image, last in e2e-serial's lane, so
+// CI's image build, started before its install at a low priority (.ci/run), has used the idle time
+// before it to finish.
+const containerE2e = ['container'];
 const spec = (name) => `${name}.e2e-spec.ts`;
 
 // The suites start well over a hundred Node processes (dist/main.js, the admin CLI, scripts,
@@ -111,7 +113,7 @@ const spec = (name) => `${name}.e2e-spec.ts`;
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
-const alone = [...serialE2e, ...waitingE2e.flat(), ...timedE2e].map(spec);
+const alone = [...serialE2e, ...containerE2e, ...waitingE2e.flat(), ...timedE2e].map(spec);
 for (const file of alone) {
   if (!existsSync(join(__dirname, 'test', file)))
     throw new Error(`jest.config.js: no test/${file}`);
@@ -134,6 +136,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', ...alone.map((file) => `/test/${file}$`)],
     },
     project('e2e-serial', serialE2e),
+    project('e2e-container', containerE2e),
     ...waitingE2e.map((names, i) => project(`e2e-waiting-${i + 1}`, names)),
     project('e2e-timed', timedE2e),
   ],

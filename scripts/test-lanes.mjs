@@ -1,9 +1,9 @@
-// `node scripts/test-lanes.mjs <lane> <lane> ...`: runs every lane at once, each in its own Jest
-// process in band. A lane is a Jest project, or several joined by commas, which that one process
-// runs one suite after another (jest.config.js says which suites may share the machine this way).
-// Every line a lane prints starts with its name, so interleaved output still reads per suite; a
-// lane that fails does not stop the others, and the exit code is 0 only when every lane passed.
-// Extra Jest arguments follow `--`.
+// `node scripts/test-lanes.mjs <lane> <lane> ...`: runs every lane at once. A lane is a Jest
+// project, or several joined by commas, which run one after another, each in band in a Jest
+// process of its own (jest.config.js says which suites may share the machine this way). Every line
+// a lane prints starts with its name, so interleaved output still reads per suite; a project that
+// fails stops neither the projects after it nor the other lanes, and the exit code is 0 only when
+// every project passed. Extra Jest arguments follow `--`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -21,14 +21,14 @@ if (lanes.length === 0 || lanes.some((lane) => lane.split(',').some((project) =>
 const jest = fileURLToPath(new URL('../node_modules/jest/bin/jest.js', import.meta.url));
 const width = Math.max(...lanes.map((name) => name.length));
 
-function run(lane) {
+function jestRun(lane, project) {
   const started = Date.now();
   const child = spawn(
     process.execPath,
     [
       jest,
       '--selectProjects',
-      ...lane.split(','),
+      project,
       '--runInBand',
       ...(process.stdout.isTTY ? ['--colors'] : []),
       ...extra,
@@ -46,16 +46,22 @@ function run(lane) {
   }
   const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
   return new Promise((resolve) => {
-    child.once('error', (error) => resolve({ lane, code: 1, error, seconds: seconds() }));
+    child.once('error', (error) => resolve({ project, code: 1, error, seconds: seconds() }));
     child.once('close', (code, signal) =>
-      resolve({ lane, code: code ?? 1, signal, seconds: seconds() }),
+      resolve({ project, code: code ?? 1, signal, seconds: seconds() }),
     );
   });
 }
 
-const results = await Promise.all(lanes.map(run));
-for (const { lane, code, signal, error, seconds } of results) {
+async function run(lane) {
+  const results = [];
+  for (const project of lane.split(',')) results.push(await jestRun(lane, project));
+  return results;
+}
+
+const results = (await Promise.all(lanes.map(run))).flat();
+for (const { project, code, signal, error, seconds } of results) {
   const how = code === 0 ? 'passed' : `FAILED (${error?.message ?? signal ?? `exit ${code}`})`;
-  console.log(`lane ${lane}: ${how} in ${seconds} s`);
+  console.log(`${project}: ${how} in ${seconds} s`);
 }
 process.exit(results.every(({ code }) => code === 0) ? 0 : 1);
