@@ -50,16 +50,17 @@ const common = {
 // so a second such suite beside them competes for the same two cores and makes them slow or flaky.
 // Every other e2e suite boots the system inside its Jest worker on free ports, with its own
 // temporary SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
-// They run in band in Jest projects, three lanes at once (`npm run test:e2e:serial`):
-//  - e2e-serial, one at a time, then e2e-container: the lane that sets the pace;
-//  - e2e-waiting-1 and e2e-waiting-2, each in a lane beside it: suites that mostly wait (a
-//    database or a role kept away for seconds, token lifetimes running out, a load held at a
-//    fixed rate) and assert correctness, not speed. Each left about three quarters of the two
-//    cores idle when it ran alone (vmstat over a CI run). Split so the two lanes take about as
-//    long (seconds alone on the 2-core machine in the comments);
-//  - e2e-timed, after e2e-waiting-1 in its lane: suites that bound a response time, never beside
-//    one another. Beside the other two lanes their slowest answer took 560 ms against a 2000 ms
-//    bound (one fuzz request), every other at most 25 ms against 1000 ms.
+// They run in band, in three lanes at once (`npm run test:e2e:serial`, which lists each lane's
+// Jest projects in the order it runs them):
+//  - e2e-serial, one at a time: the lane that sets the pace;
+//  - e2e-waiting-1 then e2e-timed, and e2e-waiting-2 then e2e-container, each in a lane beside it.
+//    e2e-waiting-*: suites that mostly wait (a database or a role kept away for seconds, token
+//    lifetimes running out, a load held at a fixed rate) and assert correctness, not speed. Each
+//    left about three quarters of the two cores idle when it ran alone (vmstat over a CI run);
+//    split so the two lanes take about as long (seconds alone on the 2-core machine below).
+//    e2e-timed: suites that bound a response time, never beside one another. Beside the other two
+//    lanes their slowest answer took 560 ms against a 2000 ms bound (one fuzz request), every
+//    other at most 25 ms against 1000 ms.
 const waitingE2e = [
   ['key-rotation', 'postgres-outage'], // 60 + 23 s
   ['soak', 'role-outages'], // 63 + 20 s
@@ -100,9 +101,9 @@ const serialE2e = [
   'spa',
   'swagger',
 ];
-// podman: runs the roles as containers from the project's image, last in e2e-serial's lane, so
-// CI's image build, started before its install at a low priority (.ci/run), has used the idle time
-// before it to finish.
+// podman: runs the roles as containers from the project's image. Last in its lane, so CI's image
+// build, started before the install at the lowest priority (.ci/run), has had the idle time before
+// it to finish.
 const containerE2e = ['container'];
 const spec = (name) => `${name}.e2e-spec.ts`;
 
