@@ -49,9 +49,9 @@ const common = {
 // processes (races between OS processes, signals, CLIs), drive Chromium, or bound a response time,
 // so a second such suite beside them competes for the same two cores and makes them slow or flaky.
 // Every other e2e suite boots the system inside its Jest worker on free ports, with its own
-// temporary SQLite directory or PostgreSQL database, and runs beside another (`npm run test:e2e`).
-// They run in band, in three lanes at once (`npm run test:e2e:serial`, which lists each lane's
-// Jest projects in the order it runs them):
+// temporary SQLite directory or PostgreSQL database, and runs beside others (`npm run test:e2e`).
+// They run in band, in three lanes at once (`npm run test:lanes`, which lists each lane's steps in
+// the order it runs them; the SPA's Vitest suite ends the shortest):
 //  - e2e-serial, one at a time: the lane that sets the pace;
 //  - e2e-waiting-1 then e2e-timed, and e2e-waiting-2 then e2e-container, each in a lane beside it.
 //    e2e-waiting-*: suites that mostly wait (a database or a role kept away for seconds, token
