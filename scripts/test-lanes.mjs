@@ -1,7 +1,7 @@
 // `node scripts/test-lanes.mjs <lane> <lane> ...`: runs every lane at once. A lane is one or more
 // steps joined by commas, run one after another: a Jest project, run in band in a Jest process of
 // its own (jest.config.js says which suites may share the machine this way), or `npm:<script>`,
-// an npm script. Every line a lane prints starts with its name, so interleaved output still reads
+// an npm script. Every line a step prints starts with its name, so interleaved output still reads
 // per suite; a step that fails stops neither the steps after it nor the other lanes, and the exit
 // code is 0 only when every step passed. Extra Jest arguments follow `--`.
 import { spawn } from 'node:child_process';
@@ -19,9 +19,9 @@ if (lanes.length === 0 || lanes.some((lane) => lane.split(',').some((step) => !s
   process.exit(2);
 }
 const jest = fileURLToPath(new URL('../node_modules/jest/bin/jest.js', import.meta.url));
-const width = Math.max(...lanes.map((name) => name.length));
+const width = Math.max(...lanes.flatMap((lane) => lane.split(',')).map((step) => step.length));
 
-function runStep(lane, step) {
+function runStep(step) {
   const started = Date.now();
   const script = step.startsWith('npm:') ? step.slice('npm:'.length) : undefined;
   const [command, args] = script
@@ -38,7 +38,7 @@ function runStep(lane, step) {
         ],
       ];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${lane.padEnd(width)}] `;
+  const prefix = `[${step.padEnd(width)}] `;
   for (const [stream, out] of [
     [child.stdout, process.stdout],
     [child.stderr, process.stderr],
@@ -58,7 +58,7 @@ function runStep(lane, step) {
 
 async function run(lane) {
   const results = [];
-  for (const step of lane.split(',')) results.push(await runStep(lane, step));
+  for (const step of lane.split(',')) results.push(await runStep(step));
   return results;
 }
 
