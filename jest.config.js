@@ -57,7 +57,7 @@ const common = {
 //    e2e-waiting-*: suites that mostly wait (a database or a role kept away for seconds, token
 //    lifetimes running out, a load held at a fixed rate) and assert correctness, not speed. Each
 //    left about three quarters of the two cores idle when it ran alone (vmstat over a CI run);
-//    split so the two lanes take about as long (seconds alone on the 2-core machine below).
+//    split so the two lanes take about as long (seconds each took in CI's lanes, below).
 //    e2e-timed: suites that bound a response time, never beside one another. Beside the other two
 //    lanes their slowest answer took 560 ms against a 2000 ms bound (one fuzz request), every
 //    other at most 25 ms against 1000 ms.
