@@ -6,6 +6,7 @@
 // is named: half a system that looks up is harder to debug than none.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/api_mcp_auth';
@@ -53,9 +54,11 @@ function start({ name, env }) {
     // server one SIGTERM (a second signal would make a server skip its graceful stop).
     detached: true,
   });
+  // Whole lines: a pipe's chunks end anywhere, mid-line or mid-character, and a JSON log line cut
+  // in two would read as two broken ones.
   for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-    stream.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line) out.write(`[${name}] ${line}\n`);
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (line) out.write(`[${name}] ${line}\n`);
     });
   }
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
