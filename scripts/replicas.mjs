@@ -6,8 +6,8 @@
 // is named: half a system that looks up is harder to debug than none.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { prefixOutput } from './lib/child-output.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/api_mcp_auth';
 const REPLICA_PORT = process.env.REPLICA_PORT ?? '5011';
@@ -54,13 +54,7 @@ function start({ name, env }) {
     // server one SIGTERM (a second signal would make a server skip its graceful stop).
     detached: true,
   });
-  // Whole lines: a pipe's chunks end anywhere, mid-line or mid-character, and a JSON log line cut
-  // in two would read as two broken ones.
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-      if (line) out.write(`[${name}] ${line}\n`);
-    });
-  }
+  prefixOutput(child, `[${name}] `, { skipEmpty: true });
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   child.once('exit', (code, signal) => {
     if (stopping) return;

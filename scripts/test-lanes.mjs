@@ -6,7 +6,7 @@
 // code is 0 only when every step passed. Extra Jest arguments follow `--`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { prefixOutput } from './lib/child-output.mjs';
 
 const argv = process.argv.slice(2);
 const dashes = argv.indexOf('--');
@@ -38,15 +38,7 @@ function runStep(step) {
         ],
       ];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${step.padEnd(width)}] `;
-  for (const [stream, out] of [
-    [child.stdout, process.stdout],
-    [child.stderr, process.stderr],
-  ]) {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) =>
-      out.write(`${prefix}${line}\n`),
-    );
-  }
+  prefixOutput(child, `[${step.padEnd(width)}] `);
   const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
   return new Promise((resolve) => {
     child.once('error', (error) => resolve({ step, code: 1, error, seconds: seconds() }));
