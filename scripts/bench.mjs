@@ -12,13 +12,11 @@ import pg from 'pg';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { runLoad } from './bench/http-load.mjs';
-import { freePort, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
+import { cpuSecondsOf, freePort, M2M_AUTHORIZATION, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const M2M_SECRET = '511536EF-F270-4058-80CA-1C89C192F69A';
-const M2M = 'Basic ' + Buffer.from(`m2m.client:${M2M_SECRET}`).toString('base64');
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -64,7 +62,7 @@ const dpopGetRequest = (origin, path, token, key) => () => ({
 const clientCredentials = () => ({
   method: 'POST',
   path: '/connect/token',
-  headers: { authorization: M2M, ...form },
+  headers: { authorization: M2M_AUTHORIZATION, ...form },
   body: 'grant_type=client_credentials&scope=api',
 });
 /** Refresh grants with rotation: each worker follows its own chain of refresh tokens. */
@@ -207,13 +205,6 @@ async function bareProvider(resource) {
   return { issuer: `http://localhost:${port}`, pid: child.pid, refreshTokens, stop: () => stopChild(child) };
 }
 
-/** CPU seconds a process has used so far, all its threads (utime + stime, /proc/<pid>/stat). */
-const TICKS_PER_SECOND = 100;
-function cpuSecondsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 /** Runs `run` and appends the server's CPU microseconds per request to `list`. */
 const withServerCpu = (pid, list, run) => async () => {
   const before = cpuSecondsOf(pid);

@@ -6,13 +6,15 @@
 // Prints each one's median requests per second and server CPU per token, and the medians of
 // the round-by-round ratios: the machine's speed moves between rounds, rarely within one.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runLoad } from './bench/http-load.mjs';
 import {
+  cpuSecondsOf,
   freePort,
+  M2M_AUTHORIZATION,
   RUNTIME_ENV,
   stopChild,
   systemOnFreePorts,
@@ -40,23 +42,17 @@ for (const checkout of [process.cwd(), other]) {
   }
 }
 const runtime = args.defaults ? {} : RUNTIME_ENV;
-const M2M =
-  'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
 const clientCredentials = () => ({
   method: 'POST',
   path: '/connect/token',
-  headers: { authorization: M2M, 'content-type': 'application/x-www-form-urlencoded' },
+  headers: {
+    authorization: M2M_AUTHORIZATION,
+    'content-type': 'application/x-www-form-urlencoded',
+  },
   body: 'grant_type=client_credentials&scope=api',
 });
 const load = (origin) => runLoad(origin, clientCredentials, { requests: 3000, concurrency: 16 });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** CPU seconds a process has used so far, all its threads (utime + stime, /proc/<pid>/stat). */
-function cpuSecondsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function system(name, checkout) {
   const { env, urls, dir } = await systemOnFreePorts('compare-');

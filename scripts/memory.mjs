@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { codeFlow } from './bench/code-flow.mjs';
 import { runLoad } from './bench/http-load.mjs';
 import {
+  cpuSecondsOf,
   freePort,
+  M2M_AUTHORIZATION as M2M,
   RUNTIME_ENV,
   stopChild,
   systemOnFreePorts,
@@ -31,8 +33,6 @@ const { values: args, positionals } = parseArgs({
   },
 });
 const CONCURRENCY = 16;
-const M2M =
-  'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
 
 /** `label=VAR=value,VAR=value` (an empty list: the runtime settings alone). */
 function parseSetting(text) {
@@ -157,13 +157,6 @@ const KINDS = {
     },
   ],
 };
-
-/** CPU seconds a process has used so far, all its threads (utime + stime, /proc/<pid>/stat). */
-function cpuSecondsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** One round: each kind of request at every system in turn, so that they share the machine's moments. */
 async function round(systems) {

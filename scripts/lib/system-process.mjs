@@ -1,6 +1,6 @@
 // dist/main.js started for a load run (bench, soak): the four roles on free loopback ports with
 // a SQLite file of their own, waited for until every role answers /health.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +62,14 @@ export function stopChild(child) {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** The development seed machine client's Basic credentials, for client credentials at /connect/token. */
+export const M2M_AUTHORIZATION = 'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
+
+/** CPU seconds a process has used so far, all its threads (utime + stime, /proc/<pid>/stat). */
+export function cpuSecondsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
