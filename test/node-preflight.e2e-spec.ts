@@ -27,8 +27,9 @@ function runOnOldNode(command: string, args: readonly string[]): Promise<Ended> 
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+  // 'close', not 'exit': the output is complete only once both pipes have ended.
   return new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? signal ?? 'unknown', output });
     }),

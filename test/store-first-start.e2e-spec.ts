@@ -37,8 +37,9 @@ async function startTogether(storage: StorageConfig): Promise<Outcome[]> {
         const check = () => (text.startsWith('ready\n') ? resolve() : undefined);
         child.stdout.on('data', check);
       }),
+      // 'close', not 'exit': a process can exit before its last stdout chunk has been read.
       done: new Promise<Outcome>((resolve) =>
-        child.once('exit', (code) => {
+        child.once('close', (code) => {
           const last = text.trim().split('\n').pop() ?? '';
           const parsed = last.startsWith('{') ? (JSON.parse(last) as Omit<Outcome, 'code'>) : {};
           resolve({ code, ...parsed });
