@@ -34,7 +34,11 @@ async function boot(extraEnv, runtime) {
   const { env: base, urls, dir } = await systemOnFreePorts('bench-');
   const env = { ...base, ...extraEnv };
   const child = spawnServer(env, 'ignore', runtime);
-  const startupMs = await waitHealthy(Object.values(urls), child);
+  const startupMs = await waitHealthy(Object.values(urls), child).catch(async (error) => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     env,
     urls,
@@ -291,10 +295,12 @@ await sqlite.sys.stop();
 // of that setting and not of our code, which the comparison with the library leaves out; the
 // setting's own price is a row of its own.
 const bare = await bareProvider('http://localhost:5000');
-const deployed = await boot({});
-const defaults = await boot({}, {});
+let deployed;
+let defaults;
 let issuance;
 try {
+  deployed = await boot({});
+  defaults = await boot({}, {});
   for (let i = 0; i <= ROUNDS; i++) {
     for (const origin of [deployed.urls.auth, defaults.urls.auth, bare.issuer]) await load(origin, clientCredentials);
   }
@@ -321,8 +327,8 @@ try {
     barePerCoreRatio: 1e6 / cpuUs.bare / signing,
   };
 } finally {
-  await defaults.stop();
-  await deployed.stop();
+  await defaults?.stop();
+  await deployed?.stop();
   await bare.stop();
 }
 

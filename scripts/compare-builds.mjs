@@ -61,12 +61,16 @@ async function system(name, checkout) {
     env: { ...runtime, ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitHealthy(Object.values(urls), child);
+  const stop = () => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true }));
+  await waitHealthy(Object.values(urls), child).catch(async (error) => {
+    await stop();
+    throw error;
+  });
   return {
     name,
     origin: urls.auth,
     pid: child.pid,
-    stop: () => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true })),
+    stop,
   };
 }
 
@@ -81,7 +85,10 @@ async function bareProvider() {
     },
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== 'ready') throw new Error('bare provider did not say ready');
+  if ((await lines.next()).value !== 'ready') {
+    await stopChild(child);
+    throw new Error('bare provider did not say ready');
+  }
   return {
     name: 'bare',
     origin: `http://localhost:${port}`,
