@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { startBareProvider } from './bench/bare-provider-process.mjs';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { runLoad } from './bench/http-load.mjs';
@@ -196,18 +196,7 @@ async function mcpLatency(sys, apiToken, mcpToken) {
 }
 
 /** oidc-provider alone in memory (bare-provider.mjs), with CONCURRENCY refresh chains begun. */
-async function bareProvider(resource) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['scripts/bench/bare-provider.mjs', String(port), resource, String(CONCURRENCY)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const exited = new Promise((_, reject) => child.once('exit', () => reject(new Error('bare provider exited'))));
-  const nextLine = () => Promise.race([lines.next(), exited]).then((line) => line.value);
-  if ((await nextLine()) !== 'ready') throw new Error('bare provider did not say ready');
-  const { refreshTokens } = JSON.parse(await nextLine());
-  return { issuer: `http://localhost:${port}`, pid: child.pid, refreshTokens, stop: () => stopChild(child) };
-}
+const bareProvider = (resource) => startBareProvider({ resource, chains: CONCURRENCY });
 
 /** Runs `run` and appends the server's CPU microseconds per request to `list`. */
 const withServerCpu = (pid, list, run) => async () => {

@@ -8,12 +8,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startBareProvider } from './bench/bare-provider-process.mjs';
 import { runLoad } from './bench/http-load.mjs';
 import {
   cpuSecondsOf,
-  freePort,
   M2M_AUTHORIZATION,
   RUNTIME_ENV,
   stopChild,
@@ -74,29 +73,6 @@ async function system(name, checkout) {
   };
 }
 
-async function bareProvider() {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['scripts/bench/bare-provider.mjs', String(port), 'http://localhost:5000', '0'],
-    {
-      env: { ...runtime, ...process.env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  if ((await lines.next()).value !== 'ready') {
-    await stopChild(child);
-    throw new Error('bare provider did not say ready');
-  }
-  return {
-    name: 'bare',
-    origin: `http://localhost:${port}`,
-    pid: child.pid,
-    stop: () => stopChild(child),
-  };
-}
-
 const servers = [];
 const results = {
   this: { rps: [], cpuUs: [] },
@@ -107,7 +83,8 @@ try {
   // One after another, and inside the try: a build that fails to start stops those before it.
   servers.push(await system('this', process.cwd()));
   servers.push(await system('other', other));
-  servers.push(await bareProvider());
+  const bare = await startBareProvider({ resource: 'http://localhost:5000', env: runtime });
+  servers.push({ name: 'bare', origin: bare.issuer, pid: bare.pid, stop: bare.stop });
   for (let i = 0; i < 6; i++) for (const s of servers) await load(s.origin);
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order too, so that no server always follows the same one.
