@@ -2,7 +2,9 @@
 # Multi-stage: build with the toolchain (better-sqlite3 compiles a native addon), run as the
 # unprivileged `node` user with production dependencies only.
 
-FROM node:24-bookworm-slim AS build
+# The toolchain and every dependency, from the package files alone: a stage of its own, so a
+# builder can keep it (by tag) and reuse it until the Dockerfile or the package files change.
+FROM node:24-bookworm-slim AS deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -10,6 +12,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY spa/package.json spa/
 RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

@@ -51,21 +51,23 @@ const common = {
 // Every other e2e suite boots the system inside its Jest worker on free ports, with its own
 // temporary SQLite directory or PostgreSQL database, and runs beside others (`npm run test:e2e`).
 // They run in band, in three lanes at once (`npm run test:lanes`, which lists each lane's steps in
-// the order it runs them; the SPA's Vitest suite ends the shortest):
-//  - e2e-serial, one at a time: the lane that sets the pace;
-//  - e2e-waiting-1 then e2e-timed, and e2e-waiting-2 then e2e-container, each in a lane beside it.
+// the order it runs them), so that each kind has at most one suite running at a time:
+//  - e2e-serial (Node processes), one at a time;
+//  - e2e-waiting-1, then e2e-timed, e2e-container and the SPA's Vitest suite;
+//  - e2e-waiting-2, then e2e-browser (Chromium).
+//    The lanes take about as long: 150, 190 and 170 s alone on a 2-core AMD EPYC VM.
 //    e2e-waiting-*: suites that mostly wait (a database or a role kept away for seconds, token
 //    lifetimes running out, a load held at a fixed rate) and assert correctness, not speed. Each
 //    left about three quarters of the two cores idle when it ran alone (vmstat over a CI run);
-//    split so the two lanes take about as long (seconds each took in CI's lanes, below).
+//    split in two about as long (seconds each took alone, below).
 //    e2e-timed: suites that bound a response time, never beside one another, and the only step
 //    the lanes leave at the normal CPU priority (the rest run at nice 10). Beside the other two
 //    lanes their slowest answer took 560 ms against a 2000 ms bound (one fuzz request) on one
 //    2-core VM, and 2407 ms on a slower one before the priority, every other at most 25 ms
 //    against 1000 ms.
 const waitingE2e = [
-  ['key-rotation', 'postgres-outage'], // 60 + 23 s
-  ['soak', 'role-outages'], // 63 + 20 s
+  ['key-rotation', 'postgres-outage'], // 58 + 26 s
+  ['soak', 'role-outages'], // 65 + 23 s
 ];
 const timedE2e = [
   'auth-pages',
@@ -81,7 +83,6 @@ const serialE2e = [
   'admin-idps',
   'conformance',
   'dev-upstream-idp',
-  'dev-idp-walkthrough', // and Chromium
   'distributed',
   'get-token-script',
   'hash-password-script',
@@ -97,7 +98,10 @@ const serialE2e = [
   'store-first-start',
   'workers',
   'workload-federation',
-  // Chromium
+];
+// Chromium, and dist/main.js beside it: a lane of their own, for the same reasons.
+const browserE2e = [
+  'dev-idp-walkthrough', // and the dev IdP, the admin CLI and the MCP Inspector
   'account-browser',
   'federation-browser',
   'spa',
@@ -116,7 +120,7 @@ const spec = (name) => `${name}.e2e-spec.ts`;
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
-const alone = [...serialE2e, ...containerE2e, ...waitingE2e.flat(), ...timedE2e].map(spec);
+const alone = [...serialE2e, ...browserE2e, ...containerE2e, ...waitingE2e.flat(), ...timedE2e].map(spec);
 for (const file of alone) {
   if (!existsSync(join(__dirname, 'test', file)))
     throw new Error(`jest.config.js: no test/${file}`);
@@ -139,6 +143,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', ...alone.map((file) => `/test/${file}$`)],
     },
     project('e2e-serial', serialE2e),
+    project('e2e-browser', browserE2e),
     project('e2e-container', containerE2e),
     ...waitingE2e.map((names, i) => project(`e2e-waiting-${i + 1}`, names)),
     project('e2e-timed', timedE2e),

@@ -10,6 +10,12 @@
 // starts it before its own install, whose native compile and lint leave a core idle, and the
 // suite waits for result.json (CONTAINER_IMAGE_BUILD=<folder>). Without that variable the suite
 // runs this script itself. Exits with podman's code.
+//
+// After a successful build the Dockerfile's `deps` stage (the toolchain and `npm ci`, from the
+// package files alone) is tagged INSTALL_CACHE_TAG, which keeps its layers as podman's build
+// cache: the next build reuses them while the Dockerfile's first lines and the package files are
+// unchanged, and installs from scratch when either changed. The install it replaces is removed,
+// so the machine keeps one. Everything else a build leaves is untagged and removed by its user.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,21 +33,25 @@ const before = execFileSync('podman', ['images', '--all', '--quiet', '--no-trunc
 });
 writeFileSync(join(folder, 'images-before'), before);
 
+const INSTALL_CACHE_TAG = 'localhost/api-mcp-auth-build-cache:deps';
 const log = openSync(join(folder, 'build.log'), 'w');
 const started = Date.now();
+const buildArgs = [
+  'build',
+  '--network',
+  'host',
+  // Keeps the Dockerfile's HEALTHCHECK, which podman's default OCI format drops.
+  '--format',
+  'docker',
+  // The locally built base image (.ci/container-base.sh) has no CA bundle of its own.
+  '--volume',
+  '/etc/ssl/certs:/etc/ssl/certs:ro',
+  '--pull=never',
+];
 const build = spawn(
   'podman',
   [
-    'build',
-    '--network',
-    'host',
-    // Keeps the Dockerfile's HEALTHCHECK, which podman's default OCI format drops.
-    '--format',
-    'docker',
-    // The locally built base image (.ci/container-base.sh) has no CA bundle of its own.
-    '--volume',
-    '/etc/ssl/certs:/etc/ssl/certs:ro',
-    '--pull=never',
+    ...buildArgs,
     '--tag',
     tag,
     // Runs and checks use this build's ID, which no other build's tag can move.
@@ -51,6 +61,37 @@ const build = spawn(
   ],
   { stdio: ['ignore', log, log] },
 );
+
+const imageIdOf = (name) => {
+  try {
+    return execFileSync('podman', ['image', 'inspect', '--format', '{{.Id}}', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Tags this build's `deps` stage (every layer of it is in podman's cache by now, so this build
+ * only tags) and removes the one the tag named before, with its untagged parents (`podman rmi`
+ * prunes those), unless it is the same. A failure here costs the next build its cache, never
+ * this build its result: it is logged and ignored.
+ */
+function keepInstallLayers() {
+  const previous = imageIdOf(INSTALL_CACHE_TAG);
+  try {
+    execFileSync('podman', [...buildArgs, '--target', 'deps', '--tag', INSTALL_CACHE_TAG, repo], {
+      stdio: ['ignore', log, log],
+    });
+    const current = imageIdOf(INSTALL_CACHE_TAG);
+    if (previous && current && previous !== current)
+      execFileSync('podman', ['rmi', '--ignore', previous], { stdio: ['ignore', log, log] });
+  } catch (error) {
+    writeFileSync(join(folder, 'install-cache-error'), `${error.message}\n`);
+  }
+}
 // CI stops a build it no longer needs (its own run failed first): podman ends with it.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => build.kill(signal));
 
@@ -63,4 +104,8 @@ function finish(outcome) {
 }
 const seconds = () => (Date.now() - started) / 1000;
 build.once('error', (error) => finish({ code: 127, error: error.message, seconds: seconds() }));
-build.once('close', (code, signal) => finish({ code: code ?? 1, signal, seconds: seconds() }));
+build.once('close', (code, signal) => {
+  const outcome = { code: code ?? 1, signal, seconds: seconds() };
+  if (outcome.code === 0) keepInstallLayers();
+  finish(outcome);
+});
