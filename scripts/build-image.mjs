@@ -11,11 +11,13 @@
 // suite waits for result.json (CONTAINER_IMAGE_BUILD=<folder>). Without that variable the suite
 // runs this script itself. Exits with podman's code.
 //
-// After a successful build the Dockerfile's `deps` stage (the toolchain and `npm ci`, from the
-// package files alone) is tagged INSTALL_CACHE_TAG, which keeps its layers as podman's build
-// cache: the next build reuses them while the Dockerfile's first lines and the package files are
-// unchanged, and installs from scratch when either changed. The install it replaces is removed,
-// so the machine keeps one. Everything else a build leaves is untagged and removed by its user.
+// After a successful build the Dockerfile's stages that depend on the package files alone are
+// tagged (INSTALL_CACHE: `prod-deps`, which holds `deps` below it, the toolchain and `npm ci`, and
+// `runtime-deps`, the runtime image below the application), which keeps their layers as podman's
+// build cache: the next build reuses them while the Dockerfile's first lines and the package
+// files are unchanged, and installs from scratch when either changed. The ones they replace are
+// removed, so the machine keeps one of each. Everything else a build leaves is untagged and
+// removed by its user.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,7 +35,10 @@ const before = execFileSync('podman', ['images', '--all', '--quiet', '--no-trunc
 });
 writeFileSync(join(folder, 'images-before'), before);
 
-const INSTALL_CACHE_TAG = 'localhost/api-mcp-auth-build-cache:deps';
+const INSTALL_CACHE = [
+  { target: 'prod-deps', tag: 'localhost/api-mcp-auth-build-cache:deps' },
+  { target: 'runtime-deps', tag: 'localhost/api-mcp-auth-build-cache:runtime-deps' },
+];
 const log = openSync(join(folder, 'build.log'), 'w');
 const started = Date.now();
 const buildArgs = [
@@ -67,33 +72,53 @@ const imageIdOf = (name) => {
     return execFileSync('podman', ['image', 'inspect', '--format', '{{.Id}}', name], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    })
+      .trim()
+      .replace(/^sha256:/, '');
   } catch {
     return '';
   }
 };
 
+/** Untagged images no other image builds on. */
+const danglingImages = () =>
+  new Set(
+    execFileSync(
+      'podman',
+      ['images', '--all', '--quiet', '--no-trunc', '--filter', 'dangling=true'],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((id) => id.replace(/^sha256:/, '')),
+  );
+
 /**
- * Tags this build's `deps` stage (every layer of it is in podman's cache by now, so this build
- * only tags) and removes the one the tag named before, with its untagged parents (`podman rmi`
- * prunes those), unless it is the same. A failure here costs the next build its cache, never
- * this build its result: it is logged and ignored.
+ * Tags this build's INSTALL_CACHE stages (every layer of them is in podman's cache by now, so
+ * these builds only tag) and removes the image each tag named before, with its untagged parents
+ * (`podman rmi` prunes those), unless it is the same. A failure here costs the next build its
+ * cache, never this build its result: it is logged and ignored.
  */
 function keepInstallLayers() {
-  const previous = imageIdOf(INSTALL_CACHE_TAG);
-  try {
-    execFileSync('podman', [...buildArgs, '--target', 'deps', '--tag', INSTALL_CACHE_TAG, repo], {
-      stdio: ['ignore', log, log],
-    });
-    const current = imageIdOf(INSTALL_CACHE_TAG);
-    if (previous && current && previous !== current)
-      execFileSync('podman', ['rmi', '--ignore', previous], { stdio: ['ignore', log, log] });
-  } catch (error) {
-    writeFileSync(join(folder, 'install-cache-error'), `${error.message}\n`);
+  for (const { target, tag: cacheTag } of INSTALL_CACHE) {
+    const previous = imageIdOf(cacheTag);
+    try {
+      execFileSync('podman', [...buildArgs, '--target', target, '--tag', cacheTag, repo], {
+        stdio: ['ignore', log, log],
+      });
+      // Only when nothing builds on it any more: podman removes an image with children too,
+      // and with it the cache of a tag whose stage grew a layer on top of the old one.
+      if (previous && previous !== imageIdOf(cacheTag) && danglingImages().has(previous))
+        execFileSync('podman', ['rmi', '--ignore', previous], { stdio: ['ignore', log, log] });
+    } catch (error) {
+      writeFileSync(join(folder, 'install-cache-error'), `${target}: ${error.message}\n`, {
+        flag: 'a',
+      });
+    }
   }
 }
-// CI stops a build it no longer needs (its own run failed first): podman ends with it.
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => build.kill(signal));
 
 function finish(outcome) {
   const result = { ...outcome, tag };
