@@ -107,9 +107,9 @@ const browserE2e = [
   'spa',
   'swagger',
 ];
-// podman: runs the roles as containers from the project's image. Last in its lane, so CI's image
-// build, started before the install at the lowest priority (.ci/run), has had the idle time before
-// it to finish.
+// podman: runs the roles as containers from the project's image. Late in its lane, so CI's image
+// build, started before the install at the lowest priority (.ci/run), has had the time before it
+// to finish.
 const containerE2e = ['container'];
 const spec = (name) => `${name}.e2e-spec.ts`;
 
@@ -120,7 +120,13 @@ const spec = (name) => `${name}.e2e-spec.ts`;
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
-const alone = [...serialE2e, ...browserE2e, ...containerE2e, ...waitingE2e.flat(), ...timedE2e].map(spec);
+const alone = [
+  ...serialE2e,
+  ...browserE2e,
+  ...containerE2e,
+  ...waitingE2e.flat(),
+  ...timedE2e,
+].map(spec);
 for (const file of alone) {
   if (!existsSync(join(__dirname, 'test', file)))
     throw new Error(`jest.config.js: no test/${file}`);

@@ -6,8 +6,9 @@
 //   image-id       the built image's ID (podman's --iidfile), on success
 //   result.json    { "code": <exit code>, "seconds": <duration>, "tag": <tag> }, written last and
 //                  atomically
+//   install-cache-error  why a stage below could not be tagged, if one could not
 // The build needs only the checkout and the base image (its own `npm ci` runs inside), so CI
-// starts it before its own install, whose native compile and lint leave a core idle, and the
+// starts it before its own install and takes what the rest leaves idle, and the
 // suite waits for result.json (CONTAINER_IMAGE_BUILD=<folder>). Without that variable the suite
 // runs this script itself. Exits with podman's code.
 //
@@ -66,6 +67,8 @@ const build = spawn(
   ],
   { stdio: ['ignore', log, log] },
 );
+// CI stops a build it no longer needs (its own run failed first): podman ends with it.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => build.kill(signal));
 
 const imageIdOf = (name) => {
   try {
