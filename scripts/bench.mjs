@@ -5,14 +5,14 @@
 // bench/results/latest.json.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import pg from 'pg';
 import { startBareProvider } from './bench/bare-provider-process.mjs';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { runLoad } from './bench/http-load.mjs';
-import { cpuSecondsOf, freePort, M2M_AUTHORIZATION, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from './lib/system-process.mjs';
+import { cpuSecondsOf, freePort, M2M_AUTHORIZATION, RUNTIME_ENV, startSystem, stopChild, waitHealthy } from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -26,30 +26,12 @@ const rssMiB = (pid) => {
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 
+/** A further process of an existing system's (a replica), under the memory settings. */
+function spawnServer(env) {
+  return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 /** `runtime`: the memory settings (RUNTIME_ENV, as deployed), or {} for V8's and glibc's defaults. */
-function spawnServer(env, stdout = 'ignore', runtime = RUNTIME_ENV) {
-  return spawn(process.execPath, ['dist/main.js'], { env: { ...runtime, ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] });
-}
-async function boot(extraEnv, runtime) {
-  const { env: base, urls, dir } = await systemOnFreePorts('bench-');
-  const env = { ...base, ...extraEnv };
-  const child = spawnServer(env, 'ignore', runtime);
-  const startupMs = await waitHealthy(Object.values(urls), child).catch(async (error) => {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  });
-  return {
-    env,
-    urls,
-    startupMs,
-    pid: child.pid,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const boot = (extraEnv, runtime) => startSystem({ prefix: 'bench-', extraEnv, runtime });
 
 /** runLoad with the bench's REQUESTS and CONCURRENCY unless `options` says otherwise. */
 const load = (origin, request, options = {}) =>

@@ -5,8 +5,7 @@
 // beside them, each warmed alike, then rounds of 3000 tokens at concurrency 16 taking turns.
 // Prints each one's median requests per second and server CPU per token, and the medians of
 // the round-by-round ratios: the machine's speed moves between rounds, rarely within one.
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBareProvider } from './bench/bare-provider-process.mjs';
@@ -15,9 +14,7 @@ import {
   cpuSecondsOf,
   M2M_AUTHORIZATION,
   RUNTIME_ENV,
-  stopChild,
-  systemOnFreePorts,
-  waitHealthy,
+  startSystem,
 } from './lib/system-process.mjs';
 
 const { values: args, positionals } = parseArgs({
@@ -54,23 +51,8 @@ const load = (origin) => runLoad(origin, clientCredentials, { requests: 3000, co
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function system(name, checkout) {
-  const { env, urls, dir } = await systemOnFreePorts('compare-');
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: checkout,
-    env: { ...runtime, ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const stop = () => stopChild(child).then(() => rmSync(dir, { recursive: true, force: true }));
-  await waitHealthy(Object.values(urls), child).catch(async (error) => {
-    await stop();
-    throw error;
-  });
-  return {
-    name,
-    origin: urls.auth,
-    pid: child.pid,
-    stop,
-  };
+  const { urls, pid, stop } = await startSystem({ prefix: 'compare-', runtime, cwd: checkout });
+  return { name, origin: urls.auth, pid, stop };
 }
 
 const servers = [];

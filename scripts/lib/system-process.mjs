@@ -1,6 +1,7 @@
 // dist/main.js started for a load run (bench, soak): the four roles on free loopback ports with
 // a SQLite file of their own, waited for until every role answers /health.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,30 @@ export async function waitHealthy(urls, child, { limitMs = 90_000, intervalMs = 
     if (performance.now() - started > limitMs) throw new Error(`not healthy after ${limitMs} ms`);
     await delay(intervalMs);
   }
+}
+
+/**
+ * dist/main.js of `cwd` (this checkout by default) on systemOnFreePorts(prefix) with `extraEnv`,
+ * under `runtime` (RUNTIME_ENV, or {} for V8's and glibc's defaults), waited for until healthy.
+ * `stop` ends it and removes its folder; a start that fails does both before it throws.
+ */
+export async function startSystem({ prefix, extraEnv = {}, runtime = RUNTIME_ENV, cwd }) {
+  const { env: base, urls, dir } = await systemOnFreePorts(prefix);
+  const env = { ...base, ...extraEnv };
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    ...(cwd ? { cwd } : {}),
+    env: { ...runtime, ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const startupMs = await waitHealthy(Object.values(urls), child).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+  return { env, urls, startupMs, pid: child.pid, stop };
 }
 
 /** SIGTERM, resolving once the process has ended (at once when it already has). */
