@@ -2,6 +2,7 @@ import { defaultApis, type ScopeTexts, WEATHER_API_SCOPES } from '../src/config/
 import { loadConfig, type SharedConfig } from '../src/config/config';
 import { ConfiguredClients, seedClients } from '../src/auth/catalog/clients';
 import { ResourceRegistry } from '../src/auth/catalog/resources';
+import { resourceServerInfo } from '../src/auth/tokens/resource-server';
 import { SpaConfigController } from '../src/spa/spa-config.controller';
 import { UndeclaredScopeError } from '../src/weather/openapi-document';
 import { WeatherController } from '../src/weather/weather.controller';
@@ -73,8 +74,12 @@ describe('the README recipe "Protect a new route with a new scope"', () => {
     const scopeOf = (id: string) =>
       String(clients.metadata.find((c) => c.client_id === id)?.scope).split(' ');
 
-    expect(resources.serverInfo(shared.apiResource).scope.split(' ')).toContain('weather:alerts');
-    expect(resources.serverInfo(shared.mcpResource).scope.split(' ')).toContain('weather:alerts');
+    expect(resourceServerInfo(resources, shared.apiResource).scope.split(' ')).toContain(
+      'weather:alerts',
+    );
+    expect(resourceServerInfo(resources, shared.mcpResource).scope.split(' ')).toContain(
+      'weather:alerts',
+    );
     expect(resources.describe('weather:alerts')).toBe('Read severe-weather alerts for your area');
     for (const id of ['interactive', 'swagger', 'cli', shared.clientIds.mcpServer])
       expect(scopeOf(id)).toContain('weather:alerts');

@@ -1,4 +1,3 @@
-import { errors } from 'oidc-provider';
 import { loadConfig } from '../../config/config';
 import { ResourceRegistry, withoutTrailingSlashes } from './resources';
 
@@ -26,52 +25,10 @@ describe('ResourceRegistry', () => {
     expect(resources.find(indicator)).toBeUndefined();
   });
 
-  it('issues API tokens as RS256 JWTs with exactly the API as audience and the API scopes', () => {
-    expect(resources.serverInfo(`${API}/`)).toEqual({
-      scope: 'weatherget api',
-      audience: API,
-      accessTokenTTL: 120,
-      accessTokenFormat: 'jwt',
-      jwt: { sign: { alg: 'RS256' } },
-    });
-  });
-
-  it('issues MCP tokens for the MCP resource with every scope a weather tool can need', () => {
-    expect(resources.serverInfo(MCP)).toMatchObject({ scope: 'weatherget api', audience: MCP });
-    expect(resources.serverInfo(MCP, 60).accessTokenTTL).toBe(60);
-  });
-
-  it('refuses an unknown resource with invalid_target (RFC 8707 §2)', () => {
-    let thrown: unknown;
-    try {
-      resources.serverInfo('https://evil.example');
-    } catch (error) {
-      thrown = error;
-    }
-
-    expect(thrown).toBeInstanceOf(errors.InvalidTarget);
-    expect((thrown as errors.InvalidTarget).error).toBe('invalid_target');
-  });
-
   it('describes each scope in the words of the APIs list, OpenID scopes included', () => {
     expect(resources.describe('weatherget')).toBe('Read weather forecasts');
     expect(resources.describe('openid')).toBe('Sign you in with your user identifier');
     expect(resources.describe('constructor')).toBe('constructor');
-  });
-
-  describe('defaultResource', () => {
-    const defaultResource = resources.feature().defaultResource;
-    const ctx = {} as never;
-    const client = {} as never;
-
-    it('prefers the API among granted resources, else the first', () => {
-      expect(defaultResource(ctx, client, [MCP, API])).toBe(API);
-      expect(defaultResource(ctx, client, [MCP])).toBe(MCP);
-    });
-
-    it('gives no default when nothing was granted', () => {
-      expect(defaultResource(ctx, client)).toBeUndefined();
-    });
   });
 });
 

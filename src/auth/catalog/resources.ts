@@ -1,4 +1,3 @@
-import { errors, type Client, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { SharedConfig } from '../../config/config';
 import { apiScopes, type ProtectedApi, weatherApiOf } from '../../config/apis';
 import { MCP_RESOURCE_NAME, SCOPE_DESCRIPTIONS } from '../../config/protocol';
@@ -40,7 +39,8 @@ export class ResourceRegistry {
 
   constructor(
     shared: SharedConfig,
-    private readonly accessTokenTtlSeconds: number,
+    /** ACCESS_TOKEN_TTL: the lifetime of a token whose resource sets none of its own. */
+    readonly accessTokenTtlSeconds: number,
   ) {
     const own = weatherApiOf(shared);
     this.api = fromApi(own);
@@ -85,37 +85,6 @@ export class ResourceRegistry {
     if (indicator.length > REQUEST_LIMITS.parameterLength) return undefined;
     const wanted = withoutTrailingSlashes(indicator);
     return this.all.find((r) => r.id === wanted);
-  }
-
-  serverInfo(indicator: string, ttlSeconds?: number): ResourceServer {
-    const resource = this.find(indicator);
-    if (!resource) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
-    return {
-      scope: resource.scopes.join(' '),
-      audience: resource.id,
-      accessTokenTTL: ttlSeconds ?? resource.ttlSeconds ?? this.accessTokenTtlSeconds,
-      accessTokenFormat: 'jwt',
-      jwt: { sign: { alg: 'RS256' } },
-    };
-  }
-
-  /** The configuration hooks of oidc-provider's resourceIndicators feature. */
-  feature() {
-    return {
-      enabled: true,
-      useGrantedResource: () => true,
-      // Client credentials requests get theirs from the client's allow-list (machine-clients.ts).
-      defaultResource: (
-        _ctx: KoaContextWithOIDC,
-        _client: Client,
-        oneOf?: readonly string[],
-      ): string | undefined => {
-        if (oneOf?.length) return oneOf.includes(this.api.id) ? this.api.id : oneOf[0];
-        return undefined;
-      },
-      getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) =>
-        this.serverInfo(indicator),
-    };
   }
 }
 

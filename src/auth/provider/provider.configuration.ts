@@ -3,6 +3,7 @@ import { errors, type Adapter, type Configuration, type KoaContextWithOIDC } fro
 import type { AuthConfig } from '../../config/config';
 import { accountReadWithRefreshToken } from '../../storage/oidc-adapter';
 import { accessTokenClaims } from '../tokens/access-token-claims';
+import { resourceIndicators } from '../tokens/resource-server';
 import type { TokenAccessPolicy, TokenOwnership } from '../tokens/token-access.policy';
 import { UserDirectory } from '../users/users';
 import { messagePage, PAGE_HEADERS } from '../pages/views';
@@ -124,7 +125,7 @@ export function providerConfiguration(parts: ConfigurationParts): Configuration 
       // document's client_id to equal the URL and forbids shared secrets.
       clientIdMetadataDocument: { enabled: config.registration !== 'off', ack: 'draft-02' },
       rpInitiatedLogout: logoutPages(),
-      resourceIndicators: limitMachineClients(parts.resources.feature(), (id) =>
+      resourceIndicators: limitMachineClients(resourceIndicators(parts.resources), (id) =>
         parts.machines.allowance(id),
       ),
     },

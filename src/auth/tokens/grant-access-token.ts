@@ -1,5 +1,6 @@
 import type { Client, Provider } from 'oidc-provider';
 import type { ResourceRegistry } from '../catalog/resources';
+import { resourceServerInfo } from './resource-server';
 
 /** What a grant decided: who the token is for, for which resource, with which scopes. */
 export interface AccessTokenGrant {
@@ -28,7 +29,7 @@ export async function grantAccessToken(
     scope: grant.scope,
     resourceServer: new deps.provider.ResourceServer(
       grant.resource,
-      deps.resources.serverInfo(grant.resource),
+      resourceServerInfo(deps.resources, grant.resource),
     ),
   });
   return {

@@ -17,6 +17,7 @@ import {
   parseExchangeRequest,
 } from './token-exchange.request';
 import type { ConnectedAccounts } from '../connections/connected-accounts';
+import { resourceServerInfo } from './resource-server';
 import { vaultTokenResponse } from './vault-token';
 
 /** Who exchanged whose token for which API (never the tokens). */
@@ -96,7 +97,7 @@ export function registerTokenExchange(deps: ExchangeDependencies): void {
       scope,
       resourceServer: new deps.provider.ResourceServer(
         target.id,
-        deps.resources.serverInfo(target.id, exchangedTtl(policy, target, subject)),
+        resourceServerInfo(deps.resources, target.id, exchangedTtl(policy, target, subject)),
       ),
     });
 
