@@ -120,13 +120,9 @@ const spec = (name) => `${name}.e2e-spec.ts`;
 process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'api-mcp-auth-node-compile-cache');
 
 // A renamed or removed suite would otherwise drop silently into the parallel project.
-const alone = [
-  ...serialE2e,
-  ...browserE2e,
-  ...containerE2e,
-  ...waitingE2e.flat(),
-  ...timedE2e,
-].map(spec);
+const alone = [...serialE2e, ...browserE2e, ...containerE2e, ...waitingE2e.flat(), ...timedE2e].map(
+  spec,
+);
 for (const file of alone) {
   if (!existsSync(join(__dirname, 'test', file)))
     throw new Error(`jest.config.js: no test/${file}`);

@@ -12,7 +12,15 @@ import { startBareProvider } from './bench/bare-provider-process.mjs';
 import { codeFlow } from './bench/code-flow.mjs';
 import { dpopKey } from './bench/dpop.mjs';
 import { runLoad } from './bench/http-load.mjs';
-import { cpuSecondsOf, freePort, M2M_AUTHORIZATION, RUNTIME_ENV, startSystem, stopChild, waitHealthy } from './lib/system-process.mjs';
+import {
+  cpuSecondsOf,
+  freePort,
+  M2M_AUTHORIZATION,
+  RUNTIME_ENV,
+  startSystem,
+  stopChild,
+  waitHealthy,
+} from './lib/system-process.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -20,15 +28,21 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 const rssMiB = (pid) => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS'));
   return Number(line.split(/\s+/)[1]) / 1024;
 };
 
 /** A further process of an existing system's (a replica), under the memory settings. */
 function spawnServer(env) {
-  return spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, ['dist/main.js'], {
+    env: { ...RUNTIME_ENV, ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 /** `runtime`: the memory settings (RUNTIME_ENV, as deployed), or {} for V8's and glibc's defaults. */
 const boot = (extraEnv, runtime) => startSystem({ prefix: 'bench-', extraEnv, runtime });
@@ -57,7 +71,11 @@ const refresh = (chains, clientId) => ({
     method: 'POST',
     path: '/connect/token',
     headers: form,
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: chains[worker], client_id: clientId }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: chains[worker],
+      client_id: clientId,
+    }).toString(),
   }),
   check: (response, worker) => {
     chains[worker] = JSON.parse(response.body).refresh_token;
@@ -65,7 +83,8 @@ const refresh = (chains, clientId) => ({
 });
 const expectStatus = async (response, status = 200) => {
   const body = await response.text();
-  if (response.status !== status) throw new Error(`answered ${response.status}: ${body.slice(0, 200)}`);
+  if (response.status !== status)
+    throw new Error(`answered ${response.status}: ${body.slice(0, 200)}`);
   return body;
 };
 const get = (url, token) => fetch(url, { headers: bearer(token) }).then((r) => expectStatus(r));
@@ -79,10 +98,16 @@ const toolCall = (token) => () => ({
     accept: 'application/json, text/event-stream',
     'mcp-protocol-version': '2025-06-18',
   },
-  body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method: 'tools/call', params: { name: 'get-weather-forecast', arguments: {} } }),
+  body: JSON.stringify({
+    jsonrpc: '2.0',
+    id: ++rpcId,
+    method: 'tools/call',
+    params: { name: 'get-weather-forecast', arguments: {} },
+  }),
 });
 const toolSucceeded = ({ body }) => {
-  if (!body.includes('temperatureC') || body.includes('"isError":true')) throw new Error(`tool failed: ${body.slice(0, 200)}`);
+  if (!body.includes('temperatureC') || body.includes('"isError":true'))
+    throw new Error(`tool failed: ${body.slice(0, 200)}`);
 };
 
 /** Alternates the named measurements round by round; round 0 only warms up. */
@@ -109,13 +134,28 @@ async function measureSystem(label, extraEnv) {
   try {
     const idleRss = rssMiB(sys.pid);
     const userToken = (resource, scope = 'openid weatherget') =>
-      codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource, scope });
+      codeFlow({
+        issuer: sys.urls.auth,
+        redirectUri: `${sys.urls.spa}/signin-oidc`,
+        resource,
+        scope,
+      });
     const apiToken = (await userToken(sys.urls.api)).access_token;
     const key = dpopKey();
-    const bound = await codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource: sys.urls.api, scope: 'openid weatherget', dpop: key });
-    if (bound.token_type !== 'DPoP') throw new Error(`expected a DPoP-bound token, got ${bound.token_type}`);
+    const bound = await codeFlow({
+      issuer: sys.urls.auth,
+      redirectUri: `${sys.urls.spa}/signin-oidc`,
+      resource: sys.urls.api,
+      scope: 'openid weatherget',
+      dpop: key,
+    });
+    if (bound.token_type !== 'DPoP')
+      throw new Error(`expected a DPoP-bound token, got ${bound.token_type}`);
     const chains = [];
-    for (let i = 0; i < CONCURRENCY; i++) chains.push((await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token);
+    for (let i = 0; i < CONCURRENCY; i++)
+      chains.push(
+        (await userToken(sys.urls.api, 'openid offline_access weatherget')).refresh_token,
+      );
     // The refresh row's baseline, a fresh one per system so that neither inherits the other's
     // records; it idles while ours is measured and ours while it is.
     const bare = await bareProvider(sys.urls.api);
@@ -124,7 +164,11 @@ async function measureSystem(label, extraEnv) {
       r = await rounds({
         public: () => load(sys.urls.api, getRequest('/bench/WeatherForecast')),
         protected: () => load(sys.urls.api, getRequest('/WeatherForecast', apiToken)),
-        protectedDpop: () => load(sys.urls.api, dpopGetRequest(sys.urls.api, '/WeatherForecast', bound.access_token, key)),
+        protectedDpop: () =>
+          load(
+            sys.urls.api,
+            dpopGetRequest(sys.urls.api, '/WeatherForecast', bound.access_token, key),
+          ),
         clientCredentials: () => load(sys.urls.auth, clientCredentials),
         refresh: () => refreshLoad(sys.urls.auth, chains),
         bareRefresh: () => refreshLoad(bare.issuer, bare.refreshTokens),
@@ -143,7 +187,11 @@ async function measureSystem(label, extraEnv) {
       protectedRatio: ratioOf(r.protected, r.public),
       dpopRatio: ratioOf(r.protectedDpop, r.protected),
       clientCredentials: r.clientCredentials,
-      refresh: { rounds: r.refresh, inMemoryRounds: r.bareRefresh, ratio: ratioOf(r.refresh, r.bareRefresh) },
+      refresh: {
+        rounds: r.refresh,
+        inMemoryRounds: r.bareRefresh,
+        ratio: ratioOf(r.refresh, r.bareRefresh),
+      },
       mcp,
       sys,
     };
@@ -158,13 +206,20 @@ async function mcpLatency(sys, apiToken, mcpToken) {
   const direct = getRequest('/WeatherForecast', apiToken);
   const tool = toolCall(mcpToken);
   const out = {};
-  for (const [name, concurrency] of [['unloaded', 1], ['loaded', CONCURRENCY]]) {
+  for (const [name, concurrency] of [
+    ['unloaded', 1],
+    ['loaded', CONCURRENCY],
+  ]) {
     const d = [];
     const t = [];
     for (let round = 0; round <= ROUNDS; round++) {
       const a = await load(sys.urls.api, direct, { requests: 300, concurrency });
-      const b = await load(sys.urls.mcp, tool, { requests: 300, concurrency, check: toolSucceeded });
-      if (round > 0) d.push(...a.latencies), t.push(...b.latencies);
+      const b = await load(sys.urls.mcp, tool, {
+        requests: 300,
+        concurrency,
+        check: toolSucceeded,
+      });
+      if (round > 0) (d.push(...a.latencies), t.push(...b.latencies));
     }
     out[name] = {
       directP50: percentile(d, 0.5),
@@ -211,7 +266,14 @@ async function revocationReach(sys) {
   const samples = [];
   try {
     for (let i = 0; i < 5; i++) {
-      const token = (await codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource: sys.urls.api, scope: 'openid weatherget' })).access_token;
+      const token = (
+        await codeFlow({
+          issuer: sys.urls.auth,
+          redirectUri: `${sys.urls.spa}/signin-oidc`,
+          resource: sys.urls.api,
+          scope: 'openid weatherget',
+        })
+      ).access_token;
       await get(`${replica}/WeatherForecast`, token);
       const revokedAt = performance.now();
       await fetch(`${sys.urls.auth}/connect/revocation`, {
@@ -220,10 +282,13 @@ async function revocationReach(sys) {
         body: new URLSearchParams({ token, client_id: 'interactive' }).toString(),
       }).then((r) => expectStatus(r));
       for (;;) {
-        const response = await fetch(`${replica}/WeatherForecast`, { headers: { authorization: `Bearer ${token}` } });
+        const response = await fetch(`${replica}/WeatherForecast`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         await response.arrayBuffer();
         if (response.status === 401) break;
-        if (performance.now() - revokedAt > 5000) throw new Error('revocation did not reach the replica in 5 s');
+        if (performance.now() - revokedAt > 5000)
+          throw new Error('revocation did not reach the replica in 5 s');
       }
       samples.push(performance.now() - revokedAt);
     }
@@ -273,18 +338,25 @@ try {
   deployed = await boot({});
   defaults = await boot({}, {});
   for (let i = 0; i <= ROUNDS; i++) {
-    for (const origin of [deployed.urls.auth, defaults.urls.auth, bare.issuer]) await load(origin, clientCredentials);
+    for (const origin of [deployed.urls.auth, defaults.urls.auth, bare.issuer])
+      await load(origin, clientCredentials);
   }
   // Server CPU per token as well as throughput: the server signs on its thread pool, so on a
   // machine with more cores than one its throughput is not one core's work ("per core" below).
   const cpu = { ours: [], defaults: [], bare: [] };
   const r = await rounds({
     ours: withServerCpu(deployed.pid, cpu.ours, () => load(deployed.urls.auth, clientCredentials)),
-    defaults: withServerCpu(defaults.pid, cpu.defaults, () => load(defaults.urls.auth, clientCredentials)),
+    defaults: withServerCpu(defaults.pid, cpu.defaults, () =>
+      load(defaults.urls.auth, clientCredentials),
+    ),
     bare: withServerCpu(bare.pid, cpu.bare, () => load(bare.issuer, clientCredentials)),
   });
   const signing = rawSigningRate();
-  const cpuUs = { ours: median(cpu.ours.slice(1)), defaults: median(cpu.defaults.slice(1)), bare: median(cpu.bare.slice(1)) };
+  const cpuUs = {
+    ours: median(cpu.ours.slice(1)),
+    defaults: median(cpu.defaults.slice(1)),
+    bare: median(cpu.bare.slice(1)),
+  };
   issuance = {
     ours: median(r.ours),
     defaults: median(r.defaults),
@@ -307,7 +379,13 @@ try {
 async function measureWorkers(workers) {
   const sys = await boot({ WORKERS: String(workers) });
   try {
-    const userToken = (resource) => codeFlow({ issuer: sys.urls.auth, redirectUri: `${sys.urls.spa}/signin-oidc`, resource, scope: 'openid weatherget' });
+    const userToken = (resource) =>
+      codeFlow({
+        issuer: sys.urls.auth,
+        redirectUri: `${sys.urls.spa}/signin-oidc`,
+        resource,
+        scope: 'openid weatherget',
+      });
     const apiToken = (await userToken(sys.urls.api)).access_token;
     const mcpToken = (await userToken(`${sys.urls.mcp}/mcp`)).access_token;
     const r = await rounds({
@@ -341,12 +419,42 @@ if (db) {
 
 const f = (n, d = 0) => (n === undefined ? 'n/a' : n.toFixed(d));
 const rows = [
-  ['protected GET /WeatherForecast (SQLite)', `${f(sqlite.rps.protected)} req/s`, `public twin ${f(sqlite.rps.public)} req/s`, f(sqlite.protectedRatio, 2) + '×', '≥ 0.8×'],
-  ['protected GET /WeatherForecast (PostgreSQL)', `${f(postgres?.rps.protected)} req/s`, `public twin ${f(postgres?.rps.public)} req/s`, f(postgres?.protectedRatio, 2) + '×', '≥ 0.8×'],
+  [
+    'protected GET /WeatherForecast (SQLite)',
+    `${f(sqlite.rps.protected)} req/s`,
+    `public twin ${f(sqlite.rps.public)} req/s`,
+    f(sqlite.protectedRatio, 2) + '×',
+    '≥ 0.8×',
+  ],
+  [
+    'protected GET /WeatherForecast (PostgreSQL)',
+    `${f(postgres?.rps.protected)} req/s`,
+    `public twin ${f(postgres?.rps.public)} req/s`,
+    f(postgres?.protectedRatio, 2) + '×',
+    '≥ 0.8×',
+  ],
   // The client's proof signing runs in the same process as the load generator, as it would in a client.
-  ['protected GET /WeatherForecast, DPoP-bound + fresh proof (SQLite)', `${f(sqlite.rps.protectedDpop)} req/s`, `Bearer ${f(sqlite.rps.protected)} req/s`, f(sqlite.dpopRatio, 2) + '×', 'reported'],
-  ['protected GET /WeatherForecast, DPoP-bound + fresh proof (PostgreSQL)', `${f(postgres?.rps.protectedDpop)} req/s`, `Bearer ${f(postgres?.rps.protected)} req/s`, f(postgres?.dpopRatio, 2) + '×', 'reported'],
-  ['client credentials vs bare oidc-provider, both on V8 defaults', `${f(issuance.defaults)} req/s`, `bare ${f(issuance.bare)} req/s`, f(issuance.bareRatio, 2) + '×', '≥ 0.9×'],
+  [
+    'protected GET /WeatherForecast, DPoP-bound + fresh proof (SQLite)',
+    `${f(sqlite.rps.protectedDpop)} req/s`,
+    `Bearer ${f(sqlite.rps.protected)} req/s`,
+    f(sqlite.dpopRatio, 2) + '×',
+    'reported',
+  ],
+  [
+    'protected GET /WeatherForecast, DPoP-bound + fresh proof (PostgreSQL)',
+    `${f(postgres?.rps.protectedDpop)} req/s`,
+    `Bearer ${f(postgres?.rps.protected)} req/s`,
+    f(postgres?.dpopRatio, 2) + '×',
+    'reported',
+  ],
+  [
+    'client credentials vs bare oidc-provider, both on V8 defaults',
+    `${f(issuance.defaults)} req/s`,
+    `bare ${f(issuance.bare)} req/s`,
+    f(issuance.bareRatio, 2) + '×',
+    '≥ 0.9×',
+  ],
   [
     'client credentials with the memory settings vs V8 defaults',
     `${f(issuance.ours)} req/s, ${f(issuance.serverCpuUsPerToken.ours)} µs server CPU per token`,
@@ -354,7 +462,13 @@ const rows = [
     f(issuance.settingsRatio, 2) + '×',
     'reported',
   ],
-  ['client credentials vs raw RS256 signing (1 core)', `${f(issuance.ours)} req/s (whole machine)`, `node:crypto ${f(issuance.rawSigning)} sig/s`, f(issuance.rawRatio, 2) + '×', '≥ 0.75×'],
+  [
+    'client credentials vs raw RS256 signing (1 core)',
+    `${f(issuance.ours)} req/s (whole machine)`,
+    `node:crypto ${f(issuance.rawSigning)} sig/s`,
+    f(issuance.rawRatio, 2) + '×',
+    '≥ 0.75×',
+  ],
   [
     'client credentials per core: tokens per server CPU-second vs raw RS256 signing',
     `${f(issuance.serverCpuUsPerToken.ours)} µs server CPU per token (bare ${f(issuance.serverCpuUsPerToken.bare)} µs, ${f(issuance.barePerCoreRatio, 2)}×)`,
@@ -362,8 +476,20 @@ const rows = [
     f(issuance.perCoreRatio, 2) + '×',
     '≥ 0.75×',
   ],
-  ['refresh with rotation (SQLite)', `${f(sqlite.rps.refresh)} req/s`, `in-memory adapter ${f(sqlite.rps.bareRefresh)} req/s`, f(sqlite.refresh.ratio, 2) + '×', '≥ 0.7×'],
-  ['refresh with rotation (PostgreSQL)', `${f(postgres?.rps.refresh)} req/s`, `in-memory adapter ${f(postgres?.rps.bareRefresh)} req/s`, f(postgres?.refresh.ratio, 2) + '×', '≥ 0.7×'],
+  [
+    'refresh with rotation (SQLite)',
+    `${f(sqlite.rps.refresh)} req/s`,
+    `in-memory adapter ${f(sqlite.rps.bareRefresh)} req/s`,
+    f(sqlite.refresh.ratio, 2) + '×',
+    '≥ 0.7×',
+  ],
+  [
+    'refresh with rotation (PostgreSQL)',
+    `${f(postgres?.rps.refresh)} req/s`,
+    `in-memory adapter ${f(postgres?.rps.bareRefresh)} req/s`,
+    f(postgres?.refresh.ratio, 2) + '×',
+    '≥ 0.7×',
+  ],
   ...['unloaded', 'loaded'].map((k) => [
     `MCP tools/call weather, ${k} (SQLite)`,
     `p50 ${f(sqlite.mcp[k].toolP50, 2)} ms, p99 ${f(sqlite.mcp[k].toolP99, 2)} ms`,
@@ -375,15 +501,37 @@ const rows = [
     `WORKERS=${w.workers}: protected GET and MCP tools/call at concurrency ${CONCURRENCY} (SQLite)`,
     `protected ${f(w.protectedRps)} req/s, tool ${f(w.toolRps)} calls/s`,
     '—',
-    w.workers === 1 ? '—' : `${f(w.protectedRps / byWorkers[0].protectedRps, 2)}× / ${f(w.toolRps / byWorkers[0].toolRps, 2)}× of WORKERS=1`,
+    w.workers === 1
+      ? '—'
+      : `${f(w.protectedRps / byWorkers[0].protectedRps, 2)}× / ${f(w.toolRps / byWorkers[0].toolRps, 2)}× of WORKERS=1`,
     'reported',
   ]),
-  ['revocation reaching another process (PostgreSQL)', reach ? `median ${f(reach.medianMs)} ms, max ${f(reach.maxMs)} ms` : 'n/a', '—', '—', '< 1 s'],
-  ['start-up to all ports healthy', `SQLite ${f(sqlite.startupMs)} ms, PostgreSQL ${f(postgres?.startupMs)} ms`, '—', '—', 'reported'],
-  ['RSS idle / after load', `SQLite ${f(sqlite.idleRssMiB)}/${f(sqlite.loadedRssMiB)} MiB, PostgreSQL ${f(postgres?.idleRssMiB)}/${f(postgres?.loadedRssMiB)} MiB`, '—', '—', 'reported'],
+  [
+    'revocation reaching another process (PostgreSQL)',
+    reach ? `median ${f(reach.medianMs)} ms, max ${f(reach.maxMs)} ms` : 'n/a',
+    '—',
+    '—',
+    '< 1 s',
+  ],
+  [
+    'start-up to all ports healthy',
+    `SQLite ${f(sqlite.startupMs)} ms, PostgreSQL ${f(postgres?.startupMs)} ms`,
+    '—',
+    '—',
+    'reported',
+  ],
+  [
+    'RSS idle / after load',
+    `SQLite ${f(sqlite.idleRssMiB)}/${f(sqlite.loadedRssMiB)} MiB, PostgreSQL ${f(postgres?.idleRssMiB)}/${f(postgres?.loadedRssMiB)} MiB`,
+    '—',
+    '—',
+    'reported',
+  ],
 ];
 const machine = `${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`;
-console.log(`\n${machine}; ${REQUESTS} requests per measurement at concurrency ${CONCURRENCY}, median of ${ROUNDS} interleaved rounds after a warm-up, all roles in one process (WORKERS=1)\n`);
+console.log(
+  `\n${machine}; ${REQUESTS} requests per measurement at concurrency ${CONCURRENCY}, median of ${ROUNDS} interleaved rounds after a warm-up, all roles in one process (WORKERS=1)\n`,
+);
 console.log('| path | measured | baseline (same run) | ratio | goal |\n|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\nbench took ${f((performance.now() - benchStarted) / 1000)} s`);
@@ -392,5 +540,21 @@ const strip = (m) => m && (({ sys, ...rest }) => rest)(m);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/latest.json',
-  JSON.stringify({ at: new Date().toISOString(), machine, requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS, sqlite: strip(sqlite), postgres: strip(postgres), workers: byWorkers, issuance, revocationReach: reach, rows }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine,
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      sqlite: strip(sqlite),
+      postgres: strip(postgres),
+      workers: byWorkers,
+      issuance,
+      revocationReach: reach,
+      rows,
+    },
+    null,
+    2,
+  ) + '\n',
 );

@@ -9,7 +9,10 @@ const serverRoles = roles.filter((r) => r !== 'spa');
 const children = [];
 
 function run(name, command, args, env) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const prefix = (stream, out) =>
     stream.on('data', (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line) out.write(`[${name}] ${line}\n`);
@@ -36,6 +39,9 @@ process.on('SIGTERM', () => stop(0));
 // The server's stdout is a pipe here, so say whether the person at this terminal wants it readable.
 const logFormat = process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
 if (serverRoles.length) {
-  run('server', 'npx', ['nest', 'start', '--watch'], { ROLES: serverRoles.join(','), LOG_FORMAT: logFormat });
+  run('server', 'npx', ['nest', 'start', '--watch'], {
+    ROLES: serverRoles.join(','),
+    LOG_FORMAT: logFormat,
+  });
 }
 if (roles.includes('spa')) run('spa', 'npm', ['run', 'dev', '-w', 'spa']);

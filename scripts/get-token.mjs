@@ -30,7 +30,9 @@ authorize.search = new URLSearchParams({
   code_challenge: challenge,
   code_challenge_method: 'S256',
 }).toString();
-process.stderr.write(`Open this URL in a browser and sign in (alice / alice):\n\n  ${authorize.href}\n\n`);
+process.stderr.write(
+  `Open this URL in a browser and sign in (alice / alice):\n\n  ${authorize.href}\n\n`,
+);
 
 const code = await new Promise((resolve, reject) => {
   server.on('request', (req, res) => {
@@ -38,9 +40,14 @@ const code = await new Promise((resolve, reject) => {
     if (url.pathname !== '/oauth/callback') return res.writeHead(404).end();
     const ok = url.searchParams.get('state') === state && url.searchParams.get('iss') === issuer;
     res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain' });
-    res.end(ok ? 'Signed in. You can close this tab and return to the terminal.' : 'Sign-in failed.');
+    res.end(
+      ok ? 'Signed in. You can close this tab and return to the terminal.' : 'Sign-in failed.',
+    );
     server.close();
-    if (!ok) return reject(new Error(url.searchParams.get('error_description') ?? 'state or iss mismatch'));
+    if (!ok)
+      return reject(
+        new Error(url.searchParams.get('error_description') ?? 'state or iss mismatch'),
+      );
     resolve(url.searchParams.get('code'));
   });
 });

@@ -143,7 +143,13 @@ async function system(spec) {
   }
   const flags = process.env.MAIN_NODE_FLAGS ? process.env.MAIN_NODE_FLAGS.split(' ') : [];
   const child = spawn(process.execPath, [...flags, main], {
-    env: { NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', ...process.env, ...env },
+    env: {
+      NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024',
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_TRIM_THRESHOLD_: '131072',
+      ...process.env,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stop = async () => {

@@ -67,7 +67,13 @@ function start({ name, env }) {
 
 async function waitForHealth({ name, url }) {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${name} (${url}) did not become healthy in 30 s`);

@@ -30,7 +30,9 @@ const { values: args } = parseArgs({
 const minutes = Number(args.minutes);
 const rate = Number(args.rate);
 if (!(minutes > 0) || !(rate > 0) || !['sqlite', 'postgres'].includes(args.store)) {
-  console.error('usage: npm run soak -- [--minutes N] [--store sqlite|postgres] [--rate ops/s] [--workers N] [--users N] [--out DIR] [--requests FILE]');
+  console.error(
+    'usage: npm run soak -- [--minutes N] [--store sqlite|postgres] [--rate ops/s] [--workers N] [--users N] [--out DIR] [--requests FILE]',
+  );
   process.exit(2);
 }
 const durationS = minutes * 60;
@@ -42,7 +44,10 @@ const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Soak users beside alice and bob, added with the operator's CLI as a deployment would. */
 async function addUsers(env, count) {
-  const users = [{ name: 'alice', password: 'alice' }, { name: 'bob', password: 'bob' }];
+  const users = [
+    { name: 'alice', password: 'alice' },
+    { name: 'bob', password: 'bob' },
+  ];
   for (let i = 1; i <= count; i++) {
     const user = { name: `soak${i}`, password: `Correct-Horse-Battery-${i}-Staple` };
     await admin(env, ['users', 'add', user.name], `${user.password}\n${user.password}\n`);
@@ -53,11 +58,18 @@ async function addUsers(env, count) {
 
 function admin(env, argv, stdin = '') {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/admin.mjs', ...argv], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['scripts/admin.mjs', ...argv], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     child.stdin.end(stdin);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin ${argv.join(' ')} exited ${code}: ${stderr.trim()}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`admin ${argv.join(' ')} exited ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -131,25 +143,50 @@ const run = await soak().catch((error) => {
 });
 const { samples, events, endS, operations, writes, mix, database } = run;
 if (args.requests) writeFileSync(args.requests, JSON.stringify(mix.requests));
-const verdict = judge({ samples, requests: mix.requests, warmupS, endS, lost: writes.lost, unexpected: mix.unexpected });
+const verdict = judge({
+  samples,
+  requests: mix.requests,
+  warmupS,
+  endS,
+  lost: writes.lost,
+  unexpected: mix.unexpected,
+});
 const machine = `${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}`;
 
-console.log(`\nsoak on ${args.store}: ${minutes} min at ${rate} operations/s (${mix.requests.length} requests), warm-up ${warmupS.toFixed(0)} s; ${machine}`);
-if (database) console.log(`PostgreSQL: ${database.version.split(' on ')[0]}, autovacuum ${database.autovacuum ? 'on' : 'OFF'}`);
+console.log(
+  `\nsoak on ${args.store}: ${minutes} min at ${rate} operations/s (${mix.requests.length} requests), warm-up ${warmupS.toFixed(0)} s; ${machine}`,
+);
+if (database)
+  console.log(
+    `PostgreSQL: ${database.version.split(' on ')[0]}, autovacuum ${database.autovacuum ? 'on' : 'OFF'}`,
+  );
 if (database && !database.autovacuum) {
-  console.log('warning: autovacuum is off on this server; dead row versions pile up in the grant records and a long run slows down (README "Soak")');
+  console.log(
+    'warning: autovacuum is off on this server; dead row versions pile up in the grant records and a long run slows down (README "Soak")',
+  );
 }
-console.log(`operations: ${Object.entries(operations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-console.log(`checked at the end: ${writes.chainsChecked} refresh chains, ${writes.revocationsChecked} revocations; ${mix.registered} registrations`);
+console.log(
+  `operations: ${Object.entries(operations)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
+console.log(
+  `checked at the end: ${writes.chainsChecked} refresh chains, ${writes.revocationsChecked} revocations; ${mix.registered} registrations`,
+);
 for (const e of events) console.log(`at ${e.t.toFixed(0)} s: ${e.event}`);
-console.log('\n| route | answers (first/last third) | p50 | p90 | judged tail | change |\n|---|---|---|---|---|---|');
+console.log(
+  '\n| route | answers (first/last third) | p50 | p90 | judged tail | change |\n|---|---|---|---|---|---|',
+);
 const ms = ([first, last]) => `${first.toFixed(1)} → ${last.toFixed(1)} ms`;
 for (const r of verdict.routes.sort((a, b) => b.n[0] - a.n[0])) {
   const tail = `${tailName(r.tail)} ${ms([r.tailFirst, r.tailLast])}`;
-  console.log(`| ${r.route} | ${r.n.join('/')} | ${ms(r.p50)} | ${ms(r.p90)} | ${tail} | ${(r.change * 100).toFixed(0)} %${r.judged ? '' : ' (too few to judge)'} |`);
+  console.log(
+    `| ${r.route} | ${r.n.join('/')} | ${ms(r.p50)} | ${ms(r.p90)} | ${tail} | ${(r.change * 100).toFixed(0)} %${r.judged ? '' : ' (too few to judge)'} |`,
+  );
 }
 console.log('\n| goal | figure | result |\n|---|---|---|');
-for (const g of verdict.goals) console.log(`| ${g.goal} | ${g.figure} | ${g.pass ? 'pass' : 'FAIL'} |`);
+for (const g of verdict.goals)
+  console.log(`| ${g.goal} | ${g.figure} | ${g.pass ? 'pass' : 'FAIL'} |`);
 
 mkdirSync(args.out, { recursive: true });
 const title = `soak on ${args.store}, ${minutes} min at ${rate} ops/s`;

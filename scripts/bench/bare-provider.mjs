@@ -9,7 +9,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
-const [port, resource, chains] = [Number(process.argv[2]), process.argv[3], Number(process.argv[4] ?? 0)];
+const [port, resource, chains] = [
+  Number(process.argv[2]),
+  process.argv[3],
+  Number(process.argv[4] ?? 0),
+];
 const DAY = 24 * 60 * 60;
 const ACCOUNT = 'bench-user';
 const USER_SCOPE = 'openid offline_access weatherget';
@@ -37,7 +41,9 @@ const provider = new Provider(`http://localhost:${port}`, {
   scopes: ['openid', 'profile', 'email', 'api', 'weatherget', 'offline_access'],
   claims: { openid: ['sub'] },
   conformIdTokenClaims: false,
-  jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }] },
+  jwks: {
+    keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'bench', alg: 'RS256', use: 'sig' }],
+  },
   // Ours looks the user up; the baseline has one user and no store.
   findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
   // Ours rotates on every use (its reuse window aside, which the bench never enters).
@@ -100,4 +106,6 @@ async function startingRefreshToken(client) {
 const interactive = await provider.Client.find('interactive');
 const refreshTokens = [];
 for (let i = 0; i < chains; i++) refreshTokens.push(await startingRefreshToken(interactive));
-provider.listen(port, '127.0.0.1', () => process.stdout.write(`ready\n${JSON.stringify({ refreshTokens })}\n`));
+provider.listen(port, '127.0.0.1', () =>
+  process.stdout.write(`ready\n${JSON.stringify({ refreshTokens })}\n`),
+);

@@ -5,5 +5,13 @@ import { Browser, signIn } from '../lib/browser.mjs';
 const ALICE = { name: 'alice', password: 'alice' };
 
 export function codeFlow({ issuer, redirectUri, resource, scope, clientId = 'interactive', dpop }) {
-  return signIn(new Browser(), { issuer, clientId, redirectUri, scope, resource, user: ALICE, dpop });
+  return signIn(new Browser(), {
+    issuer,
+    clientId,
+    redirectUri,
+    scope,
+    resource,
+    user: ALICE,
+    dpop,
+  });
 }

@@ -2,7 +2,8 @@
 // load worker can add a fresh one to every request it builds.
 import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 
-const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64 = (value) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 export function dpopKey() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -15,7 +16,10 @@ export function dpopKey() {
       const claims = { htm, htu, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) };
       if (accessToken) claims.ath = createHash('sha256').update(accessToken).digest('base64url');
       const input = `${b64(header)}.${b64(claims)}`;
-      const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      const signature = sign('sha256', Buffer.from(input), {
+        key: privateKey,
+        dsaEncoding: 'ieee-p1363',
+      });
       return `${input}.${signature.toString('base64url')}`;
     },
   };

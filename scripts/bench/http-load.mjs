@@ -31,7 +31,8 @@ export function openConnection(origin) {
     if (headEnd < 0) return;
     const head = buffered.subarray(0, headEnd).toString('latin1');
     const length = contentLength(head);
-    if (length === undefined) return fail(new Error(`no Content-Length in: ${head.split('\r\n')[0]}`));
+    if (length === undefined)
+      return fail(new Error(`no Content-Length in: ${head.split('\r\n')[0]}`));
     const end = headEnd + HEAD_END.length + length;
     if (buffered.length < end) return;
     const body = buffered.subarray(headEnd + HEAD_END.length, end).toString('utf8');
@@ -58,7 +59,8 @@ export function openConnection(origin) {
 function contentLength(head) {
   for (const line of head.split('\r\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).toLowerCase() === 'content-length') return Number(line.slice(colon + 1));
+    if (colon > 0 && line.slice(0, colon).toLowerCase() === 'content-length')
+      return Number(line.slice(colon + 1));
   }
   return undefined;
 }
@@ -81,7 +83,9 @@ export async function runLoad(origin, request, { requests, concurrency, status =
           const response = await connection.send(request(worker));
           latencies.push(performance.now() - t);
           if (response.status !== status)
-            throw new Error(`${origin} answered ${response.status}: ${response.body.slice(0, 200)}`);
+            throw new Error(
+              `${origin} answered ${response.status}: ${response.body.slice(0, 200)}`,
+            );
           check?.(response, worker);
         }
       }),

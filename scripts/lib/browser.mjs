@@ -52,7 +52,9 @@ export class Browser {
       }
       // A login form shown again after a sign-in refused it: the caller reads the page.
       const fields = page.body.includes('name="password"')
-        ? loggedIn ? undefined : { username: user, password, action: 'login' }
+        ? loggedIn
+          ? undefined
+          : { username: user, password, action: 'login' }
         : page.body.includes('name="action" value="allow"')
           ? { action: 'allow' }
           : undefined;
@@ -62,7 +64,10 @@ export class Browser {
       const target = new URL(action, page.url).href;
       page = await this.request(routeOf(target), target, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(target).origin },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: new URL(target).origin,
+        },
         body: new URLSearchParams({ csrf: fieldOf(page.body, 'csrf') ?? '', ...fields }).toString(),
       });
     }
@@ -90,14 +95,19 @@ export const fieldOf = (html, name) => new RegExp(`name="${name}" value="([^"]*)
 /** A route pattern for the figures, so ids in paths do not make one route per request. */
 export function routeOf(url) {
   const { pathname } = new URL(url);
-  return pathname.replace(/^\/interaction\/[^/]+/, '/interaction/:uid').replace(/^\/connect\/authorize\/.+/, '/connect/authorize/:uid');
+  return pathname
+    .replace(/^\/interaction\/[^/]+/, '/interaction/:uid')
+    .replace(/^\/connect\/authorize\/.+/, '/connect/authorize/:uid');
 }
 
 /**
  * Authorization code + PKCE through the real forms; resolves to the token response. `user`:
  * { name, password }; `dpop`: a key whose proof binds the token to it (RFC 9449 §5).
  */
-export async function signIn(browser, { issuer, clientId, clientSecret, redirectUri, scope, resource, user, dpop }) {
+export async function signIn(
+  browser,
+  { issuer, clientId, clientSecret, redirectUri, scope, resource, user, dpop },
+) {
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${issuer}/connect/authorize`);
   authorize.search = new URLSearchParams({
@@ -111,14 +121,22 @@ export async function signIn(browser, { issuer, clientId, clientSecret, redirect
     code_challenge_method: 'S256',
     prompt: 'consent',
   }).toString();
-  const { redirect } = await browser.follow(authorize.href, { stopAt: redirectUri, user: user.name, password: user.password });
+  const { redirect } = await browser.follow(authorize.href, {
+    stopAt: redirectUri,
+    user: user.name,
+    password: user.password,
+  });
   const code = redirect?.searchParams.get('code');
   if (!code) throw new Error(`sign-in as ${clientId} ended without a code`);
   const answer = await browser.request('/connect/token', `${issuer}/connect/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      ...(clientSecret ? { authorization: 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64') } : {}),
+      ...(clientSecret
+        ? {
+            authorization: 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64'),
+          }
+        : {}),
       ...(dpop ? { dpop: dpop.proof('POST', `${issuer}/connect/token`) } : {}),
     },
     body: new URLSearchParams({
@@ -130,6 +148,7 @@ export async function signIn(browser, { issuer, clientId, clientSecret, redirect
       ...(clientSecret ? {} : { client_id: clientId }),
     }).toString(),
   });
-  if (answer.status !== 200) throw new Error(`code exchange answered ${answer.status}: ${answer.body}`);
+  if (answer.status !== 200)
+    throw new Error(`code exchange answered ${answer.status}: ${answer.body}`);
   return JSON.parse(answer.body);
 }

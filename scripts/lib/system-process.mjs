@@ -22,7 +22,11 @@ const delay = (ms) => new Promise((r) => setTimeout(r, ms));
  * that the bench and the soak measure what a deployment runs; the caller's own environment
  * takes precedence.
  */
-export const RUNTIME_ENV = { NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024', MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' };
+export const RUNTIME_ENV = {
+  NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024',
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
 
 /**
  * The environment of a system on four new free ports, its SQLite file in a new folder under
@@ -40,7 +44,12 @@ export async function systemOnFreePorts(prefix) {
     SPA_URL: `http://localhost:${spa}`,
     SQLITE_PATH: join(dir, 'auth.sqlite'),
   };
-  const urls = { auth: env.ISSUER_URL, api: env.API_BASE_URL, mcp: env.MCP_BASE_URL, spa: env.SPA_URL };
+  const urls = {
+    auth: env.ISSUER_URL,
+    api: env.API_BASE_URL,
+    mcp: env.MCP_BASE_URL,
+    spa: env.SPA_URL,
+  };
   return { env, urls, dir };
 }
 
@@ -48,7 +57,14 @@ export async function systemOnFreePorts(prefix) {
 export async function waitHealthy(urls, child, { limitMs = 90_000, intervalMs = 20 } = {}) {
   const started = performance.now();
   for (;;) {
-    const up = await Promise.all(urls.map((u) => fetch(`${u}/health`).then((r) => r.ok, () => false)));
+    const up = await Promise.all(
+      urls.map((u) =>
+        fetch(`${u}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     if (up.every(Boolean)) return performance.now() - started;
     if (child.exitCode !== null) throw new Error('server exited during start-up');
     if (performance.now() - started > limitMs) throw new Error(`not healthy after ${limitMs} ms`);
@@ -90,7 +106,8 @@ export function stopChild(child) {
 }
 
 /** The development seed machine client's Basic credentials, for client credentials at /connect/token. */
-export const M2M_AUTHORIZATION = 'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
+export const M2M_AUTHORIZATION =
+  'Basic ' + Buffer.from('m2m.client:511536EF-F270-4058-80CA-1C89C192F69A').toString('base64');
 
 /** CPU seconds a process has used so far, all its threads (utime + stime, /proc/<pid>/stat). */
 export function cpuSecondsOf(pid) {

@@ -18,7 +18,11 @@ export const MIX = {
 /** Refresh chains in use at once; older ones are kept aside and only checked at the end. */
 const ACTIVE_CHAINS = 24;
 const MCP_TOKENS = 8;
-const MCP_CLIENT = { clientId: 'mcpclient', clientSecret: 'mcpclient_secret', redirectUri: 'http://localhost:3334/oauth/callback' };
+const MCP_CLIENT = {
+  clientId: 'mcpclient',
+  clientSecret: 'mcpclient_secret',
+  redirectUri: 'http://localhost:3334/oauth/callback',
+};
 const NATIVE_REDIRECT = 'http://127.0.0.1:4567/callback';
 
 export class Mix {
@@ -34,7 +38,8 @@ export class Mix {
     this.urls = urls;
     this.users = users;
     this.startedAt = startedAt;
-    this.record = (route, status, ms) => this.requests.push({ t: (performance.now() - startedAt) / 1000, route, status, ms });
+    this.record = (route, status, ms) =>
+      this.requests.push({ t: (performance.now() - startedAt) / 1000, route, status, ms });
   }
 
   /** One request outside a browser, recorded like the browser's. */
@@ -96,8 +101,14 @@ export class Mix {
       resource: this.urls.api,
       user,
     });
-    this.chains.push({ refreshToken: tokens.refresh_token, accessToken: tokens.access_token, busy: false, user: user.name });
-    if (this.chains.length > ACTIVE_CHAINS) this.retired.push(...this.chains.splice(0, this.chains.length - ACTIVE_CHAINS));
+    this.chains.push({
+      refreshToken: tokens.refresh_token,
+      accessToken: tokens.access_token,
+      busy: false,
+      user: user.name,
+    });
+    if (this.chains.length > ACTIVE_CHAINS)
+      this.retired.push(...this.chains.splice(0, this.chains.length - ACTIVE_CHAINS));
   }
 
   async signInMcp() {
@@ -114,14 +125,22 @@ export class Mix {
 
   async apiCall() {
     const chain = this.chains[Math.floor(Math.random() * this.chains.length)];
-    const answer = await this.http('GET /WeatherForecast', `${this.urls.api}/WeatherForecast`, { headers: { authorization: `Bearer ${chain.accessToken}` } });
+    const answer = await this.http('GET /WeatherForecast', `${this.urls.api}/WeatherForecast`, {
+      headers: { authorization: `Bearer ${chain.accessToken}` },
+    });
     this.expect('API call', answer, answer.status === 200);
   }
 
   async mcpToolCall() {
     const token = this.mcpTokens[Math.floor(Math.random() * this.mcpTokens.length)];
     const answer = await this.toolCall(token);
-    this.expect('MCP tools/call', answer, answer.status === 200 && answer.body.includes('temperatureC') && !answer.body.includes('"isError":true'));
+    this.expect(
+      'MCP tools/call',
+      answer,
+      answer.status === 200 &&
+        answer.body.includes('temperatureC') &&
+        !answer.body.includes('"isError":true'),
+    );
   }
 
   toolCall(token) {
@@ -133,7 +152,12 @@ export class Mix {
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': '2025-06-18',
       },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get-weather-forecast', arguments: {} } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'get-weather-forecast', arguments: {} },
+      }),
     });
   }
 
@@ -141,7 +165,11 @@ export class Mix {
     return this.http('POST /connect/token refresh', `${this.urls.auth}/connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: clientId,
+      }).toString(),
     });
   }
 
@@ -194,7 +222,8 @@ export class Mix {
   async revocation() {
     const name = `Soak revoked ${randomBytes(4).toString('hex')}`;
     const registration = await this.register(name);
-    if (!this.expect('registration before revocation', registration, registration.status === 201)) return;
+    if (!this.expect('registration before revocation', registration, registration.status === 201))
+      return;
     const clientId = JSON.parse(registration.body).client_id;
     const browser = new Browser(this.record);
     const user = this.user();
@@ -206,17 +235,29 @@ export class Mix {
       resource: `${this.urls.mcp}/mcp`,
       user,
     });
-    const { page } = await browser.follow(`${this.urls.auth}/account`, { user: user.name, password: user.password });
-    const entry = page?.body.split('<li class="app">').find((e) => e.includes(`<span class="app-name">${name}</span>`));
+    const { page } = await browser.follow(`${this.urls.auth}/account`, {
+      user: user.name,
+      password: user.password,
+    });
+    const entry = page?.body
+      .split('<li class="app">')
+      .find((e) => e.includes(`<span class="app-name">${name}</span>`));
     const grant = entry && fieldOf(entry, 'grant');
     if (!grant) return void this.unexpected.push(`revocation: ${name} not listed on /account`);
     const done = await browser.request('POST /account/revoke', `${this.urls.auth}/account/revoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(this.urls.auth).origin },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: new URL(this.urls.auth).origin,
+      },
       body: new URLSearchParams({ grant, csrf: fieldOf(page.body, 'csrf') }).toString(),
     });
     if (this.expect('revocation on /account', done, done.status === 303)) {
-      this.revoked.push({ clientId, refreshToken: tokens.refresh_token, accessToken: tokens.access_token });
+      this.revoked.push({
+        clientId,
+        refreshToken: tokens.refresh_token,
+        accessToken: tokens.access_token,
+      });
     }
   }
 
@@ -226,19 +267,59 @@ export class Mix {
     const refused = (answer) => answer.status >= 400 && answer.status < 500;
     // [send, accepted]: what each is expected to get.
     const attempts = [
-      [() => this.http('hostile GET /WeatherForecast', `${this.urls.api}/WeatherForecast`, { headers: { authorization: `Bearer ${forged}` } }), (a) => a.status === 401],
-      [() => this.http('hostile POST /mcp', `${this.urls.mcp}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0"' }), (a) => a.status === 400 || a.status === 401],
+      [
+        () =>
+          this.http('hostile GET /WeatherForecast', `${this.urls.api}/WeatherForecast`, {
+            headers: { authorization: `Bearer ${forged}` },
+          }),
+        (a) => a.status === 401,
+      ],
+      [
+        () =>
+          this.http('hostile POST /mcp', `${this.urls.mcp}/mcp`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"jsonrpc":"2.0"',
+          }),
+        (a) => a.status === 400 || a.status === 401,
+      ],
       [() => this.refreshGrant(randomBytes(32).toString('base64url')), (a) => a.status === 400],
-      [() => this.http('hostile POST /connect/register', `${this.urls.auth}/connect/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': randomAddress() }, body: JSON.stringify({ redirect_uris: ['javascript:alert(1)'] }) }), (a) => a.status === 400],
+      [
+        () =>
+          this.http('hostile POST /connect/register', `${this.urls.auth}/connect/register`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': randomAddress() },
+            body: JSON.stringify({ redirect_uris: ['javascript:alert(1)'] }),
+          }),
+        (a) => a.status === 400,
+      ],
       // Without a session the form is not even read: the visitor is sent to sign in (303).
-      [() => this.http('hostile POST /account/revoke', `${this.urls.auth}/account/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: 'grant=x&csrf=forged' }), (a) => a.status === 303 || refused(a)],
-      [async () => {
-        // A wrong password for a user that does not exist: refused, and throttled after a few.
-        const browser = new Browser(this.record);
-        const authorize = `${this.urls.auth}/connect/authorize?${new URLSearchParams({ client_id: 'interactive', response_type: 'code', redirect_uri: `${this.urls.spa}/signin-oidc`, scope: 'openid', code_challenge: randomBytes(32).toString('base64url'), code_challenge_method: 'S256' })}`;
-        const { page } = await browser.follow(authorize, { stopAt: `${this.urls.spa}/signin-oidc`, user: 'mallory', password: 'guess' });
-        return page ?? { status: 302, body: 'signed in as mallory' };
-      }, (a) => a.status === 200 || refused(a)],
+      [
+        () =>
+          this.http('hostile POST /account/revoke', `${this.urls.auth}/account/revoke`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              origin: 'https://evil.example',
+            },
+            body: 'grant=x&csrf=forged',
+          }),
+        (a) => a.status === 303 || refused(a),
+      ],
+      [
+        async () => {
+          // A wrong password for a user that does not exist: refused, and throttled after a few.
+          const browser = new Browser(this.record);
+          const authorize = `${this.urls.auth}/connect/authorize?${new URLSearchParams({ client_id: 'interactive', response_type: 'code', redirect_uri: `${this.urls.spa}/signin-oidc`, scope: 'openid', code_challenge: randomBytes(32).toString('base64url'), code_challenge_method: 'S256' })}`;
+          const { page } = await browser.follow(authorize, {
+            stopAt: `${this.urls.spa}/signin-oidc`,
+            user: 'mallory',
+            password: 'guess',
+          });
+          return page ?? { status: 302, body: 'signed in as mallory' };
+        },
+        (a) => a.status === 200 || refused(a),
+      ],
     ];
     const [send, accepted] = attempts[Math.floor(Math.random() * attempts.length)];
     const answer = await send();
@@ -259,11 +340,17 @@ export class Mix {
           const [kind, c] = item;
           if (kind === 'chain') {
             const answer = await this.refreshGrant(c.refreshToken);
-            if (answer.status !== 200) lost.push(`a refresh chain of ${c.user}: ${answer.status} ${answer.body.slice(0, 80)}`);
+            if (answer.status !== 200)
+              lost.push(
+                `a refresh chain of ${c.user}: ${answer.status} ${answer.body.slice(0, 80)}`,
+              );
           } else {
             const refresh = await this.refreshGrant(c.refreshToken, c.clientId);
             const call = await this.toolCall(c.accessToken);
-            if (refresh.status !== 400 || call.status !== 401) lost.push(`a revocation came undone: refresh ${refresh.status}, tool call ${call.status}`);
+            if (refresh.status !== 400 || call.status !== 401)
+              lost.push(
+                `a revocation came undone: refresh ${refresh.status}, tool call ${call.status}`,
+              );
           }
         }
       }),

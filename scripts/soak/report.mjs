@@ -1,8 +1,10 @@
 // The soak's goals, judged from its samples and request log, and its plot.
 
-const median = (values) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] : NaN);
+const median = (values) =>
+  values.length ? [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] : NaN;
 /** The p-quantile of values already sorted ascending. */
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 /**
  * A tail percentile read from n answers rests on the answers above it: from 100 answers "p99" is
  * the single slowest one, from 140 the second slowest, so one collection pause decides it. Each
@@ -80,7 +82,11 @@ export function judge({ samples, requests, warmupS, endS, lost, unexpected }) {
   const serverErrors = samples.at(-1)?.serverErrors ?? NaN;
   const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
   const goals = [
-    { goal: 'RSS flat within ±10 % after warm-up', pass: Math.abs(rss.change) <= 0.1, figure: `median ${rss.first.toFixed(0)} → ${rss.last.toFixed(0)} MiB (${pct(rss.change)})` },
+    {
+      goal: 'RSS flat within ±10 % after warm-up',
+      pass: Math.abs(rss.change) <= 0.1,
+      figure: `median ${rss.first.toFixed(0)} → ${rss.last.toFixed(0)} MiB (${pct(rss.change)})`,
+    },
     {
       goal: 'heap flat within ±10 % after warm-up (live heap after each full collection)',
       pass: Math.abs(heap.change) <= 0.1,
@@ -108,7 +114,9 @@ export function judge({ samples, requests, warmupS, endS, lost, unexpected }) {
     {
       goal: 'every answer as expected for its operation',
       pass: unexpected.length === 0,
-      figure: unexpected.length ? `${unexpected.length}: ${unexpected.slice(0, 5).join('; ')}` : 'all as expected',
+      figure: unexpected.length
+        ? `${unexpected.length}: ${unexpected.slice(0, 5).join('; ')}`
+        : 'all as expected',
     },
   ];
   return { goals, rss, heap, heapSampled, routes };
@@ -116,7 +124,12 @@ export function judge({ samples, requests, warmupS, endS, lost, unexpected }) {
 
 /** RSS, heap committed, used and live after full collections (MiB, left axis) and event-loop p99 (ms, right axis) over time, as SVG. */
 export function plot(samples, { warmupS, title }) {
-  const W = 900, H = 400, L = 60, R = 60, T = 40, B = 40;
+  const W = 900,
+    H = 400,
+    L = 60,
+    R = 60,
+    T = 40,
+    B = 40;
   const tMax = Math.max(1, ...samples.map((s) => s.t));
   const memMax = Math.max(1, ...samples.flatMap((s) => [s.rssMiB, s.heapUsedMiB])) * 1.1;
   const lagMax = Math.max(1, ...samples.map((s) => s.eventLoopP99Ms)) * 1.1;
@@ -124,7 +137,10 @@ export function plot(samples, { warmupS, title }) {
   const y = (v, max) => T + (1 - v / max) * (H - T - B);
   // A gauge with nothing to report yet (the live heap before the first full collection) is no point.
   const line = (key, max, color) =>
-    `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${samples.filter((s) => s[key] > 0).map((s) => `${x(s.t).toFixed(1)},${y(s[key], max).toFixed(1)}`).join(' ')}"/>`;
+    `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${samples
+      .filter((s) => s[key] > 0)
+      .map((s) => `${x(s.t).toFixed(1)},${y(s[key], max).toFixed(1)}`)
+      .join(' ')}"/>`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="${W}" height="${H}" fill="white"/>
@@ -132,7 +148,7 @@ export function plot(samples, { warmupS, title }) {
 <rect x="${L}" y="${T}" width="${x(warmupS) - L}" height="${H - T - B}" fill="#eee"/>
 <text x="${L + 4}" y="${T + 14}" fill="#888">warm-up</text>
 ${ticks.map((f) => `<line x1="${L}" x2="${W - R}" y1="${y(f * memMax, memMax)}" y2="${y(f * memMax, memMax)}" stroke="#ddd"/><text x="${L - 6}" y="${y(f * memMax, memMax) + 4}" text-anchor="end">${(f * memMax).toFixed(0)}</text><text x="${W - R + 6}" y="${y(f * lagMax, lagMax) + 4}">${(f * lagMax).toFixed(1)}</text>`).join('\n')}
-${ticks.map((f) => `<text x="${x(f * tMax)}" y="${H - B + 16}" text-anchor="middle">${(f * tMax / 60).toFixed(1)} min</text>`).join('\n')}
+${ticks.map((f) => `<text x="${x(f * tMax)}" y="${H - B + 16}" text-anchor="middle">${((f * tMax) / 60).toFixed(1)} min</text>`).join('\n')}
 <text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">MiB</text>
 <text x="${W - 12}" y="${H / 2}" transform="rotate(90 ${W - 12} ${H / 2})" text-anchor="middle">event-loop delay p99, ms</text>
 ${line('rssMiB', memMax, '#1f77b4')}

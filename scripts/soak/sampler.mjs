@@ -14,7 +14,10 @@ function gauge(text, name) {
 function serverErrors(text) {
   let n = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('http_request_duration_seconds_count{') && /status_code="5\d\d"/.test(line)) {
+    if (
+      line.startsWith('http_request_duration_seconds_count{') &&
+      /status_code="5\d\d"/.test(line)
+    ) {
       n += Number(line.slice(line.lastIndexOf(' ') + 1));
     }
   }

@@ -4,7 +4,13 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import pg from 'pg';
-import { freePort, RUNTIME_ENV, stopChild, systemOnFreePorts, waitHealthy } from '../lib/system-process.mjs';
+import {
+  freePort,
+  RUNTIME_ENV,
+  stopChild,
+  systemOnFreePorts,
+  waitHealthy,
+} from '../lib/system-process.mjs';
 
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -16,11 +22,17 @@ async function createDatabase() {
   // Without autovacuum, every refresh and consumed code leaves dead row versions behind in the
   // oidc-provider records table, and lookups slow down over the hours: a long run on such a
   // server measures that configuration, not a deployment's. The soak reports the setting.
-  const { rows } = await admin.query(`SELECT current_setting('autovacuum') AS autovacuum, version() AS version`);
+  const { rows } = await admin.query(
+    `SELECT current_setting('autovacuum') AS autovacuum, version() AS version`,
+  );
   await admin.end();
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  return { name, url: url.href, server: { autovacuum: rows[0].autovacuum === 'on', version: rows[0].version } };
+  return {
+    name,
+    url: url.href,
+    server: { autovacuum: rows[0].autovacuum === 'on', version: rows[0].version },
+  };
 }
 
 async function dropDatabase(name) {
@@ -47,7 +59,10 @@ export async function startSystem({ store }) {
     TRUST_PROXY: '127.0.0.1,::1',
     ...(db ? { DATABASE_URL: db.url } : {}),
   };
-  const child = spawn(process.execPath, ['dist/main.js'], { env: { ...RUNTIME_ENV, ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: { ...RUNTIME_ENV, ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const cleanUp = async () => {
     rmSync(dir, { recursive: true, force: true });
     if (db) await dropDatabase(db.name);
@@ -80,7 +95,10 @@ async function countConnections(name) {
   const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
   await admin.connect();
   try {
-    const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    const { rows } = await admin.query(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
     return rows[0].n;
   } finally {
     await admin.end();
