@@ -74,26 +74,38 @@ export async function waitHealthy(urls, child, { limitMs = 90_000, intervalMs = 
 
 /**
  * dist/main.js of `cwd` (this checkout by default) on systemOnFreePorts(prefix) with `extraEnv`,
- * under `runtime` (RUNTIME_ENV, or {} for V8's and glibc's defaults), waited for until healthy.
+ * under `runtime` (RUNTIME_ENV, or {} for V8's and glibc's defaults), waited for until healthy
+ * (asked every `healthIntervalMs`). Its stderr is ours, its stdout too when `stdout` is 'inherit'.
  * `stop` ends it and removes its folder; a start that fails does both before it throws.
+ * `exitedWith` is its exit code or signal once it has ended, else undefined.
  */
-export async function startSystem({ prefix, extraEnv = {}, runtime = RUNTIME_ENV, cwd }) {
+export async function startSystem({
+  prefix,
+  extraEnv = {},
+  runtime = RUNTIME_ENV,
+  cwd,
+  stdout = 'ignore',
+  healthIntervalMs,
+}) {
   const { env: base, urls, dir } = await systemOnFreePorts(prefix);
   const env = { ...base, ...extraEnv };
   const child = spawn(process.execPath, ['dist/main.js'], {
     ...(cwd ? { cwd } : {}),
     env: { ...runtime, ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
   const stop = async () => {
     await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
-  const startupMs = await waitHealthy(Object.values(urls), child).catch(async (error) => {
+  const startupMs = await waitHealthy(Object.values(urls), child, {
+    intervalMs: healthIntervalMs,
+  }).catch(async (error) => {
     await stop();
     throw error;
   });
-  return { env, urls, startupMs, pid: child.pid, stop };
+  const exitedWith = () => child.exitCode ?? child.signalCode ?? undefined;
+  return { env, urls, startupMs, pid: child.pid, exitedWith, stop };
 }
 
 /** SIGTERM, resolving once the process has ended (at once when it already has). */

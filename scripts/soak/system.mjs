@@ -1,16 +1,8 @@
 // The system under soak: dist/main.js in its own process, all roles, on free ports, with its
 // metrics listener on, the deployment's memory settings and (for --store postgres) a database
 // of its own.
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import pg from 'pg';
-import {
-  freePort,
-  RUNTIME_ENV,
-  stopChild,
-  systemOnFreePorts,
-  waitHealthy,
-} from '../lib/system-process.mjs';
+import { freePort, startSystem as startDistSystem } from '../lib/system-process.mjs';
 
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -47,46 +39,43 @@ async function dropDatabase(name) {
  * database's open connections (undefined on SQLite, whose connections are in the process).
  */
 export async function startSystem({ store }) {
-  const { env: base, urls, dir } = await systemOnFreePorts('soak-');
   const metrics = await freePort();
   const db = store === 'postgres' ? await createDatabase() : undefined;
-  const env = {
-    ...base,
-    METRICS_PORT: String(metrics),
-    // The mid-run rotation's key must sign within the run, not 15 minutes later.
-    KEY_ACTIVATION_DELAY_SECONDS: '10',
-    // Registrations arrive through a proxy on loopback, from many addresses (mix.mjs).
-    TRUST_PROXY: '127.0.0.1,::1',
-    ...(db ? { DATABASE_URL: db.url } : {}),
-  };
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...RUNTIME_ENV, ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const cleanUp = async () => {
-    rmSync(dir, { recursive: true, force: true });
+  const dropOwnDatabase = async () => {
     if (db) await dropDatabase(db.name);
   };
+  let system;
   try {
-    await waitHealthy(Object.values(urls), child, { intervalMs: 100 });
+    system = await startDistSystem({
+      prefix: 'soak-',
+      stdout: 'inherit',
+      healthIntervalMs: 100,
+      extraEnv: {
+        METRICS_PORT: String(metrics),
+        // The mid-run rotation's key must sign within the run, not 15 minutes later.
+        KEY_ACTIVATION_DELAY_SECONDS: '10',
+        // Registrations arrive through a proxy on loopback, from many addresses (mix.mjs).
+        TRUST_PROXY: '127.0.0.1,::1',
+        ...(db ? { DATABASE_URL: db.url } : {}),
+      },
+    });
   } catch (error) {
-    child.kill('SIGKILL');
-    await cleanUp();
+    await dropOwnDatabase();
     throw new Error('the system did not start', { cause: error });
   }
   return {
-    env,
-    urls,
+    env: system.env,
+    urls: system.urls,
     /** For --store postgres: the server's version and whether autovacuum is on. */
     database: db?.server,
-    pid: child.pid,
+    pid: system.pid,
     metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
     /** The exit code or signal once the process has ended, else undefined. */
-    exitedWith: () => child.exitCode ?? child.signalCode ?? undefined,
+    exitedWith: system.exitedWith,
     connections: db ? () => countConnections(db.name) : async () => undefined,
     stop: async () => {
-      await stopChild(child);
-      await cleanUp();
+      await system.stop();
+      await dropOwnDatabase();
     },
   };
 }
